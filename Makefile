@@ -1,0 +1,40 @@
+# openai-sim — the two commands: `make serve` and `make test`.
+SHELL := /bin/bash
+APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev libyaml-dev pkg-config python3-venv wrk gcc
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ARGS ?=
+
+.PHONY: deps build serve test test-unit test-python bench clean
+
+## Install the system libraries that are missing (Debian/Ubuntu).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build -c release --product openai-sim
+
+## Build (release) and serve on 127.0.0.1:4010. Pass flags with ARGS="--clock virtual --seed 7".
+serve: build
+	.build/release/openai-sim serve $(ARGS)
+
+## Every test: Swift unit/in-process/live tests, then the Python live-daemon and official-SDK interop suites.
+test: deps test-unit test-python
+
+test-unit:
+	swift build --build-tests
+	swift test --skip-build
+
+test-python:
+	swift build --product openai-sim
+	OPENAI_SIM_BIN=$(CURDIR)/.build/debug/openai-sim scripts/interop.sh
+
+bench: deps
+	bench/run.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,81 @@
+import SimCore
+import SimHTTP
+import SimSupport
+
+/// The control plane, `/__sim/*`: health, reset, clock, request journal. Never under `/v1`.
+extension App {
+    func control(_ request: HTTPRequest) -> HTTPResponse {
+        do throws(APIError) {
+            return .json(try controlRoute(request))
+        } catch {
+            return Self.errorResponse(error)
+        }
+    }
+
+    private func controlRoute(_ req: HTTPRequest) throws(APIError) -> JSON {
+        switch (req.method, req.path) {
+        case ("GET", "/__sim/health"):
+            return .object([("status", "ok"), ("version", .string(config.version)), ("clock", clockJSON())])
+        case ("GET", "/__sim/clock"):
+            return clockJSON()
+        case ("POST", "/__sim/clock/advance"):
+            let p = try Params.json(req)
+            guard let v = p.raw("seconds"), let seconds = v.doubleValue else {
+                throw .invalidRequest("Missing or invalid 'seconds': expected a number.", param: "seconds")
+            }
+            do { try env.clock.advance(by: seconds) } catch { throw .invalidRequest(error.message, param: "seconds", status: 409) }
+            return clockJSON()
+        case ("POST", "/__sim/reset"):
+            let tenant = try resetTarget(req)
+            try reset(tenant: tenant)
+            return .object([("reset", true), ("tenant", JSON(tenant?.id))])
+        case ("GET", "/__sim/requests"):
+            let tenantFilter = req.queryValue("tenant").map(resolveTenantID)
+            let limit = req.queryValue("limit").flatMap { Int($0) }
+            return journal.render(tenant: tenantFilter, limit: limit)
+        default:
+            throw .invalidURL(method: req.method, path: req.path)
+        }
+    }
+
+    private func clockJSON() -> JSON {
+        let now = env.clock.now()
+        return .object([("mode", .string(env.clock.mode.rawValue)), ("now", .double(now)), ("unix", .int(Int64(now.rounded(.down)))),
+                        ("time_scale", .double(config.timeScale))])
+    }
+
+    /// `tenant` is a tenant id (`t_…`) or an API key.
+    private func resolveTenantID(_ s: String) -> String { s.hasPrefix("t_") ? s : Tenant.forAPIKey(s).id }
+
+    private func resetTarget(_ req: HTTPRequest) throws(APIError) -> Tenant? {
+        if let key = req.queryValue("api_key") { return Tenant.forAPIKey(key) }
+        guard !req.bodyBytes().isEmpty else { return nil }
+        let p = try Params.json(req)
+        if let key = try p.string("api_key") { return Tenant.forAPIKey(key) }
+        return nil
+    }
+
+    /// Drops all state (or one tenant's): records, blobs, ID streams and journal entries.
+    func reset(tenant: Tenant?) throws(APIError) {
+        do {
+            if let t = tenant {
+                for collection in [FileService.collection] {
+                    for r in try env.records.all(collection: collection) where r.tenant == t.id {
+                        env.blobs.delete(key: "\(t.id)-\(r.id)")
+                    }
+                }
+                for r in try env.records.all(collection: UploadService.partCollection) where r.tenant == t.id {
+                    env.blobs.delete(key: "\(t.id)-\(r.id)")
+                }
+                try env.records.deleteTenant(t.id)
+                env.resetIDs(tenant: t)
+                journal.clear(tenant: t.id)
+            } else {
+                try env.records.deleteAll()
+                env.blobs.deleteAll()
+                env.resetIDs()
+                journal.clear()
+            }
+        } catch { throw .serverError("Reset failed: \(error)") }
+    }
+}

@@ -1,0 +1,118 @@
+import SimCore
+import SimHTTP
+import SimSupport
+
+/// Settings the composition root passes to the app.
+public struct AppConfig: Sendable {
+    public var version: String
+    public var timeScale: Double
+    public init(version: String = "0.1.0", timeScale: Double = 1) {
+        self.version = version
+        self.timeScale = timeScale
+    }
+}
+
+/// The OpenAI-compatible application: middleware chain + routes + control plane, behind the
+/// transport-neutral `HTTPResponder` seam (the MHD server and in-process tests both call it).
+public final class App: HTTPResponder {
+    public let services: Services
+    public let journal: Journal
+    let config: AppConfig
+    let logger: Logger
+    let router: Router<RouteHandler>
+    let requestIDs: IDGenerator
+
+    public init(env: SimEnvironment, config: AppConfig = AppConfig(), journal: Journal = Journal()) {
+        services = Services(env: env)
+        self.journal = journal
+        self.config = config
+        logger = env.logger
+        requestIDs = env.ids(stream: "requests")
+        var r = Router<RouteHandler>()
+        Self.registerFilesRoutes(&r)
+        Self.registerUploadsRoutes(&r)
+        Self.registerModelsRoutes(&r)
+        router = r
+    }
+
+    var env: SimEnvironment { services.env }
+
+    public func respond(to request: HTTPRequest) -> HTTPReply {
+        if request.path.hasPrefix("/__sim/") || request.path == "/__sim" {
+            return .now(control(request))
+        }
+        let watch = Stopwatch()
+        let startedAt = env.clock.now()
+        let requestID = IDKind.request(requestIDs)
+        var tenant: Tenant?
+        let reply: HTTPReply
+        do throws(APIError) {
+            let t = try authenticate(request)
+            tenant = t
+            reply = try route(request, tenant: t, requestID: requestID)
+        } catch {
+            reply = .now(Self.errorResponse(error))
+        }
+        let tenantID = tenant?.id
+        let org = tenant?.organizationSlug
+        let project = tenant?.projectID
+        return reply.map { [journal, logger] response in
+            var r = response
+            let ms = watch.milliseconds
+            r.setHeader("x-request-id", requestID)
+            r.setHeader("openai-version", "2020-10-01")
+            r.setHeader("openai-processing-ms", String(Int(ms.rounded(.up))))
+            if let org { r.setHeader("openai-organization", org) }
+            if let project { r.setHeader("openai-project", project) }
+            journal.record(request: request, response: r, tenant: tenantID, requestID: requestID, startedAt: startedAt, durationMs: ms)
+            logger.info("\(request.method) \(request.path) \(r.status)", [
+                ("ms", .double((ms * 100).rounded() / 100)), ("tenant", JSON(tenantID)), ("request_id", .string(requestID)),
+            ])
+            return r
+        }
+    }
+
+    /// The tenant for the request's bearer token (any non-empty token in open mode).
+    func authenticate(_ request: HTTPRequest) throws(APIError) -> Tenant {
+        guard let auth = request.header("authorization")?.trimmingSpaces, !auth.isEmpty else { throw .missingAPIKey }
+        var token = auth
+        if auth.lowercased().hasPrefix("bearer") { token = String(auth.dropFirst(6)).trimmingSpaces }
+        guard !token.isEmpty else { throw .missingAPIKey }
+        return Tenant.forAPIKey(token)
+    }
+
+    func route(_ request: HTTPRequest, tenant: Tenant, requestID: String) throws(APIError) -> HTTPReply {
+        if request.bodyTooLarge {
+            throw .invalidRequest("The request body is too large. Reduce the size of the request and try again.",
+                                  code: "request_too_large", status: 413)
+        }
+        guard let match = router.match(method: request.method, path: request.path) else {
+            throw .invalidURL(method: request.method, path: request.path)
+        }
+        let ctx = RouteContext(request: request, params: match.params, tenant: tenant, requestID: requestID, services: services)
+        let result: RouteResult
+        do { result = try match.handler(ctx) } catch let e as APIError { throw e } catch {
+            throw .serverError("Unexpected error: \(error)")
+        }
+        switch result {
+        case let .json(value, status): return .now(.json(value, status: status))
+        case let .response(r): return .now(r)
+        case let .reply(r): return r
+        }
+    }
+
+    static func errorResponse(_ error: APIError) -> HTTPResponse {
+        var r = HTTPResponse.json(error.body, status: error.status)
+        for (k, v) in error.headers.sorted(by: { $0.key < $1.key }) { r.setHeader(k, v) }
+        return r
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

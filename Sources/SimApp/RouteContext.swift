@@ -1,0 +1,40 @@
+import SimCore
+import SimHTTP
+import SimSupport
+
+/// What a route handler gets: the request, its path parameters, the caller's tenant, the services.
+struct RouteContext: Sendable {
+    let request: HTTPRequest
+    let params: [String: String]
+    let tenant: Tenant
+    let requestID: String
+    let services: Services
+
+    func param(_ name: String) -> String { params[name] ?? "" }
+    var query: Query { Query(req: request) }
+    func body() throws(APIError) -> Params { try Params.json(request) }
+}
+
+/// A handler's answer: JSON now, a full response, or a reply that arrives later.
+enum RouteResult: Sendable {
+    case json(JSON, status: Int = 200)
+    case response(HTTPResponse)
+    case reply(HTTPReply)
+}
+
+typealias RouteHandler = @Sendable (RouteContext) throws -> RouteResult
+
+/// The domain services, built once from the environment.
+public struct Services: Sendable {
+    public let env: SimEnvironment
+    public let files: FileService
+    public let uploads: UploadService
+    public let models: ModelService
+
+    public init(env: SimEnvironment) {
+        self.env = env
+        files = FileService(env: env)
+        uploads = UploadService(env: env)
+        models = ModelService(env: env)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import SimApp
+import SimCore
+import SimHTTP
+import SimPersistence
+import SimServer
+import SimSupport
+
+/// The composition root: picks the live implementations (MHD, SQLite, disk blobs, system clock).
+enum Serve {
+    static func run(_ o: ServeOptions) throws -> Never {
+        let logger = Logger(format: o.logFormat)
+        let clock: SimClock = o.clock == .virtual ? VirtualClock() : LiveClock(scale: o.timeScale)
+
+        let root: String
+        let ephemeral = o.dataDir == nil
+        if let dir = o.dataDir {
+            root = (dir as NSString).expandingTildeInPath
+        } else {
+            var template = Array("\(NSTemporaryDirectory())/openai-sim-XXXXXX".utf8CString)
+            guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+                throw CLIError("cannot create a temporary directory")
+            }
+            root = String(cString: p)
+        }
+        let fm = FileManager.default
+        for sub in ["", "/blobs", "/tmp"] { try fm.createDirectory(atPath: root + sub, withIntermediateDirectories: true) }
+        // Leftover spooled bodies from a killed run are garbage.
+        for f in (try? fm.contentsOfDirectory(atPath: root + "/tmp")) ?? [] { try? fm.removeItem(atPath: root + "/tmp/" + f) }
+
+        let records: RecordStore = ephemeral ? MemoryRecordStore() : try SQLiteRecordStore(path: root + "/openai-sim.sqlite")
+        let blobs = try DiskBlobStore(directory: root + "/blobs")
+        let env = SimEnvironment(clock: clock, seed: o.seed, records: records, blobs: blobs, logger: logger)
+        let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale),
+                      journal: Journal(capacity: o.journalSize))
+        let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,
+                                                    tempDirectory: root + "/tmp"), responder: app)
+        let port = try server.start()
+        let host = o.host == "0.0.0.0" ? "127.0.0.1" : o.host
+        FileHandle.standardOutput.write(Data("openai-sim \(Version.current) listening on http://\(host):\(port)/v1\n".utf8))
+        logger.info("ready", [("clock", .string(o.clock.rawValue)), ("seed", .int(Int64(o.seed))),
+                              ("data_dir", JSON(ephemeral ? nil : root))])
+
+        let stop: @Sendable (Int32) -> Void = { sig in
+            logger.info("shutting down", [("signal", .int(Int64(sig)))])
+            server.stop()
+            if ephemeral { try? FileManager.default.removeItem(atPath: root) }
+            exit(0)
+        }
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+            src.setEventHandler { stop(sig) }
+            src.resume()
+            sources.append(src)
+        }
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+}
+
+enum Version {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+let usage = """
+openai-sim \(Version.current): an offline simulator of the OpenAI API.
+
+Usage:
+  openai-sim serve [options]     Serve the API (openai-sim serve --help for options)
+  openai-sim --version
+  openai-sim --help
+"""
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("openai-sim: \(message)\n".utf8))
+    exit(2)
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+let command = args.first ?? "--help"
+switch command {
+case "--version", "-V", "version":
+    print("openai-sim \(Version.current)")
+case "--help", "-h", "help":
+    print(usage)
+case "serve":
+    let rest = Array(args.dropFirst())
+    if rest.contains("--help") || rest.contains("-h") { print(ServeOptions.help); exit(0) }
+    if rest.contains("--version") { print("openai-sim \(Version.current)"); exit(0) }
+    do {
+        let options = try ServeOptions.parse(rest)
+        try Serve.run(options)
+    } catch {
+        fail("\(error)")
+    }
+default:
+    fail("unknown command \(command)\n\(usage)")
+}

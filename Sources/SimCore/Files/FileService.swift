@@ -1,0 +1,131 @@
+import SimSupport
+
+/// The Files API: create, list, retrieve, delete, content. Bytes live in the blob store.
+public struct FileService: Sendable {
+    public static let collection = "files"
+    /// Purposes a client may upload with (`CreateFileRequest.purpose`).
+    public static let uploadPurposes = ["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
+    public static let maxFileBytes: Int64 = 512 * 1024 * 1024
+    public static let expirySecondsRange: ClosedRange<Int64> = 3600...2_592_000
+    /// Batch input files expire after 30 days unless told otherwise.
+    public static let batchDefaultExpiry: Int64 = 2_592_000
+
+    let env: SimEnvironment
+    public init(env: SimEnvironment) { self.env = env }
+
+    /// Validates and stores a client upload.
+    /// - Remark: POST /v1/files
+    public func create(tenant: Tenant, filename: String, purpose: String, content: BlobSource, size: Int,
+                       expiresAfterSeconds: Int64? = nil) throws(APIError) -> FileObject {
+        guard Self.uploadPurposes.contains(purpose) else {
+            throw .invalidValue("purpose", purpose, supported: Self.uploadPurposes)
+        }
+        if let s = expiresAfterSeconds, !Self.expirySecondsRange.contains(s) {
+            throw .invalidRequest("Invalid 'expires_after.seconds': \(s). Expected a value between 3600 (1 hour) and 2592000 (30 days).",
+                                  param: "expires_after.seconds", code: "invalid_value")
+        }
+        if Int64(size) > Self.maxFileBytes {
+            throw .invalidRequest("File is too large: \(size) bytes. The maximum file size is 512 MB.", param: "file",
+                                  code: "file_too_large", status: 413)
+        }
+        if size == 0 {
+            throw .invalidRequest("The file is empty. Please upload a file with content.", param: "file")
+        }
+        if purpose == "fine-tune" || purpose == "batch", !filename.lowercased().hasSuffix(".jsonl") {
+            throw .invalidRequest("Invalid file format for \(purpose == "batch" ? "Batch API" : "Fine-Tuning API"). Must be .jsonl",
+                                  param: "file")
+        }
+        var expiry = expiresAfterSeconds
+        if expiry == nil, purpose == "batch" { expiry = Self.batchDefaultExpiry }
+        return try store(tenant: tenant, filename: filename, purpose: purpose, content: content, expiresAfterSeconds: expiry)
+    }
+
+    /// Stores a file the simulator itself produces (batch output, fine-tune results, completed uploads).
+    public func store(tenant: Tenant, filename: String, purpose: String, content: BlobSource,
+                      expiresAfterSeconds: Int64? = nil) throws(APIError) -> FileObject {
+        let id = IDKind.file(env.ids(tenant))
+        let now = env.now()
+        let written: (size: Int, md5: String)
+        do { written = try env.blobs.write(key: Self.blobKey(tenant, id), from: content) } catch {
+            throw .serverError("Could not store the file: \(error)")
+        }
+        let file = FileObject(id: id, bytes: Int64(written.size), createdAt: now,
+                              expiresAt: expiresAfterSeconds.map { now + $0 }, filename: filename, purpose: purpose,
+                              md5: written.md5)
+        do {
+            try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, body: file.stored))
+        } catch {
+            env.blobs.delete(key: Self.blobKey(tenant, id))
+            throw .serverError("Could not store the file: \(error)")
+        }
+        return file
+    }
+
+    /// - Remark: GET /v1/files
+    public func list(tenant: Tenant, purpose: String?, limit: Int, order: ListOrder, after: String?) throws(APIError) -> (files: [FileObject], hasMore: Bool) {
+        let now = env.now()
+        var out: [FileObject] = []
+        var cursor = after
+        var hasMore = false
+        // Expired files are dropped lazily, so keep paging until the page is full of live ones.
+        while true {
+            let page: RecordPage
+            do {
+                page = try env.records.list(tenant: tenant.id, collection: Self.collection,
+                                            query: ListQuery(filters: purpose.map { [RecordFilter(path: ["purpose"], value: $0)] } ?? [],
+                                                             order: order, after: cursor, limit: limit + 1 - out.count))
+            } catch { throw .serverError("\(error)") }
+            for r in page.records {
+                guard let f = FileObject(stored: r.body) else { continue }
+                if f.isExpired(at: now) { purge(tenant: tenant, id: f.id); continue }
+                if out.count == limit { hasMore = true; break }
+                out.append(f)
+            }
+            cursor = page.records.last?.id
+            if hasMore || !page.hasMore || cursor == nil { break }
+        }
+        return (out, hasMore)
+    }
+
+    /// - Remark: GET /v1/files/{file_id}
+    public func retrieve(tenant: Tenant, id: String) throws(APIError) -> FileObject {
+        let record: StoredRecord?
+        do { record = try env.records.get(tenant: tenant.id, collection: Self.collection, id: id) } catch { throw .serverError("\(error)") }
+        guard let r = record, let f = FileObject(stored: r.body) else { throw .notFound("File", id: id) }
+        if f.isExpired(at: env.now()) {
+            purge(tenant: tenant, id: id)
+            throw .notFound("File", id: id)
+        }
+        return f
+    }
+
+    /// - Remark: DELETE /v1/files/{file_id}
+    public func delete(tenant: Tenant, id: String) throws(APIError) -> JSON {
+        _ = try retrieve(tenant: tenant, id: id)
+        purge(tenant: tenant, id: id)
+        return .object([("id", .string(id)), ("object", "file"), ("deleted", true)])
+    }
+
+    /// Where the content is on disk, for streaming it out.
+    /// - Remark: GET /v1/files/{file_id}/content
+    public func content(tenant: Tenant, id: String) throws(APIError) -> (file: FileObject, path: String) {
+        let f = try retrieve(tenant: tenant, id: id)
+        guard let path = env.blobs.path(key: Self.blobKey(tenant, id)) else {
+            throw .serverError("The content of \(id) is missing from the blob store.")
+        }
+        return (f, path)
+    }
+
+    /// The content as bytes (small internal files: training data, batch input).
+    public func contentBytes(tenant: Tenant, id: String) throws(APIError) -> [UInt8] {
+        _ = try retrieve(tenant: tenant, id: id)
+        do { return try env.blobs.read(key: Self.blobKey(tenant, id)) } catch { throw .serverError("\(error)") }
+    }
+
+    private func purge(tenant: Tenant, id: String) {
+        _ = try? env.records.delete(tenant: tenant.id, collection: Self.collection, id: id)
+        env.blobs.delete(key: Self.blobKey(tenant, id))
+    }
+
+    static func blobKey(_ tenant: Tenant, _ id: String) -> String { "\(tenant.id)-\(id)" }
+}

@@ -1,0 +1,28 @@
+import SimSupport
+
+/// An isolated slice of state: one per API key in open mode.
+public struct Tenant: Sendable, Hashable {
+    /// Stable storage key (a hash of the API key: keys themselves are never stored).
+    public let id: String
+    public let organizationID: String
+    /// The organization's name as the API reports it (`openai-organization` header, `ft:` model names).
+    public let organizationSlug: String
+    public let projectID: String
+
+    /// The tenant an API key maps to; the same key always yields the same tenant.
+    public static func forAPIKey(_ key: String) -> Tenant {
+        let h = StableHash.fnv1a(key)
+        let h2 = StableHash.mix(h, 0x5eed)
+        let hex = String(h, radix: 16).leftPadded(16)
+        let ids = IDGenerator(seed: h2, stream: "tenant")
+        return Tenant(id: "t_" + hex, organizationID: ids.make("org-", length: 24),
+                      organizationSlug: "user-" + String(h2, radix: 36).prefix(12).lowercased(),
+                      projectID: ids.make("proj_", length: 24))
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int, with c: Character = "0") -> String {
+        count >= n ? self : String(repeating: c, count: n - count) + self
+    }
+}

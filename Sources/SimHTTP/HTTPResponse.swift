@@ -1,0 +1,111 @@
+import SimSupport
+
+/// A transport-level misbehaviour the server carries out instead of (or part way through) a response.
+public enum TransportFault: String, Sendable {
+    /// Drop the connection before anything is sent.
+    case reset
+    /// Send headers and part of the body, then drop the connection.
+    case closeMidBody = "close_mid_body"
+    /// Close the connection without a single byte.
+    case emptyReply = "empty_reply"
+    /// Hold the connection open without answering until the client gives up (or shutdown).
+    case hang
+}
+
+public enum ResponseBody: Sendable {
+    case bytes([UInt8])
+    /// A file on disk sent without loading it into memory.
+    case file(path: String, offset: Int, length: Int)
+    /// Chunks produced over time (SSE); the server pulls them as they arrive.
+    case stream(ResponseStream)
+}
+
+/// One HTTP response.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: ResponseBody
+    public var fault: TransportFault?
+
+    public init(status: Int, headers: [(String, String)] = [], body: ResponseBody = .bytes([]), fault: TransportFault? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.fault = fault
+    }
+
+    public static func json(_ value: JSON, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("content-type", "application/json")], body: .bytes(value.encoded))
+    }
+
+    public func header(_ name: String) -> String? {
+        let n = name.lowercased()
+        return headers.first { $0.0.lowercased() == n }?.1
+    }
+
+    public mutating func setHeader(_ name: String, _ value: String) {
+        let n = name.lowercased()
+        headers.removeAll { $0.0.lowercased() == n }
+        headers.append((n, value))
+    }
+
+    /// In-memory body bytes, or nil for file and stream bodies.
+    public var bodyBytes: [UInt8]? { if case let .bytes(b) = body { return b }; return nil }
+}
+
+/// An answer available now, or later (after a simulated delay or background work) without
+/// holding a server thread.
+public enum HTTPReply: Sendable {
+    case now(HTTPResponse)
+    case later(PendingResponse)
+
+    /// Applies `transform` to the response whenever it becomes available.
+    public func map(_ transform: @escaping @Sendable (HTTPResponse) -> HTTPResponse) -> HTTPReply {
+        switch self {
+        case let .now(r): return .now(transform(r))
+        case let .later(p):
+            let next = PendingResponse()
+            p.whenReady { next.fulfill(transform($0)) }
+            return .later(next)
+        }
+    }
+
+    /// Calls `body` once with the response (immediately for `.now`).
+    public func whenReady(_ body: @escaping @Sendable (HTTPResponse) -> Void) {
+        switch self {
+        case let .now(r): body(r)
+        case let .later(p): p.whenReady(body)
+        }
+    }
+}
+
+/// A one-shot promise of a response.
+public final class PendingResponse: Sendable {
+    private struct State { var response: HTTPResponse?; var waiters: [@Sendable (HTTPResponse) -> Void] = [] }
+    private let state = Locked(State())
+    public init() {}
+
+    public func fulfill(_ response: HTTPResponse) {
+        let waiters: [@Sendable (HTTPResponse) -> Void] = state.withLock { s in
+            guard s.response == nil else { return [] }
+            s.response = response
+            let w = s.waiters; s.waiters = []
+            return w
+        }
+        for w in waiters { w(response) }
+    }
+
+    public func whenReady(_ body: @escaping @Sendable (HTTPResponse) -> Void) {
+        let ready: HTTPResponse? = state.withLock { s in
+            if let r = s.response { return r }
+            s.waiters.append(body)
+            return nil
+        }
+        if let r = ready { body(r) }
+    }
+}
+
+/// Anything that turns a request into a reply: the app, a middleware chain, a test double.
+public protocol HTTPResponder: Sendable {
+    func respond(to request: HTTPRequest) -> HTTPReply
+}

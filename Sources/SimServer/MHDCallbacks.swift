@@ -1,0 +1,146 @@
+import Foundation
+import SimHTTP
+import SimSupport
+import CMicroHTTPD
+
+// The C callbacks. They reach Swift state only through their context pointers.
+
+let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadSize, conCls in
+    guard let cls, let connection, let conCls, let uploadSize else { return .NO }
+    let shared = Unmanaged<DaemonShared>.fromOpaque(cls).takeUnretainedValue()
+
+    guard let raw = conCls.pointee else {
+        // First call: headers only. Never answer here (MHD would close the connection).
+        let ctx = RequestContext()
+        ctx.method = method.map { String(cString: $0) } ?? "GET"
+        ctx.url = url.map { String(cString: $0) } ?? "/"
+        let box = Unmanaged.passUnretained(ctx).toOpaque()
+        MHD_get_connection_values(connection, .HEADER_KIND, { c, _, key, value in
+            guard let c, let key else { return .YES }
+            let ctx = Unmanaged<RequestContext>.fromOpaque(c).takeUnretainedValue()
+            ctx.headers.append((String(cString: key).lowercased(), value.map { String(cString: $0) } ?? ""))
+            return .YES
+        }, box)
+        MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, { c, _, key, value in
+            guard let c, let key else { return .YES }
+            let ctx = Unmanaged<RequestContext>.fromOpaque(c).takeUnretainedValue()
+            ctx.query.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+            return .YES
+        }, box)
+        if let cl = ctx.headers.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }) {
+            ctx.declaredLength = cl
+            if cl > shared.config.maxBodySize { ctx.tooLarge = true }
+        }
+        conCls.pointee = Unmanaged.passRetained(ctx).toOpaque()
+        return .YES
+    }
+
+    let ctx = Unmanaged<RequestContext>.fromOpaque(raw).takeUnretainedValue()
+    if uploadSize.pointee > 0 {
+        if let uploadData {
+            uploadData.withMemoryRebound(to: UInt8.self, capacity: uploadSize.pointee) { p in
+                ctx.append(UnsafeBufferPointer(start: p, count: uploadSize.pointee), config: shared.config)
+            }
+        }
+        uploadSize.pointee = 0
+        return .YES
+    }
+
+    let conn = ConnectionRef(ptr: connection)
+    if ctx.dispatched {
+        // Called again after a resume: send what the responder produced.
+        let state = ctx.pending.withLock { p -> (HTTPResponse?, Bool) in (p.response.take(), p.hung) }
+        shared.unpark(ctx)
+        guard let response = state.0 else { return .NO }
+        return queue(response, on: conn, ctx: ctx, shared: shared)
+    }
+    ctx.dispatched = true
+    if shared.stopping { return queue(MHDServer.unavailable(), on: conn, ctx: ctx, shared: shared) }
+
+    let reply = shared.responder.respond(to: ctx.makeRequest())
+    switch reply {
+    case let .now(response):
+        return queue(response, on: conn, ctx: ctx, shared: shared)
+    case let .later(pending):
+        ctx.pending.withLock { $0.suspended = true }
+        shared.park(ctx, conn)
+        MHD_suspend_connection(connection)
+        pending.whenReady { [weak ctx] response in
+            guard let ctx else { return }
+            shared.deliver(ctx, conn, response)
+        }
+        return .YES
+    }
+}
+
+let completedHandler: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+    guard let conCls, let raw = conCls.pointee else { return }
+    let ctx = Unmanaged<RequestContext>.fromOpaque(raw).takeRetainedValue()
+    if let cls { Unmanaged<DaemonShared>.fromOpaque(cls).takeUnretainedValue().unpark(ctx) }
+    ctx.stream?.markClosed()
+    ctx.finish()
+    conCls.pointee = nil
+}
+
+private func queue(_ response: HTTPResponse, on conn: ConnectionRef, ctx: RequestContext, shared: DaemonShared) -> MHD_Result {
+    switch response.fault {
+    case .reset?:
+        cmhd_set_linger_zero(conn.ptr)
+        return .NO
+    case .emptyReply?:
+        return .NO
+    case .hang?:
+        // Park without a response; shutdown resumes it and the next call closes it.
+        ctx.pending.withLock { $0.suspended = true; $0.hung = true }
+        shared.park(ctx, conn)
+        MHD_suspend_connection(conn.ptr)
+        return .YES
+    default: break
+    }
+
+    let mhdResponse: OpaquePointer?
+    switch response.body {
+    case let .bytes(bytes):
+        if response.fault == .closeMidBody {
+            let half = Array(bytes.prefix(max(1, bytes.count / 2)))
+            let stream = ResponseStream()
+            stream.write(half)
+            stream.finish(fault: .closeMidBody)
+            mhdResponse = streamResponse(stream, size: UInt64(bytes.count), conn: conn, ctx: ctx)
+        } else {
+            mhdResponse = bytes.withUnsafeBytes { b in
+                MHD_create_response_from_buffer(b.count, UnsafeMutableRawPointer(mutating: b.baseAddress), .RESPMEM_MUST_COPY)
+            }
+        }
+    case let .file(path, offset, length):
+        let fd = open(path, O_RDONLY)
+        if fd < 0 {
+            mhdResponse = nil
+        } else {
+            mhdResponse = MHD_create_response_from_fd_at_offset64(UInt64(length), fd, UInt64(offset))
+        }
+    case let .stream(stream):
+        mhdResponse = streamResponse(stream, size: UInt64.max, conn: conn, ctx: ctx)
+    }
+    guard let mhdResponse else { return .NO }
+    for (name, value) in response.headers {
+        MHD_add_response_header(mhdResponse, name, value)
+    }
+    let rc = MHD_queue_response(conn.ptr, UInt32(response.status), mhdResponse)
+    MHD_destroy_response(mhdResponse)
+    return rc
+}
+
+private func streamResponse(_ stream: ResponseStream, size: UInt64, conn: ConnectionRef, ctx: RequestContext) -> OpaquePointer? {
+    let state = StreamState(stream: stream, connection: conn)
+    ctx.stream = state
+    let cls = Unmanaged.passRetained(state).toOpaque()
+    return MHD_create_response_from_callback(size, 32 * 1024, { cls, _, buf, max in
+        guard let cls, let buf else { return -2 }
+        let state = Unmanaged<StreamState>.fromOpaque(cls).takeUnretainedValue()
+        return state.read(into: buf, max: max)
+    }, cls, { cls in
+        guard let cls else { return }
+        Unmanaged<StreamState>.fromOpaque(cls).release()
+    })
+}

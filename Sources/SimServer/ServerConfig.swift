@@ -1,0 +1,31 @@
+/// How the libmicrohttpd daemon listens and how it treats request bodies.
+public struct ServerConfig: Sendable {
+    public var host: String
+    /// 0 picks a free port; `MHDServer.start()` returns the one bound.
+    public var port: UInt16
+    public var threads: Int
+    /// Bodies larger than this are streamed to a temporary file instead of memory.
+    public var spoolThreshold: Int
+    /// Bodies larger than this are drained and discarded; the request is marked `bodyTooLarge`.
+    public var maxBodySize: Int
+    /// Where spooled bodies go.
+    public var tempDirectory: String
+    /// Idle keep-alive connections are closed after this many seconds.
+    public var connectionTimeout: Int
+
+    public init(host: String = "127.0.0.1", port: UInt16 = 4010, threads: Int = 2,
+                spoolThreshold: Int = 1 << 20, maxBodySize: Int = 600 << 20,
+                tempDirectory: String = "/tmp", connectionTimeout: Int = 120) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.spoolThreshold = spoolThreshold
+        self.maxBodySize = maxBodySize
+        self.tempDirectory = tempDirectory
+        self.connectionTimeout = connectionTimeout
+    }
+}
+
+public struct ServerError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}

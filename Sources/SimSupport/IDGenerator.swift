@@ -1,0 +1,45 @@
+/// Seeded, OpenAI-shaped identifiers (`file-…`, `upload_…`, `req_…`). One stream per tenant, so
+/// one tenant's traffic never shifts another tenant's IDs.
+public final class IDGenerator: Sendable {
+    private let rng: Locked<SeededRandom>
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+    private static let hexAlphabet = Array("0123456789abcdef".utf8)
+
+    public init(seed: UInt64, stream: String) {
+        rng = Locked(SeededRandom(seed: StableHash.mix(seed, StableHash.fnv1a(stream))))
+    }
+
+    /// `prefix` followed by `length` base-62 characters, e.g. `file-` + 22.
+    public func make(_ prefix: String, length: Int = 24) -> String {
+        rng.withLock { r in
+            var out = Array(prefix.utf8)
+            out.reserveCapacity(out.count + length)
+            for _ in 0..<length { out.append(Self.alphabet[Int(r.next() % 62)]) }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// `prefix` followed by `length` lowercase hex characters, e.g. `req_` + 32.
+    public func hex(_ prefix: String, length: Int = 32) -> String {
+        rng.withLock { r in
+            var out = Array(prefix.utf8)
+            var word: UInt64 = 0
+            for i in 0..<length {
+                if i % 16 == 0 { word = r.next() }
+                out.append(Self.hexAlphabet[Int(word & 0xF)]); word >>= 4
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// A child random stream, e.g. for generated text or loss curves.
+    public func nextSeed() -> UInt64 { rng.withLock { $0.next() } }
+}
+
+/// Common OpenAI ID shapes in one place.
+public enum IDKind {
+    public static func file(_ g: IDGenerator) -> String { g.make("file-", length: 22) }
+    public static func upload(_ g: IDGenerator) -> String { g.make("upload_", length: 24) }
+    public static func part(_ g: IDGenerator) -> String { g.make("part_", length: 24) }
+    public static func request(_ g: IDGenerator) -> String { g.hex("req_", length: 32) }
+}

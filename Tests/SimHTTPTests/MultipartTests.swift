@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import SimHTTP
+import SimSupport
+
+@Suite struct MultipartTests {
+    static let boundary = "XyZ-boundary"
+    static func body(_ parts: [(String, String?, String)]) -> [UInt8] {
+        var s = ""
+        for (name, filename, value) in parts {
+            s += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\""
+            if let f = filename { s += "; filename=\"\(f)\"\r\nContent-Type: application/octet-stream" }
+            s += "\r\n\r\n\(value)\r\n"
+        }
+        return Array((s + "--\(boundary)--\r\n").utf8)
+    }
+
+    @Test func parsesFieldsAndFilesFromMemory() throws {
+        let b = Self.body([("purpose", nil, "fine-tune"), ("file", "a;b.jsonl", "{\"x\":1}\n{\"x\":2}\n")])
+        let parts = try Multipart.parse(body: .bytes(b), boundary: Self.boundary)
+        #expect(parts.count == 2)
+        #expect(parts[0].name == "purpose")
+        #expect(try parts[0].text() == "fine-tune")
+        #expect(parts[1].filename == "a;b.jsonl")
+        #expect(try parts[1].text() == "{\"x\":1}\n{\"x\":2}\n")
+    }
+
+    @Test func largePartsFromSpooledFilesAreRangesNotCopies() throws {
+        let big = String(repeating: "abcdefghij", count: 300_000) // 3 MB, crosses the 1 MiB scan window
+        let b = Self.body([("purpose", nil, "batch"), ("file", "big.jsonl", big)])
+        let path = NSTemporaryDirectory() + "/mp-test-\(b.count)"
+        FileManager.default.createFile(atPath: path, contents: Data(b))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let parts = try Multipart.parse(body: .file(path: path, size: b.count), boundary: Self.boundary)
+        #expect(parts.count == 2)
+        guard case let .fileRange(_, _, length) = parts[1].data else { Issue.record("expected a file range"); return }
+        #expect(length == big.utf8.count)
+        #expect(try parts[1].text() == big)
+    }
+
+    @Test func missingClosingBoundaryIsAnError() {
+        let b = Array("--\(Self.boundary)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nvalue".utf8)
+        #expect(throws: MultipartError.self) { try Multipart.parse(body: .bytes(b), boundary: Self.boundary) }
+    }
+
+    @Test func wrongBoundaryIsAnError() {
+        let b = Self.body([("a", nil, "1")])
+        #expect(throws: MultipartError.self) { try Multipart.parse(body: .bytes(b), boundary: "other") }
+    }
+
+    @Test func boundaryFromContentType() {
+        #expect(Multipart.boundary(contentType: "multipart/form-data; boundary=abc") == "abc")
+        #expect(Multipart.boundary(contentType: "multipart/form-data; charset=utf-8; boundary=\"q r\"") == "q r")
+        #expect(Multipart.boundary(contentType: "application/json") == nil)
+        #expect(Multipart.boundary(contentType: "multipart/form-data") == nil)
+    }
+}
+
+@Suite struct RouterTests {
+    @Test func matchesTemplatesPreferringLiterals() {
+        var r = Router<String>()
+        r.add("GET", "/v1/files/{file_id}", "retrieve")
+        r.add("GET", "/v1/files/{file_id}/content", "content")
+        r.add("POST", "/v1/uploads/{id}/complete", "complete")
+        r.add("GET", "/v1/models/{model}", "model")
+        #expect(r.match(method: "GET", path: "/v1/files/file-1")?.handler == "retrieve")
+        #expect(r.match(method: "GET", path: "/v1/files/file-1")?.params["file_id"] == "file-1")
+        #expect(r.match(method: "GET", path: "/v1/files/file-1/content")?.handler == "content")
+        #expect(r.match(method: "DELETE", path: "/v1/files/file-1") == nil)
+        #expect(r.match(method: "GET", path: "/v1/nope") == nil)
+        #expect(r.match(method: "GET", path: "/v1/models/ft%3Agpt-4o%3Aorg")?.params["model"] == "ft:gpt-4o:org")
+    }
+
+    @Test func queryParsingDecodes() {
+        let req = HTTPRequest(method: "get", target: "/v1/files?purpose=fine-tune&after=file%2D1&x=a+b")
+        #expect(req.method == "GET")
+        #expect(req.path == "/v1/files")
+        #expect(req.queryValue("after") == "file-1")
+        #expect(req.queryValue("x") == "a b")
+    }
+}
+
+@Suite struct ResponseStreamTests {
+    @Test func collectsChunksUntilFinished() async {
+        let s = ResponseStream()
+        s.write("a")
+        Task { s.write("b"); s.finish() }
+        let out = await s.collect()
+        #expect(String(decoding: out, as: UTF8.self) == "ab")
+    }
+
+    @Test func pendingResponseDeliversToLateAndEarlyWaiters() async {
+        let p = PendingResponse()
+        let early = Locked<Int?>(nil)
+        p.whenReady { r in early.withLock { $0 = r.status } }
+        p.fulfill(HTTPResponse(status: 201))
+        p.fulfill(HTTPResponse(status: 500)) // ignored: one-shot
+        #expect(early.withLock { $0 } == 201)
+        let late: Int = await withCheckedContinuation { c in p.whenReady { c.resume(returning: $0.status) } }
+        #expect(late == 201)
+    }
+}

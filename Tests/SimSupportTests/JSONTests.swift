@@ -1,0 +1,71 @@
+import Testing
+@testable import SimSupport
+
+@Suite struct JSONTests {
+    @Test func roundTripKeepsKeyOrderAndEscapes() throws {
+        let text = #"{"b":1,"a":[true,false,null],"s":"x\"y\\z\n\u00e9\ud83d\ude00","d":1.5,"n":-42}"#
+        let v = try JSONParser.parse(text)
+        #expect(v["b"] == .int(1))
+        #expect(v["s"]?.stringValue == "x\"y\\z\né😀")
+        #expect(v["n"]?.intValue == -42)
+        let out = v.encodedString
+        #expect(out.hasPrefix(#"{"b":1,"a":[true,false,null],"s":"x\"y\\z\né😀","d":1.5,"n":-42}"#))
+    }
+
+    @Test func rejectsMalformedInputWithOffset() {
+        for bad in ["{", "{\"a\":}", "[1,]", "tru", "\"abc", "01", "{\"a\" 1}", "1 2", ""] {
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(bad) }
+        }
+        do { _ = try JSONParser.parse("{\"a\":x}"); Issue.record("should throw") } catch { #expect(error.offset == 5) }
+    }
+
+    @Test func deepNestingIsRefusedNotCrashing() {
+        let deep = String(repeating: "[", count: 100_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func integersAndDoublesEncode() {
+        #expect(JSON.int(0).encodedString == "0")
+        #expect(JSON.int(Int64.min).encodedString == "-9223372036854775808")
+        #expect(JSON.double(2).encodedString == "2.0")
+        #expect(JSON.double(.nan).encodedString == "null")
+        #expect(JSON.string("\u{01}").encodedString == "\"\\u0001\"")
+    }
+
+    @Test func structuralEqualityIgnoresKeyOrder() {
+        let a: JSON = ["x": 1, "y": "z"]
+        let b: JSON = ["y": "z", "x": 1]
+        #expect(a == b)
+    }
+}
+
+@Suite struct DeterminismTests {
+    @Test func sameSeedSameIDs() {
+        let a = IDGenerator(seed: 7, stream: "tenant-a"), b = IDGenerator(seed: 7, stream: "tenant-a")
+        let c = IDGenerator(seed: 7, stream: "tenant-b")
+        let ia = (0..<5).map { _ in IDKind.file(a) }
+        #expect(ia == (0..<5).map { _ in IDKind.file(b) })
+        #expect(ia != (0..<5).map { _ in IDKind.file(c) })
+        #expect(ia[0].hasPrefix("file-") && ia[0].count == 27)
+        let r = IDKind.request(a)
+        #expect(r.hasPrefix("req_") && r.count == 36 && r.dropFirst(4).allSatisfy { $0.isHexDigit })
+    }
+
+    @Test func virtualClockMovesOnlyWhenAdvancedAndFiresTimersInOrder() throws {
+        let clock = VirtualClock(start: 1000)
+        let fired = Locked<[Int]>([])
+        clock.schedule(after: 5) { fired.withLock { $0.append(2) } }
+        clock.schedule(after: 1) { fired.withLock { $0.append(1) } }
+        #expect(clock.now() == 1000)
+        try clock.advance(by: 2)
+        #expect(fired.withLock { $0 } == [1])
+        try clock.advance(by: 3)
+        #expect(fired.withLock { $0 } == [1, 2])
+        #expect(clock.now() == 1005)
+        #expect(throws: ClockError.self) { try clock.advance(by: -1) }
+    }
+
+    @Test func liveClockRefusesAdvance() {
+        #expect(throws: ClockError.self) { try LiveClock().advance(by: 1) }
+    }
+}
