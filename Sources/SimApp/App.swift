@@ -21,8 +21,11 @@ public final class App: HTTPResponder {
     let logger: Logger
     let router: Router<RouteHandler>
     let requestIDs: IDGenerator
+    let middlewares: [Middleware]
 
-    public init(env: SimEnvironment, config: AppConfig = AppConfig(), journal: Journal = Journal()) {
+    public init(env: SimEnvironment, config: AppConfig = AppConfig(), journal: Journal = Journal(),
+                middlewares: [Middleware] = []) {
+        self.middlewares = middlewares
         services = Services(env: env)
         self.journal = journal
         self.config = config
@@ -45,11 +48,13 @@ public final class App: HTTPResponder {
         let startedAt = env.clock.now()
         let requestID = IDKind.request(requestIDs)
         var tenant: Tenant?
+        let notes = JournalNotes()
         let reply: HTTPReply
         do throws(APIError) {
             let t = try authenticate(request)
             tenant = t
-            reply = try route(request, tenant: t, requestID: requestID)
+            let exchange = Exchange(request: request, tenant: t, requestID: requestID, overrides: RequestOverrides(), notes: notes)
+            reply = runChain(exchange, from: 0)
         } catch {
             reply = .now(Self.errorResponse(error))
         }
@@ -64,7 +69,8 @@ public final class App: HTTPResponder {
             r.setHeader("openai-processing-ms", String(Int(ms.rounded(.up))))
             if let org { r.setHeader("openai-organization", org) }
             if let project { r.setHeader("openai-project", project) }
-            journal.record(request: request, response: r, tenant: tenantID, requestID: requestID, startedAt: startedAt, durationMs: ms)
+            journal.record(request: request, response: r, tenant: tenantID, requestID: requestID, startedAt: startedAt,
+                           durationMs: ms, note: notes.json)
             logger.info("\(request.method) \(request.path) \(r.status)", [
                 ("ms", .double((ms * 100).rounded() / 100)), ("tenant", JSON(tenantID)), ("request_id", .string(requestID)),
             ])
@@ -81,7 +87,16 @@ public final class App: HTTPResponder {
         return Tenant.forAPIKey(token)
     }
 
-    func route(_ request: HTTPRequest, tenant: Tenant, requestID: String) throws(APIError) -> HTTPReply {
+    /// Middleware `index`, then the next, then the router.
+    func runChain(_ exchange: Exchange, from index: Int) -> HTTPReply {
+        guard index < middlewares.count else {
+            do throws(APIError) { return try route(exchange) } catch { return .now(Self.errorResponse(error)) }
+        }
+        return middlewares[index].handle(exchange) { [self] next in runChain(next, from: index + 1) }
+    }
+
+    func route(_ exchange: Exchange) throws(APIError) -> HTTPReply {
+        let request = exchange.request
         if request.bodyTooLarge {
             throw .invalidRequest("The request body is too large. Reduce the size of the request and try again.",
                                   code: "request_too_large", status: 413)
@@ -89,7 +104,8 @@ public final class App: HTTPResponder {
         guard let match = router.match(method: request.method, path: request.path) else {
             throw .invalidURL(method: request.method, path: request.path)
         }
-        let ctx = RouteContext(request: request, params: match.params, tenant: tenant, requestID: requestID, services: services)
+        let ctx = RouteContext(request: request, params: match.params, tenant: exchange.tenant, requestID: exchange.requestID,
+                               services: services, overrides: exchange.overrides)
         let result: RouteResult
         do { result = try match.handler(ctx) } catch let e as APIError { throw e } catch {
             throw .serverError("Unexpected error: \(error)")
@@ -101,7 +117,8 @@ public final class App: HTTPResponder {
         }
     }
 
-    static func errorResponse(_ error: APIError) -> HTTPResponse {
+    /// The one place an `APIError` becomes an HTTP response.
+    public static func errorResponse(_ error: APIError) -> HTTPResponse {
         var r = HTTPResponse.json(error.body, status: error.status)
         for (k, v) in error.headers.sorted(by: { $0.key < $1.key }) { r.setHeader(k, v) }
         return r

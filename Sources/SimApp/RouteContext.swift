@@ -9,6 +9,8 @@ struct RouteContext: Sendable {
     let tenant: Tenant
     let requestID: String
     let services: Services
+    /// Scenario decisions for this request (empty unless a scenario matched).
+    let overrides: RequestOverrides
 
     func param(_ name: String) -> String { params[name] ?? "" }
     var query: Query { Query(req: request) }
