@@ -48,6 +48,8 @@ public final class DiskBlobStore: BlobStore {
 
     private func filePath(_ key: String) -> String { directory + "/" + Self.fileName(for: key) }
 
+    /// Streams `source` into a temp file (hashing as it goes) and renames it over `key`; returns size and MD5.
+    @discardableResult
     public func write(key: String, from source: BlobSource) throws -> (size: Int, md5: String) {
         let n = Self.tempCounter.add(1, ordering: .relaxed).newValue
         let temp = directory + "/" + Self.tempPrefix + "\(getpid())-\(n)"
@@ -128,6 +130,7 @@ public final class DiskBlobStore: BlobStore {
         }
     }
 
+    /// The blob file for `key`, or nil when nothing is stored under it.
     public func path(key: String) -> String? {
         let p = filePath(key)
         var st = stat()
@@ -135,6 +138,7 @@ public final class DiskBlobStore: BlobStore {
         return p
     }
 
+    /// The whole blob (for small internal files); throws when `key` is unknown.
     public func read(key: String) throws -> [UInt8] {
         let p = filePath(key)
         let fd = open(p, O_RDONLY | O_CLOEXEC)
@@ -159,6 +163,7 @@ public final class DiskBlobStore: BlobStore {
         }
     }
 
+    /// Removes the blob if present.
     public func delete(key: String) { unlink(filePath(key)) }
 
     /// Removes every blob (temp files of writes in progress are left to their writers).

@@ -87,7 +87,8 @@ public final class SQLiteConnection {
         return Int(sqlite3_changes(handle))
     }
 
-    /// Runs `body` in a transaction (BEGIN IMMEDIATE), committing on return and rolling back on a throw.
+    /// Runs `body` in a transaction (BEGIN IMMEDIATE; not nestable), committing on return, rolling back on a throw.
+    @discardableResult
     public func transaction<R>(_ body: () throws -> R) throws -> R {
         try run("BEGIN IMMEDIATE")
         do {
@@ -219,11 +220,13 @@ public final class SQLiteDatabase: Sendable {
     }
 
     /// Runs `body` with exclusive use of the connection.
+    @discardableResult
     public func withConnection<R: Sendable>(_ body: (SQLiteConnection) throws -> R) throws -> R {
         try lock.withLock { _ in try body(connection) }
     }
 
     /// Runs `body` in a transaction with exclusive use of the connection.
+    @discardableResult
     public func transaction<R: Sendable>(_ body: (SQLiteConnection) throws -> R) throws -> R {
         try lock.withLock { _ in try connection.transaction { try body(connection) } }
     }

@@ -29,27 +29,33 @@ public final class SQLiteRecordStore: RecordStore {
         }
     }
 
+    /// Inserts or replaces by (tenant, collection, id); a replaced record keeps its seq.
+    @discardableResult
     public func put(_ record: StoredRecord) throws -> StoredRecord {
         let body = String(decoding: JSONWriter.encode(record.body), as: UTF8.self)
         return try wrap { conn in
-            var seq: Int64?
-            // A conflict updates in place, so a replaced record keeps its seq (rowid) and the AUTOINCREMENT counter
-            // only moves on real inserts; it never goes back, even after deletes or a reopen.
-            try conn.query("""
-                INSERT INTO records (tenant, collection, id, created_at, body) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (tenant, collection, id) DO UPDATE SET created_at = excluded.created_at, body = excluded.body
-                RETURNING seq
-                """, [.text(record.tenant), .text(record.collection), .text(record.id), .int(record.createdAt), .text(body)]) { row in
-                seq = row.int64(0)
-                return false
+            // Update in place when present (keeping seq); otherwise insert, and AUTOINCREMENT hands out the next seq,
+            // which never goes back, even after deletes or a reopen.
+            let seq: Int64 = try conn.transaction {
+                let key: [SQLiteValue] = [.text(record.tenant), .text(record.collection), .text(record.id)]
+                var seq: Int64?
+                try conn.query("""
+                    UPDATE records SET created_at = ?, body = ? WHERE tenant = ? AND collection = ? AND id = ? RETURNING seq
+                    """, [.int(record.createdAt), .text(body)] + key) { row in seq = row.int64(0); return false }
+                if seq == nil {
+                    try conn.query("INSERT INTO records (tenant, collection, id, created_at, body) VALUES (?, ?, ?, ?, ?) RETURNING seq",
+                                   key + [.int(record.createdAt), .text(body)]) { row in seq = row.int64(0); return false }
+                }
+                guard let seq else { throw StoreError("put \(record.id): the database returned no seq") }
+                return seq
             }
-            guard let seq else { throw StoreError("put \(record.id): the database returned no seq") }
             var stored = record
             stored.seq = seq
             return stored
         }
     }
 
+    /// The record with this key, or nil.
     public func get(tenant: String, collection: String, id: String) throws -> StoredRecord? {
         try wrap { conn in
             var found: StoredRecord?
@@ -63,6 +69,8 @@ public final class SQLiteRecordStore: RecordStore {
         }
     }
 
+    /// Deletes one record; true when it existed.
+    @discardableResult
     public func delete(tenant: String, collection: String, id: String) throws -> Bool {
         try wrap { conn in
             try conn.run("DELETE FROM records WHERE tenant = ? AND collection = ? AND id = ?",
@@ -70,13 +78,14 @@ public final class SQLiteRecordStore: RecordStore {
         }
     }
 
+    /// One page in seq order, after the cursor, filtered exactly as `RecordFilter.matches`.
     public func list(tenant: String, collection: String, query: ListQuery) throws -> RecordPage {
         let asc = query.order == .asc
         var sql = "SELECT id, created_at, seq, body FROM records WHERE tenant = ? AND collection = ?"
         var args: [SQLiteValue] = [.text(tenant), .text(collection)]
-        var inSwift: [RecordFilter] = []
+        // SQL narrows the rows (never dropping a match); Swift's `matches` then decides, so both stores agree exactly.
         for f in query.filters {
-            guard let path = SQLFilter.jsonPath(f) else { inSwift.append(f); continue }
+            guard let path = SQLFilter.jsonPath(f) else { continue }
             sql += " AND " + SQLFilter.condition
             args += SQLFilter.arguments(path: path, value: f.value)
         }
@@ -90,16 +99,17 @@ public final class SQLiteRecordStore: RecordStore {
                 args.append(.int(cursor))
             }
             sql += asc ? " ORDER BY seq ASC" : " ORDER BY seq DESC"
-            if inSwift.isEmpty, query.limit >= 0, query.limit < Int.max {
+            if query.filters.isEmpty, query.limit >= 0, query.limit < Int.max {
                 sql += " LIMIT ?"
                 args.append(.int(Int64(query.limit) + 1))
             }
+            // Rows are produced lazily in seq order, so stepping stops as soon as the page is known.
             var out: [StoredRecord] = []
             var hasMore = false
             try conn.query(sql, args) { row in
                 let id = row.text(0)
                 let body = try Self.decode(row.bytes(3), id: id)
-                guard inSwift.allSatisfy({ $0.matches(body) }) else { return true }
+                guard query.filters.allSatisfy({ $0.matches(body) }) else { return true }
                 if out.count == query.limit { hasMore = true; return false }
                 out.append(StoredRecord(tenant: tenant, collection: collection, id: id, createdAt: row.int64(1),
                                         seq: row.int64(2), body: body))
@@ -109,6 +119,7 @@ public final class SQLiteRecordStore: RecordStore {
         }
     }
 
+    /// Every record of `collection` across tenants, oldest first.
     public func all(collection: String) throws -> [StoredRecord] {
         try wrap { conn in
             var out: [StoredRecord] = []
@@ -123,16 +134,18 @@ public final class SQLiteRecordStore: RecordStore {
         }
     }
 
+    /// Deletes every record of `tenant`.
     public func deleteTenant(_ tenant: String) throws {
         try wrap { conn in _ = try conn.run("DELETE FROM records WHERE tenant = ?", [.text(tenant)]) }
     }
 
+    /// Deletes every record (the seq counter keeps counting).
     public func deleteAll() throws {
         try wrap { conn in _ = try conn.run("DELETE FROM records") }
     }
 }
 
-/// `RecordFilter` as SQL, for the filters SQL can judge exactly as `RecordFilter.matches` does.
+/// `RecordFilter` as an SQL prefilter that never rejects a record `RecordFilter.matches` accepts.
 enum SQLFilter {
     /// Strings compare by decoded value; numbers and booleans by their JSON text, which is what `JSONWriter` wrote
     /// and so equals Swift's spelling (`->` returns a number's original text).
@@ -146,8 +159,8 @@ enum SQLFilter {
         [.text(path), .text(path), .text(value), .text(path), .text(path), .text(value)]
     }
 
-    /// The JSON path for `filter`, or nil when SQL's byte comparison could disagree with Swift's `String ==`
-    /// (which uses Unicode canonical equivalence) or the key cannot be quoted; such filters run in Swift.
+    /// The JSON path for `filter`, or nil when SQL could miss a match: Swift's `String ==` uses Unicode canonical
+    /// equivalence, `json_extract` cuts strings at NUL, and some keys cannot be quoted. Those filters run in Swift only.
     static func jsonPath(_ filter: RecordFilter) -> String? {
         guard isPlain(filter.value, isKey: false) else { return nil }
         var path = "$"
@@ -158,11 +171,11 @@ enum SQLFilter {
         return path
     }
 
-    /// ASCII without the three characters that non-ASCII scalars are canonically equivalent to
+    /// ASCII without NUL and the three characters non-ASCII scalars are canonically equivalent to
     /// (U+212A KELVIN SIGN = "K", U+037E = ";", U+1FEF = "`"); keys also exclude quotes, backslashes and controls.
     private static func isPlain(_ s: String, isKey: Bool) -> Bool {
         s.utf8.allSatisfy { c in
-            guard c < 0x80, c != UInt8(ascii: "K"), c != UInt8(ascii: ";"), c != UInt8(ascii: "`") else { return false }
+            guard c > 0, c < 0x80, c != UInt8(ascii: "K"), c != UInt8(ascii: ";"), c != UInt8(ascii: "`") else { return false }
             return !isKey || (c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\"))
         }
     }

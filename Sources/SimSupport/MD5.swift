@@ -81,7 +81,7 @@ public struct MD5: Sendable {
 
     @inline(__always) private static func step(_ a: UInt32, _ f: UInt32, _ b: UInt32, _ m: UInt32, _ k: UInt32, _ s: UInt32) -> UInt32 {
         let x = a &+ f &+ m &+ k
-        return b &+ ((x << s) | (x >> (32 - s)))
+        return b &+ ((x &<< s) | (x &>> (32 &- s)))
     }
 
     /// One 64-byte block.

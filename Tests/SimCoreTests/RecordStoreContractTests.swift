@@ -1,0 +1,245 @@
+import Foundation
+import Testing
+import SimCore
+import SimPersistence
+import SimSupport
+
+/// The record store implementations the contract suite runs against.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory, sqlite
+    var testDescription: String { rawValue }
+}
+
+/// A fresh directory under the system temp dir, removed on deinit (shared by the store tests).
+final class ScratchDirectory {
+    let path: String
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/openai-sim-test-XXXXXX").utf8CString)
+        guard let p = mkdtemp(&template) else { throw StoreError("mkdtemp failed") }
+        path = String(cString: p)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+private func withStore(_ kind: StoreKind, _ body: (RecordStore) throws -> Void) throws {
+    let dir = try ScratchDirectory()
+    switch kind {
+    case .memory: try body(MemoryRecordStore())
+    case .sqlite: try body(SQLiteRecordStore(path: dir.path + "/records.sqlite"))
+    }
+}
+
+private func rec(_ id: String, tenant: String = "t1", collection: String = "files", createdAt: Int64 = 100,
+                 _ body: JSON = ["object": "file"]) -> StoredRecord {
+    StoredRecord(tenant: tenant, collection: collection, id: id, createdAt: createdAt, body: body)
+}
+
+private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
+
+@Suite struct RecordStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func putAssignsIncreasingSeqAndGetReturnsTheStoredRecord(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let a = try store.put(rec("a", createdAt: 7, ["object": "file", "bytes": 3, "meta": ["k": "v"]]))
+            let b = try store.put(rec("b"))
+            #expect(a.seq >= 1)
+            #expect(b.seq > a.seq)
+            #expect(try store.get(tenant: "t1", collection: "files", id: "a") == a)
+            #expect(try store.get(tenant: "t1", collection: "files", id: "missing") == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func replacingKeepsSeqAndCreationOrderWhileUpdatingBodyAndCreatedAt(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let a = try store.put(rec("a", createdAt: 1, ["v": 1]))
+            let b = try store.put(rec("b"))
+            let a2 = try store.put(rec("a", createdAt: 2, ["v": 2]))
+            let c = try store.put(rec("c"))
+            #expect(a2.seq == a.seq)
+            #expect(b.seq == a.seq + 1)
+            #expect(c.seq == b.seq + 1, "a replace does not consume a seq")
+            let got = try #require(try store.get(tenant: "t1", collection: "files", id: "a"))
+            #expect(got.body == ["v": 2])
+            #expect(got.createdAt == 2)
+            let page = try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc))
+            #expect(ids(page) == ["a", "b", "c"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deleteReportsWhetherARecordWasRemovedAndReinsertGetsANewSeq(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let a = try store.put(rec("a"))
+            _ = try store.put(rec("b"))
+            #expect(try store.delete(tenant: "t1", collection: "files", id: "a"))
+            #expect(try !store.delete(tenant: "t1", collection: "files", id: "a"))
+            #expect(try store.get(tenant: "t1", collection: "files", id: "a") == nil)
+            let again = try store.put(rec("a"))
+            #expect(again.seq > a.seq + 1)
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc))) == ["b", "a"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func listIsNewestFirstByDefaultAndOldestFirstOnRequest(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            for id in ["a", "b", "c"] { try store.put(rec(id)) }
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery())) == ["c", "b", "a"])
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc))) == ["a", "b", "c"])
+            #expect(ids(try store.list(tenant: "t1", collection: "empty", query: ListQuery())) == [])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func afterCursorStartsStrictlyAfterThatRecordInTheListOrder(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            for id in ["a", "b", "c", "d"] { try store.put(rec(id)) }
+            let asc = try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "b"))
+            #expect(ids(asc) == ["c", "d"])
+            let desc = try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .desc, after: "c"))
+            #expect(ids(desc) == ["b", "a"])
+            let last = try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "d"))
+            #expect(ids(last) == [] && !last.hasMore)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func unknownAfterCursorGivesAnEmptyPage(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            for id in ["a", "b"] { try store.put(rec(id)) }
+            try store.put(rec("other-tenant", tenant: "t2"))
+            for after in ["nope", "other-tenant"] {
+                let page = try store.list(tenant: "t1", collection: "files", query: ListQuery(after: after))
+                #expect(page.records.isEmpty && !page.hasMore)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func limitCutsThePageAndHasMoreTellsWhetherRecordsRemain(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            for id in ["a", "b", "c", "d", "e"] { try store.put(rec(id)) }
+            let first = try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, limit: 2))
+            #expect(ids(first) == ["a", "b"] && first.hasMore)
+            let second = try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "b", limit: 2))
+            #expect(ids(second) == ["c", "d"] && second.hasMore)
+            let third = try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "d", limit: 2))
+            #expect(ids(third) == ["e"] && !third.hasMore)
+            let exact = try store.list(tenant: "t1", collection: "files", query: ListQuery(limit: 5))
+            #expect(exact.records.count == 5 && !exact.hasMore)
+            let zero = try store.list(tenant: "t1", collection: "files", query: ListQuery(limit: 0))
+            #expect(zero.records.isEmpty && zero.hasMore)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func filtersMatchTopLevelAndNestedPathsAndCombineWithCursorAndLimit(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            try store.put(rec("f1", ["purpose": "batch", "metadata": ["k": "x"]]))
+            try store.put(rec("f2", ["purpose": "fine-tune", "metadata": ["k": "x"]]))
+            try store.put(rec("f3", ["purpose": "batch", "metadata": ["k": "y"]]))
+            try store.put(rec("f4", ["purpose": "batch"]))
+            try store.put(rec("f5", ["purpose": "batch", "metadata": ["k": "x"]]))
+            func list(_ filters: [RecordFilter], after: String? = nil, limit: Int = 20) throws -> RecordPage {
+                try store.list(tenant: "t1", collection: "files",
+                               query: ListQuery(filters: filters, order: .asc, after: after, limit: limit))
+            }
+            let batch = RecordFilter(path: ["purpose"], value: "batch")
+            let kx = RecordFilter(path: ["metadata", "k"], value: "x")
+            #expect(ids(try list([batch])) == ["f1", "f3", "f4", "f5"])
+            #expect(ids(try list([kx])) == ["f1", "f2", "f5"])
+            #expect(ids(try list([batch, kx])) == ["f1", "f5"])
+            #expect(ids(try list([RecordFilter(path: ["metadata"], value: "x")])) == [], "objects never match")
+            #expect(ids(try list([RecordFilter(path: ["nope"], value: "batch")])) == [])
+            // The cursor may name a record the filters exclude; the page still starts right after it.
+            let page = try list([batch, kx], after: "f2", limit: 1)
+            #expect(ids(page) == ["f5"] && !page.hasMore)
+            let limited = try list([batch], limit: 2)
+            #expect(ids(limited) == ["f1", "f3"] && limited.hasMore)
+        }
+    }
+
+    /// Every body/filter pair gives what `RecordFilter.matches` says, whichever store runs the filter.
+    @Test(arguments: StoreKind.allCases)
+    func filtersAgreeWithRecordFilterMatchesForEveryValueKind(kind: StoreKind) throws {
+        let values: [JSON] = [
+            "1", 1, 1.0, 1.5, 0.1, 1e16, -7, 0, true, false, "true", nil, [1], ["a": 1], "", "K", "\u{212A}",
+            "é", "e\u{301}", "a;b", "x\u{0}y", "line\nbreak", 9_007_199_254_740_993, "Zürich", 2.5e-8,
+        ]
+        let probes = ["1", "1.0", "1.5", "0.1", "1e+16", "10000000000000000.0", "-7", "0", "true", "false", "null",
+                      "[1]", "", "K", "\u{212A}", "é", "e\u{301}", "a;b", "x\u{0}y", "line\nbreak",
+                      "9007199254740993", "Zürich", "2.5e-08", "x"]
+        let keys: [[String]] = [["v"], ["m", "v"], ["a.b"], ["q\"k"], ["", "v"], ["K"]]
+        try withStore(kind) { store in
+            var bodies: [(String, JSON)] = []
+            for (i, v) in values.enumerated() {
+                let body: JSON = ["v": v, "m": ["v": v], "a.b": v, "q\"k": v, "": ["v": v], "K": v]
+                bodies.append(("r\(i)", body))
+                try store.put(rec("r\(i)", body))
+            }
+            for path in keys {
+                for probe in probes {
+                    let filter = RecordFilter(path: path, value: probe)
+                    let expected = bodies.filter { filter.matches($0.1) }.map(\.0)
+                    let got = try store.list(tenant: "t1", collection: "files",
+                                             query: ListQuery(filters: [filter], order: .asc, limit: 100))
+                    #expect(ids(got) == expected, "path \(path) value \(probe.debugDescription)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func tenantsAndCollectionsAreIsolated(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            try store.put(rec("same", tenant: "t1", ["who": "t1"]))
+            try store.put(rec("same", tenant: "t2", ["who": "t2"]))
+            try store.put(rec("same", tenant: "t1", collection: "batches", ["who": "t1-batch"]))
+            #expect(try store.get(tenant: "t1", collection: "files", id: "same")?.body == ["who": "t1"])
+            #expect(try store.get(tenant: "t2", collection: "files", id: "same")?.body == ["who": "t2"])
+            #expect(try store.get(tenant: "t2", collection: "batches", id: "same") == nil)
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery())) == ["same"])
+            #expect(try store.delete(tenant: "t2", collection: "files", id: "same"))
+            #expect(try store.get(tenant: "t1", collection: "files", id: "same") != nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deleteTenantRemovesOnlyThatTenantsRecords(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            try store.put(rec("a", tenant: "t1"))
+            try store.put(rec("b", tenant: "t1", collection: "batches"))
+            try store.put(rec("c", tenant: "t10"))
+            try store.deleteTenant("t1")
+            #expect(try store.get(tenant: "t1", collection: "files", id: "a") == nil)
+            #expect(try store.list(tenant: "t1", collection: "batches", query: ListQuery()).records.isEmpty)
+            #expect(try store.get(tenant: "t10", collection: "files", id: "c") != nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deleteAllEmptiesTheStoreButSeqKeepsIncreasing(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let a = try store.put(rec("a", tenant: "t1"))
+            try store.put(rec("b", tenant: "t2", collection: "batches"))
+            try store.deleteAll()
+            #expect(try store.all(collection: "files").isEmpty)
+            #expect(try store.all(collection: "batches").isEmpty)
+            #expect(try store.put(rec("a")).seq > a.seq + 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func allReturnsACollectionAcrossTenantsOldestFirst(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            try store.put(rec("x", tenant: "t2"))
+            try store.put(rec("other", tenant: "t1", collection: "batches"))
+            try store.put(rec("y", tenant: "t1"))
+            try store.put(rec("x", tenant: "t2", ["replaced": true]))
+            let all = try store.all(collection: "files")
+            #expect(all.map { "\($0.tenant)/\($0.id)" } == ["t2/x", "t1/y"])
+            #expect(all.first?.body == ["replaced": true])
+        }
+    }
+}
