@@ -67,6 +67,9 @@ extension App {
                 for r in try env.records.all(collection: UploadService.partCollection) where r.tenant == t.id {
                     env.blobs.delete(key: "\(t.id)-\(r.id)")
                 }
+                for r in try env.records.all(collection: BatchService.collection) where r.tenant == t.id {
+                    for key in r.body["chunks"]?.arrayValue?.compactMap(\.stringValue) ?? [] { env.blobs.delete(key: key) }
+                }
                 try env.records.deleteTenant(t.id)
                 env.resetIDs(tenant: t)
                 journal.clear(tenant: t.id)

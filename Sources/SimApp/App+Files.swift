@@ -33,7 +33,7 @@ extension App {
             let limit = try q.limit(default: 10_000, range: 1...10_000)
             let page = try ctx.services.files.list(tenant: ctx.tenant, purpose: q.string("purpose"), limit: limit,
                                                    order: try q.order(), after: q.string("after"))
-            return .json(Self.cursorList(page.files.map(\.json), ids: page.files.map(\.id), hasMore: page.hasMore))
+            return .json(cursorList(page.files.map(\.json), ids: page.files.map(\.id), hasMore: page.hasMore))
         }
         r.add("GET", "/v1/files/{file_id}") { ctx in
             .json(try ctx.services.files.retrieve(tenant: ctx.tenant, id: ctx.param("file_id")).json)
@@ -51,12 +51,13 @@ extension App {
         }
     }
 
-    /// `{"object":"list","data":[…],"first_id","last_id","has_more"}`.
-    static func cursorList(_ data: [JSON], ids: [String], hasMore: Bool) -> JSON {
+}
+
+/// `{"object":"list","data":[…],"first_id","last_id","has_more"}`.
+func cursorList(_ data: [JSON], ids: [String], hasMore: Bool) -> JSON {
         // The spec types first_id/last_id as strings, so an empty page reports "" rather than null.
         .object([("object", "list"), ("data", .array(data)), ("first_id", .string(ids.first ?? "")),
                  ("last_id", .string(ids.last ?? "")), ("has_more", .bool(hasMore))])
-    }
 }
 
 /// Content types for file downloads, by extension.
@@ -74,5 +75,12 @@ enum ContentTypes {
         case "webp": return "image/webp"
         default: return "application/octet-stream"
         }
+    }
+}
+
+extension App {
+    /// Kept for route files that spell it `Self.cursorList`.
+    static func cursorList(_ data: [JSON], ids: [String], hasMore: Bool) -> JSON {
+        SimApp.cursorList(data, ids: ids, hasMore: hasMore)
     }
 }

@@ -2,29 +2,29 @@ import SimCore
 import SimHTTP
 import SimSupport
 
-extension App {
+extension App: InternalRequestExecutor {
     /// Runs one request through the same router and handlers as the live endpoint, for work the
-    /// simulator does on a tenant's behalf (batch lines). No middleware, no journal entry.
-    /// Replies that would arrive later (streams, delays) are not allowed here and answer 400.
-    public func dispatchInternal(method: String, path: String, body: JSON, tenant: Tenant, requestID: String,
-                                 overrides: RequestOverrides = RequestOverrides()) -> (status: Int, body: JSON) {
-        let request = HTTPRequest(method: method, path: path, headers: [("content-type", "application/json")],
-                                  body: .bytes(body.encoded))
+    /// simulator does on a tenant's behalf (batch lines). No middleware, no journal entry, and
+    /// no encode/parse round trip for JSON bodies. Streams and delayed replies are refused.
+    public func executeInternal(method: String, path: String, body: JSON, tenant: Tenant,
+                                overrides: RequestOverrides) -> InternalResponse {
+        let requestID = IDKind.request(requestIDs)
+        var request = HTTPRequest(method: method, path: path, headers: [("content-type", "application/json")])
+        request.preparsedJSON = body
         let exchange = Exchange(request: request, tenant: tenant, requestID: requestID, overrides: overrides, notes: JournalNotes())
-        let response: HTTPResponse
         do throws(APIError) {
-            switch try route(exchange) {
-            case let .now(r): response = r
-            case .later:
-                throw APIError.invalidRequest("This request cannot be answered synchronously (streaming is not supported here).", param: "stream")
+            switch try routeResult(exchange) {
+            case let .json(value, status): return InternalResponse(status: status, body: value, requestID: requestID)
+            case let .response(r):
+                if case let .bytes(b) = r.body, let v = try? JSONParser.parse(b) {
+                    return InternalResponse(status: r.status, body: v, requestID: requestID)
+                }
+                throw APIError.invalidRequest("This request cannot be answered inside a batch (streaming is not supported).", param: "stream")
+            case .reply:
+                throw APIError.invalidRequest("This request cannot be answered inside a batch (streaming is not supported).", param: "stream")
             }
         } catch {
-            response = Self.errorResponse(error)
+            return InternalResponse(status: error.status, body: error.body, requestID: requestID)
         }
-        guard case let .bytes(bytes) = response.body else { return (response.status, .null) }
-        return (response.status, (try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self)))
     }
-
-    /// A request id from the app's request stream (for internally executed requests).
-    public func nextRequestID() -> String { IDKind.request(requestIDs) }
 }

@@ -35,7 +35,9 @@ public final class App: HTTPResponder {
         Self.registerFilesRoutes(&r)
         Self.registerUploadsRoutes(&r)
         Self.registerModelsRoutes(&r)
+        Self.registerBatchesRoutes(&r)
         router = r
+        services.batches.attach(executor: self)
     }
 
     var env: SimEnvironment { services.env }
@@ -96,6 +98,15 @@ public final class App: HTTPResponder {
     }
 
     func route(_ exchange: Exchange) throws(APIError) -> HTTPReply {
+        switch try routeResult(exchange) {
+        case let .json(value, status): return .now(.json(value, status: status))
+        case let .response(r): return .now(r)
+        case let .reply(r): return r
+        }
+    }
+
+    /// The handler's own result (before it becomes bytes), so internal callers can skip encoding.
+    func routeResult(_ exchange: Exchange) throws(APIError) -> RouteResult {
         let request = exchange.request
         if request.bodyTooLarge {
             throw .invalidRequest("The request body is too large. Reduce the size of the request and try again.",
@@ -106,14 +117,8 @@ public final class App: HTTPResponder {
         }
         let ctx = RouteContext(request: request, params: match.params, tenant: exchange.tenant, requestID: exchange.requestID,
                                services: services, overrides: exchange.overrides)
-        let result: RouteResult
-        do { result = try match.handler(ctx) } catch let e as APIError { throw e } catch {
+        do { return try match.handler(ctx) } catch let e as APIError { throw e } catch {
             throw .serverError("Unexpected error: \(error)")
-        }
-        switch result {
-        case let .json(value, status): return .now(.json(value, status: status))
-        case let .response(r): return .now(r)
-        case let .reply(r): return r
         }
     }
 

@@ -8,6 +8,10 @@ struct Params {
 
     /// Parses the body as a JSON object (400 for wrong content type, malformed JSON or a non-object).
     static func json(_ req: HTTPRequest) throws(APIError) -> Params {
+        if let pre = req.preparsedJSON {
+            guard case .object = pre else { throw .invalidRequest("The request body must be a JSON object, got \(pre.typeName).") }
+            return Params(object: pre)
+        }
         if let ct = req.contentType?.lowercased(), !ct.hasPrefix("application/json"), !ct.hasPrefix("text/plain") {
             throw .invalidRequest("Invalid Content-Type header (\(ct)), expected application/json.")
         }

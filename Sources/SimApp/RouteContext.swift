@@ -32,11 +32,13 @@ public struct Services: Sendable {
     public let files: FileService
     public let uploads: UploadService
     public let models: ModelService
+    public let batches: BatchService
 
     public init(env: SimEnvironment) {
         self.env = env
         files = FileService(env: env)
         uploads = UploadService(env: env)
         models = ModelService(env: env)
+        batches = BatchService(env: env)
     }
 }

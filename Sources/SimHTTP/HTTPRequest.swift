@@ -27,6 +27,8 @@ public struct HTTPRequest: Sendable {
     public var body: RequestBody
     /// Set by the server when the body was larger than its limit (the app answers 413).
     public var bodyTooLarge: Bool = false
+    /// The body already decoded, for requests the simulator makes to itself (batch lines).
+    public var preparsedJSON: JSON?
 
     public init(method: String, path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
                 body: RequestBody = .empty) {

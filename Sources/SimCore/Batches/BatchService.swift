@@ -1,0 +1,278 @@
+import SimSupport
+
+/// The Batch API: create, retrieve, list, cancel. A batch's phase is a pure function of its record
+/// and the clock; lines that are due by now are executed (through the live endpoint's handler)
+/// when the batch is read, and the output and error files appear once it reaches its end.
+public final class BatchService: Sendable {
+    public static let collection = "batches"
+    /// Endpoints this simulator executes; others in the spec's enum are refused at create.
+    public static let executable = ["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/moderations"]
+    public static let specEndpoints = ["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions",
+                                       "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"]
+    static let chunkLines = 5000
+
+    let env: SimEnvironment
+    let files: FileService
+    public let timing: BatchTiming
+    private let executorBox = Locked<InternalRequestExecutor?>(nil)
+    /// Serializes execution so two concurrent reads never run the same line twice.
+    private let executionLock = Locked<Int>(0)
+
+    public init(env: SimEnvironment, timing: BatchTiming = BatchTiming()) {
+        self.env = env
+        self.timing = timing
+        files = FileService(env: env)
+    }
+
+    /// Wires the handler runner (the app) after construction.
+    public func attach(executor: InternalRequestExecutor) { executorBox.withLock { $0 = executor } }
+
+    /// - Remark: POST /v1/batches
+    public func create(tenant: Tenant, inputFileID: String, endpoint: String, completionWindow: String, metadata: JSON,
+                       outputExpiresSeconds: Int64?, overrides: RequestOverrides) throws(APIError) -> JSON {
+        guard Self.specEndpoints.contains(endpoint) else { throw .invalidValue("endpoint", endpoint, supported: Self.specEndpoints) }
+        guard Self.executable.contains(endpoint) else {
+            throw .invalidRequest("The endpoint \(endpoint) is valid for the Batch API but is not simulated by openai-sim; supported here: \(Self.executable.joined(separator: ", ")).",
+                                  param: "endpoint", code: "unsupported_endpoint")
+        }
+        guard completionWindow == "24h" else { throw .invalidValue("completion_window", completionWindow, supported: ["24h"]) }
+        if let s = outputExpiresSeconds, !FileService.expirySecondsRange.contains(s) {
+            throw .invalidRequest("Invalid 'output_expires_after.seconds': \(s). Expected a value between 3600 (1 hour) and 2592000 (30 days).",
+                                  param: "output_expires_after.seconds", code: "invalid_value")
+        }
+        let input: FileObject
+        do { input = try files.retrieve(tenant: tenant, id: inputFileID) } catch {
+            throw .invalidRequest("Invalid 'input_file_id': '\(inputFileID)'. No such file.", param: "input_file_id", status: 404)
+        }
+        guard input.purpose == "batch" else {
+            throw .invalidRequest("The input file \(inputFileID) has purpose '\(input.purpose)'; batch input files must be uploaded with purpose 'batch'.",
+                                  param: "input_file_id")
+        }
+        let path: String
+        do { path = try files.content(tenant: tenant, id: inputFileID).path } catch { throw error }
+        let outcome = BatchValidator.validate(path: path, size: Int(input.bytes), endpoint: endpoint)
+
+        let now = env.clock.now()
+        let created = Int64(now.rounded(.down))
+        let job = overrides.job
+        var inProgress = max(timing.minInProgressSeconds, Double(outcome.lines) * timing.perLineSeconds)
+        if let d = job?["duration_s"]?.doubleValue, d > 0 { inProgress = d }
+        var record = BatchRecord(
+            id: env.ids(tenant).make("batch_", length: 24), endpoint: endpoint, model: outcome.model, inputFileID: inputFileID,
+            completionWindow: completionWindow, createdAt: created, expiresAt: created + timing.window, metadata: metadata,
+            outputExpiresSeconds: outputExpiresSeconds, total: outcome.lines, validationEnd: now + timing.validationSeconds,
+            inProgressSeconds: inProgress, finalizingSeconds: timing.finalizingSeconds, cancellingSeconds: timing.cancellingSeconds,
+            validationErrors: outcome.errors.isEmpty ? nil : outcome.errors)
+        if let v = job?["fail_validation"], !v.isNull {
+            let msg = v.stringValue ?? "The input file failed validation."
+            record.validationErrors = [BatchValidator.error("invalid_request", msg, param: "input_file_id", line: v["line"]?.intValue.map(Int.init))]
+        }
+        record.forceExpire = job?["expire"]?.boolValue ?? false
+        record.failCustomIDs = job?["fail_custom_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        record.failRatio = min(1, max(0, job?["fail_ratio"]?.doubleValue ?? 0))
+        try save(tenant, record)
+        return record.json(at: now)
+    }
+
+    /// - Remark: GET /v1/batches/{batch_id}
+    public func retrieve(tenant: Tenant, id: String) throws(APIError) -> JSON {
+        let now = env.clock.now()
+        let record = try advance(tenant, try load(tenant, id), now: now)
+        return record.json(at: now)
+    }
+
+    /// - Remark: GET /v1/batches
+    public func list(tenant: Tenant, after: String?, limit: Int) throws(APIError) -> (data: [JSON], ids: [String], hasMore: Bool) {
+        let page: RecordPage
+        do {
+            page = try env.records.list(tenant: tenant.id, collection: Self.collection, query: ListQuery(order: .desc, after: after, limit: limit))
+        } catch { throw .serverError("\(error)") }
+        let now = env.clock.now()
+        var data: [JSON] = [], ids: [String] = []
+        for r in page.records {
+            guard let rec = BatchRecord(stored: r.body) else { continue }
+            data.append(try advance(tenant, rec, now: now).json(at: now))
+            ids.append(rec.id)
+        }
+        return (data, ids, page.hasMore)
+    }
+
+    /// - Remark: POST /v1/batches/{batch_id}/cancel
+    public func cancel(tenant: Tenant, id: String) throws(APIError) -> JSON {
+        let now = env.clock.now()
+        var record = try advance(tenant, try load(tenant, id), now: now)
+        let phase = record.phase(at: now)
+        guard [.validating, .inProgress, .finalizing].contains(phase) else {
+            throw .invalidRequest("Cannot cancel a batch with status '\(phase.rawValue)'.", param: "batch_id", status: 409)
+        }
+        record.cancellingAt = now
+        try save(tenant, record)
+        return try advance(tenant, record, now: now).json(at: now)
+    }
+
+    // MARK: - Execution
+
+    /// Runs the lines due by `now` and, at a terminal phase, writes the output and error files.
+    func advance(_ tenant: Tenant, _ start: BatchRecord, now: Double) throws(APIError) -> BatchRecord {
+        if start.finished { return start }
+        let result: Result<BatchRecord, APIError> = executionLock.withLock { _ in
+            do throws(APIError) {
+                // Re-read under the lock: another reader may have advanced it.
+                var record = try load(tenant, start.id)
+                if record.finished { return .success(record) }
+                let due = record.linesDue(at: now)
+                if due > record.executed { try execute(tenant, &record, upTo: due) }
+                let phase = record.phase(at: now)
+                if [.completed, .cancelled, .expired].contains(phase) { try finish(tenant, &record, phase: phase) }
+                try save(tenant, record)
+                return .success(record)
+            } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func execute(_ tenant: Tenant, _ record: inout BatchRecord, upTo due: Int) throws(APIError) {
+        guard let executor = executorBox.withLock({ $0 }) else { throw .serverError("The batch executor is not attached.") }
+        let path = try files.content(tenant: tenant, id: record.inputFileID).path
+        let reader: LineReader
+        do { reader = try LineReader(path: path, offset: record.cursorOffset, lineNumber: record.cursorLine) } catch {
+            throw .serverError("The batch input file could not be read: \(error)")
+        }
+        let lineIDs = env.ids(stream: "batch-lines:\(tenant.id):\(record.id)")
+        var rng = SeededRandom(seed: StableHash.mix(env.seed, StableHash.fnv1a(record.id)))
+        for _ in 0..<record.executed { _ = rng.next() }
+        var out = BatchChunkWriter(), err = BatchChunkWriter()
+        while record.executed < due {
+            let line: LineReader.Line?
+            do { line = try reader.next() } catch { throw .serverError("\(error)") }
+            guard let line else { record.total = record.executed; break }
+            record.cursorOffset = line.nextOffset
+            record.cursorLine = line.number + 1
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            record.executed += 1
+            let roll = rng.unit()
+            let value = (try? JSONParser.parse(Array(line.bytes))) ?? .null
+            let customID = value["custom_id"]?.stringValue ?? ""
+            let body = value["body"] ?? .null
+            let lineID = lineIDs.make("batch_req_", length: 24)
+            let response: InternalResponse
+            if record.failCustomIDs.contains(customID) || roll < record.failRatio {
+                response = InternalResponse(status: 500, body: APIError.serverError().body, requestID: IDKind.request(lineIDs))
+            } else {
+                response = executor.executeInternal(method: "POST", path: record.endpoint, body: body, tenant: tenant,
+                                                    overrides: RequestOverrides())
+            }
+            let entry: JSON = .object([
+                ("id", .string(lineID)), ("custom_id", .string(customID)),
+                ("response", .object([("status_code", .int(Int64(response.status))), ("request_id", .string(response.requestID)),
+                                      ("body", response.body)])),
+                ("error", .null),
+            ])
+            if response.status == 200 {
+                record.completed += 1
+                record.usage.add(response.body["usage"])
+                out.append(entry)
+            } else {
+                record.failed += 1
+                err.append(entry)
+            }
+            if out.lines + err.lines >= Self.chunkLines { try flush(tenant, &record, &out, &err) }
+        }
+        try flush(tenant, &record, &out, &err)
+    }
+
+    private func flush(_ tenant: Tenant, _ record: inout BatchRecord, _ out: inout BatchChunkWriter, _ err: inout BatchChunkWriter) throws(APIError) {
+        for (kind, writer) in [("out", out), ("err", err)] where writer.lines > 0 {
+            let key = "\(tenant.id)-\(record.id)-\(kind)-\(record.chunks.count)"
+            do { try env.blobs.write(key: key, from: .bytes(writer.bytes)) } catch { throw .serverError("\(error)") }
+            record.chunks.append(key)
+        }
+        out = BatchChunkWriter()
+        err = BatchChunkWriter()
+    }
+
+    private func finish(_ tenant: Tenant, _ record: inout BatchRecord, phase: BatchRecord.Phase) throws(APIError) {
+        if phase == .expired {
+            // Lines that never ran are reported as expired.
+            var err = BatchChunkWriter()
+            let path = try files.content(tenant: tenant, id: record.inputFileID).path
+            if let reader = try? LineReader(path: path, offset: record.cursorOffset, lineNumber: record.cursorLine) {
+                let lineIDs = env.ids(stream: "batch-lines:\(tenant.id):\(record.id)")
+                while let line = try? reader.next() {
+                    if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                    let customID = (try? JSONParser.parse(Array(line.bytes)))?["custom_id"]?.stringValue ?? ""
+                    err.append(.object([("id", .string(lineIDs.make("batch_req_", length: 24))), ("custom_id", .string(customID)),
+                                        ("response", .null),
+                                        ("error", .object([("code", "batch_expired"),
+                                                           ("message", "This request could not be executed before the completion window expired.")]))]))
+                    record.failed += 1
+                }
+            }
+            var none = BatchChunkWriter()
+            try flush(tenant, &record, &none, &err)
+        }
+        let expiry = record.outputExpiresSeconds ?? FileService.batchDefaultExpiry
+        let outKeys = record.chunks.filter { $0.contains("-out-") }
+        let errKeys = record.chunks.filter { $0.contains("-err-") }
+        if !outKeys.isEmpty {
+            record.outputFileID = try files.store(tenant: tenant, filename: "\(record.id)_output.jsonl", purpose: "batch_output",
+                                                  content: try concatenation(outKeys), expiresAfterSeconds: expiry).id
+        }
+        if !errKeys.isEmpty {
+            record.errorFileID = try files.store(tenant: tenant, filename: "\(record.id)_error.jsonl", purpose: "batch_output",
+                                                 content: try concatenation(errKeys), expiresAfterSeconds: expiry).id
+        }
+        for k in record.chunks { env.blobs.delete(key: k) }
+        record.chunks = []
+        record.finished = true
+    }
+
+    private func concatenation(_ keys: [String]) throws(APIError) -> BlobSource {
+        var parts: [BlobSource] = []
+        for k in keys {
+            guard let p = env.blobs.path(key: k), let size = FileSize.of(p) else { throw .serverError("Batch chunk \(k) is missing.") }
+            parts.append(.fileRange(path: p, offset: 0, length: size))
+        }
+        return .concatenation(parts)
+    }
+
+    private func load(_ tenant: Tenant, _ id: String) throws(APIError) -> BatchRecord {
+        let r: StoredRecord?
+        do { r = try env.records.get(tenant: tenant.id, collection: Self.collection, id: id) } catch { throw .serverError("\(error)") }
+        guard let r, let rec = BatchRecord(stored: r.body) else { throw .notFound("Batch", id: id, param: "batch_id") }
+        return rec
+    }
+
+    private func save(_ tenant: Tenant, _ record: BatchRecord) throws(APIError) {
+        do {
+            try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: record.id,
+                                             createdAt: record.createdAt, body: record.stored))
+        } catch { throw .serverError("\(error)") }
+    }
+}
+
+/// JSONL lines accumulated in memory before they are written as one blob.
+struct BatchChunkWriter {
+    var writer = JSONWriter(capacity: 1 << 16)
+    var lines = 0
+    var bytes: [UInt8] { writer.bytes }
+    mutating func append(_ line: JSON) {
+        writer.write(line)
+        writer.bytes.append(0x0A)
+        lines += 1
+    }
+}
+
+extension BatchRecord.Usage {
+    /// Adds an endpoint's `usage` (chat's prompt/completion or responses' input/output naming).
+    mutating func add(_ u: JSON?) {
+        guard let u, case .object = u else { return }
+        let inTok = u["input_tokens"]?.intValue ?? u["prompt_tokens"]?.intValue ?? 0
+        let outTok = u["output_tokens"]?.intValue ?? u["completion_tokens"]?.intValue ?? 0
+        input += inTok
+        output += outTok
+        total += u["total_tokens"]?.intValue ?? (inTok + outTok)
+        cached += (u["input_tokens_details"] ?? u["prompt_tokens_details"])?["cached_tokens"]?.intValue ?? 0
+        reasoning += (u["output_tokens_details"] ?? u["completion_tokens_details"])?["reasoning_tokens"]?.intValue ?? 0
+    }
+}

@@ -1,0 +1,88 @@
+import SimSupport
+
+/// What the model must produce: free text, any JSON object, or JSON matching a schema.
+public enum OutputFormat: Sendable, Equatable {
+    case text
+    case jsonObject
+    case jsonSchema(name: String, schema: JSON, strict: Bool)
+}
+
+/// A function the model may call (`tools[].function` in Chat, `tools[]` of type function in Responses).
+public struct FunctionTool: Sendable, Equatable {
+    public var name: String
+    public var description: String?
+    /// JSON Schema of the arguments (nil: no parameters).
+    public var parameters: JSON?
+    public var strict: Bool
+    public init(name: String, description: String? = nil, parameters: JSON? = nil, strict: Bool = false) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+        self.strict = strict
+    }
+}
+
+/// Whether and which tool the model must call.
+public enum ToolChoice: Sendable, Equatable {
+    case none, auto, required
+    case function(String)
+}
+
+/// Everything a generator may look at to produce one output (one choice of one request).
+public struct GenerationRequest: Sendable {
+    /// The model id as requested (a fine-tuned `ft:…` id stays as is).
+    public var model: String
+    /// The resolved base model (limits, family).
+    public var modelInfo: ModelInfo
+    public var tenant: Tenant
+    /// Server seed mixed with the request's `seed` parameter, if any.
+    public var seed: UInt64
+    /// All input flattened to text, in order (instructions, messages, tool results).
+    public var prompt: String
+    /// The text of the last user message (what the answer is "about").
+    public var lastUserMessage: String
+    /// Estimated input tokens (as reported in usage).
+    public var inputTokens: Int
+    /// Output budget (visible + reasoning tokens); nil: the model's maximum.
+    public var maxOutputTokens: Int?
+    public var format: OutputFormat
+    public var tools: [FunctionTool]
+    public var toolChoice: ToolChoice
+    public var parallelToolCalls: Bool
+    /// Outputs of tool calls given after the last user message: the model should now answer in text.
+    public var toolOutputs: [(name: String?, output: String)]
+    /// `reasoning_effort` / `reasoning.effort` for reasoning models.
+    public var reasoningEffort: String?
+    public var overrides: RequestOverrides
+    /// Which of `n` choices this is (0-based).
+    public var choiceIndex: Int
+
+    public init(model: String, modelInfo: ModelInfo, tenant: Tenant, seed: UInt64, prompt: String, lastUserMessage: String,
+                inputTokens: Int, maxOutputTokens: Int? = nil, format: OutputFormat = .text, tools: [FunctionTool] = [],
+                toolChoice: ToolChoice = .auto, parallelToolCalls: Bool = true, toolOutputs: [(name: String?, output: String)] = [],
+                reasoningEffort: String? = nil, overrides: RequestOverrides = RequestOverrides(), choiceIndex: Int = 0) {
+        self.model = model
+        self.modelInfo = modelInfo
+        self.tenant = tenant
+        self.seed = seed
+        self.prompt = prompt
+        self.lastUserMessage = lastUserMessage
+        self.inputTokens = inputTokens
+        self.maxOutputTokens = maxOutputTokens
+        self.format = format
+        self.tools = tools
+        self.toolChoice = toolChoice
+        self.parallelToolCalls = parallelToolCalls
+        self.toolOutputs = toolOutputs
+        self.reasoningEffort = reasoningEffort
+        self.overrides = overrides
+        self.choiceIndex = choiceIndex
+    }
+
+    /// A seed for this request's randomness: (seed, model, input, choice) and nothing else.
+    public var contentSeed: UInt64 {
+        var h = StableHash.mix(seed, StableHash.fnv1a(model))
+        h = StableHash.mix(h, StableHash.fnv1a(prompt))
+        return StableHash.mix(h, UInt64(choiceIndex) &+ 1)
+    }
+}
