@@ -31,7 +31,7 @@ test-unit:
 
 test-python:
 	swift build --product openai-sim
-	OPENAI_SIM_BIN=$(CURDIR)/.build/debug/openai-sim scripts/interop.sh
+	OPENAI_SIM_BIN=$(CURDIR)/.build/debug/openai-sim scripts/interop.sh Tests/live
 
 bench: deps
 	bench/run.sh

@@ -22,6 +22,8 @@ public final class App: HTTPResponder {
     let router: Router<RouteHandler>
     let requestIDs: IDGenerator
     let middlewares: [Middleware]
+    /// API key → tenant, so the hashing happens once per key.
+    private let tenants = Locked<[String: Tenant]>([:])
 
     public init(env: SimEnvironment, config: AppConfig = AppConfig(), journal: Journal = Journal(),
                 middlewares: [Middleware] = []) {
@@ -86,7 +88,13 @@ public final class App: HTTPResponder {
         var token = auth
         if auth.lowercased().hasPrefix("bearer") { token = String(auth.dropFirst(6)).trimmingSpaces }
         guard !token.isEmpty else { throw .missingAPIKey }
-        return Tenant.forAPIKey(token)
+        if let cached = tenants.withLock({ $0[token] }) { return cached }
+        let t = Tenant.forAPIKey(token)
+        tenants.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[token] = t
+        }
+        return t
     }
 
     /// Middleware `index`, then the next, then the router.

@@ -109,8 +109,9 @@ public enum TokenEstimator {
                 let start = j
                 while j < n, kind(s[j]) == .upper { j += 1 }
                 while j < n, kind(s[j]) == .lower { j += 1 }
+                let lettersEnd = j
                 j = contraction(s, j)
-                emit(i, j, wordExpectation(s, start, j))
+                emit(i, j, wordExpectation(s, lead: start > i ? i : nil, start, lettersEnd))
                 i = j
                 continue
             }
@@ -124,8 +125,7 @@ public enum TokenEstimator {
             if kind(s[j]) == .other {
                 while j < n, kind(s[j]) == .other { j += 1 }
                 while j < n, s[j] == "\n" || s[j] == "\r" || s[j] == "/" { j += 1 }
-                let len = Double(j - i)
-                emit(i, j, len <= 3 ? 1 : 1 + (len - 3) * 0.45)
+                emit(i, j, punctuationExpectation(s, i, j))
                 i = j
                 continue
             }
@@ -135,7 +135,7 @@ public enum TokenEstimator {
             for t in i..<j where kind(s[t]) == .newline { lastNL = t }
             var end = j
             if lastNL >= 0 { end = lastNL + 1 } else if j < n, j - i > 1 { end = j - 1 }
-            emit(i, end, 1 + Double(end - i) / 64)
+            emit(i, end, end - i <= 32 ? 1 : 1 + Double(end - i - 32) / 32)
             i = end
         }
     }
@@ -159,25 +159,49 @@ public enum TokenEstimator {
         return j
     }
 
-    /// Expected o200k tokens for a letter run of `start..<end` (fitted per length; see docs/TOKENS.md).
-    private static func wordExpectation(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> Double {
-        var letters = 0
-        var nonASCII = 0
-        for t in start..<end {
-            letters += 1
-            if s[t].value >= 128 { nonASCII += 1 }
+    /// Expected tokens for a punctuation run. Short runs are mostly one token; a run of one
+    /// repeated character (`-----`, `=====`) is about one token per 32 characters; other
+    /// characters in long mixed runs split every three or so.
+    private static func punctuationExpectation(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> Double {
+        let len = end - start
+        if len <= 3 { return 1 }
+        var long = 0.0
+        var short = 0
+        var t = start
+        while t < end {
+            var u = t + 1
+            while u < end, s[u] == s[t] { u += 1 }
+            if u - t >= 4 { long += 1 + Double(u - t) / 32 } else { short += u - t }
+            t = u
         }
+        if long == 0 { return 1 + Double(len - 3) * 0.3 }
+        return long + Double(short) * 0.4
+    }
+
+    /// Expected o200k tokens for the letter run `start..<end` (`lead` is the index of a leading
+    /// space or symbol, if any). Fitted per length and shape on the corpus in docs/TOKENS.md:
+    /// space-led lowercase words are nearly always one token; identifiers glued to symbols,
+    /// capitalised long words and ALL-CAPS words split more often.
+    private static func wordExpectation(_ s: [Unicode.Scalar], lead: Int?, _ start: Int, _ end: Int) -> Double {
+        let letters = end - start
+        var nonASCII = 0
+        var upper = 0
+        for t in start..<end {
+            let v = s[t].value
+            if v >= 128 { nonASCII += 1 } else if v >= 65 && v <= 90 { upper += 1 }
+        }
+        let spaceLed = lead.map { s[$0] == " " } ?? false
         let base: Double
-        switch letters {
-        case ...5: base = 1.02
-        case 6: base = 1.07
-        case 7: base = 1.09
-        case 8: base = 1.13
-        case 9: base = 1.15
-        case 10, 11: base = 1.2
-        case 12: base = 1.3
-        default: base = 1 + Double(letters - 8) * 0.15
+        if upper == letters && letters >= 4 {
+            base = letters < 6 ? 1.15 : letters < 8 ? 1.5 : 1 + Double(letters) * 0.2
+        } else if spaceLed && upper == 0 {
+            base = letters <= 7 ? 1.015 : letters <= 9 ? 1.08 : 1.13 + Double(letters - 10) * 0.12
+        } else if spaceLed {
+            base = letters <= 7 ? 1.02 : letters <= 9 ? 1.27 : 1.5 + Double(letters - 10) * 0.15
+        } else {
+            base = letters < 4 ? 1.04 : letters < 6 ? 1.06 : letters < 8 ? 1.2 : letters < 10 ? 1.45 : 1.8 + Double(letters - 10) * 0.15
         }
         return base + Double(nonASCII) * 0.6
     }
+
 }
