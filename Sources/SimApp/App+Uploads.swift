@@ -39,7 +39,10 @@ extension App {
     }
 
     static func registerModelsRoutes(_ r: inout Router<RouteHandler>) {
-        r.add("GET", "/v1/models") { ctx in .json(try ctx.services.models.list(tenant: ctx.tenant)) }
+        r.add("GET", "/v1/models") { ctx in
+            .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")],
+                                   body: .bytes(try ctx.services.models.listBytes(tenant: ctx.tenant))))
+        }
         r.add("GET", "/v1/models/{model}") { ctx in
             .json(try ctx.services.models.retrieve(tenant: ctx.tenant, id: ctx.param("model")))
         }

@@ -68,11 +68,12 @@ public final class App: HTTPResponder {
         return reply.map { [journal, logger] response in
             var r = response
             let ms = watch.milliseconds
-            r.setHeader("x-request-id", requestID)
-            r.setHeader("openai-version", "2020-10-01")
-            r.setHeader("openai-processing-ms", String(Int(ms.rounded(.up))))
-            if let org { r.setHeader("openai-organization", org) }
-            if let project { r.setHeader("openai-project", project) }
+            // Handlers never set these, so append instead of replace.
+            r.headers.append(("x-request-id", requestID))
+            r.headers.append(("openai-version", "2020-10-01"))
+            r.headers.append(("openai-processing-ms", String(Int(ms.rounded(.up)))))
+            if let org { r.headers.append(("openai-organization", org)) }
+            if let project { r.headers.append(("openai-project", project)) }
             journal.record(request: request, response: r, tenant: tenantID, requestID: requestID, startedAt: startedAt,
                            durationMs: ms, note: notes.json)
             logger.info("\(request.method) \(request.path) \(r.status)", [

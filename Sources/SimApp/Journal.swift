@@ -20,7 +20,13 @@ public final class Journal: Sendable {
         let responseIsJSON: Bool
         let note: JSON?
     }
-    private struct State { var entries: [Entry] = []; var next = 1 }
+    /// A ring: `entries[head]` is the oldest once the buffer is full.
+    private struct State {
+        var entries: [Entry] = []
+        var head = 0
+        var next = 1
+        var ordered: [Entry] { Array(entries[head...] + entries[..<head]) }
+    }
     private let state = Locked(State())
     public let capacity: Int
     static let maxBodyBytes = 256 * 1024
@@ -38,26 +44,34 @@ public final class Journal: Sendable {
         var respBody: [UInt8]?
         let respJSON = response.header("content-type")?.hasPrefix("application/json") ?? false
         if respJSON, let b = response.bodyBytes, b.count <= Self.maxBodyBytes { respBody = b }
-        let query = request.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let query = request.query.isEmpty ? "" : request.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         state.withLock { s in
-            s.entries.append(Entry(seq: s.next, method: request.method, path: request.path, query: query, status: response.status,
-                                   tenant: tenant, requestID: requestID, startedAt: startedAt, durationMs: durationMs,
-                                   requestBody: reqBody, requestIsJSON: reqJSON, responseBody: respBody,
-                                   responseIsJSON: respJSON, note: note))
+            let e = Entry(seq: s.next, method: request.method, path: request.path, query: query, status: response.status,
+                          tenant: tenant, requestID: requestID, startedAt: startedAt, durationMs: durationMs,
+                          requestBody: reqBody, requestIsJSON: reqJSON, responseBody: respBody,
+                          responseIsJSON: respJSON, note: note)
             s.next += 1
-            if s.entries.count > capacity { s.entries.removeFirst(s.entries.count - capacity) }
+            if s.entries.count < capacity {
+                s.entries.append(e)
+            } else {
+                s.entries[s.head] = e
+                s.head = (s.head + 1) % capacity
+            }
         }
     }
 
     func clear(tenant: String? = nil) {
         state.withLock { s in
-            if let t = tenant { s.entries.removeAll { $0.tenant == t } } else { s.entries.removeAll() }
+            var kept = s.ordered
+            if let t = tenant { kept.removeAll { $0.tenant == t } } else { kept.removeAll() }
+            s.entries = kept
+            s.head = 0
         }
     }
 
     /// Entries as JSON, optionally for one tenant, at most `limit` of the newest.
     func render(tenant: String?, limit: Int?) -> JSON {
-        let entries = state.withLock { s in s.entries.filter { tenant == nil || $0.tenant == tenant } }
+        let entries = state.withLock { s in s.ordered.filter { tenant == nil || $0.tenant == tenant } }
         let chosen = limit.map { Array(entries.suffix($0)) } ?? entries
         return .object([("object", "list"), ("data", .array(chosen.map(Self.json)))])
     }

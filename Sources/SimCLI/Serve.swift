@@ -30,7 +30,8 @@ enum Serve {
 
         let records: RecordStore = ephemeral ? MemoryRecordStore() : try SQLiteRecordStore(path: root + "/openai-sim.sqlite")
         let blobs = try DiskBlobStore(directory: root + "/blobs")
-        let env = SimEnvironment(clock: clock, seed: o.seed, records: records, blobs: blobs, logger: logger)
+        let epoch = ephemeral ? 0 : try SimEnvironment.nextEpoch(records)
+        let env = SimEnvironment(clock: clock, seed: o.seed, records: records, blobs: blobs, logger: logger, epoch: epoch)
         let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale),
                       journal: Journal(capacity: o.journalSize))
         let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,
@@ -44,6 +45,7 @@ enum Serve {
         let stop: @Sendable (Int32) -> Void = { sig in
             logger.info("shutting down", [("signal", .int(Int64(sig)))])
             server.stop()
+            logger.flush()
             if ephemeral { try? FileManager.default.removeItem(atPath: root) }
             exit(0)
         }

@@ -7,9 +7,13 @@ public final class SimEnvironment: Sendable {
     public let records: RecordStore
     public let blobs: BlobStore
     public let logger: Logger
+    /// How many times this data directory was started before (0 for a fresh or ephemeral one).
+    /// Mixed into ID streams so a restarted server never hands out an ID it already gave.
+    public let epoch: UInt64
     private let generators = Locked<[String: IDGenerator]>([:])
 
-    public init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger = .silent) {
+    public init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger = .silent, epoch: UInt64 = 0) {
+        self.epoch = epoch
         self.clock = clock
         self.seed = seed
         self.records = records
@@ -23,7 +27,7 @@ public final class SimEnvironment: Sendable {
     public func ids(stream: String) -> IDGenerator {
         generators.withLock { g in
             if let existing = g[stream] { return existing }
-            let made = IDGenerator(seed: seed, stream: stream)
+            let made = IDGenerator(seed: epoch == 0 ? seed : StableHash.mix(seed, epoch), stream: stream)
             g[stream] = made
             return made
         }
@@ -37,4 +41,14 @@ public final class SimEnvironment: Sendable {
     }
 
     public func now() -> Int64 { clock.unixSeconds() }
+}
+
+extension SimEnvironment {
+    /// Counts a start of a persistent store and returns the previous count (the new epoch).
+    public static func nextEpoch(_ records: RecordStore) throws -> UInt64 {
+        let previous = try records.get(tenant: "_sim", collection: "meta", id: "boots")?.body["count"]?.intValue ?? 0
+        try records.put(StoredRecord(tenant: "_sim", collection: "meta", id: "boots", createdAt: 0,
+                                     body: .object([("count", .int(previous + 1))])))
+        return UInt64(max(0, previous))
+    }
 }

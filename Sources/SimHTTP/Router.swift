@@ -4,6 +4,8 @@ public struct Router<Handler: Sendable>: Sendable {
         let method: String
         let segments: [Segment]
         let handler: Handler
+        let template: String
+        let literalCount: Int
     }
     enum Segment: Sendable, Equatable { case literal(String), param(String) }
 
@@ -14,8 +16,22 @@ public struct Router<Handler: Sendable>: Sendable {
         let segs: [Segment] = template.split(separator: "/").map { s in
             s.hasPrefix("{") && s.hasSuffix("}") ? .param(String(s.dropFirst().dropLast())) : .literal(String(s))
         }
-        routes.append(Route(method: method.uppercased(), segments: segs, handler: handler))
+        let template = "/" + segs.map { seg -> String in
+            switch seg { case let .literal(l): return l; case let .param(p): return "{\(p)}" }
+        }.joined(separator: "/")
+        let literals = segs.filter { if case .literal = $0 { return true }; return false }.count
+        let route = Route(method: method.uppercased(), segments: segs, handler: handler, template: template, literalCount: literals)
+        routes.append(route)
+        // Most specific first, so the first match wins.
+        let key = Key(method: route.method, count: segs.count)
+        var list = buckets[key] ?? []
+        let at = list.firstIndex { $0.literalCount < literals } ?? list.count
+        list.insert(route, at: at)
+        buckets[key] = list
     }
+
+    struct Key: Hashable, Sendable { let method: String; let count: Int }
+    private var buckets: [Key: [Route]] = [:]
 
     public struct Match: Sendable {
         public let handler: Handler
@@ -26,26 +42,21 @@ public struct Router<Handler: Sendable>: Sendable {
     /// The first route whose method and path match; literal segments are tried before parameters
     /// by registration order, so register `/files/{id}/content` and `/files/{id}` in any order.
     public func match(method: String, path: String) -> Match? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        var best: (Route, [String: String], Int)?
-        for r in routes where r.method == method && r.segments.count == parts.count {
-            var params: [String: String] = [:]
-            var literals = 0
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard let candidates = buckets[Key(method: method, count: parts.count)] else { return nil }
+        for r in candidates {
             var ok = true
-            for (seg, part) in zip(r.segments, parts) {
-                switch seg {
-                case let .literal(l): if l != part { ok = false } else { literals += 1 }
-                case let .param(p): params[p] = HTTPRequestPathDecode.decode(part)
-                }
-                if !ok { break }
+            for i in 0..<parts.count {
+                if case let .literal(l) = r.segments[i], l != parts[i] { ok = false; break }
             }
-            if ok, best == nil || literals > best!.2 { best = (r, params, literals) }
+            guard ok else { continue }
+            var params: [String: String] = [:]
+            for i in 0..<parts.count {
+                if case let .param(p) = r.segments[i] { params[p] = HTTPRequestPathDecode.decode(String(parts[i])) }
+            }
+            return Match(handler: r.handler, params: params, template: r.template)
         }
-        guard let (r, params, _) = best else { return nil }
-        let template = "/" + r.segments.map { seg -> String in
-            switch seg { case let .literal(l): return l; case let .param(p): return "{\(p)}" }
-        }.joined(separator: "/")
-        return Match(handler: r.handler, params: params, template: template)
+        return nil
     }
 }
 

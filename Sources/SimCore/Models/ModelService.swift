@@ -10,9 +10,23 @@ public struct ModelService: Sendable {
         .object([("id", .string(id)), ("object", "model"), ("created", .int(created)), ("owned_by", .string(ownedBy))])
     }
 
+    /// The base catalog's list, encoded once.
+    static let baseListBytes: [UInt8] = JSON.object([("object", "list"), ("data", .array(baseItems))]).encoded
+    static let baseItems: [JSON] = ModelCatalog.models.filter(\.listed).map { json(id: $0.id, created: $0.created, ownedBy: $0.ownedBy) }
+
+    /// The list as bytes: the prebuilt catalog unless the tenant has models of its own.
+    /// - Remark: GET /v1/models
+    public func listBytes(tenant: Tenant) throws(APIError) -> [UInt8] {
+        let own: RecordPage
+        do { own = try env.records.list(tenant: tenant.id, collection: Self.collection, query: ListQuery(order: .asc, limit: 1)) } catch {
+            throw .serverError("\(error)")
+        }
+        return own.records.isEmpty ? Self.baseListBytes : try list(tenant: tenant).encoded
+    }
+
     /// - Remark: GET /v1/models
     public func list(tenant: Tenant) throws(APIError) -> JSON {
-        var data = ModelCatalog.models.filter(\.listed).map { Self.json(id: $0.id, created: $0.created, ownedBy: $0.ownedBy) }
+        var data = Self.baseItems
         do {
             let own = try env.records.list(tenant: tenant.id, collection: Self.collection, query: ListQuery(order: .asc, limit: 100_000))
             data += own.records.map(\.body.publicFields)

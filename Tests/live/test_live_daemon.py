@@ -1,0 +1,596 @@
+"""Live tests: the real `openai-sim` daemon on a loopback port, driven over raw HTTP.
+
+Stdlib + pytest only (no openai SDK). The binary comes from $OPENAI_SIM_BIN, default
+`.build/debug/openai-sim` under the repository root; every test is skipped when it is missing.
+
+    python3 -m pytest -v -s Tests/live/test_live_daemon.py        (-s shows the RSS figures)
+
+Each server is started with `serve --port 0 --host 127.0.0.1` and stopped with SIGTERM at the
+end of its test, which must make it exit with status 0 within 5 s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+_bin = Path(os.environ.get("OPENAI_SIM_BIN", ".build/debug/openai-sim"))
+BIN = _bin if _bin.is_absolute() else REPO / _bin
+
+API_KEY = "sk-live-test-0001"
+AUTH = {"Authorization": f"Bearer {API_KEY}"}
+TIMEOUT = 10.0  # seconds; every socket has one, so a server that hangs fails instead of blocking
+URL_RE = re.compile(r"http://([0-9.]+):([0-9]+)/v1")
+REQUEST_ID_RE = re.compile(r"^req_[0-9a-f]{32}$")
+MiB = 1024 * 1024
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class Sim:
+    """One openai-sim process."""
+
+    def __init__(self, workdir: Path, args: tuple[str, ...], data_dir: Path | None):
+        self.args = ["serve", "--port", "0", "--host", "127.0.0.1", *args]
+        if data_dir is not None:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self.args += ["--data-dir", str(data_dir)]
+        self.workdir = workdir
+        self.expect_clean_exit = True
+        self.proc: subprocess.Popen | None = None
+        self.host = ""
+        self.port = 0
+
+    def start(self) -> "Sim":
+        n = len(list(self.workdir.glob("sim*.stdout")))
+        self.out_path = self.workdir / f"sim{n}.stdout"
+        self.err_path = self.workdir / f"sim{n}.stderr"
+        self._out = open(self.out_path, "wb")
+        self._err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen([str(BIN), *self.args], stdin=subprocess.DEVNULL,
+                                     stdout=self._out, stderr=self._err)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            m = URL_RE.search(self.out_path.read_text(errors="replace"))
+            if m:
+                self.host, self.port = m.group(1), int(m.group(2))
+                return self
+            if self.proc.poll() is not None:
+                raise AssertionError(f"openai-sim exited with {self.proc.returncode} before printing its "
+                                     f"URL; args {self.args}; stderr:\n{self.stderr_tail()}")
+            time.sleep(0.02)
+        self.proc.kill()
+        raise AssertionError(f"openai-sim printed no URL within 15 s; args {self.args}; "
+                             f"stdout:\n{self.out_path.read_text(errors='replace')[-2000:]}")
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def stderr_tail(self, n: int = 4000) -> str:
+        try:
+            return self.err_path.read_text(errors="replace")[-n:]
+        except OSError:
+            return ""
+
+    def conn(self, timeout: float = TIMEOUT) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None, auth: bool = True) -> "Reply":
+        """One request on a fresh connection."""
+        h = dict(AUTH) if auth else {}
+        h.update(headers or {})
+        c = self.conn()
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            return Reply(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+        except (TimeoutError, socket.timeout):
+            pytest.fail(f"{method} {path}: no complete answer within {TIMEOUT} s (server hangs)")
+        finally:
+            c.close()
+
+    def raw(self, method: str, path: str, headers: dict[str, str], body: bytes = b"",
+            timeout: float = TIMEOUT) -> "Reply":
+        """A request written byte for byte (keeps going if the server answers before the body
+        is fully sent), answer parsed by http.client."""
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nConnection: close\r\n"
+        if not any(k.lower() == "content-length" for k in headers):
+            head += f"Content-Length: {len(body)}\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        sock = socket.create_connection((self.host, self.port), timeout=timeout)
+        try:
+            try:
+                sock.sendall(head.encode("latin-1") + body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server may answer early and close; read what it said
+            resp = http.client.HTTPResponse(sock, method=method)
+            try:
+                resp.begin()
+                data = resp.read()
+            except (TimeoutError, socket.timeout):
+                pytest.fail(f"{method} {path}: no complete answer within {timeout} s (server hangs)")
+            return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
+        finally:
+            sock.close()
+
+    def rss_kb(self) -> int:
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise AssertionError("no VmRSS line")
+
+    def stop(self, timeout: float = 5.0) -> int | None:
+        """SIGTERM, then wait; returns the exit status (None if it had to be SIGKILLed)."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                self._close_logs()
+                return None
+        self._close_logs()
+        return self.proc.returncode
+
+    def kill9(self) -> None:
+        assert self.proc is not None
+        self.expect_clean_exit = False
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(5)
+        self._close_logs()
+
+    def _close_logs(self) -> None:
+        for f in (self._out, self._err):
+            if not f.closed:
+                f.close()
+
+
+class Reply:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            raise AssertionError(f"body is not JSON (status {self.status}): {self.body[:300]!r}")
+
+    def __repr__(self) -> str:
+        return f"<{self.status} {self.body[:300]!r}>"
+
+
+def multipart(fields: list[tuple[str, str | None, bytes]], boundary: str = "simLiveBoundary7MA4YWxk",
+              close: bool = True) -> tuple[str, bytes]:
+    """(content-type, body) for form fields given as (name, filename or None, value)."""
+    out = bytearray()
+    for name, filename, value in fields:
+        out += f"--{boundary}\r\n".encode()
+        if filename is None:
+            out += f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        else:
+            out += (f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                    f"Content-Type: application/octet-stream\r\n\r\n").encode()
+        out += value + b"\r\n"
+    if close:
+        out += f"--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", bytes(out)
+
+
+def upload(sim: Sim, content: bytes, filename: str = "data.txt", purpose: str = "assistants") -> dict:
+    ctype, body = multipart([("purpose", None, purpose.encode()), ("file", filename, content)])
+    r = sim.request("POST", "/v1/files", body=body, headers={"Content-Type": ctype})
+    assert r.status == 200, f"POST /v1/files ({len(content)} bytes) -> {r}"
+    obj = r.json()
+    assert obj.get("object") == "file" and str(obj.get("id", "")).startswith("file-"), obj
+    return obj
+
+
+def assert_openai_error(r: Reply, status: int, param: object = ...) -> dict:
+    """An OpenAI-shaped error: {"error": {"message", "type", "param", "code"}} and nothing else."""
+    assert r.status == status, f"expected {status}, got {r}"
+    assert r.headers.get("content-type", "").startswith("application/json"), r.headers
+    body = r.json()
+    assert set(body) == {"error"}, body
+    err = body["error"]
+    assert set(err) == {"message", "type", "param", "code"}, err
+    assert isinstance(err["message"], str) and err["message"], err
+    assert isinstance(err["type"], str) and err["type"], err
+    assert err["param"] is None or isinstance(err["param"], str), err
+    assert err["code"] is None or isinstance(err["code"], str), err
+    if param is not ...:
+        assert err["param"] == param, f"expected param {param!r}: {err}"
+    return err
+
+
+def openai_header_problems(label: str, r: Reply) -> list[str]:
+    h = r.headers
+    problems = []
+    rid = h.get("x-request-id")
+    if rid is None or not REQUEST_ID_RE.match(rid):
+        problems.append(f"{label} ({r.status}): x-request-id {rid!r} does not match {REQUEST_ID_RE.pattern}")
+    if h.get("openai-version") != "2020-10-01":
+        problems.append(f"{label} ({r.status}): openai-version {h.get('openai-version')!r}, expected '2020-10-01'")
+    ms = h.get("openai-processing-ms")
+    if ms is None or not re.fullmatch(r"[0-9]+", ms):
+        problems.append(f"{label} ({r.status}): openai-processing-ms {ms!r}, expected a non-negative integer")
+    # Without a key there is no organization to name, so a 401 carries none.
+    if r.status != 401 and not h.get("openai-organization"):
+        problems.append(f"{label} ({r.status}): openai-organization missing or empty")
+    return problems
+
+
+class RssSampler:
+    """Samples a process's VmRSS every `interval` seconds in a thread; keeps the peak."""
+
+    def __init__(self, sim: Sim, interval: float = 0.05):
+        self.sim, self.interval = sim, interval
+        self.peak_kb = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self.peak_kb = max(self.peak_kb, self.sim.rss_kb())
+                self.samples += 1
+            except (OSError, AssertionError):
+                pass
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak_kb = max(self.peak_kb, self.sim.rss_kb())
+
+
+def baseline_rss_kb(sim: Sim) -> int:
+    """RSS once the server has answered something and settled."""
+    assert sim.request("GET", "/v1/models").status == 200
+    time.sleep(0.3)
+    return max(sim.rss_kb() for _ in range(3))
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def sim_factory(tmp_path):
+    if not BIN.exists():
+        pytest.skip(f"openai-sim binary not found at {BIN} (build it with `swift build`, "
+                    f"or set OPENAI_SIM_BIN to its path)")
+    started: list[Sim] = []
+
+    def make(*args: str, data_dir: Path | None = None) -> Sim:
+        s = Sim(tmp_path, args, data_dir).start()
+        started.append(s)
+        return s
+
+    yield make
+
+    problems = []
+    for s in started:
+        t0 = time.monotonic()
+        rc = s.stop(timeout=5.0)
+        if not s.expect_clean_exit:
+            continue
+        if rc is None:
+            problems.append(f"pid {s.pid} did not exit within 5 s of SIGTERM (SIGKILLed); "
+                            f"stderr:\n{s.stderr_tail()}")
+        elif rc != 0:
+            problems.append(f"pid {s.pid} exited with {rc} after SIGTERM "
+                            f"({time.monotonic() - t0:.2f} s); stderr:\n{s.stderr_tail()}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def sim(sim_factory) -> Sim:
+    """A server without --data-dir."""
+    return sim_factory()
+
+
+@pytest.fixture
+def sim_dir(sim_factory, tmp_path) -> Sim:
+    """A server with a fresh temporary --data-dir."""
+    return sim_factory(data_dir=tmp_path / "data")
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_keep_alive_serves_several_requests_on_one_connection(sim):
+    c = sim.conn()
+    c.connect()
+    sock = c.sock
+    local = sock.getsockname()
+    try:
+        for i, path in enumerate(["/v1/models", "/v1/files", "/v1/models", "/v1/files", "/v1/models"]):
+            c.request("GET", path, headers=AUTH)
+            r = c.getresponse()
+            body = r.read()
+            assert r.status == 200, f"request {i} GET {path}: {r.status} {body[:300]!r}"
+            assert (r.getheader("connection") or "").lower() != "close", \
+                f"request {i} GET {path}: server sent Connection: close"
+            assert c.sock is sock, f"request {i} GET {path}: http.client had to drop the connection"
+            assert sock.getsockname() == local
+    finally:
+        c.close()
+
+
+def test_unknown_route_is_404_invalid_url(sim):
+    r = sim.request("GET", "/v1/nope")
+    assert r.status == 404, r
+    assert r.headers.get("content-type", "").startswith("application/json"), r.headers
+    assert r.json() == {"error": {"message": "Invalid URL (GET /v1/nope)", "type": "invalid_request_error",
+                                  "param": None, "code": None}}
+
+
+@pytest.mark.parametrize("header", [None, "Bearer "], ids=["no-header", "empty-bearer"])
+def test_missing_api_key_is_401(sim, header):
+    headers = {} if header is None else {"Authorization": header}
+    r = sim.request("GET", "/v1/models", headers=headers, auth=False)
+    err = assert_openai_error(r, 401)
+    assert err["type"] == "invalid_request_error", err
+    assert err["message"].startswith("You didn't provide an API key"), err
+
+
+def test_oversized_body_is_413_and_server_keeps_answering(sim_factory):
+    s = sim_factory("--max-body-size", str(1 * MiB))
+    ctype, body = multipart([("purpose", None, b"assistants"), ("file", "big.txt", b"x" * (2 * MiB))])
+    r = s.raw("POST", "/v1/files", {"Content-Type": ctype, **AUTH}, body)
+    assert_openai_error(r, 413)
+    r = s.request("GET", "/v1/models")
+    assert r.status == 200, f"after the 413: GET /v1/models -> {r}"
+    # A body under the limit on the same server is still accepted.
+    upload(s, b"y" * (512 * 1024), "small.txt")
+
+
+BOUNDARY = "simLiveBoundary7MA4YWxk"
+_GOOD_FIELDS = [("purpose", None, b"assistants"), ("file", "a.txt", b"hello\n")]
+
+
+def _malformed_cases():
+    _, good = multipart(_GOOD_FIELDS, BOUNDARY)
+    _, unclosed = multipart(_GOOD_FIELDS, BOUNDARY, close=False)
+    _, no_purpose = multipart([("file", "a.txt", b"hello\n")], BOUNDARY)
+    _, no_file = multipart([("purpose", None, b"assistants")], BOUNDARY)
+    ct = f"multipart/form-data; boundary={BOUNDARY}"
+    return [
+        # (id, content-type, body, expected param or ... for "not checked")
+        ("boundary-mismatch", "multipart/form-data; boundary=someOtherBoundary", good, ...),
+        ("no-boundary-parameter", "multipart/form-data", good, ...),
+        ("missing-closing-boundary", ct, unclosed, ...),
+        ("garbage-body", ct, b"this is not multipart at all", ...),
+        ("missing-purpose", ct, no_purpose, "purpose"),
+        ("missing-file", ct, no_file, "file"),
+    ]
+
+
+@pytest.mark.parametrize("ctype,body,param", [c[1:] for c in _malformed_cases()],
+                         ids=[c[0] for c in _malformed_cases()])
+def test_malformed_multipart_is_400(sim, ctype, body, param):
+    t0 = time.monotonic()
+    r = sim.raw("POST", "/v1/files", {"Content-Type": ctype, **AUTH}, body)
+    elapsed = time.monotonic() - t0
+    err = assert_openai_error(r, 400, param)
+    assert err["type"] == "invalid_request_error", err
+    assert elapsed < 5, f"answered after {elapsed:.1f} s"
+    assert sim.request("GET", "/v1/models").status == 200
+
+
+UPLOAD_SIZE = 200 * MiB
+RSS_GROWTH_LIMIT_KB = 64 * 1024
+
+
+def _big_content_chunks():
+    """200 MiB of printable, non-repeating-per-MiB content, 1 MiB per chunk."""
+    base = os.urandom(MiB // 2).hex().encode()  # 1 MiB of ASCII hex
+    for i in range(UPLOAD_SIZE // MiB):
+        yield b"%08d\n" % i + base[9:]
+
+
+def test_200mb_upload_and_download_stream_with_flat_memory(sim_dir):
+    s = sim_dir
+    preamble = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n"
+                f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
+                f"Content-Type: text/plain\r\n\r\n").encode()
+    epilogue = f"\r\n--{BOUNDARY}--\r\n".encode()
+    sent_hash = hashlib.sha256()
+
+    def body():
+        yield preamble
+        for chunk in _big_content_chunks():
+            sent_hash.update(chunk)
+            yield chunk
+        yield epilogue
+
+    baseline = baseline_rss_kb(s)
+    c = s.conn(timeout=120)
+    t0 = time.monotonic()
+    with RssSampler(s) as up:
+        c.request("POST", "/v1/files", body=body(), headers={
+            **AUTH, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+            "Content-Length": str(len(preamble) + UPLOAD_SIZE + len(epilogue))})
+        r = c.getresponse()
+        data = r.read()
+    up_secs = time.monotonic() - t0
+    c.close()
+    print(f"\nupload 200 MiB in {up_secs:.1f} s: RSS baseline {baseline / 1024:.1f} MB, "
+          f"peak {up.peak_kb / 1024:.1f} MB (+{(up.peak_kb - baseline) / 1024:.1f} MB, {up.samples} samples)")
+    assert r.status == 200, f"POST /v1/files (200 MiB) -> {r.status} {data[:300]!r}"
+    obj = json.loads(data)
+    assert obj["bytes"] == UPLOAD_SIZE, obj
+    assert up.peak_kb - baseline < RSS_GROWTH_LIMIT_KB, \
+        f"RSS grew {(up.peak_kb - baseline) / 1024:.1f} MB during a 200 MiB upload (limit 64 MB)"
+
+    baseline2 = s.rss_kb()
+    got_hash = hashlib.sha256()
+    got = 0
+    c = s.conn(timeout=120)
+    t0 = time.monotonic()
+    with RssSampler(s) as down:
+        c.request("GET", f"/v1/files/{obj['id']}/content", headers=AUTH)
+        r = c.getresponse()
+        assert r.status == 200, f"GET content -> {r.status} {r.read(300)!r}"
+        length = r.getheader("content-length")
+        while True:
+            chunk = r.read(MiB)
+            if not chunk:
+                break
+            got += len(chunk)
+            got_hash.update(chunk)
+    down_secs = time.monotonic() - t0
+    c.close()
+    print(f"download 200 MiB in {down_secs:.1f} s: RSS before {baseline2 / 1024:.1f} MB, "
+          f"peak {down.peak_kb / 1024:.1f} MB (+{(down.peak_kb - baseline2) / 1024:.1f} MB, "
+          f"{down.samples} samples)")
+    assert got == UPLOAD_SIZE, f"content: got {got} bytes, expected {UPLOAD_SIZE}"
+    assert length is None or int(length) == UPLOAD_SIZE, f"content-length {length}"
+    assert got_hash.hexdigest() == sent_hash.hexdigest(), "content differs from what was uploaded"
+    assert down.peak_kb - baseline < RSS_GROWTH_LIMIT_KB, \
+        f"RSS grew {(down.peak_kb - baseline) / 1024:.1f} MB over the start baseline while streaming 200 MiB back"
+
+
+def test_every_response_carries_openai_headers(sim_factory):
+    s = sim_factory()
+    replies: list[tuple[str, Reply]] = []
+
+    def call(label, *a, **kw):
+        r = s.request(*a, **kw)
+        replies.append((label, r))
+        return r
+
+    call("GET /v1/models", "GET", "/v1/models")
+    ctype, body = multipart(_GOOD_FIELDS)
+    created = call("POST /v1/files", "POST", "/v1/files", body=body, headers={"Content-Type": ctype})
+    assert created.status == 200, created
+    fid = created.json()["id"]
+    call("GET /v1/files", "GET", "/v1/files")
+    call("GET /v1/files/{id}", "GET", f"/v1/files/{fid}")
+    call("GET /v1/files/{id}/content", "GET", f"/v1/files/{fid}/content")
+    call("DELETE /v1/files/{id}", "DELETE", f"/v1/files/{fid}")
+    call("GET /v1/files/{deleted id}", "GET", f"/v1/files/{fid}")
+    call("GET /v1/nope", "GET", "/v1/nope")
+    call("GET /v1/models without key", "GET", "/v1/models", auth=False)
+    _, no_purpose = multipart([("file", "a.txt", b"hello\n")])
+    call("POST /v1/files without purpose", "POST", "/v1/files", body=no_purpose, headers={"Content-Type": ctype})
+    small = sim_factory("--max-body-size", "1024")
+    r = small.raw("POST", "/v1/files", {"Content-Type": ctype, **AUTH}, multipart(
+        [("purpose", None, b"assistants"), ("file", "a.txt", b"z" * 4096)])[1])
+    replies.append(("POST /v1/files over --max-body-size", r))
+
+    statuses = {label: r.status for label, r in replies}
+    assert statuses["GET /v1/models"] == 200 and statuses["GET /v1/nope"] == 404, statuses
+    problems = [p for label, r in replies for p in openai_header_problems(label, r)]
+    assert not problems, "\n".join(problems)
+    # Unique within one server (a second server with the same seed replays the same ids by design).
+    ids = [r.headers["x-request-id"] for label, r in replies if "max-body-size" not in label]
+    assert len(set(ids)) == len(ids), f"x-request-id repeated: {ids}"
+
+
+def _start_upload_in_flight(s: Sim) -> socket.socket:
+    """A POST /v1/files that announces 8 MiB and sends only the first 1 MiB."""
+    total = 8 * MiB
+    pre = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n"
+           f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.txt\"\r\n\r\n").encode()
+    sock = socket.create_connection((s.host, s.port), timeout=TIMEOUT)
+    sock.sendall((f"POST /v1/files HTTP/1.1\r\nHost: {s.host}\r\nAuthorization: Bearer {API_KEY}\r\n"
+                  f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {total}\r\n\r\n"
+                  ).encode() + pre + b"a" * MiB)
+    return sock
+
+
+def _start_download_in_flight(s: Sim) -> socket.socket:
+    """A GET of a 32 MiB file's content of which the client reads 64 KiB and then stops reading."""
+    fid = upload(s, b"b" * (32 * MiB), "dl.txt")["id"]
+    sock = socket.create_connection((s.host, s.port), timeout=TIMEOUT)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    sock.sendall(f"GET /v1/files/{fid}/content HTTP/1.1\r\nHost: {s.host}\r\n"
+                 f"Authorization: Bearer {API_KEY}\r\n\r\n".encode())
+    got = b""
+    while len(got) < 64 * 1024:
+        chunk = sock.recv(64 * 1024)
+        assert chunk, "server closed the download early"
+        got += chunk
+    assert got.startswith(b"HTTP/1.1 200"), got[:200]
+    return sock
+
+
+@pytest.mark.parametrize("start", [_start_upload_in_flight, _start_download_in_flight],
+                         ids=["upload-in-flight", "download-in-flight"])
+def test_sigterm_with_request_in_flight_exits_cleanly(sim_factory, start):
+    s = sim_factory()
+    idle = s.conn()
+    idle.request("GET", "/v1/models", headers=AUTH)
+    assert idle.getresponse().read()
+    sock = start(s)
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    s.proc.send_signal(signal.SIGTERM)
+    try:
+        rc = s.proc.wait(5)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running 5 s after SIGTERM with a request in flight; stderr:\n{s.stderr_tail()}")
+    finally:
+        idle.close()
+    elapsed = time.monotonic() - t0
+    print(f"\nexited with {rc} {elapsed:.2f} s after SIGTERM")
+    assert rc == 0, f"exit status {rc} after SIGTERM; stderr:\n{s.stderr_tail()}"
+    # The in-flight client is not left hanging: it gets an answer or the connection ends.
+    sock.settimeout(TIMEOUT)
+    try:
+        while sock.recv(MiB):
+            pass
+    except ConnectionResetError:
+        pass
+    except (TimeoutError, socket.timeout):
+        pytest.fail("the in-flight connection was left open after the server exited")
+    finally:
+        sock.close()
+
+
+def test_data_dir_survives_kill9(sim_factory, tmp_path):
+    data = tmp_path / "data"
+    s1 = sim_factory(data_dir=data)
+    content = b"persist me across a crash\n" * 1000
+    meta = upload(s1, content, "persist.txt")
+    s1.kill9()
+
+    s2 = sim_factory(data_dir=data)
+    r = s2.request("GET", f"/v1/files/{meta['id']}")
+    assert r.status == 200, f"after kill -9 and restart: GET /v1/files/{meta['id']} -> {r}"
+    again = r.json()
+    for k in ("id", "object", "bytes", "created_at", "filename", "purpose"):
+        assert again.get(k) == meta.get(k), f"{k}: before {meta.get(k)!r}, after restart {again.get(k)!r}"
+    r = s2.request("GET", f"/v1/files/{meta['id']}/content")
+    assert r.status == 200 and r.body == content, f"content after restart: {r.status}, {len(r.body)} bytes"
+    listed = [f["id"] for f in s2.request("GET", "/v1/files").json()["data"]]
+    assert meta["id"] in listed, listed
+    # New objects after the restart must not reuse the ids already on disk.
+    second = upload(s2, b"second\n", "second.txt")
+    assert second["id"] != meta["id"], "the restarted server handed out an id that already exists"
+    listed = [f["id"] for f in s2.request("GET", "/v1/files").json()["data"]]
+    assert meta["id"] in listed and second["id"] in listed, listed
