@@ -40,14 +40,17 @@ extension App {
 
     static func registerModelsRoutes(_ r: inout Router<RouteHandler>) {
         r.add("GET", "/v1/models") { ctx in
-            .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")],
+            ctx.services.fineTuning.settle(tenant: ctx.tenant)
+            return .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")],
                                    body: .bytes(try ctx.services.models.listBytes(tenant: ctx.tenant))))
         }
         r.add("GET", "/v1/models/{model}") { ctx in
-            .json(try ctx.services.models.retrieve(tenant: ctx.tenant, id: ctx.param("model")))
+            ctx.services.fineTuning.settle(tenant: ctx.tenant)
+            return .json(try ctx.services.models.retrieve(tenant: ctx.tenant, id: ctx.param("model")))
         }
         r.add("DELETE", "/v1/models/{model}") { ctx in
-            .json(try ctx.services.models.delete(tenant: ctx.tenant, id: ctx.param("model")))
+            ctx.services.fineTuning.settle(tenant: ctx.tenant)
+            return .json(try ctx.services.models.delete(tenant: ctx.tenant, id: ctx.param("model")))
         }
     }
 }

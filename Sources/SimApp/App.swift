@@ -38,6 +38,7 @@ public final class App: HTTPResponder {
         Self.registerUploadsRoutes(&r)
         Self.registerModelsRoutes(&r)
         Self.registerBatchesRoutes(&r)
+        Self.registerFineTuningRoutes(&r)
         router = r
         services.batches.attach(executor: self)
     }

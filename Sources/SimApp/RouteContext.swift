@@ -33,6 +33,9 @@ public struct Services: Sendable {
     public let uploads: UploadService
     public let models: ModelService
     public let batches: BatchService
+    public let fineTuning: FineTuningService
+    public let checkpointPermissions: CheckpointPermissionService
+    public let fineTunedAnswers: FineTunedAnswers
 
     public init(env: SimEnvironment) {
         self.env = env
@@ -40,5 +43,8 @@ public struct Services: Sendable {
         uploads = UploadService(env: env)
         models = ModelService(env: env)
         batches = BatchService(env: env)
+        fineTuning = FineTuningService(env: env)
+        checkpointPermissions = CheckpointPermissionService(env: env)
+        fineTunedAnswers = FineTunedAnswers(env: env, jobs: fineTuning)
     }
 }

@@ -34,6 +34,21 @@ def checker():  # noqa: ANN201
     return mod, mod.Spec()
 
 
+# Places where the spec contradicts itself and we follow the API's documented behaviour. Each is
+# reported in the summary, never silently passed: (path fragment, violation text, why).
+KNOWN_SPEC_GAPS = [
+    ("/fine_tuning/jobs", "'paused' is not one of",
+     "FineTuningJob.status omits 'paused', but the spec's own pause/resume operations return a paused job"),
+]
+
+
+def known_gap(violation: str) -> str | None:
+    for fragment, text, why in KNOWN_SPEC_GAPS:
+        if fragment in violation and text in violation:
+            return why
+    return None
+
+
 def violations_of(spec, exchanges: list[dict]) -> tuple[int, list[str]]:  # noqa: ANN001
     """(number of exchanges checked, violations), the way spec_check.main counts them."""
     checked, bad = 0, []
@@ -49,6 +64,10 @@ def violations_of(spec, exchanges: list[dict]) -> tuple[int, list[str]]:  # noqa
         status = int(ex.get("status", ex.get("status_code", 200)))
         checked += 1
         for v in spec.check(ex["method"], ex["path"], status, body):
+            why = known_gap(v)
+            if why:
+                SPEC_SUMMARY.append(f"known spec gap (not counted): {v[:160]} -- {why}")
+                continue
             bad.append(f"{v}  [request_id={ex.get('request_id')}]")
     return checked, bad
 

@@ -132,12 +132,12 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
 }
 
 extension StringProtocol {
-    var trimmingWhitespace: String {
+    fileprivate var trimmingWhitespace: String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s = s.dropFirst() }
         while let l = s.last, l.isWhitespace { s = s.dropLast() }
         return String(s)
     }
 
-    var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
+    fileprivate var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
 }

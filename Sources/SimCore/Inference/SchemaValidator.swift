@@ -8,12 +8,16 @@ import SimSupport
 public enum SchemaValidator {
     public static func validate(_ value: JSON, against schema: JSON) -> [String] {
         var errors: [String] = []
-        check(value, schema, root: schema, path: "$", depth: 0, into: &errors)
+        var budget = 50_000
+        check(value, schema, root: schema, path: "$", depth: 0, budget: &budget, into: &errors)
         return errors
     }
 
-    static func check(_ v: JSON, _ schemaIn: JSON, root: JSON, path: String, depth: Int, into errors: inout [String]) {
-        guard depth < 64 else { return }
+    /// `budget` bounds the work on hostile schemas (nested anyOf is exponential); once spent,
+    /// the rest of the value is not checked.
+    static func check(_ v: JSON, _ schemaIn: JSON, root: JSON, path: String, depth: Int, budget: inout Int, into errors: inout [String]) {
+        budget -= 1
+        guard depth < 64, budget > 0 else { return }
         if case let .bool(b) = schemaIn {
             if !b { errors.append("\(path): no value is allowed here") }
             return
@@ -25,14 +29,14 @@ public enum SchemaValidator {
             errors.append("\(path): \(v.encodedString) is not one of \(JSON.array(e).encodedString)")
         }
         if let all = s["allOf"]?.arrayValue {
-            for sub in all { check(v, sub, root: root, path: path, depth: depth + 1, into: &errors) }
+            for sub in all { check(v, sub, root: root, path: path, depth: depth + 1, budget: &budget, into: &errors) }
         }
         for k in ["anyOf", "oneOf"] {
             guard let options = s[k]?.arrayValue else { continue }
             var matches = 0
             for sub in options {
                 var e: [String] = []
-                check(v, sub, root: root, path: path, depth: depth + 1, into: &e)
+                check(v, sub, root: root, path: path, depth: depth + 1, budget: &budget, into: &e)
                 if e.isEmpty { matches += 1 }
             }
             if matches == 0 || (k == "oneOf" && matches > 1) {
@@ -46,13 +50,13 @@ public enum SchemaValidator {
             return
         }
         switch v {
-        case let .object(pairs): checkObject(pairs, s, root: root, path: path, depth: depth, into: &errors)
+        case let .object(pairs): checkObject(pairs, s, root: root, path: path, depth: depth, budget: &budget, into: &errors)
         case let .array(items):
             if let m = s["minItems"]?.intValue, items.count < m { errors.append("\(path): expected at least \(m) items, got \(items.count)") }
             if let m = s["maxItems"]?.intValue, items.count > m { errors.append("\(path): expected at most \(m) items, got \(items.count)") }
             if let itemSchema = s["items"] {
                 for (i, item) in items.enumerated() {
-                    check(item, itemSchema, root: root, path: "\(path)[\(i)]", depth: depth + 1, into: &errors)
+                    check(item, itemSchema, root: root, path: "\(path)[\(i)]", depth: depth + 1, budget: &budget, into: &errors)
                 }
             }
         case let .string(str):
@@ -75,7 +79,7 @@ public enum SchemaValidator {
     }
 
     private static func checkObject(_ pairs: [(String, JSON)], _ s: JSON, root: JSON, path: String, depth: Int,
-                                    into errors: inout [String]) {
+                                    budget: inout Int, into errors: inout [String]) {
         let props = s["properties"]?.objectValue ?? []
         for r in s["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !pairs.contains(where: { $0.0 == r }) {
             errors.append("\(path): missing required property '\(r)'")
@@ -83,12 +87,12 @@ public enum SchemaValidator {
         for (k, val) in pairs {
             let sub = "\(path).\(k)"
             if let p = props.first(where: { $0.0 == k }) {
-                check(val, p.1, root: root, path: sub, depth: depth + 1, into: &errors)
+                check(val, p.1, root: root, path: sub, depth: depth + 1, budget: &budget, into: &errors)
             } else if let extra = s["additionalProperties"] {
                 if extra == .bool(false) {
                     errors.append("\(path): unexpected property '\(k)'")
                 } else if case .object = extra {
-                    check(val, extra, root: root, path: sub, depth: depth + 1, into: &errors)
+                    check(val, extra, root: root, path: sub, depth: depth + 1, budget: &budget, into: &errors)
                 }
             }
         }

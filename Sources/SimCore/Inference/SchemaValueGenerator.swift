@@ -28,6 +28,8 @@ public struct SchemaValueGenerator {
     private let root: JSON
     private let hints: SchemaHints
     private static let maxDepth = 12
+    /// Values left to write: hostile schemas (huge minItems, nested) cannot make generation explode.
+    private var budget = 10_000
 
     public init(schema: JSON, seed: UInt64, hints: SchemaHints = SchemaHints()) {
         rng = SeededRandom(seed: seed)
@@ -53,11 +55,25 @@ public struct SchemaValueGenerator {
     }
 
     mutating func value(_ schemaIn: JSON, key: String?, depth: Int) -> JSON {
+        budget -= 1
         let schema = SchemaRefs.resolve(schemaIn, root: root)
         guard case .object = schema else { return schema == .bool(false) ? .null : .string(word()) }
+        // A schema that recurses through required properties (or allOf) has no finite instance,
+        // and hostile ones (huge minItems, nested) would explode: stop with the smallest value.
+        if depth >= Self.maxDepth * 2 || budget <= 0 {
+            let t = schema["type"]?.stringValue ?? schema["type"]?.arrayValue?.first?.stringValue
+            switch t {
+            case "object": return .object([])
+            case "array": return .array([])
+            case "string": return ""
+            case "integer", "number": return 0
+            case "boolean": return false
+            default: return .null
+            }
+        }
         if let c = schema["const"] { return c }
         if let e = schema["enum"]?.arrayValue, let v = pick(e) { return v }
-        if let all = schema["allOf"]?.arrayValue, !all.isEmpty { return value(SchemaRefs.merge(all, root: root), key: key, depth: depth) }
+        if let all = schema["allOf"]?.arrayValue, !all.isEmpty { return value(SchemaRefs.merge(all, root: root), key: key, depth: depth + 1) }
         for k in ["anyOf", "oneOf"] {
             if let options = schema[k]?.arrayValue, !options.isEmpty {
                 // Prefer a non-null branch: a value says more than null.
@@ -74,6 +90,9 @@ public struct SchemaValueGenerator {
         }
         let concrete = types.filter { $0 != "null" }
         if depth >= Self.maxDepth, types.contains("null") { return .null }
+        // A schema that recurses through required properties has no finite instance: stop with
+        // the smallest value of the type (invalid, but generation must end).
+
         guard let type = concrete.isEmpty ? "null" : (concrete.count == 1 ? concrete[0] : pick(concrete)) else { return .null }
         switch type {
         case "object": return object(schema, depth: depth)
@@ -100,7 +119,7 @@ public struct SchemaValueGenerator {
     private mutating func array(_ schema: JSON, key: String?, depth: Int) -> JSON {
         let minItems = Int(schema["minItems"]?.intValue ?? 0)
         let maxItems = Int(schema["maxItems"]?.intValue ?? Int64(max(minItems, 3)))
-        let lo = max(0, minItems), hi = max(lo, min(maxItems, lo + 4))
+        let lo = min(max(0, minItems), 256), hi = max(lo, min(maxItems, lo + 4))
         var count = lo == hi ? lo : lo + Int(rng.next() % UInt64(hi - lo + 1))
         if depth >= Self.maxDepth / 2 { count = lo }
         if count == 0, depth < Self.maxDepth / 2, hi > 0 { count = 1 }

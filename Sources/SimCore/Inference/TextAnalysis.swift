@@ -20,15 +20,17 @@ public enum TextAnalysis {
         }.filter { !$0.isEmpty }
     }
 
-    /// Up to `limit` distinct content words (4+ letters, not stop words), in order of appearance.
+    /// Up to `limit` distinct content words (4+ letters, not stop words), longest first (long
+    /// words are more often the nouns a text is about), ties in order of appearance.
     public static func topicWords(_ text: String, limit: Int = 6) -> [String] {
         var seen = Set<String>()
         var out: [String] = []
         for w in words(text) where w.count >= 4 && !WordBank.stopwords.contains(w) && w.first?.isLetter == true {
             if seen.insert(w).inserted { out.append(w) }
-            if out.count == limit { break }
+            if out.count == 32 { break }
         }
-        return out
+        let ranked = out.enumerated().sorted { ($0.element.count, -$0.offset) > ($1.element.count, -$1.offset) }
+        return ranked.prefix(limit).map(\.element)
     }
 
     /// Capitalised words that do not start a sentence (runs of them joined: "New York").

@@ -81,5 +81,10 @@ enum WordBank {
         "my", "is", "in", "on", "of", "to", "a", "an", "be", "it", "as", "at", "by", "or", "if", "so", "do", "we",
         "i", "he", "she", "his", "her", "him", "us", "let", "want", "need", "know", "get", "help", "say", "said",
         "much", "many", "more", "most", "such", "only", "own", "same", "other", "each", "few", "both", "here", "now",
+        "keep", "over", "under", "after", "before", "today", "really", "thing", "things", "something", "anything", "every",
+        "still", "even", "well", "good", "best", "better", "quite", "without", "within", "between", "through", "while",
+        "because", "since", "until", "again", "always", "never", "maybe", "perhaps", "take", "come", "look", "think",
+        "going", "doing", "done", "made", "show", "find", "work", "works", "able", "sure", "okay", "thanks", "thank",
+        "hello", "summarize", "summary", "list", "short", "brief", "briefly", "detail", "detailed", "sentence", "words",
     ]
 }

@@ -1,0 +1,58 @@
+import Foundation
+
+extension OpenAIClient {
+    /// Everything that shapes the client's requests; defaults match the official SDKs.
+    public struct Configuration: Sendable {
+        /// `https://api.openai.com/v1`.
+        public static let defaultBaseURL = URL(string: "https://api.openai.com/v1") ?? URL(fileURLWithPath: "/")
+
+        public var baseURL: URL
+        /// Sent as `Authorization: Bearer` on API requests; nil sends no credentials.
+        public var apiKey: String?
+        /// Sent as `Authorization: Bearer` on admin (`/organization/*`) requests.
+        public var adminKey: String?
+        /// `OpenAI-Organization`.
+        public var organization: String?
+        /// `OpenAI-Project`.
+        public var project: String?
+        /// Seconds one attempt may take.
+        public var timeout: TimeInterval
+        /// Retries after the first attempt (408, 409, 429, 5xx, connection errors).
+        public var maxRetries: Int
+        /// Extra headers on every request.
+        public var defaultHeaders: [String: String]
+        /// The network seam; nil uses `URLSessionTransport`.
+        public var transport: (any HTTPTransport)?
+        /// Waits between retries (seconds); replace in tests.
+        public var sleep: @Sendable (Double) async throws -> Void
+        /// Uniform in [0, 1): backoff jitter and multipart boundaries; replace in tests.
+        public var random: @Sendable () -> Double
+        /// The current time, for `retry-after` HTTP dates.
+        public var now: @Sendable () -> Date
+
+        public init(baseURL: URL = Configuration.defaultBaseURL, apiKey: String? = nil, adminKey: String? = nil,
+                    organization: String? = nil, project: String? = nil, timeout: TimeInterval = 600, maxRetries: Int = 2,
+                    defaultHeaders: [String: String] = [:], transport: (any HTTPTransport)? = nil) {
+            self.baseURL = baseURL
+            self.apiKey = apiKey
+            self.adminKey = adminKey
+            self.organization = organization
+            self.project = project
+            self.timeout = timeout
+            self.maxRetries = maxRetries
+            self.defaultHeaders = defaultHeaders
+            self.transport = transport
+            sleep = { seconds in try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000)) }
+            random = { Double.random(in: 0..<1) }
+            now = { Date() }
+        }
+
+        /// A configuration from `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ADMIN_KEY`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
+        public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
+            var c = Configuration(apiKey: env["OPENAI_API_KEY"], adminKey: env["OPENAI_ADMIN_KEY"],
+                                  organization: env["OPENAI_ORG_ID"], project: env["OPENAI_PROJECT_ID"])
+            if let raw = env["OPENAI_BASE_URL"], let url = URL(string: raw) { c.baseURL = url }
+            return c
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import OpenAIWire
+
+/// A thin typed client for the OpenAI API (or anything that speaks its wire format).
+public final class OpenAIClient: Sendable {
+    public let configuration: Configuration
+    let transport: any HTTPTransport
+    let retry: RetryPolicy
+
+    /// A client for `configuration`; its transport defaults to URLSession.
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        transport = configuration.transport ?? URLSessionTransport()
+        retry = RetryPolicy(maxRetries: configuration.maxRetries)
+    }
+
+    /// `/files`.
+    public var files: Files { Files(client: self) }
+    /// `/uploads`.
+    public var uploads: Uploads { Uploads(client: self) }
+    /// `/models`.
+    public var models: Models { Models(client: self) }
+    /// `/batches`.
+    public var batches: Batches { Batches(client: self) }
+    /// `/fine_tuning`.
+    public var fineTuning: FineTuning { FineTuning(client: self) }
+    /// `/chat/completions`.
+    public var chat: ChatCompletions { ChatCompletions(client: self) }
+    /// `/responses`.
+    public var responses: Responses { Responses(client: self) }
+    /// `/embeddings`.
+    public var embeddings: Embeddings { Embeddings(client: self) }
+    /// `/moderations`.
+    public var moderations: Moderations { Moderations(client: self) }
+}

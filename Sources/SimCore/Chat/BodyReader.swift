@@ -1,0 +1,103 @@
+import SimSupport
+
+/// Typed reads of a JSON request body (or a nested object) that fail as the API does, naming
+/// the parameter's full path (`response_format.json_schema.name`).
+struct BodyReader {
+    let object: JSON
+    let path: String
+
+    init(_ object: JSON, path: String = "") {
+        self.object = object
+        self.path = path
+    }
+
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func raw(_ key: String) -> JSON? {
+        guard let v = object[key], !v.isNull else { return nil }
+        return v
+    }
+
+    func string(_ key: String) throws(APIError) -> String? {
+        guard let v = raw(key) else { return nil }
+        guard let s = v.stringValue else { throw .invalidType(name(key), expected: "a string", got: v) }
+        return s
+    }
+
+    func requiredString(_ key: String) throws(APIError) -> String {
+        guard let s = try string(key) else { throw .missingParameter(name(key)) }
+        return s
+    }
+
+    func bool(_ key: String) throws(APIError) -> Bool? {
+        guard let v = raw(key) else { return nil }
+        guard let b = v.boolValue else { throw .invalidType(name(key), expected: "a boolean", got: v) }
+        return b
+    }
+
+    func int(_ key: String, min lo: Int64? = nil, max hi: Int64? = nil) throws(APIError) -> Int64? {
+        guard let v = raw(key) else { return nil }
+        guard let i = v.intValue else { throw .invalidType(name(key), expected: "an integer", got: v) }
+        if let lo, i < lo {
+            throw .invalidRequest("Invalid '\(name(key))': integer below minimum value. Expected a value >= \(lo), but got \(i) instead.",
+                                  param: name(key), code: "integer_below_min_value")
+        }
+        if let hi, i > hi {
+            throw .invalidRequest("Invalid '\(name(key))': integer above maximum value. Expected a value <= \(hi), but got \(i) instead.",
+                                  param: name(key), code: "integer_above_max_value")
+        }
+        return i
+    }
+
+    func number(_ key: String, min lo: Double, max hi: Double) throws(APIError) -> Double? {
+        guard let v = raw(key) else { return nil }
+        guard let d = v.doubleValue else { throw .invalidType(name(key), expected: "a number", got: v) }
+        if d < lo {
+            throw .invalidRequest("Invalid '\(name(key))': decimal below minimum value. Expected a value >= \(Self.show(lo)), but got \(Self.show(d)) instead.",
+                                  param: name(key), code: "decimal_below_min_value")
+        }
+        if d > hi {
+            throw .invalidRequest("Invalid '\(name(key))': decimal above maximum value. Expected a value <= \(Self.show(hi)), but got \(Self.show(d)) instead.",
+                                  param: name(key), code: "decimal_above_max_value")
+        }
+        return d
+    }
+
+    func array(_ key: String) throws(APIError) -> [JSON]? {
+        guard let v = raw(key) else { return nil }
+        guard let a = v.arrayValue else { throw .invalidType(name(key), expected: "an array", got: v) }
+        return a
+    }
+
+    func objectReader(_ key: String) throws(APIError) -> BodyReader? {
+        guard let v = raw(key) else { return nil }
+        guard case .object = v else { throw .invalidType(name(key), expected: "an object", got: v) }
+        return BodyReader(v, path: name(key))
+    }
+
+    /// `metadata`: at most 16 string values, keys ≤ 64 and values ≤ 512 characters.
+    func metadata(_ key: String = "metadata") throws(APIError) -> JSON? {
+        guard let v = raw(key) else { return nil }
+        guard let pairs = v.objectValue else { throw .invalidType(name(key), expected: "an object", got: v) }
+        if pairs.count > 16 {
+            throw .invalidRequest("Invalid '\(name(key))': too many properties. Expected an object with at most 16 properties, but got an object with \(pairs.count) properties instead.",
+                                  param: name(key), code: "object_above_max_properties")
+        }
+        for (k, val) in pairs {
+            if k.count > 64 {
+                throw .invalidRequest("Invalid '\(name(key))': string too long. Expected a string with maximum length 64, but got a string with length \(k.count) instead.",
+                                      param: name(key), code: "string_above_max_length")
+            }
+            guard let s = val.stringValue else { throw .invalidType("\(name(key)).\(k)", expected: "a string", got: val) }
+            if s.count > 512 {
+                throw .invalidRequest("Invalid '\(name(key)).\(k)': string too long. Expected a string with maximum length 512, but got a string with length \(s.count) instead.",
+                                      param: "\(name(key)).\(k)", code: "string_above_max_length")
+            }
+        }
+        return v
+    }
+
+    static func show(_ d: Double) -> String {
+        d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+    }
+}

@@ -1,0 +1,116 @@
+import SimSupport
+
+/// One generated choice, ready to render.
+struct ChatChoice {
+    var index: Int
+    var output: GenerationOutput
+    var toolCallIDs: [String]
+    /// Logprob entries for the content, when requested.
+    var logprobs: [JSON]?
+}
+
+/// Renders chat completions and their stream chunks in the API's field order.
+struct ChatCompletionRenderer {
+    let id: String
+    let created: Int64
+    let model: String
+    let serviceTier: String
+    let fingerprint: String
+
+    func usage(prompt: Int, cached: Int, choices: [ChatChoice]) -> JSON {
+        let completion = choices.reduce(0) { $0 + $1.output.totalOutputTokens }
+        let reasoning = choices.reduce(0) { $0 + $1.output.reasoningTokens }
+        return .object([
+            ("prompt_tokens", .int(Int64(prompt))), ("completion_tokens", .int(Int64(completion))),
+            ("total_tokens", .int(Int64(prompt + completion))),
+            ("prompt_tokens_details", .object([("cached_tokens", .int(Int64(cached))), ("audio_tokens", 0)])),
+            ("completion_tokens_details", .object([("reasoning_tokens", .int(Int64(reasoning))), ("audio_tokens", 0),
+                                                   ("accepted_prediction_tokens", 0), ("rejected_prediction_tokens", 0)])),
+        ])
+    }
+
+    func toolCallsJSON(_ c: ChatChoice) -> JSON {
+        .array(c.output.toolCalls.enumerated().map { i, call in
+            .object([("id", .string(c.toolCallIDs[i])), ("type", "function"),
+                     ("function", .object([("name", .string(call.name)), ("arguments", .string(call.arguments))]))])
+        })
+    }
+
+    func message(_ c: ChatChoice) -> JSON {
+        var m: [(String, JSON)] = [("role", "assistant"), ("content", JSON(c.output.text)), ("refusal", .null)]
+        if !c.output.toolCalls.isEmpty { m.append(("tool_calls", toolCallsJSON(c))) }
+        m.append(("annotations", .array([])))
+        return .object(m)
+    }
+
+    func completion(choices: [ChatChoice], usage: JSON, metadata: JSON? = nil) -> JSON {
+        var pairs: [(String, JSON)] = [("id", .string(id)), ("object", "chat.completion"), ("created", .int(created)), ("model", .string(model))]
+        if let metadata { pairs.append(("metadata", metadata)) }
+        pairs.append(("choices", .array(choices.map { c in
+            .object([("index", .int(Int64(c.index))), ("message", message(c)),
+                     ("logprobs", c.logprobs.map { .object([("content", .array($0)), ("refusal", .null)]) } ?? .null),
+                     ("finish_reason", .string(c.output.finishReason.rawValue))])
+        })))
+        pairs += [("usage", usage), ("service_tier", .string(serviceTier)), ("system_fingerprint", .string(fingerprint))]
+        return .object(pairs)
+    }
+
+    /// The chunk sequence of a streamed completion (without `[DONE]`): per choice a role chunk,
+    /// one chunk per token (or tool-call argument piece), a finish chunk; then the usage chunk.
+    func chunks(choices: [ChatChoice], usage: JSON?, obfuscationSeed: UInt64?) -> [JSON] {
+        var rng = SeededRandom(seed: obfuscationSeed ?? 0)
+        var out: [JSON] = []
+        func chunk(_ choice: JSON?, usageValue: JSON? = nil) {
+            var pairs: [(String, JSON)] = [("id", .string(id)), ("object", "chat.completion.chunk"), ("created", .int(created)),
+                                           ("model", .string(model)), ("service_tier", .string(serviceTier)),
+                                           ("system_fingerprint", .string(fingerprint)), ("choices", .array(choice.map { [$0] } ?? []))]
+            if usage != nil { pairs.append(("usage", usageValue ?? .null)) }
+            if obfuscationSeed != nil { pairs.append(("obfuscation", .string(obfuscation(&rng)))) }
+            out.append(.object(pairs))
+        }
+        func choiceJSON(_ index: Int, _ delta: JSON, logprobs: JSON = .null, finish: JSON = .null) -> JSON {
+            .object([("index", .int(Int64(index))), ("delta", delta), ("logprobs", logprobs), ("finish_reason", finish)])
+        }
+        for c in choices {
+            let i = c.index
+            if c.output.toolCalls.isEmpty {
+                chunk(choiceJSON(i, .object([("role", "assistant"), ("content", ""), ("refusal", .null)])))
+                let pieces = TokenEstimator.pieces(c.output.text ?? "")
+                for (k, piece) in pieces.enumerated() {
+                    let lp: JSON = c.logprobs.map { lps in
+                        .object([("content", .array(k < lps.count ? [lps[k]] : [])), ("refusal", .null)])
+                    } ?? .null
+                    chunk(choiceJSON(i, .object([("content", .string(piece))]), logprobs: lp))
+                }
+            } else {
+                for (t, call) in c.output.toolCalls.enumerated() {
+                    let head: JSON = .object([("index", .int(Int64(t))), ("id", .string(c.toolCallIDs[t])), ("type", "function"),
+                                              ("function", .object([("name", .string(call.name)), ("arguments", "")]))])
+                    let delta: JSON = t == 0
+                        ? .object([("role", "assistant"), ("content", .null), ("tool_calls", .array([head])), ("refusal", .null)])
+                        : .object([("tool_calls", .array([head]))])
+                    chunk(choiceJSON(i, delta))
+                    for piece in argumentPieces(call.arguments) {
+                        chunk(choiceJSON(i, .object([("tool_calls", .array([.object([("index", .int(Int64(t))),
+                                                                                        ("function", .object([("arguments", .string(piece))]))])]))])))
+                    }
+                }
+            }
+            chunk(choiceJSON(i, .object([]), finish: .string(c.output.finishReason.rawValue)))
+        }
+        if let usage { chunk(nil, usageValue: usage) }
+        return out
+    }
+
+    /// Tool arguments stream a few tokens at a time.
+    func argumentPieces(_ s: String) -> [String] {
+        let pieces = TokenEstimator.pieces(s)
+        return stride(from: 0, to: pieces.count, by: 4).map { pieces[$0..<min($0 + 4, pieces.count)].joined() }
+    }
+
+    private func obfuscation(_ rng: inout SeededRandom) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        let n = 1 + Int(rng.next() % 12)
+        return String((0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+    }
+}

@@ -1,0 +1,158 @@
+import SimSupport
+
+/// A validated `POST /v1/chat/completions` body.
+public struct ChatCompletionRequest: Sendable {
+    public var model: String
+    public var messages: [ChatMessage]
+    public var n: Int
+    public var stream: Bool
+    public var includeUsage: Bool
+    public var includeObfuscation: Bool
+    /// `max_completion_tokens` (or the older `max_tokens`), and which of the two was used.
+    public var maxTokens: Int?
+    public var maxTokensParam: String
+    public var format: OutputFormat
+    public var tools: [FunctionTool]
+    public var toolChoice: ToolChoice
+    public var parallelToolCalls: Bool
+    public var logprobs: Bool
+    public var topLogprobs: Int
+    public var seed: Int64?
+    public var store: Bool
+    public var metadata: JSON?
+    public var promptCacheKey: String?
+    public var retention: PromptCache.Retention
+    public var reasoningEffort: String?
+    public var serviceTier: String?
+    public var temperature: Double?
+    public var stop: [String]
+    /// The body as sent (tools and response format count as input tokens).
+    public var body: JSON
+
+    static let known: Set<String> = [
+        "messages", "model", "metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier", "prompt_cache_key",
+        "prompt_cache_retention", "prompt_cache_options", "service_tier", "modalities", "verbosity", "reasoning_effort",
+        "max_completion_tokens", "frequency_penalty", "presence_penalty", "web_search_options", "response_format", "audio",
+        "store", "moderation", "stream", "stop", "logit_bias", "logprobs", "max_tokens", "n", "prediction", "seed",
+        "stream_options", "tools", "tool_choice", "parallel_tool_calls", "function_call", "functions",
+    ]
+
+    /// Validates a request body, failing with the API's 400s (each naming `param`).
+    public static func parse(_ body: JSON) throws(APIError) -> ChatCompletionRequest {
+        guard case let .object(pairs) = body else { throw .invalidRequest("The request body must be a JSON object.") }
+        for (k, _) in pairs where !known.contains(k) { throw .unknownParameter(k) }
+        let r = BodyReader(body)
+        let model = try r.requiredString("model")
+        guard let rawMessages = try r.array("messages") else { throw .missingParameter("messages") }
+        if rawMessages.isEmpty {
+            throw .invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+                                  param: "messages", code: "empty_array")
+        }
+        var messages: [ChatMessage] = []
+        for (i, m) in rawMessages.enumerated() { messages.append(try ChatMessage.parse(m, index: i)) }
+        try checkToolMessages(messages)
+
+        let n = Int(try r.int("n", min: 1, max: 128) ?? 1)
+        let stream = try r.bool("stream") ?? false
+        var includeUsage = false, includeObfuscation = true
+        if let so = try r.objectReader("stream_options") {
+            guard stream else {
+                throw .invalidRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.", param: "stream_options",
+                                      code: "invalid_value")
+            }
+            includeUsage = try so.bool("include_usage") ?? false
+            includeObfuscation = try so.bool("include_obfuscation") ?? true
+        }
+        var maxTokens: Int?
+        var maxParam = "max_completion_tokens"
+        if let m = try r.int("max_completion_tokens", min: 1) { maxTokens = Int(m) } else if let m = try r.int("max_tokens", min: 1) {
+            maxTokens = Int(m)
+            maxParam = "max_tokens"
+        }
+        let temperature = try r.number("temperature", min: 0, max: 2)
+        _ = try r.number("top_p", min: 0, max: 1)
+        _ = try r.number("frequency_penalty", min: -2, max: 2)
+        _ = try r.number("presence_penalty", min: -2, max: 2)
+        let logprobs = try r.bool("logprobs") ?? false
+        let top = Int(try r.int("top_logprobs", min: 0, max: 20) ?? 0)
+        if r.raw("top_logprobs") != nil, !logprobs {
+            throw .invalidRequest("Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.",
+                                  param: "top_logprobs", code: "invalid_value")
+        }
+        let tools = try ChatTools.parseTools(r)
+        let choice = try ChatTools.parseChoice(r, tools: tools)
+        var retention = PromptCache.Retention.inMemory
+        if let s = try r.string("prompt_cache_retention") {
+            guard let v = PromptCache.Retention(wire: s) else { throw .invalidValue("prompt_cache_retention", s, supported: ["in_memory", "24h"]) }
+            retention = v
+        }
+        var effort: String?
+        if let e = try r.string("reasoning_effort") {
+            let ok = ["none", "minimal", "low", "medium", "high", "xhigh"]
+            guard ok.contains(e) else { throw .invalidValue("reasoning_effort", e, supported: ok) }
+            effort = e
+        }
+        var tier: String?
+        if let t = try r.string("service_tier") {
+            let ok = ["auto", "default", "flex", "scale", "priority", "fast"]
+            guard ok.contains(t) else { throw .invalidValue("service_tier", t, supported: ok) }
+            tier = t
+        }
+        var stop: [String] = []
+        if let s = r.raw("stop") {
+            if let one = s.stringValue { stop = [one] } else if let many = s.arrayValue {
+                guard many.count <= 4 else {
+                    throw .invalidRequest("Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length \(many.count) instead.",
+                                          param: "stop", code: "array_above_max_length")
+                }
+                for (i, v) in many.enumerated() {
+                    guard let str = v.stringValue else { throw .invalidType("stop[\(i)]", expected: "a string", got: v) }
+                    stop.append(str)
+                }
+            } else {
+                throw .invalidType("stop", expected: "one of a string or array of strings", got: s)
+            }
+        }
+        let store = try r.bool("store") ?? false
+        let metadata = try r.metadata()
+        let format = try ChatResponseFormat.parse(r, messages: messages)
+        let parallel = try r.bool("parallel_tool_calls") ?? true
+        let seed = try r.int("seed")
+        var cacheKey = try r.string("prompt_cache_key")
+        if cacheKey == nil { cacheKey = try r.string("user") }
+        return ChatCompletionRequest(
+            model: model, messages: messages, n: n, stream: stream, includeUsage: includeUsage, includeObfuscation: includeObfuscation,
+            maxTokens: maxTokens, maxTokensParam: maxParam, format: format, tools: tools,
+            toolChoice: choice, parallelToolCalls: parallel, logprobs: logprobs, topLogprobs: top,
+            seed: seed, store: store, metadata: metadata, promptCacheKey: cacheKey,
+            retention: retention, reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop, body: body)
+    }
+
+    /// Tool messages must answer a preceding assistant `tool_calls`, and every call must be answered.
+    static func checkToolMessages(_ messages: [ChatMessage]) throws(APIError) {
+        var pending: [String] = []
+        var pendingAt = 0
+        for (i, m) in messages.enumerated() {
+            if m.role == "tool" {
+                guard let id = m.toolCallID, let at = pending.firstIndex(of: id) else {
+                    throw .invalidRequest("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+                                          param: "messages.[\(i)].role")
+                }
+                pending.remove(at: at)
+                continue
+            }
+            if !pending.isEmpty {
+                throw .invalidRequest("An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: \(pending.joined(separator: ", "))",
+                                      param: "messages.[\(pendingAt)].role")
+            }
+            if m.role == "assistant", let calls = m.toolCalls?.arrayValue {
+                pending = calls.compactMap { $0["id"]?.stringValue }
+                pendingAt = i
+            }
+        }
+        if !pending.isEmpty {
+            throw .invalidRequest("An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: \(pending.joined(separator: ", "))",
+                                  param: "messages.[\(pendingAt)].role")
+        }
+    }
+}

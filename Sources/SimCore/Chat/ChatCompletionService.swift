@@ -1,0 +1,119 @@
+import SimSupport
+
+/// The result of a create: the completion object, and (for `stream: true`) its chunks.
+public struct ChatCompletionResult: Sendable {
+    public let completion: JSON
+    /// Stream chunks in order, including the usage chunk when `stream_options.include_usage`.
+    public let chunks: [JSON]
+    public let stream: Bool
+}
+
+/// The Chat Completions API: create (plain and streamed), and stored completions (list,
+/// retrieve, update metadata, delete, list messages).
+public struct ChatCompletionService: Sendable {
+    public static let collection = "chat_completions"
+    let env: SimEnvironment
+    let models: ModelService
+    let engine: InferenceEngine
+
+    public init(env: SimEnvironment, models: ModelService, engine: InferenceEngine) {
+        self.env = env
+        self.models = models
+        self.engine = engine
+    }
+
+    /// - Remark: POST /v1/chat/completions
+    public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> ChatCompletionResult {
+        let req = try ChatCompletionRequest.parse(body)
+        let info = try models.resolve(tenant: tenant, id: req.model)
+        try checkModel(info, req)
+        let prompt = ChatPrompt(req)
+        try ContextWindow.check(info, inputTokens: prompt.inputTokens)
+        let cached = engine.cache.lookup(tenant: tenant, key: req.promptCacheKey, hashes: prompt.hashes, inputTokens: prompt.inputTokens,
+                                         retention: req.retention, overrides: overrides)
+        let ids = env.ids(tenant)
+        let id = ids.make("chatcmpl-", length: 29)
+        let seed = engine.seed(requestSeed: req.seed)
+        var choices: [ChatChoice] = []
+        for index in 0..<req.n {
+            let g = GenerationRequest(model: req.model, modelInfo: info, tenant: tenant, seed: seed, prompt: prompt.text,
+                                      lastUserMessage: prompt.lastUserMessage, inputTokens: prompt.inputTokens, maxOutputTokens: req.maxTokens,
+                                      format: req.format, tools: req.tools, toolChoice: req.toolChoice, parallelToolCalls: req.parallelToolCalls,
+                                      toolOutputs: prompt.toolOutputs, reasoningEffort: req.reasoningEffort, overrides: overrides, choiceIndex: index)
+            let output = Self.applyStop(engine.generator.generate(g), stop: req.stop)
+            let callIDs = output.toolCalls.map { _ in ids.make("call_", length: 24) }
+            var lps: [JSON]?
+            if req.logprobs { lps = Logprobs.tokens(TokenEstimator.pieces(output.text ?? ""), seed: g.contentSeed, top: req.topLogprobs) }
+            choices.append(ChatChoice(index: index, output: output, toolCallIDs: callIDs, logprobs: lps))
+        }
+        let renderer = ChatCompletionRenderer(id: id, created: env.now(), model: req.model, serviceTier: Self.tier(req.serviceTier),
+                                              fingerprint: Self.fingerprint(req.model))
+        let usage = renderer.usage(prompt: prompt.inputTokens, cached: cached, choices: choices)
+        let completion = renderer.completion(choices: choices, usage: usage)
+        if req.store { try store(tenant: tenant, completion: renderer.completion(choices: choices, usage: usage, metadata: req.metadata ?? .object([])), req: req) }
+        let chunks = req.stream
+            ? renderer.chunks(choices: choices, usage: req.includeUsage ? usage : Optional<JSON>.none,
+                              obfuscationSeed: req.includeObfuscation ? StableHash.mix(seed, StableHash.fnv1a(id)) : nil)
+            : []
+        return ChatCompletionResult(completion: completion, chunks: chunks, stream: req.stream)
+    }
+
+    func checkModel(_ info: ModelInfo, _ req: ChatCompletionRequest) throws(APIError) {
+        guard info.family == .chat || info.family == .reasoning else {
+            throw APIError(status: 404, type: "invalid_request_error", param: "model",
+                           message: "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?")
+        }
+        if info.family == .reasoning {
+            if req.maxTokensParam == "max_tokens", req.maxTokens != nil {
+                throw .invalidRequest("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+                                      param: "max_tokens", code: "unsupported_parameter")
+            }
+            if let t = req.temperature, t != 1 {
+                throw .invalidRequest("Unsupported value: 'temperature' does not support \(BodyReader.show(t)) with this model. Only the default (1) value is supported.",
+                                      param: "temperature", code: "unsupported_value")
+            }
+            if req.logprobs {
+                throw .invalidRequest("Unsupported parameter: 'logprobs' is not supported with this model.", param: "logprobs",
+                                      code: "unsupported_parameter")
+            }
+        } else if req.reasoningEffort != nil {
+            throw .invalidRequest("Unsupported parameter: 'reasoning_effort' is not supported with this model.", param: "reasoning_effort",
+                                  code: "unsupported_parameter")
+        }
+        if let m = req.maxTokens, m > info.maxOutputTokens {
+            throw .invalidRequest("\(req.maxTokensParam) is too large: \(m). This model supports at most \(info.maxOutputTokens) completion tokens, whereas you provided \(m).",
+                                  param: req.maxTokensParam, code: "invalid_value")
+        }
+    }
+
+    /// Cuts text at the first stop sequence (the sequence itself is not returned).
+    static func applyStop(_ o: GenerationOutput, stop: [String]) -> GenerationOutput {
+        guard let text = o.text, !stop.isEmpty else { return o }
+        var cut: String.Index?
+        for s in stop where !s.isEmpty {
+            if let r = text.firstRange(of: s), cut.map({ r.lowerBound < $0 }) ?? true { cut = r.lowerBound }
+        }
+        guard let at = cut else { return o }
+        var out = o
+        out.text = String(text[..<at])
+        out.outputTokens = TokenEstimator.count(out.text ?? "")
+        out.finishReason = .stop
+        return out
+    }
+
+    static func tier(_ requested: String?) -> String {
+        switch requested {
+        case "flex": return "flex"
+        case "scale": return "scale"
+        case "priority", "fast": return "priority"
+        default: return "default"
+        }
+    }
+
+    /// `fp_` + 10 hex digits, stable per model.
+    static func fingerprint(_ model: String) -> String {
+        let h = StableHash.fnv1a(model, seed: 0x5f1a)
+        let hex = String(h, radix: 16)
+        return "fp_" + String((String(repeating: "0", count: max(0, 16 - hex.count)) + hex).prefix(10))
+    }
+}

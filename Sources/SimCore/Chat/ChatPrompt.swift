@@ -1,0 +1,51 @@
+import SimSupport
+
+/// What the model "reads" from a chat request: token counts (OpenAI's chat framing), the
+/// flattened prompt, token hashes for the prompt cache, and what the last turn asks for.
+struct ChatPrompt {
+    let inputTokens: Int
+    let hashes: [UInt64]
+    let text: String
+    let lastUserMessage: String
+    /// Tool results after the last user message (the model now answers in text).
+    let toolOutputs: [(name: String?, output: String)]
+
+    init(_ req: ChatCompletionRequest) {
+        var tokens = 3
+        var hashes: [UInt64] = []
+        var text = ""
+        // Tools and the response schema sit in front of the conversation, as the API renders them.
+        var preamble = ""
+        if let tools = req.body["tools"] { preamble += tools.encodedString }
+        if case let .jsonSchema(name, schema, _) = req.format { preamble += name + schema.encodedString }
+        if !preamble.isEmpty {
+            let h = TokenEstimator.tokenHashes(preamble)
+            tokens += h.count
+            hashes += h
+        }
+        for m in req.messages {
+            let content = TokenEstimator.tokenHashes(m.text)
+            let framing = 3 + TokenEstimator.count(m.role) + (m.name.map { TokenEstimator.count($0) + 1 } ?? 0)
+            tokens += framing + content.count + m.imageTokens
+            hashes.append(StableHash.fnv1a("<|\(m.role)|>"))
+            hashes += content
+            for i in 0..<m.imageTokens { hashes.append(StableHash.mix(StableHash.fnv1a(m.contentParts?.encodedString ?? ""), UInt64(i))) }
+            text += "\(m.role): \(m.text)\n"
+        }
+        inputTokens = tokens
+        self.hashes = hashes
+        self.text = text
+        lastUserMessage = req.messages.last(where: { $0.role == "user" })?.text ?? req.messages.last?.text ?? ""
+        var outputs: [(name: String?, output: String)] = []
+        if let lastUser = req.messages.lastIndex(where: { $0.role == "user" }) {
+            var names: [String: String] = [:]
+            for m in req.messages[lastUser...] {
+                for c in m.toolCalls?.arrayValue ?? [] {
+                    if let id = c["id"]?.stringValue, let n = c["function"]?["name"]?.stringValue { names[id] = n }
+                }
+                if m.role == "tool" { outputs.append((m.toolCallID.flatMap { names[$0] }, m.text)) }
+            }
+        }
+        toolOutputs = outputs
+    }
+}

@@ -1,0 +1,80 @@
+import Testing
+import SimCore
+import SimSupport
+
+@Suite struct InferencePromptCacheTests {
+    let clock = VirtualClock()
+    var cache: PromptCache { PromptCache(clock: clock) }
+    let tenant = Tenant.forAPIKey("sk-cache")
+
+    static func prompt(_ n: Int, salt: UInt64 = 0) -> [UInt64] { (0..<n).map { UInt64($0) &+ salt &* 1_000_003 } }
+
+    @Test func cachedTokensAreMultiplesOf128FromTheFirst1024() {
+        #expect(PromptCache.cachedTokens(sharedPrefix: 1023, inputTokens: 5000) == 0)
+        #expect(PromptCache.cachedTokens(sharedPrefix: 1024, inputTokens: 5000) == 1024)
+        #expect(PromptCache.cachedTokens(sharedPrefix: 1151, inputTokens: 5000) == 1024)
+        #expect(PromptCache.cachedTokens(sharedPrefix: 1152, inputTokens: 5000) == 1152)
+        #expect(PromptCache.cachedTokens(sharedPrefix: 2000, inputTokens: 1000) == 0)
+    }
+
+    @Test func firstCallMissesAndARepeatedPrefixHits() {
+        let c = cache
+        let a = Self.prompt(1500)
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1500) == 0)
+        var b = Array(a.prefix(1300))
+        b += Self.prompt(300, salt: 9)
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: b, inputTokens: 1600) == 1280)
+    }
+
+    @Test func shortPromptsAreNeverCached() {
+        let c = cache
+        let a = Self.prompt(1000)
+        _ = c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1000)
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1000) == 0)
+    }
+
+    @Test func cacheIsPerTenantAndPerKey() {
+        let c = cache
+        let a = Self.prompt(2048)
+        _ = c.lookup(tenant: tenant, key: "k1", hashes: a, inputTokens: 2048)
+        #expect(c.lookup(tenant: Tenant.forAPIKey("sk-other"), key: "k1", hashes: a, inputTokens: 2048) == 0)
+        #expect(c.lookup(tenant: tenant, key: "k2", hashes: a, inputTokens: 2048) == 0)
+        #expect(c.lookup(tenant: tenant, key: "k1", hashes: a, inputTokens: 2048) == 2048)
+    }
+
+    @Test func entriesExpireOnTheClockUnlessExtended() throws {
+        let c = cache
+        let a = Self.prompt(1200)
+        _ = c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1200)
+        try clock.advance(by: 4 * 60)
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1200) == 1152)
+        try clock.advance(by: 6 * 60)
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1200) == 0)
+        let b = Self.prompt(1200, salt: 5)
+        _ = c.lookup(tenant: tenant, key: nil, hashes: b, inputTokens: 1200, retention: .extended)
+        try clock.advance(by: 20 * 3600)
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: b, inputTokens: 1200) == 1152)
+    }
+
+    @Test func resetForgetsATenant() {
+        let c = cache
+        let a = Self.prompt(1200)
+        _ = c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1200)
+        c.reset(tenant: tenant)
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1200) == 0)
+        c.resetAll()
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 1200) == 0)
+    }
+
+    @Test func scenarioOverridesWin() {
+        let c = cache
+        var o = RequestOverrides()
+        o.cachedTokens = 512
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: Self.prompt(2000), inputTokens: 2000, overrides: o) == 512)
+        o = RequestOverrides()
+        o.cacheHit = true
+        #expect(c.lookup(tenant: tenant, key: "x", hashes: Self.prompt(2000), inputTokens: 2000, overrides: o) == 1920)
+        o.cacheHit = false
+        #expect(c.lookup(tenant: tenant, key: "x", hashes: Self.prompt(2000), inputTokens: 2000, overrides: o) == 0)
+    }
+}
