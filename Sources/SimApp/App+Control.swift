@@ -33,6 +33,8 @@ extension App {
             let tenantFilter = req.queryValue("tenant").map(resolveTenantID)
             let limit = req.queryValue("limit").flatMap { Int($0) }
             return journal.render(tenant: tenantFilter, limit: limit)
+        case (_, "/__sim/scenarios"), (_, "/__sim/scenarios/state"):
+            return try scenariosControl(req)
         default:
             throw .invalidURL(method: req.method, path: req.path)
         }
@@ -72,12 +74,16 @@ extension App {
                 }
                 try env.records.deleteTenant(t.id)
                 env.resetIDs(tenant: t)
+                services.inference.reset(tenant: t)
                 journal.clear(tenant: t.id)
+                resetScenarioState(tenant: t)
             } else {
                 try env.records.deleteAll()
                 env.blobs.deleteAll()
                 env.resetIDs()
+                services.inference.reset(tenant: nil)
                 journal.clear()
+                resetScenarioState(tenant: nil)
             }
         } catch { throw .serverError("Reset failed: \(error)") }
     }

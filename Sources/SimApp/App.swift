@@ -39,6 +39,9 @@ public final class App: HTTPResponder {
         Self.registerModelsRoutes(&r)
         Self.registerBatchesRoutes(&r)
         Self.registerFineTuningRoutes(&r)
+        Self.registerResponsesRoutes(&r)
+        Self.registerEmbeddingsRoutes(&r)
+        Self.registerModerationsRoutes(&r)
         router = r
         services.batches.attach(executor: self)
     }

@@ -36,6 +36,9 @@ public struct Services: Sendable {
     public let fineTuning: FineTuningService
     public let checkpointPermissions: CheckpointPermissionService
     public let fineTunedAnswers: FineTunedAnswers
+    /// The shared text-generation core (one generator chain and prompt cache for all endpoints).
+    public let inference: InferenceEngine
+    public let responses: ResponseService
 
     public init(env: SimEnvironment) {
         self.env = env
@@ -46,5 +49,8 @@ public struct Services: Sendable {
         fineTuning = FineTuningService(env: env)
         checkpointPermissions = CheckpointPermissionService(env: env)
         fineTunedAnswers = FineTunedAnswers(env: env, jobs: fineTuning)
+        inference = InferenceEngine(env: env)
+        inference.generator.register(fineTunedAnswers, id: "fine-tuning")
+        responses = ResponseService(env: env, inference: inference, models: models, files: files)
     }
 }

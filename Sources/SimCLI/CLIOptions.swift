@@ -12,6 +12,8 @@ struct ServeOptions {
     var maxBodySize = 540 * 1024 * 1024
     var journalSize = 1000
     var threads = 2
+    var scenarios: [String] = []
+    var scenariosDir = "./scenarios"
 
     static let help = """
     Usage: openai-sim serve [options]
@@ -29,6 +31,8 @@ struct ServeOptions {
       --max-body-size BYTES  Largest accepted request body (default 566231040, i.e. 540 MiB)
       --journal-size N       Requests kept by GET /__sim/requests (default 1000)
       --threads N            HTTP worker threads (default 2)
+      --scenario FILE|NAME   Play a scenario script for every tenant (repeatable); a bad file stops startup
+      --scenarios-dir DIR    Where X-Sim-Scenario: NAME and POST /__sim/scenarios find NAME.yaml (default ./scenarios)
       --help                 Show this help
       --version              Print the version
     """
@@ -85,6 +89,8 @@ struct ServeOptions {
                 let s = try v()
                 guard let n = Int(s), (1...64).contains(n) else { throw CLIError("--threads must be 1-64, got \(s)") }
                 o.threads = n
+            case "--scenario": o.scenarios.append(try v())
+            case "--scenarios-dir": o.scenariosDir = try v()
             default:
                 throw CLIError("unknown option \(arg) (see openai-sim serve --help)")
             }

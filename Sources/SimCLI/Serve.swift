@@ -3,6 +3,7 @@ import SimApp
 import SimCore
 import SimHTTP
 import SimPersistence
+import SimScenarios
 import SimServer
 import SimSupport
 
@@ -10,6 +11,7 @@ import SimSupport
 enum Serve {
     static func run(_ o: ServeOptions) throws -> Never {
         let logger = Logger(format: o.logFormat)
+        let scenarios = try ScenariosCommand.loadForServe(o.scenarios, dir: o.scenariosDir)
         let clock: SimClock = o.clock == .virtual ? VirtualClock() : LiveClock(scale: o.timeScale)
 
         let root: String
@@ -32,8 +34,10 @@ enum Serve {
         let blobs = try DiskBlobStore(directory: root + "/blobs")
         let epoch = ephemeral ? 0 : try SimEnvironment.nextEpoch(records)
         let env = SimEnvironment(clock: clock, seed: o.seed, records: records, blobs: blobs, logger: logger, epoch: epoch)
+        let engine = ScenarioEngine(library: ScenarioLibrary(directory: o.scenariosDir), seed: o.seed, global: scenarios)
         let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale),
-                      journal: Journal(capacity: o.journalSize))
+                      journal: Journal(capacity: o.journalSize),
+                      middlewares: [ScenarioMiddleware(engine: engine, clock: clock)])
         let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,
                                                     tempDirectory: root + "/tmp"), responder: app)
         let port = try server.start()

@@ -5,6 +5,9 @@ openai-sim \(Version.current): an offline simulator of the OpenAI API.
 
 Usage:
   openai-sim serve [options]     Serve the API (openai-sim serve --help for options)
+  openai-sim scenarios validate [FILES…] | list   Check or list scenario scripts
+  openai-sim check --base-url URL [options]
+                                 Check a server against the API's contract (openai-sim check --help)
   openai-sim --version
   openai-sim --help
 """
@@ -31,6 +34,10 @@ case "serve":
     } catch {
         fail("\(error)")
     }
+case "check":
+    CheckCommand.main(Array(args.dropFirst()))
+case "scenarios":
+    exit(ScenariosCommand.run(Array(args.dropFirst())))
 default:
     fail("unknown command \(command)\n\(usage)")
 }

@@ -76,3 +76,17 @@ import SimSupport
         #expect(at(6, [FineTuningAction(.cancel, at: t0 + 9)]).status == .running)
     }
 }
+
+@Suite struct FineTuningFailAtStepTests {
+    @Test func failAtStepFinishesAtUnixTimeMagnitudes() {
+        // Steps of an awkward length at 2026 Unix times: progress must still reach the failing step.
+        let plan = FineTuningPlan(validateSeconds: 6.1, queueSeconds: 12.3, resumeQueueSeconds: 2, stepSeconds: 5.8333333,
+                                  finalizeSeconds: 3.3, totalSteps: 96, stepsPerEpoch: 12,
+                                  failAtStep: 7, failError: FineTuningJobError(code: "boom", message: "it broke", param: nil))
+        let t0 = 1_767_225_600.123
+        let end = FineTuningTimeline.at(t0 + 27_000, created: t0, plan: plan, actions: [])
+        #expect(end.status == FineTuningTimeline.Status.failed)
+        #expect(end.error?.code == "boom")
+        #expect(end.stepTimes.count == 6)
+    }
+}

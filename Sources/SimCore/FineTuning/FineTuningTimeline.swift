@@ -97,8 +97,11 @@ public struct FineTuningTimeline: Sendable, Equatable {
                     s.marks.append((t, s.time(of: .started) == nil ? .started : .restarted))
                     s.status = .running; phase = .running
                 case .running:
-                    let reach = min(h, t + max(0, endProgress - progress))
-                    let newProgress = progress + (reach - t)
+                    // Snap to the end exactly: at Unix-time magnitudes `t + δ - t` is not `δ`, and a
+                    // progress that stops a rounding error short of the end would never finish.
+                    let remaining = max(0, endProgress - progress)
+                    let reach: Double, newProgress: Double
+                    if h - t >= remaining { reach = t + remaining; newProgress = endProgress } else { reach = h; newProgress = progress + (h - t) }
                     while s.stepTimes.count < plan.totalSteps {
                         let k = s.stepTimes.count + 1
                         if failsInRun, let f = plan.failAtStep, k >= f { break }
@@ -107,7 +110,7 @@ public struct FineTuningTimeline: Sendable, Equatable {
                         s.stepTimes.append(t + (due - progress))
                     }
                     progress = newProgress; t = reach
-                    guard progress >= endProgress - 1e-9 else { return }
+                    guard progress >= endProgress else { return }
                     if failsInRun {
                         s.status = .failed; s.finishedAt = t; s.marks.append((t, .failed))
                         s.error = plan.failError ?? FineTuningJobError(code: "server_error", message: "The job failed due to an internal error.", param: nil)

@@ -1,0 +1,114 @@
+import SimCore
+import SimHTTP
+import SimSupport
+
+/// The Responses API routes (the spec's `?beta=true` duplicates reach the same handlers: the
+/// router matches paths, not query strings).
+extension App {
+    static func registerResponsesRoutes(_ r: inout Router<RouteHandler>) {
+        r.add("POST", "/v1/responses") { ctx in
+            let body = try ctx.body().object
+            // A fine-tuned model exists once its job has been read past success.
+            if body["model"]?.stringValue?.hasPrefix("ft:") == true { ctx.services.fineTuning.settle(tenant: ctx.tenant) }
+            let created = try ctx.services.responses.create(tenant: ctx.tenant, body: body, overrides: ctx.overrides)
+            guard var events = created.events else { return .json(created.response) }
+            var options = Self.sseOptions(ctx.overrides)
+            if let error = options.errorEvent, let final = events.last?.data["response"] {
+                // The Responses variant of a broken stream: an `error` event, then `response.failed`.
+                let failing = ResponseEvents.failing(events, keep: options.cutAfterEvents ?? 1, error: error, response: final)
+                events = failing.events
+                options = SSEOptions(firstEventDelay: options.firstEventDelay, eventDelay: options.eventDelay)
+                if created.stored, let id = final["id"]?.stringValue {
+                    ctx.services.responses.markFailed(tenant: ctx.tenant, id: id, code: failing.code, message: failing.message)
+                }
+            }
+            let writer = SSEWriter(clock: ctx.services.env.clock, options: options, namedEvents: true)
+            for e in events { writer.event(e.type, e.data) }
+            writer.finish()
+            return .response(writer.response())
+        }
+        r.add("POST", "/v1/responses/input_tokens") { ctx in
+            .json(try ctx.services.responses.inputTokens(tenant: ctx.tenant, body: try ctx.body().object))
+        }
+        r.add("POST", "/v1/responses/compact") { ctx in
+            .json(try ctx.services.responses.compact(tenant: ctx.tenant, body: try ctx.body().object))
+        }
+        r.add("GET", "/v1/responses/{response_id}") { ctx in
+            let q = ctx.query
+            try Self.checkInclude(ctx.request)
+            let id = ctx.param("response_id")
+            let stream = try Self.boolQuery(q.string("stream"), param: "stream") ?? false
+            guard stream else { return .json(try ctx.services.responses.retrieve(tenant: ctx.tenant, id: id)) }
+            var startingAfter: Int64?
+            if let s = q.string("starting_after") {
+                guard let v = Int64(s) else {
+                    throw APIError.invalidRequest("Invalid 'starting_after': expected an integer, got '\(s)'.", param: "starting_after",
+                                                  code: "invalid_type")
+                }
+                startingAfter = v
+            }
+            return .response(try Self.replay(ctx, id: id, startingAfter: startingAfter))
+        }
+        r.add("DELETE", "/v1/responses/{response_id}") { ctx in
+            .json(try ctx.services.responses.delete(tenant: ctx.tenant, id: ctx.param("response_id")))
+        }
+        r.add("POST", "/v1/responses/{response_id}/cancel") { ctx in
+            .json(try ctx.services.responses.cancel(tenant: ctx.tenant, id: ctx.param("response_id")))
+        }
+        r.add("GET", "/v1/responses/{response_id}/input_items") { ctx in
+            let q = ctx.query
+            try Self.checkInclude(ctx.request)
+            return .json(try ctx.services.responses.inputItems(tenant: ctx.tenant, id: ctx.param("response_id"),
+                                                               limit: try q.limit(default: 20, range: 1...100),
+                                                               order: try q.order(default: .desc), after: q.string("after")))
+        }
+    }
+
+    /// A stored response as a stream: what exists now, the rest when a background run finishes.
+    static func replay(_ ctx: RouteContext, id: String, startingAfter: Int64?) throws(APIError) -> HTTPResponse {
+        let service = ctx.services.responses
+        let replay = try service.replay(tenant: ctx.tenant, id: id, startingAfter: startingAfter)
+        let clock = ctx.services.env.clock
+        let writer = SSEWriter(clock: clock, options: sseOptions(ctx.overrides), namedEvents: true)
+        for e in replay.now { writer.event(e.type, e.data) }
+        if let later = replay.later {
+            let tenant = ctx.tenant
+            let wait = max(0, Double(later.at) - clock.now())
+            clock.schedule(after: wait) {
+                if !service.isCancelled(tenant: tenant, id: id) {
+                    for e in later.events { writer.event(e.type, e.data) }
+                }
+                writer.finish()
+            }
+        } else {
+            writer.finish()
+        }
+        return writer.response()
+    }
+
+    /// A scenario's stream behaviour for this request.
+    static func sseOptions(_ o: RequestOverrides) -> SSEOptions {
+        guard let s = o.stream else { return SSEOptions() }
+        return SSEOptions(cutAfterEvents: s.cutAfterEvents, firstEventDelay: (s.firstEventDelayMs ?? 0) / 1000,
+                          eventDelay: (s.eventDelayMs ?? 0) / 1000, errorEvent: s.errorEvent)
+    }
+
+    /// `include` / `include[]` query values must be known includables.
+    static func checkInclude(_ req: HTTPRequest) throws(APIError) {
+        for (k, v) in req.query where k == "include" || k == "include[]" {
+            guard ResponseCreateParams.includeValues.contains(v) else {
+                throw APIError.invalidValue("include", v, supported: ResponseCreateParams.includeValues)
+            }
+        }
+    }
+
+    static func boolQuery(_ s: String?, param: String) throws(APIError) -> Bool? {
+        guard let s else { return nil }
+        switch s.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default:
+            throw APIError.invalidRequest("Invalid '\(param)': expected a boolean, got '\(s)'.", param: param, code: "invalid_type")
+        }
+    }
+}

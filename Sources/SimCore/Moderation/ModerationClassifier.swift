@@ -1,0 +1,192 @@
+import SimSupport
+
+/// The deterministic moderation "model": lexicon rules over lowercase word tokens, with benign
+/// idioms masked first, negation damping, intensity boosts, category hierarchy, and tiny
+/// hash-derived scores for everything that did not match. See docs/MODERATION.md.
+public struct ModerationClassifier: Sendable {
+    struct CompiledRule: Sendable {
+        let patterns: [ModerationPattern]
+        let scores: [(ModerationCategory, Float)]
+        let negatable: Bool
+    }
+
+    let rules: [CompiledRule]
+    /// First-token hash → (rule, pattern) pairs that can start there.
+    let index: [UInt64: [(Int, Int)]]
+    let masks: [ModerationPattern]
+    let maskIndex: [UInt64: [Int]]
+    let negators: Set<UInt64>
+    let intensifiers: Set<UInt64>
+    let minors: Set<UInt64>
+    let ageWords: Set<UInt64>
+    /// Lexicon entries that failed to compile (a lexicon bug; tests assert this is empty).
+    public let invalidPatterns: [String]
+
+    /// Strength of a match preceded (or interrupted) by a negator: "I would never hurt anyone".
+    static let negatedStrength: Float = 0.25
+    static let negationWindow = 3
+
+    /// The classifier built from `ModerationLexicon` (compiled once).
+    public static let shared = ModerationClassifier()
+
+    init() {
+        var classes: [String: Set<UInt64>] = [:]
+        for (name, words) in ModerationLexicon.classes {
+            var set: Set<UInt64> = []
+            for w in words.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+                for form in ModerationPattern.expand(w) { set.insert(ModerationPattern.hash(form)) }
+            }
+            classes[name] = set
+        }
+        var bad: [String] = []
+        var compiled: [CompiledRule] = []
+        var idx: [UInt64: [(Int, Int)]] = [:]
+        for rule in ModerationLexicon.rules {
+            var pats: [ModerationPattern] = []
+            for src in rule.patterns {
+                if let p = ModerationPattern(src, classes: classes) { pats.append(p) } else { bad.append(src) }
+            }
+            var scores: [(ModerationCategory, Float)] = []
+            for item in rule.scores.split(separator: " ") {
+                let kv = item.split(separator: "=")
+                if kv.count == 2, let c = ModerationCategory.fromCode(kv[0]), let v = Float(kv[1]) { scores.append((c, v)) } else {
+                    bad.append(rule.scores)
+                }
+            }
+            let r = compiled.count
+            for (pi, p) in pats.enumerated() { for w in p.firstWords { idx[w, default: []].append((r, pi)) } }
+            compiled.append(CompiledRule(patterns: pats, scores: scores, negatable: rule.negatable))
+        }
+        var maskPats: [ModerationPattern] = []
+        var midx: [UInt64: [Int]] = [:]
+        for src in ModerationLexicon.masks {
+            guard let p = ModerationPattern(src, classes: classes) else { bad.append(src); continue }
+            for w in p.firstWords { midx[w, default: []].append(maskPats.count) }
+            maskPats.append(p)
+        }
+        rules = compiled
+        index = idx
+        masks = maskPats
+        maskIndex = midx
+        invalidPatterns = bad
+        func set(_ s: String) -> Set<UInt64> { Set(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
+        negators = set("not never dont doesnt didnt wont wouldnt cant cannot couldnt shouldnt isnt arent wasnt werent neither nor without avoid prevent preventing prevention stop against")
+        intensifiers = set("really so very fucking absolutely totally seriously literally definitely")
+        minors = classes["minor"] ?? []
+        ageWords = set("year years yr yrs yo")
+    }
+
+    /// Per-category scores in [0, 1] for a text, indexed by `ModerationCategory.rawValue`.
+    public func scoreText(_ text: String) -> [Float] {
+        let t = ModerationText(text)
+        var tokens = t.tokens
+        let n = tokens.count
+        let original = tokens
+        for i in 0..<n {
+            guard let ms = maskIndex[original[i]] else { continue }
+            for m in ms {
+                if let end = masks[m].match(original, at: i) {
+                    for j in i..<end { tokens[j] = ModerationPattern.maskedToken }
+                }
+            }
+        }
+        let global = t.intensity
+        var strength = [Float](repeating: 0, count: rules.count)
+        for i in 0..<n {
+            guard tokens[i] != ModerationPattern.maskedToken, let cands = index[tokens[i]] else { continue }
+            for (r, p) in cands {
+                guard let end = rules[r].patterns[p].match(tokens, at: i) else { continue }
+                var s = global
+                if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }
+                if i > 0 && intensifiers.contains(tokens[i - 1]) { s *= 1.06 }
+                if s > strength[r] { strength[r] = s }
+            }
+        }
+        var miss = [Float](repeating: 1, count: ModerationCategory.allCases.count)
+        for (r, rule) in rules.enumerated() where strength[r] > 0 {
+            for (c, v) in rule.scores { miss[c.rawValue] *= 1 - min(0.995, v * strength[r]) }
+        }
+        var scores = miss.map { 1 - $0 }
+        let sexual = scores[ModerationCategory.sexual.rawValue]
+        if sexual >= 0.4 && mentionsMinor(original, t.numbers) {
+            let sm = ModerationCategory.sexualMinors.rawValue
+            scores[sm] = max(scores[sm], min(0.98, 0.45 + sexual * 0.5))
+        }
+        Self.applyHierarchy(&scores)
+        return Self.finish(scores, seed: StableHash.fnv1a(text), applicable: { _ in true })
+    }
+
+    /// Scores for an image: a hash of the URL keeps them tiny unless the URL's words name a category.
+    public func scoreImage(url: String) -> [Float] {
+        var scores = [Float](repeating: 0, count: ModerationCategory.allCases.count)
+        if !url.hasPrefix("data:") {
+            let words = ModerationText(url).tokens
+            for (i, w) in words.enumerated() {
+                for (set, hits) in ModerationImageTerms.table where set.contains(w) {
+                    for (c, v) in hits { scores[c.rawValue] = max(scores[c.rawValue], v) }
+                }
+                if w == ModerationImageTerms.selfWord, i + 1 < words.count, words[i + 1] == ModerationImageTerms.harmWord {
+                    scores[ModerationCategory.selfHarm.rawValue] = max(scores[ModerationCategory.selfHarm.rawValue], 0.8)
+                }
+            }
+        }
+        Self.applyHierarchy(&scores)
+        return Self.finish(scores, seed: StableHash.fnv1a(url, seed: 0x696d_6167_65), applicable: { $0.appliesToImages })
+    }
+
+    private func negated(_ tokens: [UInt64], start: Int, end: Int) -> Bool {
+        var j = max(0, start - Self.negationWindow)
+        while j < end {
+            if negators.contains(tokens[j]) { return true }
+            j += 1
+        }
+        return false
+    }
+
+    private func mentionsMinor(_ tokens: [UInt64], _ numbers: [Int: Int]) -> Bool {
+        for (i, t) in tokens.enumerated() {
+            if minors.contains(t) { return true }
+            if let v = numbers[i], v < 18, i + 1 < tokens.count, ageWords.contains(tokens[i + 1]) { return true }
+        }
+        return false
+    }
+
+    static func applyHierarchy(_ scores: inout [Float]) {
+        for c in ModerationCategory.allCases {
+            for p in c.parents { scores[p.rawValue] = max(scores[p.rawValue], scores[c.rawValue] * 0.95) }
+        }
+    }
+
+    /// Jitters matched scores slightly and gives unmatched categories tiny, input-specific scores
+    /// (1e-6…1e-3), so responses look like a model's while staying deterministic.
+    static func finish(_ raw: [Float], seed: UInt64, applicable: (ModerationCategory) -> Bool) -> [Float] {
+        var out = raw
+        for c in ModerationCategory.allCases {
+            guard applicable(c) else { out[c.rawValue] = 0; continue }
+            let u = Float(StableHash.mix(seed, UInt64(c.rawValue + 1)) >> 40) / Float(1 << 24)
+            let v = raw[c.rawValue]
+            if v < 0.01 {
+                out[c.rawValue] = max(v, 1e-6 * (1 + 999 * u * u * u))
+            } else {
+                out[c.rawValue] = min(0.9995, v * (0.985 + 0.03 * u))
+            }
+        }
+        return out
+    }
+}
+
+/// URL words that raise image scores (the simulator never looks at pixels).
+enum ModerationImageTerms {
+    static func set(_ s: String) -> Set<UInt64> { Set(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
+    static let selfWord = ModerationPattern.hash("self")
+    static let harmWord = ModerationPattern.hash("harm")
+    static let table: [(Set<UInt64>, [(ModerationCategory, Float)])] = [
+        (set("nsfw nude nudes naked porn porno xxx explicit topless hentai"), [(.sexual, 0.88)]),
+        (set("sexy lingerie erotic bikini"), [(.sexual, 0.46)]),
+        (set("gore gory corpse corpses mutilated mutilation decapitated dismembered beheading"), [(.violenceGraphic, 0.86), (.violence, 0.82)]),
+        (set("blood bloody"), [(.violence, 0.62), (.violenceGraphic, 0.48)]),
+        (set("gun guns weapon weapons rifle pistol knife fight fighting violence violent war shooting attack explosion"),
+         [(.violence, 0.68)]),
+        (set("suicide selfharm cutting"), [(.selfHarm, 0.82), (.selfHarmIntent, 0.55)]),
+    ]
+}

@@ -1,0 +1,122 @@
+import SimSupport
+
+/// One input's verdict: scores per category, the input types they apply to, and the model's flavour.
+public struct ModerationResult: Sendable, Equatable {
+    /// Indexed by `ModerationCategory.rawValue`.
+    public var scores: [Float]
+    public var hasText: Bool
+    public var hasImage: Bool
+    /// The text-moderation models know no illicit categories.
+    public var omni: Bool
+
+    public func flagged(_ c: ModerationCategory) -> Bool {
+        if !omni && c.omniOnly { return false }
+        return scores[c.rawValue] >= c.threshold
+    }
+
+    public var flagged: Bool { ModerationCategory.allCases.contains { flagged($0) } }
+
+    /// The input types a category's score is based on (`text`, `image`).
+    public func appliedTypes(_ c: ModerationCategory) -> [String] {
+        if !omni && c.omniOnly { return [] }
+        var out: [String] = []
+        if hasText { out.append("text") }
+        if hasImage && c.appliesToImages { out.append("image") }
+        return out
+    }
+}
+
+/// The Moderations API: validates, classifies and writes the `CreateModerationResponse` bytes.
+public struct ModerationService: Sendable {
+    let env: SimEnvironment
+    let models: ModelService
+    let classifier: ModerationClassifier
+
+    public init(env: SimEnvironment, classifier: ModerationClassifier = .shared) {
+        self.env = env
+        models = ModelService(env: env)
+        self.classifier = classifier
+    }
+
+    /// - Remark: POST /v1/moderations
+    public func create(tenant: Tenant, body: JSON) throws(APIError) -> [UInt8] {
+        let request = try ModerationRequest.parse(body)
+        let info = try models.resolve(tenant: tenant, id: request.model)
+        guard info.family == .moderation else {
+            throw .invalidRequest("The model `\(request.model)` is not a moderation model. Use omni-moderation-latest or text-moderation-latest.",
+                                  param: "model", code: "invalid_value")
+        }
+        let omni = info.id.hasPrefix("omni-")
+        if !omni, request.inputs.contains(where: \.hasImage) {
+            throw .invalidRequest("Model \(request.model) does not support image inputs. Use an omni-moderation model to classify images.",
+                                  param: "input", code: "invalid_value")
+        }
+        let results = request.inputs.map { classify($0, omni: omni) }
+        let id = env.ids(tenant).hex("modr-", length: 32)
+        return Self.encode(id: id, model: Self.reportedModel(info.id), results: results)
+    }
+
+    /// Scores one input: text parts are judged together; each image adds its own scores.
+    public func classify(_ input: ModerationInput, omni: Bool = true) -> ModerationResult {
+        switch input {
+        case let .text(s):
+            return ModerationResult(scores: classifier.scoreText(s), hasText: true, hasImage: false, omni: omni)
+        case let .parts(parts):
+            var texts: [String] = []
+            var images: [String] = []
+            for p in parts {
+                switch p {
+                case let .text(t): texts.append(t)
+                case let .imageURL(u): images.append(u)
+                }
+            }
+            var scores = [Float](repeating: 0, count: ModerationCategory.allCases.count)
+            if !texts.isEmpty { scores = classifier.scoreText(texts.joined(separator: "\n")) }
+            for u in images {
+                let img = classifier.scoreImage(url: u)
+                for i in scores.indices { scores[i] = max(scores[i], img[i]) }
+            }
+            return ModerationResult(scores: scores, hasText: !texts.isEmpty, hasImage: !images.isEmpty, omni: omni)
+        }
+    }
+
+    /// The model name the response reports: omni names as requested, text-moderation aliases as their snapshot.
+    static func reportedModel(_ id: String) -> String {
+        id.hasPrefix("text-moderation") ? "text-moderation-007" : id
+    }
+
+    static func encode(id: String, model: String, results: [ModerationResult]) -> [UInt8] {
+        var w = JSONWriter(capacity: 256 + results.count * 1600)
+        func raw(_ s: String) { w.bytes.append(contentsOf: s.utf8) }
+        raw(#"{"id":"#); w.writeString(id)
+        raw(#","model":"#); w.writeString(model)
+        raw(#","results":["#)
+        let cats = ModerationCategory.allCases
+        for (ri, r) in results.enumerated() {
+            if ri > 0 { raw(",") }
+            raw(#"{"flagged":"#); raw(r.flagged ? "true" : "false")
+            raw(#","categories":{"#)
+            for (i, c) in cats.enumerated() {
+                if i > 0 { raw(",") }
+                w.writeString(c.key); raw(":")
+                raw(!r.omni && c.omniOnly ? "null" : (r.flagged(c) ? "true" : "false"))
+            }
+            raw(#"},"category_scores":{"#)
+            for (i, c) in cats.enumerated() {
+                if i > 0 { raw(",") }
+                w.writeString(c.key); raw(":")
+                w.writeDouble(!r.omni && c.omniOnly ? 0 : Double(r.scores[c.rawValue]))
+            }
+            raw(#"},"category_applied_input_types":{"#)
+            for (i, c) in cats.enumerated() {
+                if i > 0 { raw(",") }
+                w.writeString(c.key); raw(":[")
+                raw(r.appliedTypes(c).map { "\"\($0)\"" }.joined(separator: ","))
+                raw("]")
+            }
+            raw("}}")
+        }
+        raw("]}")
+        return w.bytes
+    }
+}

@@ -1,0 +1,60 @@
+/// A text split the classifier's way: lowercase ASCII word tokens (apostrophes dropped, so
+/// "don't" is `dont`), hashed like lexicon words, plus numbers and an intensity factor.
+struct ModerationText {
+    private(set) var tokens: [UInt64] = []
+    /// Token index → value, for all-digit tokens (ages: "14 year old").
+    private(set) var numbers: [Int: Int] = [:]
+    /// 1 for calm text; up to ~1.15 for shouting ("!!!", mostly capitals).
+    private(set) var intensity: Float = 1
+
+    init(_ text: String) {
+        var exclamations = 0
+        var letters = 0
+        var upper = 0
+        var h: UInt64 = 0xcbf29ce484222325
+        var len = 0
+        var digitsOnly = true
+        var value = 0
+        func flush(_ t: inout ModerationText) {
+            guard len > 0 else { return }
+            if digitsOnly && len <= 4 { t.numbers[t.tokens.count] = value }
+            t.tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
+            h = 0xcbf29ce484222325; len = 0; digitsOnly = true; value = 0
+        }
+        var prevWord = false
+        var s = text
+        s.withUTF8 { buf in
+        var i = 0
+        while i < buf.count {
+            var c = buf[i]
+            i += 1
+            // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
+            if c == 0xE2, i + 1 < buf.count, buf[i] == 0x80, buf[i + 1] == 0x99 {
+                i += 2
+                if prevWord { continue }
+                flush(&self); prevWord = false; continue
+            }
+            let isUpper = c >= 0x41 && c <= 0x5A
+            let isLower = c >= 0x61 && c <= 0x7A
+            let isDigit = c >= 0x30 && c <= 0x39
+            if isUpper || isLower || isDigit || c >= 0x80 {
+                if isUpper { upper += 1; c |= 0x20 }
+                if isUpper || isLower { letters += 1 }
+                if isDigit { value = value &* 10 &+ Int(c - 0x30) } else { digitsOnly = false }
+                h = (h ^ UInt64(c)) &* 0x100000001b3
+                len += 1
+                prevWord = true
+                continue
+            }
+            if c == 0x27 && prevWord { continue }
+            if c == 0x21 { exclamations += 1 }
+            flush(&self)
+            prevWord = false
+        }
+        }
+        flush(&self)
+        var k: Float = 1 + 0.03 * Float(min(exclamations, 3))
+        if letters >= 8 && upper * 10 >= letters * 7 { k += 0.06 }
+        intensity = k
+    }
+}

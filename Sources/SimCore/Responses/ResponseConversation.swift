@@ -1,0 +1,120 @@
+import SimSupport
+
+/// What the model sees for one request: the instructions plus every conversation item (earlier
+/// turns through `previous_response_id`, then this request's input), flattened to messages for
+/// token counting, prompt caching and generation.
+public struct ResponseConversation: Sendable {
+    public var messages: [(role: String, content: String)] = []
+    /// Tokens for images and files, counted beside the text.
+    public var attachmentTokens = 0
+    public var lastUserMessage = ""
+    /// Tool results given after the last user message, with the called function's name.
+    public var toolOutputs: [(name: String?, output: String)] = []
+    /// Tokens of the tool definitions (they are part of the prompt).
+    public var toolTokens = 0
+    /// The prompt as one text, in cache order: tools, instructions, then items.
+    public var promptText = ""
+
+    /// Image cost by detail: low is a flat 85; high/auto as a 1024² image (85 + 4 × 170).
+    static func imageTokens(_ detail: String?) -> Int { detail == "low" ? 85 : 765 }
+
+    /// Builds the conversation; `fileText` reads an uploaded file's text (for `input_file`).
+    public init(instructions: String?, items: [JSON], tools: [JSON], fileText: (String) -> String?) {
+        var prompt = ""
+        if !tools.isEmpty {
+            let toolsText = JSON.array(tools).encodedString
+            toolTokens = TokenEstimator.count(toolsText) + 8
+            prompt += "tools: " + toolsText + "\n"
+        }
+        if let instructions {
+            messages.append(("developer", instructions))
+            prompt += "developer: " + instructions + "\n"
+        }
+        var callNames: [String: String] = [:]
+        var lastUserIndex = -1
+        var outputsAfterUser: [(name: String?, output: String)] = []
+        for item in items {
+            let type = item["type"]?.stringValue ?? ""
+            var role = "user"
+            var text = ""
+            switch type {
+            case "message":
+                role = item["role"]?.stringValue ?? "user"
+                var texts: [String] = []
+                for part in item["content"]?.arrayValue ?? [] {
+                    switch part["type"]?.stringValue ?? "" {
+                    case "input_text", "output_text": texts.append(part["text"]?.stringValue ?? "")
+                    case "refusal": texts.append(part["refusal"]?.stringValue ?? "")
+                    case "input_image": attachmentTokens += Self.imageTokens(part["detail"]?.stringValue)
+                    case "input_file":
+                        let body = part["file_id"]?.stringValue.flatMap(fileText)
+                            ?? part["file_data"]?.stringValue.map { "[file \(part["filename"]?.stringValue ?? "data"): \($0.count) bytes]" }
+                            ?? part["file_url"]?.stringValue ?? ""
+                        texts.append(body)
+                    default: break
+                    }
+                }
+                text = texts.joined(separator: "\n")
+                if role == "user" {
+                    lastUserIndex = messages.count
+                    lastUserMessage = text
+                    outputsAfterUser = []
+                }
+            case "function_call":
+                role = "assistant"
+                let name = item["name"]?.stringValue ?? ""
+                if let id = item["call_id"]?.stringValue { callNames[id] = name }
+                text = "\(name)(\(item["arguments"]?.stringValue ?? ""))"
+            case "function_call_output":
+                role = "tool"
+                text = Self.outputText(item["output"] ?? .null)
+                let name = item["call_id"]?.stringValue.flatMap { callNames[$0] }
+                outputsAfterUser.append((name, text))
+            case "compaction":
+                role = "developer"
+                text = ResponseCompaction.summary(fromEncrypted: item["encrypted_content"]?.stringValue ?? "") ?? ""
+            default:
+                continue
+            }
+            messages.append((role, text))
+            prompt += role + ": " + text + "\n"
+        }
+        if lastUserIndex < 0, let last = messages.last(where: { $0.role != "tool" }) { lastUserMessage = last.content }
+        toolOutputs = outputsAfterUser
+        promptText = prompt
+    }
+
+    /// Input tokens as billed: message framing, text, attachments and tool definitions.
+    public var inputTokens: Int { TokenEstimator.countMessages(messages) + attachmentTokens + toolTokens }
+
+    /// All text of the prompt, for the generator (instructions and messages in order).
+    public var flatPrompt: String { messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n") }
+
+    /// A function_call_output's text (string outputs as is, content arrays by their text parts).
+    static func outputText(_ output: JSON) -> String {
+        if let s = output.stringValue { return s }
+        return (output.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
+    }
+
+    /// The API's pairing rules: every output answers an earlier call, every call gets an output.
+    public static func checkToolPairing(_ items: [JSON]) throws(APIError) {
+        var calls: [String] = []
+        var answered = Set<String>()
+        for item in items {
+            switch item["type"]?.stringValue {
+            case "function_call"?: if let id = item["call_id"]?.stringValue { calls.append(id) }
+            case "function_call_output"?:
+                let id = item["call_id"]?.stringValue ?? ""
+                guard calls.contains(id) else {
+                    throw .invalidRequest("No tool call found for function call output with call_id \(id).", param: "input",
+                                          code: "invalid_value")
+                }
+                answered.insert(id)
+            default: continue
+            }
+        }
+        if let open = calls.first(where: { !answered.contains($0) }) {
+            throw .invalidRequest("No tool output found for function call \(open).", param: "input", code: "invalid_value")
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import SimSupport
+
+/// A validated `POST /v1/responses` body (`CreateResponse`): every field the API accepts, with
+/// the API's 400s (naming `param`) for wrong types, ranges and enums.
+public struct ResponseCreateParams: Sendable {
+    public var model: String
+    /// `input` as given: a string or an array of items (normalized by `ResponseInput`).
+    public var input: JSON?
+    public var instructions: String?
+    public var previousResponseID: String?
+    public var store: Bool
+    public var background: Bool
+    public var stream: Bool
+    public var maxOutputTokens: Int?
+    public var maxToolCalls: Int64?
+    public var metadata: JSON
+    public var temperature: Double?
+    public var topP: Double?
+    public var topLogprobs: Int64?
+    public var reasoningEffort: String?
+    public var reasoningSummary: String?
+    public var text: ResponseTextConfig
+    public var tools: [FunctionTool]
+    /// The tools as echoed on the Response (spec `FunctionTool` shape, defaults filled in).
+    public var toolsJSON: [JSON]
+    public var toolChoice: ToolChoice
+    public var toolChoiceJSON: JSON
+    public var parallelToolCalls: Bool
+    public var promptCacheKey: String?
+    public var promptCacheRetention: String?
+    public var include: [String]
+    public var truncation: String
+    public var serviceTier: String?
+    public var user: String?
+    public var safetyIdentifier: String?
+    public var conversation: String?
+    public var promptID: String?
+
+    /// Every `CreateResponse` field (and the ones SDK 3.57 sends beside them).
+    static let knownFields: Set<String> = [
+        "model", "input", "instructions", "previous_response_id", "store", "background", "stream", "stream_options",
+        "max_output_tokens", "max_tool_calls", "metadata", "temperature", "top_p", "top_logprobs", "reasoning", "text",
+        "tools", "tool_choice", "parallel_tool_calls", "prompt_cache_key", "prompt_cache_retention", "prompt_cache_options",
+        "include", "truncation", "service_tier", "user", "safety_identifier", "conversation", "prompt", "moderation",
+        "context_management", "verbosity", "background_options", "access_programs", "image",
+    ]
+
+    public static let includeValues = [
+        "file_search_call.results", "web_search_call.results", "web_search_call.action.sources",
+        "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs",
+        "reasoning.encrypted_content", "message.output_text.logprobs",
+    ]
+
+    /// Parses and validates a request body.
+    public static func parse(_ body: JSON) throws(APIError) -> ResponseCreateParams {
+        let r = FieldReader(body)
+        try r.rejectUnknown(knownFields)
+        let model = try r.requiredString("model")
+        let input = r.raw("input")
+        if let input, input.stringValue == nil, input.arrayValue == nil {
+            throw FieldReader.typeError("input", "one of a string or array of input items", input)
+        }
+        var p = ResponseCreateParams(model: model, input: input)
+        p.instructions = try r.string("instructions")
+        p.previousResponseID = try r.string("previous_response_id")
+        p.store = try r.bool("store") ?? true
+        p.background = try r.bool("background") ?? false
+        p.stream = try r.bool("stream") ?? false
+        if let s = try r.object("stream_options") { _ = try s.bool("include_obfuscation") }
+        if let m = try r.int("max_output_tokens", min: 16) { p.maxOutputTokens = Int(m) }
+        p.maxToolCalls = try r.int("max_tool_calls", min: 1)
+        p.metadata = try parseMetadata(r)
+        p.temperature = try r.number("temperature", min: 0, max: 2)
+        p.topP = try r.number("top_p", min: 0, max: 1)
+        p.topLogprobs = try r.int("top_logprobs", min: 0, max: 20)
+        if let reasoning = try r.object("reasoning") {
+            p.reasoningEffort = try reasoning.enumString("effort", ["none", "minimal", "low", "medium", "high", "xhigh"])
+            p.reasoningSummary = try reasoning.enumString("summary", ["auto", "concise", "detailed"])
+            if p.reasoningSummary == nil {
+                p.reasoningSummary = try reasoning.enumString("generate_summary", ["auto", "concise", "detailed"])
+            }
+        }
+        p.text = try ResponseTextConfig.parse(r.object("text"), topLevelVerbosity: r.enumString("verbosity", ["low", "medium", "high"]))
+        let tools = try ResponseTools.parse(r.array("tools"))
+        p.tools = tools.tools
+        p.toolsJSON = tools.echo
+        let choice = try ResponseTools.parseChoice(r.raw("tool_choice"), tools: p.tools)
+        p.toolChoice = choice.choice
+        p.toolChoiceJSON = choice.echo
+        p.parallelToolCalls = try r.bool("parallel_tool_calls") ?? true
+        p.promptCacheKey = try r.string("prompt_cache_key")
+        p.promptCacheRetention = try r.enumString("prompt_cache_retention", ["in_memory", "24h"])
+        if let inc = try r.array("include") {
+            for (i, v) in inc.enumerated() {
+                guard let s = v.stringValue else { throw FieldReader.typeError("include[\(i)]", "a string", v) }
+                guard includeValues.contains(s) else { throw FieldReader.invalidValue("include[\(i)]", s, includeValues) }
+                p.include.append(s)
+            }
+        }
+        p.truncation = try r.enumString("truncation", ["auto", "disabled"]) ?? "disabled"
+        p.serviceTier = try r.enumString("service_tier", ["auto", "default", "flex", "scale", "priority"])
+        p.user = try r.string("user")
+        p.safetyIdentifier = try r.string("safety_identifier")
+        if let s = p.safetyIdentifier, s.count > 64 {
+            throw .invalidRequest("Invalid 'safety_identifier': string too long. Expected a string with maximum length 64, but got a string with length \(s.count) instead.",
+                                  param: "safety_identifier", code: "string_above_max_length")
+        }
+        if let c = r.raw("conversation") {
+            if let s = c.stringValue { p.conversation = s } else if let o = try r.object("conversation") {
+                p.conversation = try o.requiredString("id")
+            }
+        }
+        if let prompt = try r.object("prompt") { p.promptID = try prompt.requiredString("id") }
+        if input == nil, p.previousResponseID == nil, p.promptID == nil, p.conversation == nil {
+            throw .missingParameter("input")
+        }
+        if p.background, !p.store {
+            throw .invalidRequest("Background responses must be stored: 'store' cannot be false when 'background' is true.",
+                                  param: "store", code: "invalid_value")
+        }
+        if p.conversation != nil, p.previousResponseID != nil {
+            throw .invalidRequest("Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.",
+                                  param: "conversation", code: "mutually_exclusive_parameters")
+        }
+        return p
+    }
+
+    init(model: String, input: JSON?) {
+        self.model = model
+        self.input = input
+        store = true
+        background = false
+        stream = false
+        metadata = .object([])
+        text = ResponseTextConfig()
+        tools = []
+        toolsJSON = []
+        toolChoice = .auto
+        toolChoiceJSON = "auto"
+        parallelToolCalls = true
+        include = []
+        truncation = "disabled"
+    }
+
+    /// `metadata`: at most 16 string values, keys ≤ 64 and values ≤ 512 characters.
+    static func parseMetadata(_ r: FieldReader) throws(APIError) -> JSON {
+        guard let m = try r.object("metadata") else { return .object([]) }
+        let pairs = m.value.objectValue ?? []
+        if pairs.count > 16 {
+            throw .invalidRequest("Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object with \(pairs.count) properties instead.",
+                                  param: "metadata", code: "object_above_max_properties")
+        }
+        for (k, v) in pairs {
+            guard let s = v.stringValue else { throw FieldReader.typeError("metadata.\(k)", "a string", v) }
+            if k.count > 64 {
+                throw .invalidRequest("Invalid 'metadata': string too long. Expected a string with maximum length 64, but got a string with length \(k.count) instead.",
+                                      param: "metadata", code: "string_above_max_length")
+            }
+            if s.count > 512 {
+                throw .invalidRequest("Invalid 'metadata.\(k)': string too long. Expected a string with maximum length 512, but got a string with length \(s.count) instead.",
+                                      param: "metadata.\(k)", code: "string_above_max_length")
+            }
+        }
+        return m.value
+    }
+}

@@ -1,0 +1,108 @@
+import SimSupport
+
+extension ResponseService {
+    static func notFound(_ id: String) -> APIError {
+        .invalidRequest("Response with id '\(id)' not found.", status: 404)
+    }
+
+    func stored(_ tenant: Tenant, _ id: String) throws(APIError) -> StoredRecord {
+        guard let r = try record(tenant, Self.collection, id) else { throw Self.notFound(id) }
+        return r
+    }
+
+    /// - Remark: GET /v1/responses/{response_id}
+    public func retrieve(tenant: Tenant, id: String) throws(APIError) -> JSON {
+        ResponseLifecycle.view(try stored(tenant, id).body, now: env.now())
+    }
+
+    /// A stored response replayed as a stream: the events available now, and (for background
+    /// work still running) the rest with the second at which they become available.
+    public struct Replay: Sendable {
+        public let now: [ResponseEvents.Event]
+        public let later: (at: Int64, events: [ResponseEvents.Event])?
+    }
+
+    /// - Remark: GET /v1/responses/{response_id}?stream=true
+    public func replay(tenant: Tenant, id: String, startingAfter: Int64?) throws(APIError) -> Replay {
+        let body = try stored(tenant, id).body
+        let pub = body.publicFields
+        let background = pub["background"]?.boolValue ?? false
+        let all = ResponseEvents.build(pub, background: background)
+        let now = env.now()
+        switch ResponseLifecycle.phase(body, now: now) {
+        case .final:
+            return Replay(now: ResponseEvents.after(all, startingAfter), later: nil)
+        case .cancelled:
+            let view = ResponseLifecycle.view(body, now: now)
+            let head = ResponseEvents.build(view, background: background).prefix(background ? 3 : 2)
+            return Replay(now: ResponseEvents.after(Array(head), startingAfter), later: nil)
+        case .queued, .inProgress:
+            // created (+ queued) (+ in_progress once running) now; the rest when the run completes.
+            let started = ResponseLifecycle.phase(body, now: now) == .inProgress
+            let headCount = background ? (started ? 3 : 2) : 2
+            let head = Array(all.prefix(headCount))
+            let tail = Array(all.dropFirst(headCount))
+            let at = ResponseLifecycle.completesAt(body) ?? now
+            return Replay(now: ResponseEvents.after(head, startingAfter), later: (at, ResponseEvents.after(tail, startingAfter)))
+        }
+    }
+
+    /// Whether a response the caller is streaming was cancelled meanwhile.
+    public func isCancelled(tenant: Tenant, id: String) -> Bool {
+        guard let r = try? record(tenant, Self.collection, id) else { return true }
+        return ResponseLifecycle.phase(r.body, now: env.now()) == .cancelled
+    }
+
+    /// Records that a stream failed part way (a scenario's injected error): the stored response
+    /// becomes `failed` with the error, as the API keeps it.
+    public func markFailed(tenant: Tenant, id: String, code: String, message: String) {
+        guard var rec = try? record(tenant, Self.collection, id) else { return }
+        rec.body = ResponseObject.failed(rec.body, code: code, message: message)
+        _ = try? env.records.put(rec)
+    }
+
+    /// - Remark: DELETE /v1/responses/{response_id}
+    public func delete(tenant: Tenant, id: String) throws(APIError) -> JSON {
+        _ = try stored(tenant, id)
+        do {
+            try env.records.delete(tenant: tenant.id, collection: Self.collection, id: id)
+            try env.records.delete(tenant: tenant.id, collection: Self.inputItemsCollection, id: id)
+        } catch { throw .serverError("\(error)") }
+        return .object([("id", .string(id)), ("object", "response"), ("deleted", true)])
+    }
+
+    /// Only background responses can be cancelled; finished ones come back unchanged.
+    /// - Remark: POST /v1/responses/{response_id}/cancel
+    public func cancel(tenant: Tenant, id: String) throws(APIError) -> JSON {
+        let rec = try stored(tenant, id)
+        guard rec.body["background"]?.boolValue == true else {
+            throw .invalidRequest("Only responses created with background=true can be cancelled.", param: nil, code: "invalid_request")
+        }
+        let now = env.now()
+        guard ResponseLifecycle.isActive(rec.body, now: now) else { return ResponseLifecycle.view(rec.body, now: now) }
+        var updated = rec
+        updated.body = rec.body.setting(ResponseLifecycle.cancelledAtKey, .int(now))
+        do { try env.records.put(updated) } catch { throw .serverError("\(error)") }
+        return ResponseLifecycle.view(updated.body, now: now)
+    }
+
+    /// - Remark: GET /v1/responses/{response_id}/input_items
+    public func inputItems(tenant: Tenant, id: String, limit: Int, order: ListOrder, after: String?) throws(APIError) -> JSON {
+        _ = try stored(tenant, id)
+        var items = try record(tenant, Self.inputItemsCollection, id)?.body["items"]?.arrayValue ?? []
+        if order == .desc { items.reverse() }
+        if let after {
+            guard let i = items.firstIndex(where: { $0["id"]?.stringValue == after }) else {
+                throw .invalidRequest("Item with id '\(after)' not found in the input items of response '\(id)'.", param: "after",
+                                      code: "invalid_value")
+            }
+            items = Array(items[(i + 1)...])
+        }
+        let page = Array(items.prefix(limit))
+        return .object([
+            ("object", "list"), ("data", .array(page)),
+            ("first_id", .string(page.first?["id"]?.stringValue ?? "")), ("last_id", .string(page.last?["id"]?.stringValue ?? "")),
+            ("has_more", .bool(items.count > limit)),
+        ])
+    }
+}

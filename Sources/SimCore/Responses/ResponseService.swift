@@ -1,0 +1,180 @@
+import SimSupport
+
+/// The Responses API: create (foreground, streamed or background), retrieve, delete, cancel,
+/// input items, input token counts and compaction. Stored responses live in `responses`, their
+/// input items (and the conversation before them) in `response_input_items`.
+public struct ResponseService: Sendable {
+    public static let collection = "responses"
+    public static let inputItemsCollection = "response_input_items"
+
+    let env: SimEnvironment
+    let inference: InferenceEngine
+    let models: ModelService
+    let files: FileService
+
+    public init(env: SimEnvironment, inference: InferenceEngine, models: ModelService, files: FileService) {
+        self.env = env
+        self.inference = inference
+        self.models = models
+        self.files = files
+    }
+
+    /// A created response: the object as the caller sees it now, and its stream events when asked for.
+    public struct Created: Sendable {
+        public let response: JSON
+        public let events: [ResponseEvents.Event]?
+        public let stored: Bool
+    }
+
+    /// Everything a request resolves to before the model runs.
+    struct Prepared {
+        var params: ResponseCreateParams
+        var model: ModelInfo
+        /// Conversation items from earlier turns, then this request's items.
+        var history: [JSON]
+        var items: [JSON]
+        var conversation: ResponseConversation
+    }
+
+    /// - Remark: POST /v1/responses
+    public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> Created {
+        let p = try ResponseCreateParams.parse(body)
+        let ids = env.ids(tenant)
+        let prepared = try prepare(tenant: tenant, params: p, ids: ids, reserveID: true)
+        let id = prepared.reservedID
+        let ready = prepared.value
+        let conv = ready.conversation
+        let inputTokens = conv.inputTokens
+        let retention = p.promptCacheRetention.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory
+        let cached = inference.cache.lookup(tenant: tenant, key: p.promptCacheKey, hashes: TokenEstimator.tokenHashes(conv.promptText),
+                                            inputTokens: inputTokens, retention: retention, overrides: overrides)
+        let allowedTools = ResponseTools.allowed(p.tools, choiceEcho: p.toolChoiceJSON)
+        let request = GenerationRequest(
+            model: p.model, modelInfo: ready.model, tenant: tenant, seed: inference.seed(requestSeed: nil), prompt: conv.flatPrompt,
+            lastUserMessage: conv.lastUserMessage, inputTokens: inputTokens, maxOutputTokens: p.maxOutputTokens, format: p.text.format,
+            tools: allowedTools, toolChoice: p.toolChoice, parallelToolCalls: p.parallelToolCalls, toolOutputs: conv.toolOutputs,
+            reasoningEffort: ready.model.family == .reasoning ? (p.reasoningEffort ?? "medium") : nil, overrides: overrides)
+        let out = inference.generator.generate(request)
+        let built = ResponseOutputBuilder(ids: ids, seed: request.contentSeed)
+            .build(out, model: ready.model, params: p, topicText: conv.lastUserMessage)
+
+        let now = env.now()
+        let runsInBackground = p.background && !p.stream
+        var completedAt = now
+        var timing: [(String, JSON)] = []
+        if runsInBackground {
+            let queuedUntil = now + ResponseLifecycle.queueSeconds
+            completedAt = queuedUntil + ResponseLifecycle.runSeconds(outputTokens: out.totalOutputTokens)
+            timing = [(ResponseLifecycle.queuedUntilKey, .int(queuedUntil)), (ResponseLifecycle.completesAtKey, .int(completedAt))]
+        }
+        let usage = ResponseObject.usage(input: inputTokens, cached: cached, output: out.totalOutputTokens, reasoning: out.reasoningTokens)
+        let final = ResponseObject.build(id: id, createdAt: now, completedAt: completedAt, status: built.status,
+                                         incompleteReason: built.incompleteReason, params: p, model: ready.model,
+                                         output: built.items, usage: usage)
+        var record = final
+        for (k, v) in timing { record = record.setting(k, v) }
+        if p.store {
+            let doc: JSON = .object([("history", .array(ready.history)), ("items", .array(ready.items))])
+            do {
+                try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, body: doc))
+                try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, body: record))
+            } catch { throw .serverError("Could not store the response: \(error)") }
+        }
+        let events = p.stream ? ResponseEvents.build(final, background: p.background) : nil
+        return Created(response: ResponseLifecycle.view(record, now: now), events: events, stored: p.store)
+    }
+
+    /// Validates the request against the model and the conversation, and flattens the prompt.
+    func prepare(tenant: Tenant, params p: ResponseCreateParams, ids: IDGenerator, reserveID: Bool) throws(APIError)
+        -> (value: Prepared, reservedID: String) {
+        let model = try models.resolve(tenant: tenant, id: p.model)
+        guard model.family == .chat || model.family == .reasoning else {
+            throw .invalidRequest("The model `\(p.model)` does not support the Responses API.", param: "model", code: "model_not_supported")
+        }
+        try checkModelParameters(p, model: model)
+        if let c = p.conversation {
+            throw .invalidRequest("Conversation with id '\(c)' not found.", param: "conversation", code: "not_found", status: 404)
+        }
+        if let prompt = p.promptID {
+            throw .invalidRequest("Prompt with id '\(prompt)' not found.", param: "prompt.id", code: "not_found", status: 404)
+        }
+        if let max = p.maxOutputTokens, max > model.maxOutputTokens {
+            throw .invalidRequest("Invalid 'max_output_tokens': integer above maximum value. Expected a value <= \(model.maxOutputTokens), but got \(max) instead.",
+                                  param: "max_output_tokens", code: "integer_above_max_value")
+        }
+        let history = try previousConversation(tenant: tenant, id: p.previousResponseID)
+        let id = reserveID ? ResponseIDs.response(ids) : ""
+        let items = try ResponseInput(ids: ids, tenant: tenant, files: files, context: history).normalize(p.input)
+        var all = history + items
+        try ResponseConversation.checkToolPairing(all)
+        if case .jsonObject = p.text.format {
+            let texts = [p.instructions ?? ""] + all.map { $0.encodedString }
+            if !texts.contains(where: { $0.lowercased().contains("json") }) {
+                throw .invalidRequest("Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.",
+                                      param: "input", code: "invalid_value")
+            }
+        }
+        var conv = conversation(p, all, tenant: tenant)
+        if conv.inputTokens > model.contextWindow {
+            guard p.truncation == "auto" else { throw Self.contextExceeded }
+            // truncation=auto drops the oldest items until the input fits the window.
+            while conv.inputTokens > model.contextWindow, all.count > 1 {
+                all.removeFirst()
+                conv = conversation(p, all, tenant: tenant)
+            }
+            if conv.inputTokens > model.contextWindow { throw Self.contextExceeded }
+        }
+        return (Prepared(params: p, model: model, history: history, items: items, conversation: conv), id)
+    }
+
+    static let contextExceeded = APIError.invalidRequest(
+        "Your input exceeds the context window of this model. Please adjust your input and try again.", param: "input",
+        code: "context_length_exceeded")
+
+    func conversation(_ p: ResponseCreateParams, _ items: [JSON], tenant: Tenant) -> ResponseConversation {
+        ResponseConversation(instructions: p.instructions, items: items, tools: p.toolsJSON) { id in fileText(tenant, id) }
+    }
+
+    /// An uploaded file's text for the prompt (files over 1 MB count by their first megabyte).
+    func fileText(_ tenant: Tenant, _ id: String) -> String? {
+        guard let f = try? files.retrieve(tenant: tenant, id: id) else { return nil }
+        if f.bytes > 1 << 20 { return "[file \(f.filename): \(f.bytes) bytes]" }
+        guard let bytes = try? files.contentBytes(tenant: tenant, id: id) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Sampling and reasoning parameters the model family does not take.
+    func checkModelParameters(_ p: ResponseCreateParams, model: ModelInfo) throws(APIError) {
+        if model.family == .reasoning {
+            for (name, value) in [("temperature", p.temperature), ("top_p", p.topP)] {
+                if let v = value, v != 1 {
+                    throw .invalidRequest("Unsupported value: '\(name)' does not support \(FieldReader.plain(v)) with this model. Only the default (1) value is supported.",
+                                          param: name, code: "unsupported_value")
+                }
+            }
+        } else if p.reasoningEffort != nil {
+            throw FieldReader.unsupportedParameter("reasoning.effort", model: p.model)
+        } else if p.reasoningSummary != nil {
+            throw FieldReader.unsupportedParameter("reasoning.summary", model: p.model)
+        }
+    }
+
+    /// The conversation up to and including `id`'s output (earlier turns, its input, its output).
+    func previousConversation(tenant: Tenant, id: String?) throws(APIError) -> [JSON] {
+        guard let id else { return [] }
+        let notFound = APIError.invalidRequest("Previous response with id '\(id)' not found.", param: "previous_response_id",
+                                               code: "previous_response_not_found")
+        guard let rec = try record(tenant, Self.collection, id) else { throw notFound }
+        if ResponseLifecycle.isActive(rec.body, now: env.now()) {
+            throw .invalidRequest("Previous response with id '\(id)' is still in progress. Wait for it to complete before continuing the conversation.",
+                                  param: "previous_response_id", code: "previous_response_in_progress")
+        }
+        let doc = try record(tenant, Self.inputItemsCollection, id)?.body
+        let output = ResponseLifecycle.view(rec.body, now: env.now())["output"]?.arrayValue ?? []
+        return (doc?["history"]?.arrayValue ?? []) + (doc?["items"]?.arrayValue ?? []) + output
+    }
+
+    func record(_ tenant: Tenant, _ collection: String, _ id: String) throws(APIError) -> StoredRecord? {
+        do { return try env.records.get(tenant: tenant.id, collection: collection, id: id) } catch { throw .serverError("\(error)") }
+    }
+}

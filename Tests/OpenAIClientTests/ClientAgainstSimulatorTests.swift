@@ -1,0 +1,72 @@
+import Foundation
+import OpenAIClient
+import OpenAIWire
+import SimHTTP
+import SimTesting
+import Testing
+
+/// The client against the real app in-process (virtual clock), through the transport seam.
+@Suite struct ClientAgainstSimulatorTests {
+    static func client(_ sim: TestHarness, key: String? = "sk-client-test") -> OpenAIClient {
+        let transport = InProcessTransport { r in
+            let target = r.request.url.path + (r.request.url.query.map { "?" + $0 } ?? "")
+            let result = await sim.send(r.request.method, target, key: nil, body: r.body.isEmpty ? nil : .bytes(Array(r.body)),
+                                        headers: r.request.headers)
+            var headers: [String: String] = [:]
+            for (k, v) in result.headers { headers[k.lowercased()] = v }
+            return .init(status: result.status, headers: headers, chunks: [Data(result.body)])
+        }
+        return OpenAIClient(configuration: .init(apiKey: key, maxRetries: 0, transport: transport))
+    }
+
+    @Test func fileLifecycleDecodesStrictly() async throws {
+        let sim = TestHarness()
+        let client = Self.client(sim)
+        let content = Data("{\"a\":1}\n".utf8)
+        let f = try await client.files.create(data: content, filename: "x.jsonl", purpose: "batch", contentType: "application/jsonl")
+        #expect(f.id.hasPrefix("file-") && f.bytes == content.count && f.purpose == .batch)
+        var listed: [String] = []
+        for try await item in client.files.listAll(limit: 1) { listed.append(item.id) }
+        #expect(listed == [f.id])
+        #expect(try await client.files.content(f.id) == content)
+        #expect(try await client.files.delete(f.id).deleted)
+        do {
+            _ = try await client.files.retrieve(f.id)
+            Issue.record("expected 404")
+        } catch let OpenAIError.status(e) {
+            #expect(e.status == 404 && e.type == "invalid_request_error" && e.requestID?.hasPrefix("req_") == true)
+        }
+    }
+
+    @Test func badPurposeIs400WithParam() async throws {
+        let client = Self.client(TestHarness())
+        do {
+            _ = try await client.files.create(data: Data("x".utf8), filename: "x.txt", purpose: "nope")
+            Issue.record("expected 400")
+        } catch let OpenAIError.status(e) {
+            #expect(e.status == 400 && e.param == "purpose")
+        }
+    }
+
+    @Test func missingKeyIs401() async throws {
+        let client = Self.client(TestHarness(), key: nil)
+        await #expect(throws: OpenAIError.self) { _ = try await client.models.list() }
+        do { _ = try await client.models.list() } catch { #expect((error as? OpenAIError)?.statusCode == 401) }
+    }
+
+    @Test func uploadInPartsAndBatchCreateDecode() async throws {
+        let sim = TestHarness()
+        let client = Self.client(sim)
+        let src = FileManager.default.temporaryDirectory.appendingPathComponent("sim-upload-\(getpid()).jsonl")
+        let line = #"{"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}}"# + "\n"
+        try Data(line.utf8).write(to: src)
+        defer { try? FileManager.default.removeItem(at: src) }
+        let u = try await client.uploads.upload(fileAt: src, purpose: "batch", mimeType: "application/jsonl", partSize: 50)
+        let file = try #require(u.file)
+        #expect(u.status == .completed && file.bytes == line.utf8.count)
+        let b = try await client.batches.create(.init(inputFileID: file.id, endpoint: "/v1/chat/completions"))
+        #expect(b.id.hasPrefix("batch_") && b.status == .validating)
+        let page = try await client.batches.list()
+        #expect(page.data.map(\.id) == [b.id] && !page.hasMore)
+    }
+}

@@ -1,0 +1,184 @@
+import Testing
+import SimApp
+import SimCore
+import SimHTTP
+import SimSupport
+import SimTesting
+
+/// Sets fixed overrides on every request (what a scenario would decide).
+struct ResponsesTestOverrides: Middleware {
+    let overrides: RequestOverrides
+    func handle(_ exchange: Exchange, next: @escaping @Sendable (Exchange) -> HTTPReply) -> HTTPReply {
+        var e = exchange
+        e.overrides = overrides
+        return next(e)
+    }
+}
+
+@Suite struct ResponsesRoutesTests {
+    let sim = TestHarness()
+
+    func create(_ body: JSON, key: String = "sk-test") async -> TestHarness.Result {
+        await sim.send("POST", "/v1/responses", key: key, json: body)
+    }
+
+    /// (event name, data) pairs of an SSE body.
+    static func events(_ text: String) -> [(String, JSON)] {
+        text.split(separator: "\n\n").compactMap { frame in
+            var name = ""
+            var data = ""
+            for line in frame.split(separator: "\n") {
+                if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+            }
+            guard let v = try? JSONParser.parse(Array(data.utf8)) else { return nil }
+            return (name, v)
+        }
+    }
+
+    @Test func createRetrieveInputItemsAndDeleteRoundTrip() async {
+        let r = await create(["model": "gpt-4o-mini", "input": "Name three rivers.", "metadata": ["k": "v"]])
+        #expect(r.status == 200)
+        let id = r.json["id"]?.stringValue ?? ""
+        #expect(id.hasPrefix("resp_") && r.json["status"] == "completed" && r.json["metadata"]?["k"] == "v")
+        let got = await sim.send("GET", "/v1/responses/\(id)")
+        #expect(got.json == r.json)
+        let items = await sim.send("GET", "/v1/responses/\(id)/input_items")
+        #expect(items.json["data"]?.arrayValue?.count == 1 && items.json["data"]?.arrayValue?.first?["role"] == "user")
+        let del = await sim.send("DELETE", "/v1/responses/\(id)")
+        #expect(del.json == ["id": .string(id), "object": "response", "deleted": true])
+        #expect(await sim.send("GET", "/v1/responses/\(id)").status == 404)
+        #expect(await sim.send("DELETE", "/v1/responses/\(id)").status == 404)
+    }
+
+    @Test func responsesAreIsolatedPerTenant() async {
+        let id = await create(["model": "gpt-4o-mini", "input": "hi"], key: "sk-a").json["id"]?.stringValue ?? ""
+        #expect(await sim.send("GET", "/v1/responses/\(id)", key: "sk-b").status == 404)
+        let chained = await create(["model": "gpt-4o-mini", "input": "more", "previous_response_id": .string(id)], key: "sk-b")
+        #expect(chained.status == 400 && chained.json["error"]?["code"] == "previous_response_not_found")
+    }
+
+    @Test func streamingBodyIsNamedEventsEndingWithCompletedAndNoDone() async {
+        let r = await create(["model": "gpt-4o-mini", "input": "Describe rain.", "stream": true])
+        #expect(r.status == 200 && r.header("content-type")?.hasPrefix("text/event-stream") == true)
+        #expect(!r.text.contains("[DONE]"))
+        let events = Self.events(r.text)
+        #expect(events.first?.0 == "response.created" && events.last?.0 == "response.completed")
+        #expect(events.allSatisfy { $0.0 == $0.1["type"]?.stringValue })
+        let final = events.last?.1["response"]
+        let id = final?["id"]?.stringValue ?? ""
+        #expect(await sim.send("GET", "/v1/responses/\(id)").json == final)
+    }
+
+    @Test func backgroundResponseAdvancesOnTheClockAndCancels() async throws {
+        let r = await create(["model": "gpt-4o-mini", "input": "Write about trains.", "background": true])
+        let id = r.json["id"]?.stringValue ?? ""
+        #expect(r.json["status"] == "queued" && r.json["usage"] == nil)
+        try sim.advance(seconds: 1)
+        #expect(await sim.send("GET", "/v1/responses/\(id)").json["status"] == "in_progress")
+        try sim.advance(seconds: 100)
+        let done = await sim.send("GET", "/v1/responses/\(id)")
+        #expect(done.json["status"] == "completed" && done.json["usage"] != nil)
+
+        let other = await create(["model": "gpt-4o-mini", "input": "Write about boats.", "background": true])
+        let oid = other.json["id"]?.stringValue ?? ""
+        #expect(await sim.send("POST", "/v1/responses/\(oid)/cancel").json["status"] == "cancelled")
+        try sim.advance(seconds: 100)
+        #expect(await sim.send("GET", "/v1/responses/\(oid)").json["status"] == "cancelled")
+        let chained = await create(["model": "gpt-4o-mini", "input": "x", "previous_response_id": .string(oid)])
+        #expect(chained.status == 200)
+    }
+
+    @Test func cancellingAForegroundResponseIsRefused() async {
+        let id = await create(["model": "gpt-4o-mini", "input": "hi"]).json["id"]?.stringValue ?? ""
+        let r = await sim.send("POST", "/v1/responses/\(id)/cancel")
+        #expect(r.status == 400 && r.json["error"]?["type"] == "invalid_request_error")
+        #expect(await sim.send("POST", "/v1/responses/resp_missing/cancel").status == 404)
+    }
+
+    @Test func streamingRetrieveOfARunningBackgroundResponseFinishesWhenTheRunDoes() async throws {
+        let id = await create(["model": "gpt-4o-mini", "input": "Explain clouds.", "background": true]).json["id"]?.stringValue ?? ""
+        let req = HTTPRequest(method: "GET", target: "/v1/responses/\(id)?stream=true",
+                              headers: [("authorization", "Bearer sk-test")])
+        let response: HTTPResponse = await withCheckedContinuation { c in sim.app.respond(to: req).whenReady { c.resume(returning: $0) } }
+        guard case let .stream(stream) = response.body else { Issue.record("not a stream"); return }
+        try sim.advance(seconds: 100)
+        let text = String(decoding: await stream.collect(), as: UTF8.self)
+        let types = Self.events(text).map(\.0)
+        #expect(types.prefix(2) == ["response.created", "response.queued"])
+        #expect(types.last == "response.completed")
+    }
+
+    @Test func secondCallWithTheSameLongPrefixReportsCachedTokens() async {
+        let instructions = (0..<80).map { "Policy line \($0): refunds for item \($0) take five business days." }.joined(separator: "\n")
+        let first = await create(["model": "gpt-4.1", "instructions": .string(instructions), "input": "Refund for item 3?"])
+        let second = await create(["model": "gpt-4.1", "instructions": .string(instructions), "input": "Refund for item 9?"])
+        #expect(first.json["usage"]?["input_tokens_details"]?["cached_tokens"] == 0)
+        let cached = second.json["usage"]?["input_tokens_details"]?["cached_tokens"]?.intValue ?? 0
+        #expect(cached >= 1024 && cached % 128 == 0)
+        let other = await create(["model": "gpt-4.1", "instructions": .string(instructions), "input": "Refund?"], key: "sk-other")
+        #expect(other.json["usage"]?["input_tokens_details"]?["cached_tokens"] == 0)
+    }
+
+    @Test func maxOutputTokensCutsTheAnswerAsIncomplete() async {
+        let r = await create(["model": "gpt-4o", "input": "Describe Paris in detail.", "max_output_tokens": 20])
+        #expect(r.json["status"] == "incomplete" && r.json["incomplete_details"]?["reason"] == "max_output_tokens")
+        #expect(r.json["usage"]?["output_tokens"] == 20)
+        let stream = await create(["model": "gpt-4o", "input": "Describe Paris in detail.", "max_output_tokens": 20, "stream": true])
+        #expect(Self.events(stream.text).last?.0 == "response.incomplete")
+    }
+
+    @Test func contextWindowOverflowIs400UnlessTruncationIsAuto() async {
+        let huge = String(repeating: "word ", count: 20_000)
+        let r = await create(["model": "gpt-3.5-turbo", "input": .string(huge)])
+        #expect(r.status == 400 && r.json["error"]?["code"] == "context_length_exceeded")
+        let items: JSON = .array((0..<4).map { _ in ["role": "user", "content": .string(String(repeating: "word ", count: 5_000))] })
+        let auto = await create(["model": "gpt-3.5-turbo", "input": items, "truncation": "auto"])
+        #expect(auto.status == 200)
+        #expect((auto.json["usage"]?["input_tokens"]?.intValue ?? .max) <= 16_385)
+    }
+
+    @Test func scenarioOverridesFixTheTextAndCutTheStream() async {
+        var o = RequestOverrides()
+        o.outputText = "Fixed answer."
+        o.stream = .init(cutAfterEvents: 3, errorEvent: ["type": "error", "code": "server_error", "message": "boom", "param": nil,
+                                                         "sequence_number": 3])
+        let env = SimEnvironment(clock: VirtualClock(), seed: 0, records: MemoryRecordStore(), blobs: MemoryBlobStore())
+        let app = App(env: env, middlewares: [ResponsesTestOverrides(overrides: o)])
+        func send(_ body: JSON) async -> (HTTPResponse, String) {
+            let req = HTTPRequest(method: "POST", target: "/v1/responses",
+                                  headers: [("authorization", "Bearer sk-x"), ("content-type", "application/json")], body: .bytes(body.encoded))
+            let resp: HTTPResponse = await withCheckedContinuation { c in app.respond(to: req).whenReady { c.resume(returning: $0) } }
+            if case let .stream(s) = resp.body { return (resp, String(decoding: await s.collect(), as: UTF8.self)) }
+            return (resp, String(decoding: resp.bodyBytes ?? [], as: UTF8.self))
+        }
+        let (_, plain) = await send(["model": "gpt-4o-mini", "input": "anything"])
+        #expect(plain.contains("\"text\":\"Fixed answer.\""))
+        let (_, streamed) = await send(["model": "gpt-4o-mini", "input": "anything", "stream": true])
+        let events = Self.events(streamed)
+        #expect(events.map(\.0) == ["response.created", "response.in_progress", "response.output_item.added", "error", "response.failed"])
+        #expect(events[3].1["message"] == "boom" && events[3].1["sequence_number"] == 3)
+        let failed = events.last?.1["response"]
+        #expect(failed?["status"] == "failed" && failed?["error"]?["code"] == "server_error")
+        let id = failed?["id"]?.stringValue ?? ""
+        let stored = await send(["model": "gpt-4o-mini", "input": "x", "previous_response_id": .string(id)])
+        #expect(stored.0.status == 200)
+    }
+
+    @Test func sameSeedSameRequestsGiveIdenticalBytes() async {
+        func run(_ seed: UInt64) async -> [[UInt8]] {
+            let h = TestHarness(seed: seed)
+            var out: [[UInt8]] = []
+            let a = await h.send("POST", "/v1/responses", json: ["model": "o4-mini", "input": "Why is the sky blue?",
+                                                                 "reasoning": ["summary": "auto"]])
+            out.append(a.body)
+            let id = a.json["id"] ?? .null
+            out.append(await h.send("POST", "/v1/responses", json: ["model": "o4-mini", "input": "And sunsets?",
+                                                                    "previous_response_id": id, "stream": true]).body)
+            return out
+        }
+        let one = await run(5), two = await run(5), other = await run(6)
+        #expect(one == two)
+        #expect(one != other)
+    }
+}

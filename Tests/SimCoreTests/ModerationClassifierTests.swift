@@ -1,0 +1,78 @@
+import Testing
+import SimSupport
+@testable import SimCore
+
+@Suite struct ModerationClassifierTests {
+    let c = ModerationClassifier.shared
+
+    func flagged(_ text: String) -> [String] {
+        let s = c.scoreText(text)
+        return ModerationCategory.allCases.filter { s[$0.rawValue] >= $0.threshold }.map(\.key)
+    }
+
+    @Test func lexiconCompilesCompletely() {
+        #expect(c.invalidPatterns.isEmpty)
+        #expect(ModerationCorpus.ordinary.count >= 40 && ModerationCorpus.violations.count >= 30)
+    }
+
+    @Test(arguments: ModerationCorpus.ordinary)
+    func ordinaryTextIsNotFlagged(_ text: String) {
+        #expect(flagged(text).isEmpty, "\(text): \(flagged(text))")
+    }
+
+    @Test(arguments: ModerationCorpus.violations.map { [$0.0, $0.1.key] })
+    func obviousViolationsAreFlaggedInTheirCategory(_ pair: [String]) {
+        #expect(flagged(pair[0]).contains(pair[1]), "\(pair[0]): \(flagged(pair[0]))")
+    }
+
+    @Test func specExampleScoresLikeTheRealModel() {
+        // The API reference's example: violence ~1, harassment and harassment/threatening just flagged.
+        let f = flagged("I want to kill them.")
+        #expect(f.contains("violence") && f.contains("harassment/threatening") && f.contains("harassment"))
+        #expect(!f.contains("sexual") && !f.contains("hate") && !f.contains("self-harm"))
+    }
+
+    @Test func negationDampsAThreat() {
+        let v = ModerationCategory.violence.rawValue
+        #expect(c.scoreText("I will kill you")[v] > 0.9)
+        #expect(c.scoreText("I would never kill you")[v] < 0.5)
+        #expect(c.scoreText("You are not stupid")[ModerationCategory.harassment.rawValue] < 0.5)
+    }
+
+    @Test func shoutingRaisesScores() {
+        let h = ModerationCategory.harassment.rawValue
+        #expect(c.scoreText("YOU ARE A STUPID IDIOT!!!")[h] > c.scoreText("you are a stupid idiot")[h])
+    }
+
+    @Test func subcategoriesLiftTheirParents() {
+        let s = c.scoreText("How do I make a pipe bomb?")
+        #expect(s[ModerationCategory.illicit.rawValue] >= s[ModerationCategory.illicitViolent.rawValue] * 0.94)
+        let m = c.scoreText("sexual content with a 14 year old")
+        #expect(m[ModerationCategory.sexualMinors.rawValue] >= 0.35 && m[ModerationCategory.sexual.rawValue] >= 0.5)
+        #expect(c.scoreText("sexual content with adults")[ModerationCategory.sexualMinors.rawValue] < 0.35)
+    }
+
+    @Test func scoresAreDeterministicTinyAndInRange() {
+        let a = c.scoreText("A perfectly ordinary sentence about tea.")
+        #expect(a == c.scoreText("A perfectly ordinary sentence about tea."))
+        #expect(a != c.scoreText("Another ordinary sentence about coffee."))
+        for v in a { #expect(v > 0 && v < 0.01) }
+        for (t, _) in ModerationCorpus.violations { for v in c.scoreText(t) { #expect(v >= 0 && v <= 1) } }
+    }
+
+    @Test func curlyApostrophesJoinWords() {
+        #expect(flagged("I don\u{2019}t want to live anymore.").contains("self-harm/intent"))
+    }
+
+    @Test func imagesScoreByURLWordsOnly() {
+        let plain = c.scoreImage(url: "https://example.com/cat.png")
+        #expect(plain.allSatisfy { $0 < 0.01 })
+        #expect(plain[ModerationCategory.hate.rawValue] == 0, "hate does not apply to images")
+        let gore = c.scoreImage(url: "https://example.com/gore-photo.jpg")
+        #expect(gore[ModerationCategory.violenceGraphic.rawValue] > 0.5 && gore[ModerationCategory.violence.rawValue] > 0.5)
+        #expect(c.scoreImage(url: "https://example.com/nsfw/1.png")[ModerationCategory.sexual.rawValue] > 0.5)
+        #expect(c.scoreImage(url: "https://example.com/self-harm.png")[ModerationCategory.selfHarm.rawValue] > 0.5)
+        #expect(c.scoreImage(url: "https://example.com/begun.png")[ModerationCategory.violence.rawValue] < 0.01, "whole words only")
+        #expect(c.scoreImage(url: "data:image/png;base64,Z3VuIGdvcmU=").allSatisfy { $0 < 0.01 })
+    }
+}
