@@ -4,7 +4,7 @@ APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev libyaml-dev pkg-config python3-
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: deps build serve test test-unit test-python bench clean
+.PHONY: deps build serve test test-unit validate-scenarios test-python bench clean
 
 ## Install the system libraries that are missing (Debian/Ubuntu).
 deps:
@@ -23,11 +23,16 @@ serve: build
 	.build/release/openai-sim serve $(ARGS)
 
 ## Every test: Swift unit/in-process/live tests, then the Python live-daemon and official-SDK interop suites.
-test: deps test-unit test-python
+test: deps test-unit validate-scenarios test-python
 
 test-unit:
 	swift build --build-tests
 	swift test --skip-build
+
+## Every scenario in scenarios/ must parse and validate (exit 1 with file:line messages otherwise).
+validate-scenarios:
+	swift build --product openai-sim
+	.build/debug/openai-sim scenarios validate --dir scenarios
 
 test-python:
 	swift build --product openai-sim
