@@ -13,7 +13,9 @@ public struct Embedder: Sendable {
     public let modelID: String
     public let nativeDimensions: Int
     let salt: UInt64
-    let scales: [(size: Int, weight: Float)]
+    /// Position ranges (8, 16, 32, … native) and their weights.
+    let scaleSizes: [UInt64]
+    let scaleWeights: [Float]
     /// Model-wide direction, unit length over the native width.
     let common: [Float]
     let baselineWeight: Float
@@ -26,11 +28,12 @@ public struct Embedder: Sendable {
         let d = max(1, nativeDimensions)
         self.nativeDimensions = d
         salt = StableHash.fnv1a(modelID, seed: 0x656d_6265_6464_696e)
-        var sc: [(Int, Float)] = []
+        var sizes: [UInt64] = []
         var s = 8
-        while s < d { sc.append((s, Float(Double(s).squareRoot().squareRoot()))); s *= 2 }
-        sc.append((d, Float(Double(d).squareRoot().squareRoot())))
-        scales = sc
+        while s < d { sizes.append(UInt64(s)); s *= 2 }
+        sizes.append(UInt64(d))
+        scaleSizes = sizes
+        scaleWeights = sizes.map { Float(Double($0).squareRoot().squareRoot()) }
         var rng = SeededRandom(seed: salt ^ 0x636f_6d6d_6f6e)
         var c = [Float](repeating: 0, count: d)
         var norm: Float = 0
@@ -53,16 +56,23 @@ public struct Embedder: Sendable {
         var acc = [Float](repeating: 0, count: native)
         var textSeed: UInt64 = salt
         acc.withUnsafeMutableBufferPointer { a in
-            for f in features {
-                textSeed = StableHash.mix(textSeed, f.hash)
-                var x = f.hash ^ salt
-                for (size, w) in scales {
-                    let sw = f.weight * w
-                    let n = UInt64(size)
-                    for _ in 0..<2 {
-                        x = Self.splitmix(x)
-                        let pos = Int(truncatingIfNeeded: ((x >> 32) &* n) >> 32)
-                        a[pos] += (x & 1) == 0 ? sw : -sw
+            scaleSizes.withUnsafeBufferPointer { sizes in
+                scaleWeights.withUnsafeBufferPointer { weights in
+                    features.withUnsafeBufferPointer { fs in
+                        for f in fs {
+                            textSeed = Self.splitmix(textSeed ^ f.hash)
+                            var x = f.hash ^ salt
+                            for k in 0..<sizes.count {
+                                let sw = f.weight * weights[k]
+                                let n = sizes[k]
+                                x = Self.splitmix(x)
+                                let p0 = Int(truncatingIfNeeded: ((x >> 32) &* n) >> 32)
+                                a[p0] += (x & 1) == 0 ? sw : -sw
+                                x = Self.splitmix(x)
+                                let p1 = Int(truncatingIfNeeded: ((x >> 32) &* n) >> 32)
+                                a[p1] += (x & 1) == 0 ? sw : -sw
+                            }
+                        }
                     }
                 }
             }
@@ -75,7 +85,7 @@ public struct Embedder: Sendable {
         let total = (energy + sigma * sigma * Float(native)).squareRoot()
         let fScale = featureWeight / total
         var out = [Float](repeating: 0, count: d)
-        var rng = SeededRandom(seed: textSeed)
+        var state = textSeed
         var norm: Float = 0
         let noiseScale = sigma * 1.7320508 / 2147483648.0  // uniform with unit variance
         out.withUnsafeMutableBufferPointer { o in
@@ -83,7 +93,8 @@ public struct Embedder: Sendable {
                 common.withUnsafeBufferPointer { c in
                     var i = 0
                     while i < d {
-                        let r = rng.next()
+                        state = Self.splitmix(state)
+                        let r = state
                         let z0 = Float(Int32(truncatingIfNeeded: r)) * noiseScale
                         let z1 = Float(Int32(truncatingIfNeeded: r >> 32)) * noiseScale
                         let v0 = baselineWeight * c[i] + fScale * (a[i] + z0)

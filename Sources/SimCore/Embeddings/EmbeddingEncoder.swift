@@ -14,31 +14,31 @@ public enum EmbeddingEncoder {
     /// Appends `[v0,v1,…]`.
     public static func appendFloatArray(_ values: [Float], to out: inout [UInt8]) {
         let start = out.count
-        let cap = 2 + values.count * maxFloatBytes
-        out.append(contentsOf: repeatElement(0, count: cap))
+        out.append(contentsOf: repeatElement(0, count: 2 + values.count * maxFloatBytes))
         var n = start
         out.withUnsafeMutableBufferPointer { buf in
-            guard let base = buf.baseAddress else { return }
-            let p = base + 0
-            p[n] = UInt8(ascii: "["); n += 1
-            for (i, v) in values.enumerated() {
-                if i > 0 { p[n] = UInt8(ascii: ","); n += 1 }
-                n = writeFloat(v, p, n)
+            pow10.withUnsafeBufferPointer { tens in
+                values.withUnsafeBufferPointer { vs in
+                    guard let p = buf.baseAddress, let t = tens.baseAddress else { return }
+                    p[n] = UInt8(ascii: "["); n += 1
+                    for i in 0..<vs.count {
+                        if i > 0 { p[n] = UInt8(ascii: ","); n += 1 }
+                        n = writeFloat(vs[i], p, n, t)
+                    }
+                    p[n] = UInt8(ascii: "]"); n += 1
+                }
             }
-            p[n] = UInt8(ascii: "]"); n += 1
         }
         out.removeLast(out.count - n)
     }
 
     /// Appends `"<base64 of little-endian float32s>"`.
     public static func appendBase64(_ values: [Float], to out: inout [UInt8]) {
-        var raw = [UInt8](repeating: 0, count: values.count * 4)
-        for (i, v) in values.enumerated() {
-            let b = v.bitPattern.littleEndian
-            raw[i * 4] = UInt8(truncatingIfNeeded: b)
-            raw[i * 4 + 1] = UInt8(truncatingIfNeeded: b >> 8)
-            raw[i * 4 + 2] = UInt8(truncatingIfNeeded: b >> 16)
-            raw[i * 4 + 3] = UInt8(truncatingIfNeeded: b >> 24)
+        let raw: [UInt8] = values.withUnsafeBytes { b in
+            if UInt32(1).littleEndian == 1 { return Array(b) }
+            var swapped: [UInt8] = []
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { swapped.append(contentsOf: $0) } }
+            return swapped
         }
         out.append(UInt8(ascii: "\""))
         appendBase64Bytes(raw, to: &out)
@@ -46,29 +46,35 @@ public enum EmbeddingEncoder {
     }
 
     static func appendBase64Bytes(_ raw: [UInt8], to out: inout [UInt8]) {
-        let a = base64Alphabet
-        var i = 0
-        out.reserveCapacity(out.count + (raw.count + 2) / 3 * 4 + 2)
-        while i + 3 <= raw.count {
-            let v = UInt32(raw[i]) << 16 | UInt32(raw[i + 1]) << 8 | UInt32(raw[i + 2])
-            out.append(a[Int(v >> 18 & 63)]); out.append(a[Int(v >> 12 & 63)])
-            out.append(a[Int(v >> 6 & 63)]); out.append(a[Int(v & 63)])
-            i += 3
-        }
-        let rest = raw.count - i
-        if rest == 1 {
-            let v = UInt32(raw[i]) << 16
-            out.append(a[Int(v >> 18 & 63)]); out.append(a[Int(v >> 12 & 63)])
-            out.append(UInt8(ascii: "=")); out.append(UInt8(ascii: "="))
-        } else if rest == 2 {
-            let v = UInt32(raw[i]) << 16 | UInt32(raw[i + 1]) << 8
-            out.append(a[Int(v >> 18 & 63)]); out.append(a[Int(v >> 12 & 63)])
-            out.append(a[Int(v >> 6 & 63)]); out.append(UInt8(ascii: "="))
+        let start = out.count
+        let full = raw.count / 3
+        let rest = raw.count - full * 3
+        out.append(contentsOf: repeatElement(0, count: (raw.count + 2) / 3 * 4))
+        out.withUnsafeMutableBufferPointer { buf in
+            base64Alphabet.withUnsafeBufferPointer { alpha in
+                raw.withUnsafeBufferPointer { src in
+                    guard let o = buf.baseAddress.map({ $0 + start }), let a = alpha.baseAddress, let r = src.baseAddress else { return }
+                    var j = 0
+                    for i in 0..<full {
+                        let v = UInt32(r[i * 3]) << 16 | UInt32(r[i * 3 + 1]) << 8 | UInt32(r[i * 3 + 2])
+                        o[j] = a[Int(v >> 18 & 63)]; o[j + 1] = a[Int(v >> 12 & 63)]
+                        o[j + 2] = a[Int(v >> 6 & 63)]; o[j + 3] = a[Int(v & 63)]
+                        j += 4
+                    }
+                    if rest > 0 {
+                        let i = full * 3
+                        let v = UInt32(r[i]) << 16 | (rest == 2 ? UInt32(r[i + 1]) << 8 : 0)
+                        o[j] = a[Int(v >> 18 & 63)]; o[j + 1] = a[Int(v >> 12 & 63)]
+                        o[j + 2] = rest == 2 ? a[Int(v >> 6 & 63)] : UInt8(ascii: "=")
+                        o[j + 3] = UInt8(ascii: "=")
+                    }
+                }
+            }
         }
     }
 
     /// Writes one float at `p[n]`, returns the new end. Plain decimals down to 1e-5, exponent below.
-    @inline(__always) static func writeFloat(_ v: Float, _ p: UnsafeMutablePointer<UInt8>, _ n0: Int) -> Int {
+    @inline(__always) static func writeFloat(_ v: Float, _ p: UnsafeMutablePointer<UInt8>, _ n0: Int, _ pow10: UnsafePointer<Double>) -> Int {
         var n = n0
         guard v.isFinite else { for c in "null".utf8 { p[n] = c; n += 1 }; return n }
         if v == 0 { p[n] = 0x30; p[n + 1] = 0x2E; p[n + 2] = 0x30; return n + 3 }
@@ -85,31 +91,30 @@ public enum EmbeddingEncoder {
         let scale = k + 8 >= 0 ? a * pow10[k + 8] : a / pow10[-(k + 8)]
         var m = UInt64(scale.rounded())
         if m >= 1_000_000_000 { m /= 10; k -= 1 }
-        // Nine digits of m, trailing zeros dropped.
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 9
-        withUnsafeMutableBytes(of: &digits) { d in
+        // Nine digits of m written straight into place, trailing zeros dropped.
+        if k >= 1 && k <= 5 {
+            p[n] = 0x30; p[n + 1] = 0x2E; n += 2
+            for _ in 1..<k { p[n] = 0x30; n += 1 }
             var x = m
-            for j in stride(from: 8, through: 0, by: -1) { d[j] = UInt8(x % 10) + 0x30; x /= 10 }
-            while count > 1 && d[count - 1] == 0x30 { count -= 1 }
-        }
-        withUnsafeBytes(of: &digits) { d in
-            if k >= 1 && k <= 5 {
-                p[n] = 0x30; p[n + 1] = 0x2E; n += 2
-                for _ in 1..<k { p[n] = 0x30; n += 1 }
-                for j in 0..<count { p[n] = d[j]; n += 1 }
-            } else {
-                // d.ddd e(-k)
-                p[n] = d[0]; p[n + 1] = 0x2E; n += 2
-                if count == 1 { p[n] = 0x30; n += 1 } else { for j in 1..<count { p[n] = d[j]; n += 1 } }
-                let e = -k
-                if e != 0 {
-                    p[n] = UInt8(ascii: "e"); n += 1
-                    var ea = e
-                    if e < 0 { p[n] = UInt8(ascii: "-"); n += 1; ea = -e }
-                    if ea >= 10 { p[n] = UInt8(ea / 10) + 0x30; n += 1 }
-                    p[n] = UInt8(ea % 10) + 0x30; n += 1
-                }
+            var j = n + 8
+            while j >= n { p[j] = UInt8(truncatingIfNeeded: x % 10) &+ 0x30; x /= 10; j -= 1 }
+            n += 9
+            while p[n - 1] == 0x30 && p[n - 2] != 0x2E { n -= 1 }
+        } else {
+            // d.dddddddd then e(-k)
+            var x = m
+            var j = n + 9
+            while j >= n + 2 { p[j] = UInt8(truncatingIfNeeded: x % 10) &+ 0x30; x /= 10; j -= 1 }
+            p[n] = UInt8(truncatingIfNeeded: x) &+ 0x30; p[n + 1] = 0x2E
+            n += 10
+            while p[n - 1] == 0x30 && p[n - 2] != 0x2E { n -= 1 }
+            let e = -k
+            if e != 0 {
+                p[n] = UInt8(ascii: "e"); n += 1
+                var ea = e
+                if e < 0 { p[n] = UInt8(ascii: "-"); n += 1; ea = -e }
+                if ea >= 10 { p[n] = UInt8(ea / 10) + 0x30; n += 1 }
+                p[n] = UInt8(ea % 10) + 0x30; n += 1
             }
         }
         return n

@@ -32,7 +32,7 @@ public enum EmbeddingFeatures {
         "who", "whom", "how", "when", "where", "why", "can", "will", "would", "should", "could", "may", "might",
         "must", "shall", "about", "into", "over", "under", "up", "down", "out", "very", "just", "also", "all",
         "any", "some", "each", "other", "such", "only", "own", "same", "too", "s", "t", "don", "now",
-    ].map { StableHash.fnv1a($0) })
+    ].map { fnv($0) })
 
     /// Features of a text, appended to `out`.
     public static func text(_ text: String, into out: inout [EmbeddingFeature]) {
@@ -48,11 +48,21 @@ public enum EmbeddingFeatures {
     public static func tokens(_ ids: [Int], into out: inout [EmbeddingFeature]) {
         var prev: UInt64?
         for id in ids {
-            let h = StableHash.mix(tokenTag, UInt64(truncatingIfNeeded: id))
+            let h = mix(tokenTag, UInt64(truncatingIfNeeded: id))
             out.append(EmbeddingFeature(hash: h, weight: unigramWeight))
-            if let p = prev { out.append(EmbeddingFeature(hash: StableHash.mix(p ^ bigramTag, h), weight: bigramWeight)) }
+            if let p = prev { out.append(EmbeddingFeature(hash: mix(p ^ bigramTag, h), weight: bigramWeight)) }
             prev = h
         }
+    }
+
+    /// SplitMix-style mixing of two values (local, so the hot loop inlines it).
+    @inline(__always) static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 { Embedder.splitmix(a ^ (b &* 0x9E37_79B9_7F4A_7C15)) }
+
+    /// FNV-1a of a lowercase word, as the scanner hashes words.
+    static func fnv(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for c in s.utf8 { h = (h ^ UInt64(c)) &* 0x100000001b3 }
+        return h
     }
 
     @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {
@@ -75,7 +85,7 @@ public enum EmbeddingFeatures {
                 continue
             }
             var len = 0
-            var full = StableHash.fnv1a(bytes: EmptyCollection<UInt8>())
+            var full: UInt64 = 0xcbf29ce484222325
             while i < n {
                 var c = utf8[i]
                 if c == 0x27, i + 1 < n, isWordByte(utf8[i + 1]), len > 0 { i += 1; continue }
@@ -88,21 +98,22 @@ public enum EmbeddingFeatures {
             }
             sawWord = true
             if stopwords.contains(full) {
-                out.append(EmbeddingFeature(hash: StableHash.mix(unigramTag, full), weight: stopwordWeight))
+                out.append(EmbeddingFeature(hash: mix(unigramTag, full), weight: stopwordWeight))
                 continue
             }
             let stemLen = len > maxWordBytes ? maxWordBytes : stem(buf, len)
-            let stemHash = StableHash.fnv1a(bytes: UnsafeBufferPointer(rebasing: buf[0..<stemLen]))
-            let uni = StableHash.mix(unigramTag, stemHash)
+            var stemHash: UInt64 = 0xcbf29ce484222325
+            for j in 0..<stemLen { stemHash = (stemHash ^ UInt64(buf[j])) &* 0x100000001b3 }
+            let uni = mix(unigramTag, stemHash)
             out.append(EmbeddingFeature(hash: uni, weight: unigramWeight))
-            if let p = prevContent { out.append(EmbeddingFeature(hash: StableHash.mix(p ^ bigramTag, uni), weight: bigramWeight)) }
+            if let p = prevContent { out.append(EmbeddingFeature(hash: mix(p ^ bigramTag, uni), weight: bigramWeight)) }
             prevContent = uni
             trigrams(buf, stemLen, &out)
         }
         if !sawWord {
             // Punctuation or symbols only: the bytes themselves are the features.
             for j in 0..<n where utf8[j] > 0x20 {
-                out.append(EmbeddingFeature(hash: StableHash.mix(byteTag, UInt64(utf8[j])), weight: unigramWeight))
+                out.append(EmbeddingFeature(hash: mix(byteTag, UInt64(utf8[j])), weight: unigramWeight))
             }
         }
     }
@@ -116,7 +127,7 @@ public enum EmbeddingFeatures {
         for j in 1...len {
             let c: UInt8 = j < len ? buf[j] : 0x24
             let h = UInt64(a) | UInt64(b) << 8 | UInt64(c) << 16
-            out.append(EmbeddingFeature(hash: StableHash.mix(trigramTag, h), weight: w))
+            out.append(EmbeddingFeature(hash: mix(trigramTag, h), weight: w))
             a = b; b = c
         }
     }

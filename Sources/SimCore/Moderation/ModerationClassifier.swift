@@ -4,6 +4,11 @@ import SimSupport
 /// idioms masked first, negation damping, intensity boosts, category hierarchy, and tiny
 /// hash-derived scores for everything that did not match. See docs/MODERATION.md.
 public struct ModerationClassifier: Sendable {
+    struct RulePattern: Sendable {
+        let rule: Int
+        let pattern: Int
+    }
+
     struct CompiledRule: Sendable {
         let patterns: [ModerationPattern]
         let scores: [(ModerationCategory, Float)]
@@ -12,9 +17,9 @@ public struct ModerationClassifier: Sendable {
 
     let rules: [CompiledRule]
     /// First-token hash → (rule, pattern) pairs that can start there.
-    let index: [UInt64: [(Int, Int)]]
+    let index: ModerationHashIndex<RulePattern>
     let masks: [ModerationPattern]
-    let maskIndex: [UInt64: [Int]]
+    let maskIndex: ModerationHashIndex<Int>
     let negators: Set<UInt64>
     let intensifiers: Set<UInt64>
     let minors: Set<UInt64>
@@ -40,7 +45,7 @@ public struct ModerationClassifier: Sendable {
         }
         var bad: [String] = []
         var compiled: [CompiledRule] = []
-        var idx: [UInt64: [(Int, Int)]] = [:]
+        var idx: [UInt64: [RulePattern]] = [:]
         for rule in ModerationLexicon.rules {
             var pats: [ModerationPattern] = []
             for src in rule.patterns {
@@ -54,7 +59,7 @@ public struct ModerationClassifier: Sendable {
                 }
             }
             let r = compiled.count
-            for (pi, p) in pats.enumerated() { for w in p.firstWords { idx[w, default: []].append((r, pi)) } }
+            for (pi, p) in pats.enumerated() { for w in p.firstWords { idx[w, default: []].append(RulePattern(rule: r, pattern: pi)) } }
             compiled.append(CompiledRule(patterns: pats, scores: scores, negatable: rule.negatable))
         }
         var maskPats: [ModerationPattern] = []
@@ -65,9 +70,9 @@ public struct ModerationClassifier: Sendable {
             maskPats.append(p)
         }
         rules = compiled
-        index = idx
+        index = ModerationHashIndex(idx)
         masks = maskPats
-        maskIndex = midx
+        maskIndex = ModerationHashIndex(midx)
         invalidPatterns = bad
         func set(_ s: String) -> Set<UInt64> { Set(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
         negators = set("not never dont doesnt didnt wont wouldnt cant cannot couldnt shouldnt isnt arent wasnt werent neither nor without avoid prevent preventing prevention stop against")
@@ -83,9 +88,8 @@ public struct ModerationClassifier: Sendable {
         let n = tokens.count
         let original = tokens
         for i in 0..<n {
-            guard let ms = maskIndex[original[i]] else { continue }
-            for m in ms {
-                if let end = masks[m].match(original, at: i) {
+            for k in maskIndex.lookup(original[i]) {
+                if let end = masks[maskIndex.entries[k]].match(original, at: i) {
                     for j in i..<end { tokens[j] = ModerationPattern.maskedToken }
                 }
             }
@@ -93,8 +97,9 @@ public struct ModerationClassifier: Sendable {
         let global = t.intensity
         var strength = [Float](repeating: 0, count: rules.count)
         for i in 0..<n {
-            guard tokens[i] != ModerationPattern.maskedToken, let cands = index[tokens[i]] else { continue }
-            for (r, p) in cands {
+            guard tokens[i] != ModerationPattern.maskedToken else { continue }
+            for k in index.lookup(tokens[i]) {
+                let r = index.entries[k].rule, p = index.entries[k].pattern
                 guard let end = rules[r].patterns[p].match(tokens, at: i) else { continue }
                 var s = global
                 if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }

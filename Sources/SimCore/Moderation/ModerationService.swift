@@ -85,34 +85,44 @@ public struct ModerationService: Sendable {
         id.hasPrefix("text-moderation") ? "text-moderation-007" : id
     }
 
+    /// `"harassment":` … as bytes, in output order.
+    static let keyBytes: [[UInt8]] = ModerationCategory.allCases.map { Array("\"\($0.key)\":".utf8) }
+
     static func encode(id: String, model: String, results: [ModerationResult]) -> [UInt8] {
-        var w = JSONWriter(capacity: 256 + results.count * 1600)
-        func raw(_ s: String) { w.bytes.append(contentsOf: s.utf8) }
+        var w = JSONWriter(capacity: 256 + results.count * 1400)
+        func raw(_ s: StaticString) { s.withUTF8Buffer { w.bytes.append(contentsOf: $0) } }
         raw(#"{"id":"#); w.writeString(id)
         raw(#","model":"#); w.writeString(model)
         raw(#","results":["#)
         let cats = ModerationCategory.allCases
         for (ri, r) in results.enumerated() {
             if ri > 0 { raw(",") }
-            raw(#"{"flagged":"#); raw(r.flagged ? "true" : "false")
+            let flags = cats.map { r.flagged($0) }
+            raw(#"{"flagged":"#); if flags.contains(true) { raw("true") } else { raw("false") }
             raw(#","categories":{"#)
             for (i, c) in cats.enumerated() {
                 if i > 0 { raw(",") }
-                w.writeString(c.key); raw(":")
-                raw(!r.omni && c.omniOnly ? "null" : (r.flagged(c) ? "true" : "false"))
+                w.bytes.append(contentsOf: keyBytes[i])
+                if !r.omni && c.omniOnly { raw("null") } else if flags[i] { raw("true") } else { raw("false") }
             }
             raw(#"},"category_scores":{"#)
             for (i, c) in cats.enumerated() {
                 if i > 0 { raw(",") }
-                w.writeString(c.key); raw(":")
+                w.bytes.append(contentsOf: keyBytes[i])
                 w.writeDouble(!r.omni && c.omniOnly ? 0 : Double(r.scores[c.rawValue]))
             }
             raw(#"},"category_applied_input_types":{"#)
             for (i, c) in cats.enumerated() {
                 if i > 0 { raw(",") }
-                w.writeString(c.key); raw(":[")
-                raw(r.appliedTypes(c).map { "\"\($0)\"" }.joined(separator: ","))
-                raw("]")
+                w.bytes.append(contentsOf: keyBytes[i])
+                let text = r.hasText && (r.omni || !c.omniOnly)
+                let image = r.hasImage && c.appliesToImages && (r.omni || !c.omniOnly)
+                switch (text, image) {
+                case (true, true): raw(#"["text","image"]"#)
+                case (true, false): raw(#"["text"]"#)
+                case (false, true): raw(#"["image"]"#)
+                case (false, false): raw("[]")
+                }
             }
             raw("}}")
         }
