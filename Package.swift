@@ -20,10 +20,11 @@ let package = Package(
         .target(name: "OpenAIClient", dependencies: ["OpenAIWire"]),
         .target(name: "SimCore", dependencies: ["SimSupport"]),
         .target(name: "SimScenarios", dependencies: ["SimSupport", "CYAML"]),
+        .target(name: "SimRecording", dependencies: ["SimSupport", "SimHTTP"]),
         .target(name: "SimPersistence", dependencies: ["SimCore", "SimSupport", "CSQLite"]),
         .target(name: "SimServer", dependencies: ["SimHTTP", "SimSupport", "CMicroHTTPD"]),
-        .target(name: "SimApp", dependencies: ["SimCore", "SimHTTP", "SimSupport", "SimScenarios"]),
-        .executableTarget(name: "SimCLI", dependencies: ["SimApp", "SimServer", "SimPersistence", "SimCore", "SimSupport", "SimHTTP", "SimScenarios", "OpenAIClient", "OpenAIWire"]),
+        .target(name: "SimApp", dependencies: ["SimCore", "SimHTTP", "SimSupport", "SimScenarios", "SimRecording"]),
+        .executableTarget(name: "SimCLI", dependencies: ["SimApp", "SimServer", "SimPersistence", "SimCore", "SimSupport", "SimHTTP", "SimScenarios", "SimRecording", "OpenAIClient", "OpenAIWire"]),
         .target(name: "SimTesting", dependencies: ["SimApp", "SimCore", "SimHTTP", "SimSupport", "SimPersistence"]),
         .testTarget(name: "SimSupportTests", dependencies: ["SimSupport"]),
         .testTarget(name: "SimHTTPTests", dependencies: ["SimHTTP", "SimSupport"]),
@@ -31,6 +32,7 @@ let package = Package(
         .testTarget(name: "SimAppTests", dependencies: ["SimApp", "SimTesting", "SimHTTP", "SimSupport", "SimCore"]),
         .testTarget(name: "SimScenariosTests", dependencies: ["SimScenarios", "SimApp", "SimTesting", "SimHTTP", "SimSupport", "SimCore"]),
         .testTarget(name: "OpenAIClientTests", dependencies: ["OpenAIClient", "OpenAIWire", "SimTesting", "SimApp", "SimHTTP", "SimSupport"]),
+        .testTarget(name: "SimRecordingTests", dependencies: ["SimRecording", "SimApp", "SimTesting", "SimHTTP", "SimSupport", "SimCore", "SimScenarios"]),
         .testTarget(name: "SimServerTests", dependencies: ["SimServer", "SimApp", "SimTesting", "SimHTTP", "SimSupport"]),
     ]
 )

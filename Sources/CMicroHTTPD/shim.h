@@ -32,6 +32,13 @@ static inline struct MHD_Daemon *cmhd_start_daemon(unsigned int flags, uint16_t 
         MHD_OPTION_END);
 }
 
+/* Close the client's side now (FIN): a stream cut mid-body must reach the client at once, even
+   when MHD would only notice its own close on the socket's next event. */
+static inline void cmhd_shutdown_socket(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info) { shutdown(info->connect_fd, SHUT_RDWR); }
+}
+
 /* Internal epoll thread pool, suspend/resume allowed, turbo (no per-request fcntl). */
 static inline unsigned int cmhd_daemon_flags(void) {
     return MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;

@@ -40,6 +40,7 @@ public final class App: HTTPResponder {
         Self.registerBatchesRoutes(&r)
         Self.registerFineTuningRoutes(&r)
         Self.registerResponsesRoutes(&r)
+        Self.registerChatRoutes(&r)
         Self.registerEmbeddingsRoutes(&r)
         Self.registerModerationsRoutes(&r)
         router = r
@@ -72,12 +73,14 @@ public final class App: HTTPResponder {
         return reply.map { [journal, logger] response in
             var r = response
             let ms = watch.milliseconds
-            // Handlers never set these, so append instead of replace.
-            r.headers.append(("x-request-id", requestID))
-            r.headers.append(("openai-version", "2020-10-01"))
-            r.headers.append(("openai-processing-ms", String(Int(ms.rounded(.up)))))
-            if let org { r.headers.append(("openai-organization", org)) }
-            if let project { r.headers.append(("openai-project", project)) }
+            // Handlers never set these; proxied and replayed answers carry the upstream's own.
+            let own = r.headers
+            func has(_ name: String) -> Bool { own.contains { $0.0 == name } }
+            if !has("x-request-id") { r.headers.append(("x-request-id", requestID)) }
+            if !has("openai-version") { r.headers.append(("openai-version", "2020-10-01")) }
+            if !has("openai-processing-ms") { r.headers.append(("openai-processing-ms", String(Int(ms.rounded(.up))))) }
+            if let org, !has("openai-organization") { r.headers.append(("openai-organization", org)) }
+            if let project, !has("openai-project") { r.headers.append(("openai-project", project)) }
             journal.record(request: request, response: r, tenant: tenantID, requestID: requestID, startedAt: startedAt,
                            durationMs: ms, note: notes.json)
             logger.info("\(request.method) \(request.path) \(r.status)", [

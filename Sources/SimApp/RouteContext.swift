@@ -39,6 +39,7 @@ public struct Services: Sendable {
     /// The shared text-generation core (one generator chain and prompt cache for all endpoints).
     public let inference: InferenceEngine
     public let responses: ResponseService
+    public let chat: ChatCompletionService
 
     public init(env: SimEnvironment) {
         self.env = env
@@ -52,5 +53,6 @@ public struct Services: Sendable {
         inference = InferenceEngine(env: env)
         inference.generator.register(fineTunedAnswers, id: "fine-tuning")
         responses = ResponseService(env: env, inference: inference, models: models, files: files)
+        chat = ChatCompletionService(env: env, models: models, engine: inference)
     }
 }

@@ -14,6 +14,14 @@ struct ServeOptions {
     var threads = 2
     var scenarios: [String] = []
     var scenariosDir = "./scenarios"
+    var record: String?
+    var upstream: String?
+    var recordJournal: String?
+    var recordingsDir = "./recordings"
+    var replay: String?
+    var replaySpeed = 1.0
+    var replayMiss = "error"
+    var replayIgnore: [String] = []
 
     static let help = """
     Usage: openai-sim serve [options]
@@ -33,6 +41,17 @@ struct ServeOptions {
       --threads N            HTTP worker threads (default 2)
       --scenario FILE|NAME   Play a scenario script for every tenant (repeatable); a bad file stops startup
       --scenarios-dir DIR    Where X-Sim-Scenario: NAME and POST /__sim/scenarios find NAME.yaml (default ./scenarios)
+      --record NAME          Proxy every /v1 request to --upstream with the caller's credentials and record
+                             the exchanges (redacted) to DIR/NAME.json, uploads/downloads in DIR/NAME.bodies/
+      --upstream URL         The API to record against, e.g. https://api.openai.com/v1
+      --record-journal NAME  Record the simulator's own traffic as a cassette DIR/NAME.json
+      --recordings-dir DIR   Where cassettes are written and NAMEs are found (default ./recordings)
+      --replay FILE|NAME     Answer from a cassette, with its recorded timing
+      --replay-speed X       Divide recorded delays by X (default 1; 0 answers at once)
+      --replay-miss error|simulate
+                             Unmatched request: 404 replay_miss naming the nearest recorded requests (default),
+                             or answer it with the simulator
+      --replay-ignore FIELD  Leave a body field (dotted path, e.g. metadata.trace_id) out of matching (repeatable)
       --help                 Show this help
       --version              Print the version
     """
@@ -91,12 +110,41 @@ struct ServeOptions {
                 o.threads = n
             case "--scenario": o.scenarios.append(try v())
             case "--scenarios-dir": o.scenariosDir = try v()
+            case "--record": o.record = try v()
+            case "--upstream": o.upstream = try v()
+            case "--record-journal": o.recordJournal = try v()
+            case "--recordings-dir": o.recordingsDir = try v()
+            case "--replay": o.replay = try v()
+            case "--replay-speed":
+                let s = try v()
+                guard let x = Double(s), x >= 0, x.isFinite else { throw CLIError("--replay-speed must be a number >= 0, got \(s)") }
+                o.replaySpeed = x
+            case "--replay-miss":
+                let s = try v()
+                guard s == "error" || s == "simulate" else { throw CLIError("--replay-miss must be error or simulate, got \(s)") }
+                o.replayMiss = s
+            case "--replay-ignore": o.replayIgnore.append(try v())
             default:
                 throw CLIError("unknown option \(arg) (see openai-sim serve --help)")
             }
             i += 1
         }
+        try o.checkRecording()
         return o
+    }
+
+    /// Record, record-journal and replay exclude each other; --upstream goes with --record.
+    func checkRecording() throws(CLIError) {
+        let modes = [record.map { _ in "--record" }, recordJournal.map { _ in "--record-journal" }, replay.map { _ in "--replay" }].compactMap { $0 }
+        if modes.count > 1 { throw CLIError("\(modes.joined(separator: " and ")) cannot be combined") }
+        if record != nil, upstream == nil { throw CLIError("--record needs --upstream URL (the API to record against)") }
+        if upstream != nil, record == nil { throw CLIError("--upstream is only used with --record NAME") }
+        if let u = upstream, !(u.hasPrefix("http://") || u.hasPrefix("https://")) {
+            throw CLIError("--upstream must be an http:// or https:// URL, got \(u)")
+        }
+        for n in [record, recordJournal].compactMap({ $0 }) where n.isEmpty || n.contains("/") {
+            throw CLIError("a recording NAME is a plain name (letters, digits, - and _), got '\(n)'")
+        }
     }
 }
 

@@ -35,9 +35,10 @@ enum Serve {
         let epoch = ephemeral ? 0 : try SimEnvironment.nextEpoch(records)
         let env = SimEnvironment(clock: clock, seed: o.seed, records: records, blobs: blobs, logger: logger, epoch: epoch)
         let engine = ScenarioEngine(library: ScenarioLibrary(directory: o.scenariosDir), seed: o.seed, global: scenarios)
+        let recording = try RecordingSetup.middlewares(o, clock: clock, logger: logger)
         let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale),
                       journal: Journal(capacity: o.journalSize),
-                      middlewares: [ScenarioMiddleware(engine: engine, clock: clock)])
+                      middlewares: recording + [ScenarioMiddleware(engine: engine, clock: clock)])
         let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,
                                                     tempDirectory: root + "/tmp"), responder: app)
         let port = try server.start()

@@ -6,6 +6,7 @@ openai-sim \(Version.current): an offline simulator of the OpenAI API.
 Usage:
   openai-sim serve [options]     Serve the API (openai-sim serve --help for options)
   openai-sim scenarios validate [FILES…] | list   Check or list scenario scripts
+  openai-sim recording show|redact|to-scenario NAME …   Inspect, clean or convert a recording
   openai-sim check --base-url URL [options]
                                  Check a server against the API's contract (openai-sim check --help)
   openai-sim --version
@@ -38,6 +39,8 @@ case "check":
     CheckCommand.main(Array(args.dropFirst()))
 case "scenarios":
     exit(ScenariosCommand.run(Array(args.dropFirst())))
+case "recording", "recordings":
+    exit(RecordingCommand.run(Array(args.dropFirst())))
 default:
     fail("unknown command \(command)\n\(usage)")
 }

@@ -115,7 +115,9 @@ final class StreamState: @unchecked Sendable {
             } }
             return d.count
         case .end: return -1 // MHD_CONTENT_READER_END_OF_STREAM
-        case .fault: return -2 // MHD_CONTENT_READER_END_WITH_ERROR
+        case .fault:
+            cmhd_shutdown_socket(connection.ptr)
+            return -2 // MHD_CONTENT_READER_END_WITH_ERROR
         case .wait:
             gate.withLock { g in
                 if g.wakePending { g.wakePending = false; return }

@@ -121,3 +121,14 @@ import SimSupport
         }
     }
 }
+
+extension InferenceGeneratorTests {
+    @Test func greetingsGetShortGreetings() {
+        let g = GeneratorChain()
+        for hello in ["hi", "Hello!", "good morning", "hey there"] {
+            let out = g.generate(request(hello))
+            #expect(out.outputTokens <= 12 && (out.text ?? "").hasSuffix("?"), "\(hello) → \(out.text ?? "")")
+        }
+        #expect(g.generate(request("Hi, can you explain how vaccines train the immune system?")).outputTokens > 20)
+    }
+}

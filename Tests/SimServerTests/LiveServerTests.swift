@@ -10,6 +10,8 @@ import SimTesting
 final class RawHTTPConnection {
     let fd: Int32
     var buffer: [UInt8] = []
+    /// Why the last read stopped: true when the peer closed the connection (not a timeout).
+    var sawEOF = false
 
     init(port: UInt16) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -37,6 +39,7 @@ final class RawHTTPConnection {
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n == 0 || (n < 0 && errno == ECONNRESET) { sawEOF = true }
         if n <= 0 { return false }
         buffer += chunk[0..<n]
         return true
@@ -113,6 +116,15 @@ struct ScriptedResponder: HTTPResponder {
             DispatchQueue.global().async {
                 for i in 0..<3 { usleep(20_000); s.write("data: \(i)\n\n") }
                 s.finish()
+            }
+            return .now(HTTPResponse(status: 200, headers: [("content-type", "text/event-stream")], body: .stream(s)))
+        case "/test/cut":
+            let s = ResponseStream()
+            DispatchQueue.global().async {
+                s.write("data: 1\n\n")
+                usleep(20_000)
+                s.write("data: 2\n\n")
+                s.finish(fault: .closeMidBody)
             }
             return .now(HTTPResponse(status: 200, headers: [("content-type", "text/event-stream")], body: .stream(s)))
         case "/test/reset":
@@ -202,6 +214,15 @@ struct ScriptedResponder: HTTPResponder {
             #expect(String(decoding: r.body, as: UTF8.self) == "data: 0\n\ndata: 1\n\ndata: 2\n\n")
             c.send("GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n")
             #expect(c.readResponse()?.status == 200)
+        }
+    }
+
+    @Test func cutStreamClosesTheConnectionInsteadOfHanging() throws {
+        try withServer { _, port in
+            let c = try RawHTTPConnection(port: port)
+            c.send("GET /test/cut HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(c.readResponse() == nil)
+            #expect(c.sawEOF, "the server must close a cut stream, not leave it open until the client times out")
         }
     }
 

@@ -12,27 +12,28 @@ struct ChatPrompt {
 
     init(_ req: ChatCompletionRequest) {
         var tokens = 3
-        var hashes: [UInt64] = []
         var text = ""
         // Tools and the response schema sit in front of the conversation, as the API renders them.
         var preamble = ""
         if let tools = req.body["tools"] { preamble += tools.encodedString }
         if case let .jsonSchema(name, schema, _) = req.format { preamble += name + schema.encodedString }
-        if !preamble.isEmpty {
-            let h = TokenEstimator.tokenHashes(preamble)
-            tokens += h.count
-            hashes += h
-        }
+        tokens += TokenEstimator.count(preamble)
         for m in req.messages {
-            let content = TokenEstimator.tokenHashes(m.text)
             let framing = 3 + TokenEstimator.count(m.role) + (m.name.map { TokenEstimator.count($0) + 1 } ?? 0)
-            tokens += framing + content.count + m.imageTokens
-            hashes.append(StableHash.fnv1a("<|\(m.role)|>"))
-            hashes += content
-            for i in 0..<m.imageTokens { hashes.append(StableHash.mix(StableHash.fnv1a(m.contentParts?.encodedString ?? ""), UInt64(i))) }
+            tokens += framing + TokenEstimator.count(m.text) + m.imageTokens
             text += "\(m.role): \(m.text)\n"
         }
         inputTokens = tokens
+        // Only prompts of 1,024+ tokens can be cached, so shorter ones skip hashing.
+        var hashes: [UInt64] = []
+        if tokens >= PromptCache.minimumTokens {
+            hashes += TokenEstimator.tokenHashes(preamble)
+            for m in req.messages {
+                hashes.append(StableHash.fnv1a("<|\(m.role)|>"))
+                hashes += TokenEstimator.tokenHashes(m.text)
+                for i in 0..<m.imageTokens { hashes.append(StableHash.mix(StableHash.fnv1a(m.contentParts?.encodedString ?? ""), UInt64(i))) }
+            }
+        }
         self.hashes = hashes
         self.text = text
         lastUserMessage = req.messages.last(where: { $0.role == "user" })?.text ?? req.messages.last?.text ?? ""

@@ -32,11 +32,12 @@ public enum Budget {
     }
 
     static func cut(_ s: String, budget: Int, reasoning: Int) -> GenerationOutput {
-        let pieces = TokenEstimator.pieces(s)
-        if pieces.count <= budget {
-            return GenerationOutput(text: s, finishReason: .stop, outputTokens: pieces.count, reasoningTokens: reasoning)
+        let n = TokenEstimator.count(s)
+        if n <= budget {
+            return GenerationOutput(text: s, finishReason: .stop, outputTokens: n, reasoningTokens: reasoning)
         }
-        return GenerationOutput(text: pieces.prefix(budget).joined(), finishReason: .length, outputTokens: budget, reasoningTokens: reasoning)
+        return GenerationOutput(text: TokenEstimator.prefix(s, tokens: budget), finishReason: .length, outputTokens: budget,
+                                reasoningTokens: reasoning)
     }
 
     /// Tokens a function call costs: name, arguments and a little framing.

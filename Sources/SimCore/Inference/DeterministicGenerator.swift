@@ -13,11 +13,11 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
     /// Always answers (the last link of a chain).
     public func answer(_ r: GenerationRequest) -> ModelAnswer? {
         if r.toolOutputs.isEmpty, let calls = ToolSelector.calls(for: r) { return .toolCalls(calls) }
-        let hints = SchemaHints.from(r.lastUserMessage)
         switch r.format {
         case let .jsonSchema(_, schema, _):
-            return .json(SchemaValueGenerator.generate(schema, seed: r.contentSeed, hints: hints))
+            return .json(SchemaValueGenerator.generate(schema, seed: r.contentSeed, hints: SchemaHints.from(r.lastUserMessage)))
         case .jsonObject:
+            let hints = SchemaHints.from(r.lastUserMessage)
             var w = SentenceWriter(seed: r.contentSeed, topics: hints.topics)
             var pairs: [(String, JSON)] = [("answer", .string(w.sentence()))]
             if !hints.topics.isEmpty { pairs.append(("topics", .array(hints.topics.prefix(3).map { .string($0) }))) }
@@ -29,24 +29,27 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
 
     func text(_ r: GenerationRequest) -> String {
         let user = r.lastUserMessage
-        if let quoted = Self.requestedVerbatim(user) { return quoted }
-        let lower = user.lowercased()
-        let topics = TextAnalysis.topicWords(user).isEmpty ? TextAnalysis.topicWords(r.prompt) : TextAnalysis.topicWords(user)
+        let lower = TextAnalysis.lowerBytes(user)
+        func has(_ cue: String) -> Bool { TextAnalysis.find(cue, in: lower) != nil }
+        if let quoted = Self.requestedVerbatim(user, lower: lower) { return quoted }
+        if let hello = Self.greetingReply(user, seed: r.contentSeed) { return hello }
+        var topics = TextAnalysis.topicWords(user)
+        if topics.isEmpty { topics = TextAnalysis.topicWords(r.prompt) }
         var w = SentenceWriter(seed: r.contentSeed, topics: topics)
-        if lower.contains("one word") || lower.contains("single word") {
+        if has("one word") || has("single word") {
             return w.capitalized(topics.first ?? w.pick(WordBank.nouns)) + "."
         }
-        if lower.contains("yes or no") { return w.chance(0.5) ? "Yes." : "No." }
-        if lower.contains("one sentence") || lower.contains("single sentence") { return w.sentence() }
+        if has("yes or no") { return w.chance(0.5) ? "Yes." : "No." }
+        if has("one sentence") || has("single sentence") { return w.sentence() }
         let userTokens = TokenEstimator.count(user)
         var lengthRng = SeededRandom(seed: StableHash.mix(r.contentSeed, 0x1e57))
         let jitter = lengthRng.unit()
         var target = 40 + min(userTokens, 240) / 2 + Int(jitter * 80)
-        if ["briefly", "brief", "short", "concise", "tl;dr", "few words", "quick"].contains(where: lower.contains) { target = 18 }
-        if ["in detail", "detailed", "essay", "thorough", "comprehensive", "in depth", "long"].contains(where: lower.contains) {
+        if ["briefly", "brief", "short", "concise", "tl;dr", "few words", "quick"].contains(where: has) { target = 18 }
+        if ["in detail", "detailed", "essay", "thorough", "comprehensive", "in depth", "long"].contains(where: has) {
             target = 380 + Int(jitter * 220)
         }
-        if ["list", "bullet", "steps"].contains(where: lower.contains) { return list(&w, target: target) }
+        if ["list", "bullet", "steps"].contains(where: has) { return list(&w, target: target) }
         var out = w.chance(0.6) ? w.opener() : ""
         var tokens = TokenEstimator.count(out)
         var inParagraph = 0
@@ -65,6 +68,19 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
         }
         if target > 120, w.chance(0.5) { out += "\n\n" + w.closer() }
         return out
+    }
+
+    /// A short greeting ("hi", "hello there", "good morning!") gets a short greeting back.
+    static func greetingReply(_ text: String, seed: UInt64) -> String? {
+        let words = TextAnalysis.words(text)
+        guard let first = words.first, words.count <= 4, text.utf8.count <= 40 else { return nil }
+        let greetings: Set<String> = ["hi", "hello", "hey", "hiya", "howdy", "greetings", "yo", "morning", "evening", "good"]
+        guard greetings.contains(first), first != "good" || words.count > 1 && ["morning", "afternoon", "evening", "day"].contains(words[1]) else {
+            return nil
+        }
+        let replies = ["Hello! How can I help you today?", "Hi there! What can I do for you?", "Hey! How can I help?",
+                       "Hello! What would you like to talk about?"]
+        return replies[Int(seed % UInt64(replies.count))]
     }
 
     private func list(_ w: inout SentenceWriter, target: Int) -> String {
@@ -108,22 +124,31 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
     }
 
     /// `Say "x"`, `Reply with 'x'`, `Respond with only: x`, `Repeat after me: x` → x.
-    static func requestedVerbatim(_ text: String) -> String? {
-        let lower = text.lowercased()
-        for cue in ["say ", "reply with ", "respond with ", "answer with ", "repeat after me", "output ", "print "] {
-            guard let r = lower.firstRange(of: cue) else { continue }
-            let offset = lower.distance(from: lower.startIndex, to: r.upperBound)
-            let rest = text.dropFirst(offset)
-            if let q = rest.first(where: { $0 == "\"" || $0 == "'" || $0 == "`" || $0 == "“" }),
-               let open = rest.firstIndex(of: q), rest.distance(from: rest.startIndex, to: open) <= 14 {
-                let closeChar: Character = q == "“" ? "”" : q
-                let after = rest[rest.index(after: open)...]
-                if let close = after.firstIndex(of: closeChar), after.distance(from: after.startIndex, to: close) > 0 {
-                    return String(after[..<close])
-                }
+    static func requestedVerbatim(_ text: String, lower: [UInt8]? = nil) -> String? {
+        // Only an instruction near the start counts ("Say 'x'" opens a message).
+        let low = Array((lower ?? TextAnalysis.lowerBytes(text)).prefix(400))
+        let bytes = Array(text.utf8)
+        let quotes: [UInt8] = [0x22, 0x27, 0x60]
+        for cue in ["say ", "reply with ", "respond with ", "answer with ", "repeat after me", "output ", "print "] where low.count >= 4 {
+            guard let at = TextAnalysis.find(cue, in: low) else { continue }
+            let start = at + cue.utf8.count
+            let window = start..<min(bytes.count, start + 14)
+            // A quoted phrase right after the cue: "x", 'x', `x` or “x”.
+            for i in window {
+                var close: [UInt8]
+                var open = 1
+                if quotes.contains(bytes[i]) { close = [bytes[i]] } else if i + 2 < bytes.count, bytes[i] == 0xE2, bytes[i + 1] == 0x80, bytes[i + 2] == 0x9C {
+                    close = [0xE2, 0x80, 0x9D]
+                    open = 3
+                } else { continue }
+                let from = i + open
+                var j = from
+                while j + close.count <= bytes.count, Array(bytes[j..<(j + close.count)]) != close { j += 1 }
+                if j > from, j + close.count <= bytes.count { return String(decoding: bytes[from..<j], as: UTF8.self) }
+                break
             }
-            if let colon = rest.firstIndex(of: ":"), rest.distance(from: rest.startIndex, to: colon) <= 14 {
-                let v = rest[rest.index(after: colon)...].trimmingWhitespace
+            if let colon = window.first(where: { bytes[$0] == 0x3A }) {
+                let v = String(decoding: bytes[(colon + 1)...], as: UTF8.self).trimmingWhitespace
                 if !v.isEmpty, v.count <= 200 { return v }
             }
         }

@@ -21,7 +21,7 @@ public enum TokenEstimator {
     /// for prompt-cache prefix comparison.
     public static func tokenHashes(_ text: String) -> [UInt64] {
         var out: [UInt64] = []
-        let scalars = Array(text.unicodeScalars)
+        let scalars = Self.scalars(text)
         scan(scalars) { s, e, k in
             for i in 0..<k {
                 let a = s + (e - s) * i / k, b = s + (e - s) * (i + 1) / k
@@ -36,7 +36,7 @@ public enum TokenEstimator {
     /// The estimated tokens' text, in order; joined they give back `text` exactly.
     public static func pieces(_ text: String) -> [String] {
         var out: [String] = []
-        let scalars = Array(text.unicodeScalars)
+        let scalars = Self.scalars(text)
         scan(scalars) { s, e, k in
             for i in 0..<k {
                 let a = s + (e - s) * i / k, b = s + (e - s) * (i + 1) / k
@@ -86,7 +86,15 @@ public enum TokenEstimator {
         return .other
     }
 
-    static func scan(_ text: String, _ body: (Int, Int, Int) -> Void) { scan(Array(text.unicodeScalars), body) }
+    static func scan(_ text: String, _ body: (Int, Int, Int) -> Void) { scan(scalars(text), body) }
+
+    /// The scalars of `text` in one pass (no separate counting pass).
+    static func scalars(_ text: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars { out.append(c) }
+        return out
+    }
 
     /// Calls `body(start, end, tokens)` for every pre-token piece of `s`.
     static func scan(_ s: [Unicode.Scalar], _ body: (Int, Int, Int) -> Void) {

@@ -39,11 +39,11 @@ enum ToolSelector {
     static func rank(_ r: GenerationRequest) -> [(tool: FunctionTool, score: Int)] {
         let userWords = TextAnalysis.words(r.lastUserMessage)
         let userSet = Set(userWords)
-        let lowerUser = r.lastUserMessage.lowercased()
+        let lowerUser = TextAnalysis.lowerBytes(r.lastUserMessage)
         var scored: [(tool: FunctionTool, score: Int, index: Int)] = []
         for (i, tool) in r.tools.enumerated() {
             var score = 0
-            if lowerUser.contains(tool.name.lowercased()) { score += 10 }
+            if TextAnalysis.find(String(decoding: TextAnalysis.lowerBytes(tool.name), as: UTF8.self), in: lowerUser) != nil { score += 10 }
             for part in nameParts(tool.name) where part.count >= 4 && !WordBank.stopwords.contains(part) {
                 if userWords.contains(where: { TextAnalysis.sameStem($0, part) }) { score += 3 }
             }

@@ -85,6 +85,6 @@ enum WordBank {
         "still", "even", "well", "good", "best", "better", "quite", "without", "within", "between", "through", "while",
         "because", "since", "until", "again", "always", "never", "maybe", "perhaps", "take", "come", "look", "think",
         "going", "doing", "done", "made", "show", "find", "work", "works", "able", "sure", "okay", "thanks", "thank",
-        "hello", "summarize", "summary", "list", "short", "brief", "briefly", "detail", "detailed", "sentence", "words",
+        "hello", "summarize", "summarise", "summary", "following", "text", "list", "short", "brief", "briefly", "detail", "detailed", "sentence", "words",
     ]
 }
