@@ -42,9 +42,22 @@ KNOWN_SPEC_GAPS = [
     ("/chat/completions/", "is not one of ['assistant']",
      "ChatCompletionMessageList items reuse ChatCompletionResponseMessage (role enum ['assistant']), but the endpoint lists "
      "the stored request's messages; the spec's own example shows role 'user'"),
-    ("/embeddings", "is not of type 'array'",
-     "Embedding.embedding is typed as an array of numbers, but encoding_format=base64 (the SDK's default) returns a base64 string"),
 ]
+
+
+def base64_embeddings_as_arrays(path: str, body):  # noqa: ANN001, ANN201
+    """Embedding.embedding is typed as an array of numbers, but encoding_format=base64 (which the SDK
+    asks for by default) returns a base64 string, as the real API does. Check the rest of the body
+    with the string stood in for by an empty array; counted in the summary as a known gap."""
+    if path.split("?")[0].endswith("/embeddings") and isinstance(body, dict) and isinstance(body.get("data"), list):
+        if any(isinstance(d, dict) and isinstance(d.get("embedding"), str) for d in body["data"]):
+            BASE64_EMBEDDINGS[0] += 1
+            return dict(body, data=[dict(d, embedding=[]) if isinstance(d, dict) and isinstance(d.get("embedding"), str) else d
+                                    for d in body["data"]])
+    return body
+
+
+BASE64_EMBEDDINGS = [0]
 
 
 def known_gap(violation: str) -> str | None:
@@ -67,6 +80,7 @@ def violations_of(spec, exchanges: list[dict]) -> tuple[int, list[str]]:  # noqa
         if body is None:
             continue
         status = int(ex.get("status", ex.get("status_code", 200)))
+        body = base64_embeddings_as_arrays(ex["path"], body)
         checked += 1
         for v in spec.check(ex["method"], ex["path"], status, body):
             why = known_gap(v)
@@ -109,6 +123,9 @@ def test_every_journaled_exchange_matches_the_spec(sim: SimServer, checker) -> N
     unknown = sorted(getattr(mod, "UNKNOWN", set()))
     SPEC_SUMMARY.append(f"spec check: {checked} exchanges checked of {len(exchanges)} journaled "
                         f"({len(journals)} server(s)), {len(bad)} violation(s)")
+    if BASE64_EMBEDDINGS[0]:
+        SPEC_SUMMARY.append(f"known spec gap (not counted): {BASE64_EMBEDDINGS[0]} embeddings responses carry base64 "
+                            "strings (encoding_format=base64); the spec types `embedding` as an array of numbers")
     for u in unknown:
         SPEC_SUMMARY.append(f"spec check note: not in the spec, not checked: {u}")
     print(SPEC_SUMMARY[0])
