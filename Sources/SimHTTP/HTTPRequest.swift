@@ -35,7 +35,9 @@ public struct HTTPRequest: Sendable {
         self.method = method.uppercased()
         self.path = path
         self.query = query
-        self.headers = headers.map { ($0.0.lowercased(), $0.1) }
+        self.headers = headers.map { h in
+            h.0.utf8.contains { $0 >= 65 && $0 <= 90 } ? (h.0.lowercased(), h.1) : h
+        }
         self.body = body
     }
 

@@ -62,7 +62,7 @@ public struct Router<Handler: Sendable>: Sendable {
 
 enum HTTPRequestPathDecode {
     static func decode(_ s: String) -> String {
-        guard s.contains("%") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
         return s.removingPercentEncodingSafe
     }
 }

@@ -18,7 +18,8 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
         MHD_get_connection_values(connection, .HEADER_KIND, { c, _, key, value in
             guard let c, let key else { return .YES }
             let ctx = Unmanaged<RequestContext>.fromOpaque(c).takeUnretainedValue()
-            ctx.headers.append((String(cString: key).lowercased(), value.map { String(cString: $0) } ?? ""))
+            // HTTPRequest lower-cases names once; here they are copied as sent.
+            ctx.headers.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
             return .YES
         }, box)
         MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, { c, _, key, value in
@@ -27,7 +28,7 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
             ctx.query.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
             return .YES
         }, box)
-        if let cl = ctx.headers.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }) {
+        if let cl = ctx.headers.first(where: { $0.0.lowercased() == "content-length" }).flatMap({ Int($0.1) }) {
             ctx.declaredLength = cl
             if cl > shared.config.maxBodySize { ctx.tooLarge = true }
         }
