@@ -180,9 +180,10 @@ NOTES=()
 i=0
 for row in "${ROWS[@]}"; do
     i=$((i + 1))
-    read -r method path body ctype _ <<<"$row"
+    read -r method path body ctype target _ <<<"$row"
     body=${body:--}
     ctype=${ctype:-application/json}
+    target=${target:-$RATIO_TARGET}
     if [[ "$body" != "-" && "$body" != /* ]]; then body=$BENCH_DIR/$body; fi
     if [[ "$body" != "-" && ! -f "$body" ]]; then die "body file $body (endpoint $method $path) not found"; fi
     rpath=${path//\{file_id\}/$FILE_ID}
@@ -225,7 +226,7 @@ for row in "${ROWS[@]}"; do
 
     verdict=PASS
     why=()
-    awk -v r="$ratio" -v t="$RATIO_TARGET" 'BEGIN { exit !(r >= t) }' || { verdict=FAIL; why+=("ratio<$RATIO_TARGET"); }
+    awk -v r="$ratio" -v t="$target" 'BEGIN { exit !(r >= t) }' || { verdict=FAIL; why+=("ratio<$target"); }
     awk -v p="$o_p99" -v t="$P99_TARGET_MS" 'BEGIN { exit !(p <= t) }' || { verdict=FAIL; why+=("p99>${P99_TARGET_MS}ms"); }
     if [[ $errs -gt 0 ]]; then
         verdict=FAIL
