@@ -30,18 +30,7 @@ class ScenarioServer(SimServer):
     """`openai-sim serve` with extra flags (--scenario, --scenarios-dir)."""
 
     def __init__(self, extra: list[str], *, seed: int = 0) -> None:
-        self._extra = extra
-        import harness
-        original = harness.subprocess.Popen
-
-        def popen(args: list[str], *a: Any, **kw: Any) -> subprocess.Popen:
-            return original(list(args) + self._extra, *a, **kw)
-
-        harness.subprocess.Popen = popen  # type: ignore[assignment]
-        try:
-            super().__init__(seed=seed, clock="virtual")
-        finally:
-            harness.subprocess.Popen = original  # type: ignore[assignment]
+        super().__init__(seed=seed, clock="virtual", extra_args=tuple(extra))
 
 
 @pytest.fixture
