@@ -61,17 +61,7 @@ extension App {
     func reset(tenant: Tenant?) throws(APIError) {
         do {
             if let t = tenant {
-                for collection in [FileService.collection] {
-                    for r in try env.records.all(collection: collection) where r.tenant == t.id {
-                        env.blobs.delete(key: "\(t.id)-\(r.id)")
-                    }
-                }
-                for r in try env.records.all(collection: UploadService.partCollection) where r.tenant == t.id {
-                    env.blobs.delete(key: "\(t.id)-\(r.id)")
-                }
-                for r in try env.records.all(collection: BatchService.collection) where r.tenant == t.id {
-                    for key in r.body["chunks"]?.arrayValue?.compactMap(\.stringValue) ?? [] { env.blobs.delete(key: key) }
-                }
+                env.blobs.deleteAll(prefix: BlobKey.tenantPrefix(t))
                 try env.records.deleteTenant(t.id)
                 env.resetIDs(tenant: t)
                 services.inference.reset(tenant: t)

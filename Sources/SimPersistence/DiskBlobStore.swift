@@ -171,6 +171,13 @@ public final class DiskBlobStore: BlobStore {
         for name in Self.entries(directory) where !name.hasPrefix(".") { unlink(directory + "/" + name) }
     }
 
+    /// Removes every blob whose key starts with `prefix` (compared in the encoded file-name form,
+    /// which keeps a key's plain prefix as it is).
+    public func deleteAll(prefix: String) {
+        let encoded = Self.fileName(for: prefix)
+        for name in Self.entries(directory) where !name.hasPrefix(".") && name.hasPrefix(encoded) { unlink(directory + "/" + name) }
+    }
+
     private static func ioError(_ op: String, _ path: String) -> StoreError {
         StoreError("\(op) \(path): \(String(cString: strerror(errno)))")
     }

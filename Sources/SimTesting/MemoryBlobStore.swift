@@ -46,4 +46,5 @@ public final class MemoryBlobStore: BlobStore {
 
     public func delete(key: String) { blobs.withLock { _ = $0.removeValue(forKey: key) } }
     public func deleteAll() { blobs.withLock { $0.removeAll() } }
+    public func deleteAll(prefix: String) { blobs.withLock { b in b = b.filter { !$0.key.hasPrefix(prefix) } } }
 }

@@ -35,6 +35,15 @@ private func writeFile(_ path: String, _ bytes: [UInt8]) {
         #expect(FileManager.default.contents(atPath: path) == Data("hello world".utf8))
     }
 
+    @Test func deleteAllWithPrefixRemovesOnlyThatTenantsBlobs() throws {
+        let dir = try ScratchDirectory()
+        let store = try DiskBlobStore(directory: dir.path)
+        for key in ["t_a-file-1", "t_a-part_2", "t_b-file-1", "t_aa-file-1"] { try store.write(key: key, from: .bytes([1])) }
+        store.deleteAll(prefix: "t_a-")
+        #expect(store.path(key: "t_a-file-1") == nil && store.path(key: "t_a-part_2") == nil)
+        #expect(store.path(key: "t_b-file-1") != nil && store.path(key: "t_aa-file-1") != nil)
+    }
+
     @Test func emptyContentIsStoredWithTheEmptyMD5() throws {
         let dir = try ScratchDirectory()
         let store = try DiskBlobStore(directory: dir.path)

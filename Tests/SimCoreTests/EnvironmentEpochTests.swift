@@ -24,4 +24,5 @@ private final class NoBlobs: BlobStore {
     func read(key: String) throws -> [UInt8] { [] }
     func delete(key: String) {}
     func deleteAll() {}
+    func deleteAll(prefix: String) {}
 }

@@ -185,7 +185,7 @@ public final class BatchService: Sendable {
 
     private func flush(_ tenant: Tenant, _ record: inout BatchRecord, _ out: inout BatchChunkWriter, _ err: inout BatchChunkWriter) throws(APIError) {
         for (kind, writer) in [("out", out), ("err", err)] where writer.lines > 0 {
-            let key = "\(tenant.id)-\(record.id)-\(kind)-\(record.chunks.count)"
+            let key = BlobKey.scoped(tenant, "\(record.id)-\(kind)-\(record.chunks.count)")
             do { try env.blobs.write(key: key, from: .bytes(writer.bytes)) } catch { throw .serverError("\(error)") }
             record.chunks.append(key)
         }

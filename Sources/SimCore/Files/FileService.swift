@@ -127,5 +127,5 @@ public struct FileService: Sendable {
         env.blobs.delete(key: Self.blobKey(tenant, id))
     }
 
-    static func blobKey(_ tenant: Tenant, _ id: String) -> String { "\(tenant.id)-\(id)" }
+    static func blobKey(_ tenant: Tenant, _ id: String) -> String { BlobKey.scoped(tenant, id) }
 }

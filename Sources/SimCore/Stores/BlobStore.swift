@@ -18,4 +18,13 @@ public protocol BlobStore: Sendable {
     func read(key: String) throws -> [UInt8]
     func delete(key: String)
     func deleteAll()
+    /// Removes every blob whose key starts with `prefix` (one tenant's, for a reset).
+    func deleteAll(prefix: String)
+}
+
+/// Blob keys: every blob of a tenant is under `BlobKey.tenantPrefix`, so a tenant reset needs no
+/// knowledge of which areas store bytes.
+public enum BlobKey {
+    public static func tenantPrefix(_ tenant: Tenant) -> String { tenant.id + "-" }
+    public static func scoped(_ tenant: Tenant, _ name: String) -> String { tenantPrefix(tenant) + name }
 }

@@ -48,7 +48,7 @@ public struct UploadService: Sendable {
         }
         let partID = IDKind.part(env.ids(tenant))
         do {
-            try env.blobs.write(key: "\(tenant.id)-\(partID)", from: data)
+            try env.blobs.write(key: BlobKey.scoped(tenant, partID), from: data)
             try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.partCollection, id: partID, createdAt: now,
                                              body: .object([("upload_id", .string(uploadID)), ("bytes", .int(Int64(size)))])))
         } catch { throw .serverError("Could not store the part: \(error)") }
@@ -72,7 +72,7 @@ public struct UploadService: Sendable {
                 throw .invalidRequest("Invalid 'part_ids': \(pid) is not a part of upload \(uploadID).", param: "part_ids", code: "invalid_value")
             }
             total += r.body["bytes"]?.intValue ?? 0
-            guard let path = env.blobs.path(key: "\(tenant.id)-\(pid)") else { throw .serverError("Part \(pid) is missing its data.") }
+            guard let path = env.blobs.path(key: BlobKey.scoped(tenant, pid)) else { throw .serverError("Part \(pid) is missing its data.") }
             sources.append(.fileRange(path: path, offset: 0, length: Int(r.body["bytes"]?.intValue ?? 0)))
         }
         guard total == upload.bytes else {
@@ -126,6 +126,6 @@ public struct UploadService: Sendable {
 
     private func dropPart(_ tenant: Tenant, _ pid: String) {
         _ = try? env.records.delete(tenant: tenant.id, collection: Self.partCollection, id: pid)
-        env.blobs.delete(key: "\(tenant.id)-\(pid)")
+        env.blobs.delete(key: BlobKey.scoped(tenant, pid))
     }
 }
