@@ -25,7 +25,7 @@ extension App {
             }
             let page = try ctx.services.chat.list(tenant: ctx.tenant, model: q.string("model"), metadata: metadata, after: q.string("after"),
                                                   limit: limit, order: try q.order(default: .asc))
-            return .json(Self.cursorList(page.data, ids: page.data.compactMap { $0["id"]?.stringValue }, hasMore: page.hasMore))
+            return .json(cursorList(page.data, ids: page.data.compactMap { $0["id"]?.stringValue }, hasMore: page.hasMore))
         }
         r.add("GET", "/v1/chat/completions/{completion_id}") { ctx in
             .json(try ctx.services.chat.retrieve(tenant: ctx.tenant, id: ctx.param("completion_id")))
@@ -40,7 +40,7 @@ extension App {
             let q = ctx.query
             let page = try ctx.services.chat.messages(tenant: ctx.tenant, id: ctx.param("completion_id"), after: q.string("after"),
                                                       limit: try q.limit(default: 20, range: 1...100), order: try q.order(default: .asc))
-            return .json(Self.cursorList(page.data, ids: page.data.compactMap { $0["id"]?.stringValue }, hasMore: page.hasMore))
+            return .json(cursorList(page.data, ids: page.data.compactMap { $0["id"]?.stringValue }, hasMore: page.hasMore))
         }
     }
 }

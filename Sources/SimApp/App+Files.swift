@@ -77,10 +77,3 @@ enum ContentTypes {
         }
     }
 }
-
-extension App {
-    /// Kept for route files that spell it `Self.cursorList`.
-    static func cursorList(_ data: [JSON], ids: [String], hasMore: Bool) -> JSON {
-        SimApp.cursorList(data, ids: ids, hasMore: hasMore)
-    }
-}
