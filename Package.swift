@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "openai-sim", targets: ["SimCLI"]),
         .library(name: "SimTesting", targets: ["SimTesting"]),
+        .executable(name: "sim-microbench", targets: ["SimBench"]),
         .library(name: "OpenAIClient", targets: ["OpenAIClient", "OpenAIWire"]),
     ],
     targets: [
@@ -25,6 +26,7 @@ let package = Package(
         .target(name: "SimServer", dependencies: ["SimHTTP", "SimSupport", "CMicroHTTPD"]),
         .target(name: "SimApp", dependencies: ["SimCore", "SimHTTP", "SimSupport", "SimScenarios", "SimRecording"]),
         .executableTarget(name: "SimCLI", dependencies: ["SimApp", "SimServer", "SimPersistence", "SimCore", "SimSupport", "SimHTTP", "SimScenarios", "SimRecording", "OpenAIClient", "OpenAIWire"]),
+        .executableTarget(name: "SimBench", dependencies: ["SimApp", "SimCore", "SimHTTP", "SimSupport", "SimTesting"]),
         .target(name: "SimTesting", dependencies: ["SimApp", "SimCore", "SimHTTP", "SimSupport", "SimPersistence"]),
         .testTarget(name: "SimSupportTests", dependencies: ["SimSupport"]),
         .testTarget(name: "SimHTTPTests", dependencies: ["SimHTTP", "SimSupport"]),

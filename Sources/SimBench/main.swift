@@ -1,0 +1,90 @@
+// In-process microbenchmark: drives the real App (memory stores, virtual clock, a logger that
+// formats every line and drops it) without sockets, and prints CPU microseconds per request.
+// It measures the Swift side of a request (what `make bench` compares against the C reference
+// includes libmicrohttpd and the kernel too). Usage:
+//
+//   sim-microbench [--iterations N] [--seconds S] METHOD PATH [BODY_FILE] ...
+//
+// PATH may contain {file_id} (a small file is uploaded first). BODY_FILE is JSON.
+import Foundation
+import SimApp
+import SimCore
+import SimHTTP
+import SimSupport
+import SimTesting
+
+func threadCPU() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) * 1e6 + Double(ts.tv_nsec) / 1e3
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+var seconds = 2.0
+var iterations: Int?
+while let first = args.first, first.hasPrefix("--") {
+    args.removeFirst()
+    let value = args.isEmpty ? "" : args.removeFirst()
+    if first == "--seconds" { seconds = Double(value) ?? seconds }
+    if first == "--iterations" { iterations = Int(value) }
+}
+if args.isEmpty {
+    args = ["GET", "/v1/models", "GET", "/v1/files/{file_id}",
+            "POST", "/v1/chat/completions", "bench/bodies/chat_1k.json",
+            "POST", "/v1/responses", "bench/bodies/responses_1k.json",
+            "POST", "/v1/moderations", "bench/bodies/moderation_1k.json"]
+}
+
+struct Row { var method: String; var path: String; var body: [UInt8]? }
+var rows: [Row] = []
+var i = 0
+while i + 1 < args.count {
+    var row = Row(method: args[i], path: args[i + 1], body: nil)
+    i += 2
+    if row.method != "GET", i < args.count, !args[i].hasPrefix("/"), args[i] != "GET", args[i] != "POST" {
+        guard let d = FileManager.default.contents(atPath: args[i]) else { fatalError("cannot read \(args[i])") }
+        row.body = Array(d)
+        i += 1
+    }
+    rows.append(row)
+}
+
+let logger = Logger(format: .text, sink: { line in _ = line.utf8.count })
+let env = SimEnvironment(clock: VirtualClock(), seed: 0, records: MemoryRecordStore(), blobs: MemoryBlobStore(), logger: logger)
+let app = App(env: env)
+
+func send(_ method: String, _ path: String, _ body: RequestBody, _ ctype: String?) -> HTTPResponse {
+    var headers = [("Host", "127.0.0.1:4010"), ("Authorization", "Bearer bench")]
+    if let ctype { headers.append(("Content-Type", ctype)) }
+    let req = HTTPRequest(method: method, target: path, headers: headers, body: body)
+    final class Box: @unchecked Sendable { var r: HTTPResponse? }
+    let box = Box()
+    app.respond(to: req).whenReady { box.r = $0 }
+    guard let out = box.r else { fatalError("\(method) \(path) did not answer synchronously") }
+    return out
+}
+
+let boundary = "benchboundary"
+let upload = send("POST", "/v1/files", .bytes(TestHarness.multipartBody(boundary: boundary, fields: [("purpose", "assistants")],
+    files: [("file", "bench.jsonl", Array(String(repeating: "{\"prompt\": \"bench\", \"completion\": \"ok\"}\n", count: 16).utf8))])),
+    "multipart/form-data; boundary=\(boundary)")
+guard case let .bytes(ub) = upload.body, let fileID = (try? JSONParser.parse(ub))?["id"]?.stringValue else { fatalError("upload failed") }
+
+print("request                         µs/req (thread CPU)   requests")
+for row in rows {
+    let path = row.path.replacingOccurrences(of: "{file_id}", with: fileID)
+    let body: RequestBody = row.body.map { .bytes($0) } ?? .empty
+    let ctype = row.body == nil ? nil : "application/json"
+    let first = send(row.method, path, body, ctype)
+    guard (200..<300).contains(first.status) else { fatalError("\(row.method) \(path) answered \(first.status)") }
+    for _ in 0..<200 { _ = send(row.method, path, body, ctype) } // warm-up
+    let start = threadCPU()
+    var n = 0
+    while true {
+        _ = send(row.method, path, body, ctype)
+        n += 1
+        if let iterations { if n >= iterations { break } } else if n % 64 == 0, threadCPU() - start > seconds * 1e6 { break }
+    }
+    let per = (threadCPU() - start) / Double(n)
+    print("\(row.method) \(row.path)".padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%8.2f", per), "          ", n)
+}
