@@ -83,18 +83,16 @@ public final class App: HTTPResponder {
             if let project, !has("openai-project") { r.headers.append(("openai-project", project)) }
             journal.record(request: request, response: r, tenant: tenantID, requestID: requestID, startedAt: startedAt,
                            durationMs: ms, note: notes.json)
-            logger.info("\(request.method) \(request.path) \(r.status)", [
-                ("ms", .double((ms * 100).rounded() / 100)), ("tenant", JSON(tenantID)), ("request_id", .string(requestID)),
-            ])
+            logger.request(method: request.method, path: request.path, status: r.status, ms: (ms * 100).rounded() / 100,
+                           tenant: tenantID, requestID: requestID)
             return r
         }
     }
 
     /// The tenant for the request's bearer token (any non-empty token in open mode).
     func authenticate(_ request: HTTPRequest) throws(APIError) -> Tenant {
-        guard let auth = request.header("authorization")?.trimmingSpaces, !auth.isEmpty else { throw .missingAPIKey }
-        var token = auth
-        if auth.lowercased().hasPrefix("bearer") { token = String(auth.dropFirst(6)).trimmingSpaces }
+        guard let auth = request.header("authorization") else { throw .missingAPIKey }
+        let token = Self.bearerToken(auth)
         guard !token.isEmpty else { throw .missingAPIKey }
         if let cached = tenants.withLock({ $0[token] }) { return cached }
         let t = Tenant.forAPIKey(token)
@@ -103,6 +101,23 @@ public final class App: HTTPResponder {
             cache[token] = t
         }
         return t
+    }
+
+    /// The token of an `Authorization` value: after a case-insensitive "Bearer", spaces trimmed.
+    static func bearerToken(_ auth: String) -> String {
+        let u = auth.utf8
+        var start = u.startIndex, end = u.endIndex
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        while start < end, isSpace(u[start]) { start = u.index(after: start) }
+        while start < end, isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
+        let bearer: [UInt8] = Array("bearer".utf8)
+        if u.distance(from: start, to: end) >= 6,
+           zip(u[start...].prefix(6), bearer).allSatisfy({ $0 | 0x20 == $1 }) {
+            start = u.index(start, offsetBy: 6)
+            while start < end, isSpace(u[start]) { start = u.index(after: start) }
+        }
+        if start == u.startIndex && end == u.endIndex { return auth }
+        return String(auth[start..<end])
     }
 
     /// Middleware `index`, then the next, then the router.

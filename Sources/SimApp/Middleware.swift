@@ -1,3 +1,4 @@
+import Synchronization
 import SimCore
 import SimHTTP
 import SimSupport
@@ -15,7 +16,7 @@ public struct Exchange: Sendable {
 
 /// Key/value notes attached to a journal entry, written by middleware from any thread.
 public final class JournalNotes: Sendable {
-    private let pairs = Locked<[(String, JSON)]>([])
+    private let pairs = Mutex<[(String, JSON)]>([])
     public init() {}
     public func set(_ key: String, _ value: JSON) {
         pairs.withLock { p in

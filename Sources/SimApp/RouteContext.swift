@@ -27,7 +27,8 @@ enum RouteResult: Sendable {
 typealias RouteHandler = @Sendable (RouteContext) throws -> RouteResult
 
 /// The domain services, built once from the environment.
-public struct Services: Sendable {
+/// A class: route contexts carry one reference instead of copying a dozen.
+public final class Services: Sendable {
     public let env: SimEnvironment
     public let files: FileService
     public let uploads: UploadService

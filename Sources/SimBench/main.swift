@@ -54,9 +54,10 @@ let env = SimEnvironment(clock: VirtualClock(), seed: 0, records: MemoryRecordSt
 let app = App(env: env)
 
 func send(_ method: String, _ path: String, _ body: RequestBody, _ ctype: String?) -> HTTPResponse {
-    var headers = [("Host", "127.0.0.1:4010"), ("Authorization", "Bearer bench")]
-    if let ctype { headers.append(("Content-Type", ctype)) }
-    let req = HTTPRequest(method: method, target: path, headers: headers, body: body)
+    // Built the way SimServer builds it: path and query apart, header names already lower-case.
+    var headers = [("host", "127.0.0.1:4010"), ("authorization", "Bearer bench")]
+    if let ctype { headers.append(("content-type", ctype)) }
+    let req = HTTPRequest(method: method, path: path, headers: headers, body: body)
     final class Box: @unchecked Sendable { var r: HTTPResponse? }
     let box = Box()
     app.respond(to: req).whenReady { box.r = $0 }

@@ -35,8 +35,11 @@ public struct HTTPRequest: Sendable {
         self.method = method.uppercased()
         self.path = path
         self.query = query
-        self.headers = headers.map { h in
-            h.0.utf8.contains { $0 >= 65 && $0 <= 90 } ? (h.0.lowercased(), h.1) : h
+        // Names are stored lower-case; the server already delivers them so (no copy then).
+        if headers.contains(where: { h in h.0.utf8.contains { $0 >= 65 && $0 <= 90 } }) {
+            self.headers = headers.map { h in (HeaderName.lowercased(h.0), h.1) }
+        } else {
+            self.headers = headers
         }
         self.body = body
     }
@@ -50,8 +53,9 @@ public struct HTTPRequest: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        let n = name.lowercased()
-        return headers.first { $0.0 == n }?.1
+        let n = HeaderName.lowercased(name)
+        for h in headers where h.0 == n { return h.1 }
+        return nil
     }
 
     public func queryValue(_ name: String) -> String? { query.first { $0.0 == name }?.1 }

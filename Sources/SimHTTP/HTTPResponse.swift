@@ -39,18 +39,33 @@ public struct HTTPResponse: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        let n = name.lowercased()
-        return headers.first { $0.0.lowercased() == n }?.1
+        for h in headers where HeaderName.equal(h.0, name) { return h.1 }
+        return nil
     }
 
     public mutating func setHeader(_ name: String, _ value: String) {
-        let n = name.lowercased()
-        headers.removeAll { $0.0.lowercased() == n }
-        headers.append((n, value))
+        headers.removeAll { HeaderName.equal($0.0, name) }
+        headers.append((HeaderName.lowercased(name), value))
     }
 
     /// In-memory body bytes, or nil for file and stream bodies.
     public var bodyBytes: [UInt8]? { if case let .bytes(b) = body { return b }; return nil }
+}
+
+/// ASCII case-insensitive header-name helpers that do not allocate for the common
+/// (already lower-case) names.
+public enum HeaderName {
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).allSatisfy { x, y in lower(x) == lower(y) }
+    }
+
+    public static func lowercased(_ s: String) -> String {
+        s.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? s.lowercased() : s
+    }
+
+    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
 }
 
 /// An answer available now, or later (after a simulated delay or background work) without

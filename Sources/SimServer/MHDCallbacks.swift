@@ -18,8 +18,8 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
         MHD_get_connection_values(connection, .HEADER_KIND, { c, _, key, value in
             guard let c, let key else { return .YES }
             let ctx = Unmanaged<RequestContext>.fromOpaque(c).takeUnretainedValue()
-            // HTTPRequest lower-cases names once; here they are copied as sent.
-            ctx.headers.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+            // Names are lower-cased here, once, straight from the C string.
+            ctx.headers.append((lowerCaseString(key), value.map { String(cString: $0) } ?? ""))
             return .YES
         }, box)
         MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, { c, _, key, value in
@@ -28,9 +28,9 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
             ctx.query.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
             return .YES
         }, box)
-        if let cl = ctx.headers.first(where: { $0.0.lowercased() == "content-length" }).flatMap({ Int($0.1) }) {
+        if let cl = ctx.headers.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }) {
             ctx.declaredLength = cl
-            if cl > shared.config.maxBodySize { ctx.tooLarge = true }
+            if cl > shared.config.maxBodySize { ctx.tooLarge = true } else if cl <= shared.config.spoolThreshold { ctx.memory.reserveCapacity(cl) }
         }
         conCls.pointee = Unmanaged.passRetained(ctx).toOpaque()
         return .YES
@@ -71,6 +71,19 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
             shared.deliver(ctx, conn, response)
         }
         return .YES
+    }
+}
+
+/// A C string as a Swift string with ASCII letters lower-cased (no second copy when it has none).
+func lowerCaseString(_ c: UnsafePointer<CChar>) -> String {
+    let n = strlen(c)
+    return c.withMemoryRebound(to: UInt8.self, capacity: n) { p in
+        let bytes = UnsafeBufferPointer(start: p, count: n)
+        guard bytes.contains(where: { $0 >= 65 && $0 <= 90 }) else { return String(decoding: bytes, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: n) { out in
+            for i in 0..<n { let b = bytes[i]; out[i] = b >= 65 && b <= 90 ? b | 0x20 : b }
+            return n
+        }
     }
 }
 

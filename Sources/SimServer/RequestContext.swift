@@ -2,6 +2,7 @@ import Foundation
 import SimHTTP
 import SimSupport
 import CMicroHTTPD
+import Synchronization
 
 /// A connection pointer that may cross threads: libmicrohttpd allows resume from any thread.
 struct ConnectionRef: @unchecked Sendable {
@@ -25,7 +26,7 @@ final class RequestContext: @unchecked Sendable {
     var stream: StreamState?
 
     /// Set from any thread when a deferred reply is ready; read on the MHD thread after resume.
-    let pending = Locked<Pending>(Pending())
+    let pending = Mutex<Pending>(Pending())
     struct Pending { var response: HTTPResponse?; var suspended = false; var hung = false }
 
     func append(_ data: UnsafeBufferPointer<UInt8>, config: ServerConfig) {

@@ -14,8 +14,14 @@ public struct JSONWriter {
         String(decoding: encode(value), as: UTF8.self)
     }
 
-    @inline(__always) mutating func raw(_ s: StaticString) {
+    @inline(__always) public mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// The string's UTF-8 bytes as they are (no quoting or escaping).
+    @inline(__always) public mutating func appendRaw(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     public mutating func write(_ value: JSON) {

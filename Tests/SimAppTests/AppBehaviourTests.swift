@@ -1,5 +1,5 @@
 import Testing
-import SimApp
+@testable import SimApp
 import SimCore
 import SimHTTP
 import SimSupport
@@ -15,6 +15,19 @@ import SimTesting
         #expect(r.json["error"]?["code"] == .null)
         #expect(r.json["error"]?["message"]?.stringValue?.hasPrefix("You didn't provide an API key.") == true)
         #expect(r.header("x-request-id") != nil)
+    }
+
+    @Test func bearerTokenParsing() {
+        #expect(App.bearerToken("Bearer sk-test") == "sk-test")
+        #expect(App.bearerToken("bearer   sk-test  ") == "sk-test")
+        #expect(App.bearerToken("BEARER\tMy API Key") == "My API Key")
+        #expect(App.bearerToken("  sk-raw  ") == "sk-raw")
+        #expect(App.bearerToken("sk-raw") == "sk-raw")
+        #expect(App.bearerToken("Bearer") == "")
+        #expect(App.bearerToken("Bearer    ") == "")
+        #expect(App.bearerToken("") == "")
+        #expect(App.bearerToken("Bearerish") == "ish")
+        #expect(App.bearerToken("Béarer x") == "Béarer x")
     }
 
     @Test func anyNonEmptyBearerTokenIsAccepted() async {

@@ -6,13 +6,14 @@ public final class MemoryRecordStore: RecordStore {
     private struct State {
         var records: [Key: StoredRecord] = [:]
         /// Per (tenant, collection): ids in insertion order.
-        var order: [String: [String]] = [:]
+        var order: [Bucket: [String]] = [:]
         var nextSeq: Int64 = 1
     }
     private let state = Locked(State())
     public init() {}
 
-    private static func bucket(_ tenant: String, _ collection: String) -> String { tenant + "\u{1}" + collection }
+    private struct Bucket: Hashable { let tenant: String; let collection: String }
+    private static func bucket(_ tenant: String, _ collection: String) -> Bucket { Bucket(tenant: tenant, collection: collection) }
 
     public func put(_ record: StoredRecord) throws -> StoredRecord {
         state.withLock { s in
@@ -70,7 +71,7 @@ public final class MemoryRecordStore: RecordStore {
     public func deleteTenant(_ tenant: String) throws {
         state.withLock { s in
             s.records = s.records.filter { $0.key.tenant != tenant }
-            s.order = s.order.filter { !$0.key.hasPrefix(tenant + "\u{1}") }
+            s.order = s.order.filter { $0.key.tenant != tenant }
         }
     }
 

@@ -1,0 +1,39 @@
+import Testing
+import SimSupport
+
+@Suite struct LoggerTests {
+    final class Lines: @unchecked Sendable {
+        let lines = Locked<[String]>([])
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    @Test func requestLineAsText() {
+        let out = Lines()
+        let log = Logger(format: .text, sink: { l in out.lines.withLock { $0.append(l) } })
+        log.request(method: "GET", path: "/v1/models", status: 200, ms: 0.25, tenant: "org-abc", requestID: "req_1")
+        log.request(method: "POST", path: "/v1/files", status: 401, ms: 3, tenant: nil, requestID: "req_2")
+        #expect(out.all == ["GET /v1/models 200 ms=0.25 tenant=org-abc request_id=req_1",
+                            "POST /v1/files 401 ms=3.0 tenant=null request_id=req_2"])
+    }
+
+    @Test func requestLineAsJSONParses() throws {
+        let out = Lines()
+        let log = Logger(format: .json, sink: { l in out.lines.withLock { $0.append(l) } })
+        log.request(method: "GET", path: "/v1/a\"b", status: 404, ms: 1.5, tenant: nil, requestID: "req_x")
+        let line = try #require(out.all.first)
+        #expect(line == #"{"level":"info","msg":"GET /v1/a\"b 404","ms":1.5,"tenant":null,"request_id":"req_x"}"#)
+        let v = try JSONParser.parse(Array(line.utf8))
+        #expect(v["msg"]?.stringValue == "GET /v1/a\"b 404")
+        #expect(v["tenant"] == .null)
+    }
+
+    @Test func infoLinesKeepTheirShape() {
+        let out = Lines()
+        let text = Logger(format: .text, sink: { l in out.lines.withLock { $0.append(l) } })
+        text.info("listening", [("url", .string("http://127.0.0.1:1/v1")), ("seed", .int(7)), ("ok", .bool(true))])
+        let json = Logger(format: .json, sink: { l in out.lines.withLock { $0.append(l) } })
+        json.error("boom", [("code", .int(2))])
+        #expect(out.all == ["listening url=http://127.0.0.1:1/v1 seed=7 ok=true",
+                            #"{"level":"error","msg":"boom","code":2}"#])
+    }
+}
