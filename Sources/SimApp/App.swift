@@ -72,6 +72,7 @@ public final class App: HTTPResponder {
         let project = tenant?.projectID
         return reply.map { [journal, logger] response in
             var r = response
+            r.headers.reserveCapacity(r.headers.count + 5)
             let ms = watch.milliseconds
             // Handlers never set these; proxied and replayed answers carry the upstream's own.
             let own = r.headers

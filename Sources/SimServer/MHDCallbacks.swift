@@ -14,6 +14,7 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
         let ctx = RequestContext()
         ctx.method = method.map { String(cString: $0) } ?? "GET"
         ctx.url = url.map { String(cString: $0) } ?? "/"
+        ctx.headers.reserveCapacity(8)
         let box = Unmanaged.passUnretained(ctx).toOpaque()
         MHD_get_connection_values(connection, .HEADER_KIND, { c, _, key, value in
             guard let c, let key else { return .YES }

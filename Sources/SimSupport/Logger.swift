@@ -49,22 +49,45 @@ public final class Logger: Sendable {
     /// The per-request line ("METHOD PATH STATUS ms=… tenant=… request_id=…"), written straight
     /// into the buffer: the same bytes `info` would produce, without the intermediate values.
     public func request(method: String, path: String, status: Int, ms: Double, tenant: String?, requestID: String) {
-        var w = JSONWriter(capacity: 192)
-        switch format {
-        case .json:
-            w.raw("{\"level\":\"info\",\"msg\":")
-            w.writeString("\(method) \(path) \(status)")
-            w.raw(",\"ms\":"); w.writeDouble(ms)
-            w.raw(",\"tenant\":"); if let tenant { w.writeString(tenant) } else { w.raw("null") }
-            w.raw(",\"request_id\":"); w.writeString(requestID)
-            w.raw("}")
-        case .text:
-            w.appendRaw(method); w.bytes.append(0x20); w.appendRaw(path); w.bytes.append(0x20); w.writeInt(Int64(status))
-            w.raw(" ms="); w.writeDouble(ms)
-            w.raw(" tenant="); if let tenant { w.appendRaw(tenant) } else { w.raw("null") }
-            w.raw(" request_id="); w.appendRaw(requestID)
+        let format = format
+        writeLine { w in
+            switch format {
+            case .json:
+                w.raw("{\"level\":\"info\",\"msg\":")
+                w.writeString("\(method) \(path) \(status)")
+                w.raw(",\"ms\":"); w.writeDouble(ms)
+                w.raw(",\"tenant\":"); if let tenant { w.writeString(tenant) } else { w.raw("null") }
+                w.raw(",\"request_id\":"); w.writeString(requestID)
+                w.raw("}")
+            case .text:
+                w.appendRaw(method); w.bytes.append(0x20); w.appendRaw(path); w.bytes.append(0x20); w.writeInt(Int64(status))
+                w.raw(" ms="); w.writeDouble(ms)
+                w.raw(" tenant="); if let tenant { w.appendRaw(tenant) } else { w.raw("null") }
+                w.raw(" request_id="); w.appendRaw(requestID)
+            }
         }
-        finish(w.bytes)
+    }
+
+    /// Formats one line straight into the shared buffer (no per-line allocation), then flushes
+    /// or arms the flush timer like `finish`.
+    private func writeLine(_ body: (inout JSONWriter) -> Void) {
+        if sink != nil {
+            var w = JSONWriter(capacity: 192)
+            body(&w)
+            finish(w.bytes)
+            return
+        }
+        let (full, schedule): (Bool, Bool) = buffer.withLock { b in
+            var w = JSONWriter(capacity: 0)
+            swap(&w.bytes, &b.bytes)
+            body(&w)
+            w.bytes.append(0x0A)
+            swap(&w.bytes, &b.bytes)
+            let schedule = !b.flushScheduled
+            b.flushScheduled = true
+            return (b.bytes.count >= Self.flushAt, schedule)
+        }
+        afterAppend(full: full, schedule: schedule)
     }
 
     private func emit(_ level: String, _ message: String, _ fields: [(String, JSON)]) {
@@ -91,6 +114,10 @@ public final class Logger: Sendable {
             b.flushScheduled = true
             return (b.bytes.count >= Self.flushAt, schedule)
         }
+        afterAppend(full: full, schedule: schedule)
+    }
+
+    private func afterAppend(full: Bool, schedule: Bool) {
         if full { flush() }
         if schedule {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20)) { [self] in flush(fromTimer: true) }
