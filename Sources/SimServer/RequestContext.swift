@@ -1,7 +1,8 @@
-import Foundation
+import FoundationEssentials
 import SimHTTP
 import SimSupport
 import CMicroHTTPD
+import Glibc
 
 /// A connection pointer that may cross threads: libmicrohttpd allows resume from any thread.
 struct ConnectionRef: @unchecked Sendable {
