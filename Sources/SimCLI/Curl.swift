@@ -152,7 +152,7 @@ enum Curl {
 
         func line(_ raw: UnsafeRawBufferPointer) {
             var text = String(decoding: raw, as: UTF8.self)
-            while let last = text.last, last == "\r" || last == "\n" { text.removeLast() }
+            while let last = text.last, last.isNewline { text.removeLast() }
             if text.hasPrefix("HTTP/") {
                 let parts = text.split(separator: " ", maxSplits: 2)
                 status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0

@@ -14,8 +14,7 @@ struct CurlTransport: HTTPTransport {
         case .none: break
         case let .data(d): out.body = .bytes(Array(d))
         case let .file(url):
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
-            guard let size else { throw TransportError(.connection, "cannot read \(url.path)") }
+            guard let size = FileSize.of(url.path) else { throw TransportError(.connection, "cannot read \(url.path)") }
             out.body = .file(path: url.path, size: Int64(size))
         }
         let (stream, body) = AsyncThrowingStream<Data, Error>.makeStream()
