@@ -45,10 +45,7 @@ enum Serve {
                                                     tempDirectory: root + "/tmp"), responder: app)
         let port = try server.start()
         let host = o.host == "0.0.0.0" ? "127.0.0.1" : o.host
-        Console.output("openai-sim \(Version.current) listening on http://\(host):\(port)/v1\n")
-        logger.info("ready", [("clock", .string(o.clock.rawValue)), ("seed", .int(Int64(o.seed))),
-                              ("data_dir", JSON(ephemeral ? nil : root))])
-
+        // Signals are handled before the URL is printed: whoever reads it may stop us at once.
         let stop: @Sendable (Int32) -> Void = { sig in
             logger.info("shutting down", [("signal", .int(Int64(sig)))])
             server.stop()
@@ -64,6 +61,9 @@ enum Serve {
             src.resume()
             sources.append(src)
         }
+        Console.output("openai-sim \(Version.current) listening on http://\(host):\(port)/v1\n")
+        logger.info("ready", [("clock", .string(o.clock.rawValue)), ("seed", .int(Int64(o.seed))),
+                              ("data_dir", JSON(ephemeral ? nil : root))])
         withExtendedLifetime(sources) { dispatchMain() }
     }
 }
