@@ -33,7 +33,7 @@ public final class Recorder: Sendable {
 
     /// Creates the directory and an empty cassette, so a bad path fails at startup.
     public func prepare() throws {
-        try FileManager.default.createDirectory(atPath: String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "", withIntermediateDirectories: true)
         try write()
     }
 
