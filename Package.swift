@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "openai-sim", targets: ["SimCLI"]),
         .library(name: "SimTesting", targets: ["SimTesting"]),
         .executable(name: "sim-microbench", targets: ["SimBench"]),
-        .library(name: "OpenAIClient", targets: ["OpenAIClient", "OpenAIWire"]),
+        .library(name: "OpenAIClient", targets: ["OpenAIClient", "OpenAIClientCore", "OpenAIWire"]),
     ],
     targets: [
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
@@ -18,14 +18,20 @@ let package = Package(
         .target(name: "SimSupport"),
         .target(name: "SimHTTP", dependencies: ["SimSupport"]),
         .target(name: "OpenAIWire"),
-        .target(name: "OpenAIClient", dependencies: ["OpenAIWire"]),
+        // The client without a network stack (what `openai-sim check` links), and the module
+        // library users import: the same API re-exported plus the URLSession default transport.
+        .target(name: "OpenAIClientCore", dependencies: ["OpenAIWire"]),
+        .target(name: "OpenAIClient", dependencies: ["OpenAIClientCore", "OpenAIWire"]),
+        // libcurl loaded with dlopen on first use (serve --record, check), so the server does not
+        // map curl, OpenSSL and Kerberos at start.
+        .target(name: "CCurlShim"),
         .target(name: "SimCore", dependencies: ["SimSupport"]),
         .target(name: "SimScenarios", dependencies: ["SimSupport", "CYAML"]),
         .target(name: "SimRecording", dependencies: ["SimSupport", "SimHTTP"]),
         .target(name: "SimPersistence", dependencies: ["SimCore", "SimSupport", "CSQLite"]),
         .target(name: "SimServer", dependencies: ["SimHTTP", "SimSupport", "CMicroHTTPD"]),
         .target(name: "SimApp", dependencies: ["SimCore", "SimHTTP", "SimSupport", "SimScenarios", "SimRecording"]),
-        .executableTarget(name: "SimCLI", dependencies: ["SimApp", "SimServer", "SimPersistence", "SimCore", "SimSupport", "SimHTTP", "SimScenarios", "SimRecording", "OpenAIClient", "OpenAIWire"]),
+        .executableTarget(name: "SimCLI", dependencies: ["SimApp", "SimServer", "SimPersistence", "SimCore", "SimSupport", "SimHTTP", "SimScenarios", "SimRecording", "OpenAIClientCore", "OpenAIWire", "CCurlShim"]),
         .executableTarget(name: "SimBench", dependencies: ["SimApp", "SimCore", "SimHTTP", "SimSupport", "SimTesting"]),
         .target(name: "SimTesting", dependencies: ["SimApp", "SimCore", "SimHTTP", "SimSupport", "SimPersistence"]),
         .testTarget(name: "SimSupportTests", dependencies: ["SimSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import OpenAIClientCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Embeddings of the inputs (`CreateEmbeddingResponse` in the spec).
 public struct CreateEmbeddingResponse: Codable, Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Any JSON value, for the free-form parts of the wire (metadata, metrics, tool arguments).
 public enum JSONValue: Codable, Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Strict decoding helpers: the spec's "required but nullable" fields and constant discriminators.
 extension KeyedDecodingContainer {

@@ -100,6 +100,6 @@ struct Query {
 
 extension String {
     fileprivate func replacingBelow(_ below: Bool) -> String {
-        below ? self : replacingOccurrences(of: "below minimum", with: "above maximum")
+        below ? self : replacing("below minimum", with: "above maximum")
     }
 }

@@ -1,5 +1,7 @@
-import Foundation
-import OpenAIClient
+import FoundationEssentials
+import Dispatch
+import Glibc
+import OpenAIClientCore
 
 /// `openai-sim check`: runs the conformance suite through OpenAIClient against any base URL.
 enum CheckCommand {
@@ -69,7 +71,7 @@ enum CheckCommand {
             case "--admin-key": o.adminKey = try value(arg)
             case "--project-id": o.projectID = try value(arg)
             case "--only":
-                let names = try value(arg).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let names = try value(arg).split(separator: ",").map { $0.trimmingWhitespace() }
                 for n in names where !areas.contains(n) {
                     throw CLIError("unknown area \(n) (areas: \(areas.joined(separator: ", ")))")
                 }
@@ -94,7 +96,7 @@ enum CheckCommand {
             var c = OpenAIClient.Configuration(baseURL: o.baseURL ?? OpenAIClient.Configuration.defaultBaseURL, apiKey: apiKey,
                                                adminKey: o.adminKey, timeout: o.timeout, maxRetries: 2)
             c.defaultHeaders = [:]
-            return OpenAIClient(configuration: c)
+            return OpenAIClient(configuration: c, fallbackTransport: CurlTransport())
         }
         let suite = CheckSuite(client: client(apiKey: key), anonymous: client(apiKey: nil), options: o)
         await suite.runAll()
@@ -105,7 +107,7 @@ enum CheckCommand {
             do {
                 try report.json(baseURL: o.baseURL?.absoluteString ?? "").write(to: URL(fileURLWithPath: path))
             } catch {
-                FileHandle.standardError.write(Data("openai-sim: cannot write \(path): \(error)\n".utf8))
+                Console.error("openai-sim: cannot write \(path): \(error)\n")
                 return 2
             }
         }
@@ -117,7 +119,7 @@ enum CheckCommand {
         if args.contains("--help") || args.contains("-h") { print(help); exit(0) }
         let options: Options
         do { options = try parse(args, env: ProcessInfo.processInfo.environment) } catch {
-            FileHandle.standardError.write(Data("openai-sim: \(error)\n".utf8))
+            Console.error("openai-sim: \(error)\n")
             exit(2)
         }
         Task {

@@ -1,5 +1,5 @@
-import Foundation
-import OpenAIClient
+import FoundationEssentials
+import OpenAIClientCore
 import OpenAIWire
 
 extension CheckSuite {

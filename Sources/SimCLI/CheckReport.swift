@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SimSupport
 
 /// The results of one `check` run: one row per step.
 final class CheckReport: @unchecked Sendable {
@@ -12,16 +13,11 @@ final class CheckReport: @unchecked Sendable {
         let detail: String
     }
 
-    private let lock = NSLock()
-    private var storage: [Row] = []
+    private let storage = Locked<[Row]>([])
 
-    var rows: [Row] { lock.lock(); defer { lock.unlock() }; return storage }
+    var rows: [Row] { storage.withLock { $0 } }
 
-    func add(_ row: Row) {
-        lock.lock()
-        storage.append(row)
-        lock.unlock()
-    }
+    func add(_ row: Row) { storage.withLock { $0.append(row) } }
 
     var passed: Int { rows.filter { $0.result == .pass }.count }
     var failed: Int { rows.filter { $0.result == .fail }.count }
@@ -39,7 +35,7 @@ final class CheckReport: @unchecked Sendable {
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         var lines = ["\(pad("AREA", aw))  \(pad("STEP", sw))  RESULT  \(lpad("MS", 6))  DETAIL"]
         for r in rs {
-            let detail = r.detail.replacingOccurrences(of: "\n", with: " ")
+            let detail = r.detail.replacing("\n", with: " ")
             lines.append("\(pad(r.area, aw))  \(pad(r.step, sw))  \(pad(r.result.rawValue.uppercased(), 6))  \(lpad(String(r.ms), 6))  \(detail.prefix(400))")
         }
         return lines.joined(separator: "\n")

@@ -1,5 +1,6 @@
-import Foundation
-import OpenAIClient
+import FoundationEssentials
+import Glibc
+import OpenAIClientCore
 import OpenAIWire
 
 /// The `check` steps, grouped by area; each area stops at its first failed step.

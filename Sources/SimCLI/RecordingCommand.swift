@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SimRecording
 import SimScenarios
 import SimSupport
@@ -87,13 +87,13 @@ enum RecordingCommand {
     static func toScenario(_ path: String, out: String) -> Int32 {
         let cassette: Cassette
         do throws(CassetteError) { cassette = try load(path) } catch { return failure(error.description) }
-        let stem = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
+        let stem = ScenarioLibrary.stem(of: out)
         let (yaml, rules) = ScenarioExport(cassette: cassette, scenarioName: stem).yaml()
         do { try Data(yaml.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { return failure("cannot write \(out): \(error)") }
         do throws(ScenarioError) {
             _ = try Scenario.load(path: out)
         } catch {
-            for d in error.diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
+            for d in error.diagnostics { Console.error(d.description + "\n") }
             return failure("the generated scenario \(out) does not validate (kept for inspection)")
         }
         print("wrote \(out): scenario \(stem), \(rules) rule\(rules == 1 ? "" : "s") from \(cassette.interactions.count) exchanges")
@@ -101,7 +101,7 @@ enum RecordingCommand {
     }
 
     static func failure(_ message: String) -> Int32 {
-        FileHandle.standardError.write(Data("openai-sim recording: \(message)\n".utf8))
+        Console.error("openai-sim recording: \(message)\n")
         return message.contains("Usage:") ? 2 : 1
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SimScenarios
 
 /// `openai-sim scenarios validate [FILES…]` and `openai-sim scenarios list`, plus the loading
@@ -71,10 +71,10 @@ enum ScenariosCommand {
             do throws(ScenarioError) {
                 let s = try Scenario.load(path: path)
                 let rules = "\(s.rules.count) rule\(s.rules.count == 1 ? "" : "s")"
-                print("\(s.name.padding(toLength: max(24, s.name.count + 1), withPad: " ", startingAt: 0))\(rules.padding(toLength: 9, withPad: " ", startingAt: 0))\(s.description ?? "")")
+                print("\(s.name.padded(max(24, s.name.count + 1)))\(rules.padded(9))\(s.description ?? "")")
             } catch {
                 failed = true
-                print("\(ScenarioLibrary.stem(of: path).padding(toLength: 24, withPad: " ", startingAt: 0))INVALID  \(error.diagnostics.first?.description ?? "")")
+                print("\(ScenarioLibrary.stem(of: path).padded(24))INVALID  \(error.diagnostics.first?.description ?? "")")
             }
         }
         return failed ? 1 : 0
@@ -101,5 +101,5 @@ enum ScenariosCommand {
         return out
     }
 
-    static func printError(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+    static func printError(_ s: String) { Console.error(s + "\n") }
 }

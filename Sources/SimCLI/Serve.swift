@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+import Glibc
 import SimApp
 import SimCore
 import SimHTTP
@@ -17,9 +19,9 @@ enum Serve {
         let root: String
         let ephemeral = o.dataDir == nil
         if let dir = o.dataDir {
-            root = (dir as NSString).expandingTildeInPath
+            root = Console.expandingTilde(dir)
         } else {
-            var template = Array("\(NSTemporaryDirectory())/openai-sim-XXXXXX".utf8CString)
+            var template = Array("\(FileManager.default.temporaryDirectory.path)/openai-sim-XXXXXX".utf8CString)
             guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
                 throw CLIError("cannot create a temporary directory")
             }
@@ -43,10 +45,7 @@ enum Serve {
                                                     tempDirectory: root + "/tmp"), responder: app)
         let port = try server.start()
         let host = o.host == "0.0.0.0" ? "127.0.0.1" : o.host
-        FileHandle.standardOutput.write(Data("openai-sim \(Version.current) listening on http://\(host):\(port)/v1\n".utf8))
-        logger.info("ready", [("clock", .string(o.clock.rawValue)), ("seed", .int(Int64(o.seed))),
-                              ("data_dir", JSON(ephemeral ? nil : root))])
-
+        // Signals are handled before the URL is printed: whoever reads it may stop us at once.
         let stop: @Sendable (Int32) -> Void = { sig in
             logger.info("shutting down", [("signal", .int(Int64(sig)))])
             server.stop()
@@ -62,6 +61,9 @@ enum Serve {
             src.resume()
             sources.append(src)
         }
+        Console.output("openai-sim \(Version.current) listening on http://\(host):\(port)/v1\n")
+        logger.info("ready", [("clock", .string(o.clock.rawValue)), ("seed", .int(Int64(o.seed))),
+                              ("data_dir", JSON(ephemeral ? nil : root))])
         withExtendedLifetime(sources) { dispatchMain() }
     }
 }

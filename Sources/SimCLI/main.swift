@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 let usage = """
 openai-sim \(Version.current): an offline simulator of the OpenAI API.
@@ -14,7 +15,7 @@ Usage:
 """
 
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("openai-sim: \(message)\n".utf8))
+    Console.error("openai-sim: \(message)\n")
     exit(2)
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One part of a multipart/form-data body. Large parts are not copied: they point into the
 /// spooled request file.
@@ -42,8 +42,8 @@ public enum Multipart {
         guard let ct = contentType, ct.lowercased().hasPrefix("multipart/form-data") else { return nil }
         for param in ct.split(separator: ";").dropFirst() {
             let kv = param.split(separator: "=", maxSplits: 1)
-            guard kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
-            var v = kv[1].trimmingCharacters(in: .whitespaces)
+            guard kv.count == 2, kv[0].trimmingWhitespace().lowercased() == "boundary" else { continue }
+            var v = kv[1].trimmingWhitespace()
             if v.hasPrefix("\""), v.hasSuffix("\""), v.count >= 2 { v = String(v.dropFirst().dropLast()) }
             return v.isEmpty ? nil : v
         }
@@ -87,8 +87,8 @@ public enum Multipart {
             for line in headerText.components(separatedBy: "\r\n") {
                 let kv = line.split(separator: ":", maxSplits: 1)
                 guard kv.count == 2 else { continue }
-                let key = kv[0].trimmingCharacters(in: .whitespaces).lowercased()
-                let value = kv[1].trimmingCharacters(in: .whitespaces)
+                let key = kv[0].trimmingWhitespace().lowercased()
+                let value = kv[1].trimmingWhitespace()
                 if key == "content-disposition" {
                     name = dispositionParam(value, "name")
                     filename = dispositionParam(value, "filename")
@@ -113,7 +113,7 @@ public enum Multipart {
     static func dispositionParam(_ header: String, _ key: String) -> String? {
         // name="a"; filename="b.jsonl" — quoted values may contain ';'.
         var i = header.startIndex
-        while let r = header.range(of: key + "=", range: i..<header.endIndex) {
+        while let r = header[i...].firstRange(of: key + "=") {
             let before = r.lowerBound == header.startIndex ? " " : header[header.index(before: r.lowerBound)]
             i = r.upperBound
             guard before == " " || before == ";" || before == "\t" else { continue }
@@ -127,7 +127,7 @@ public enum Multipart {
                 return out
             }
             let end = header[i...].firstIndex(of: ";") ?? header.endIndex
-            return String(header[i..<end]).trimmingCharacters(in: .whitespaces)
+            return String(header[i..<end]).trimmingWhitespace()
         }
         return nil
     }

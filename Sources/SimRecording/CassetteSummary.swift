@@ -26,10 +26,10 @@ public enum CassetteSummary {
             if let e = r.error { what += (what.isEmpty ? "" : ", ") + e }
             if r.fault == .closeMidBody { what += " (body cut)" }
             total += r.elapsedMs
-            let seq = "#\(x.seq)".padding(toLength: 5, withPad: " ", startingAt: 0)
+            let seq = "#\(x.seq)".padded(5)
             let ms = String(Int(x.response.elapsedMs.rounded())).leftPadded(6)
             let line = x.request.line.count > 60 ? String(x.request.line.prefix(59)) + "…" : x.request.line
-            lines.append("\(seq) \(status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(ms) ms  \(line.padding(toLength: 60, withPad: " ", startingAt: 0))  \(what)")
+            lines.append("\(seq) \(status.padded(11)) \(ms) ms  \(line.padded(60))  \(what)")
         }
         let counts = statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: ", ")
         lines.append("statuses: \(counts.isEmpty ? "none" : counts); total time to first byte \(Int(total.rounded())) ms")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SimHTTP
 import SimSupport
 
@@ -33,7 +33,7 @@ public final class Recorder: Sendable {
 
     /// Creates the directory and an empty cassette, so a bad path fails at startup.
     public func prepare() throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "", withIntermediateDirectories: true)
         try write()
     }
 

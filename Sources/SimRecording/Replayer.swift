@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SimSupport
 
 /// Answers requests from a cassette. Requests are matched on method, path, query and canonical

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SimSupport
 
 /// A JSON predicate from a scenario's `match.body`, `match.query` or `match.headers`: equality
@@ -102,15 +102,17 @@ extension JSON {
 /// A compiled regular expression that can be shared across threads (it is immutable once built).
 public final class RegexBox: @unchecked Sendable {
     public let pattern: String
-    private let regex: NSRegularExpression
+    private let regex: Regex<AnyRegexOutput>
 
     public init?(_ pattern: String) {
-        guard let r = try? NSRegularExpression(pattern: pattern) else { return nil }
+        // Swift's Regex (ICU-compatible syntax), matching scalar by scalar as NSRegularExpression
+        // did, rather than by grapheme cluster.
+        guard let r = try? Regex(pattern) else { return nil }
         self.pattern = pattern
-        regex = r
+        regex = r.matchingSemantics(.unicodeScalar)
     }
 
     public func matches(_ s: String) -> Bool {
-        regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+        (try? regex.firstMatch(in: s)) != nil
     }
 }

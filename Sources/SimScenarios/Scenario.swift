@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SimSupport
 
 /// A scenario script: named, versioned, an ordered list of rules. The first rule that matches a

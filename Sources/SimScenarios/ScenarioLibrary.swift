@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The scenarios directory (`--scenarios-dir`, default `./scenarios`): `NAME.yaml`, `NAME.yml` or `NAME.json`.
 public struct ScenarioLibrary: Sendable {
@@ -16,16 +16,16 @@ public struct ScenarioLibrary: Sendable {
     }
 
     public static func stem(of path: String) -> String {
-        let file = (path as NSString).lastPathComponent
-        let ext = (file as NSString).pathExtension
-        return extensions.contains(ext.lowercased()) ? (file as NSString).deletingPathExtension : file
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        let ext = extensionOf(file)
+        return extensions.contains(ext.lowercased()) ? String(file.dropLast(ext.count + 1)) : file
     }
 
     /// The file for `name`, if one exists.
     public func path(for name: String) -> String? {
         guard Self.isValidName(name) else { return nil }
         for ext in Self.extensions {
-            let p = (directory as NSString).appendingPathComponent("\(name).\(ext)")
+            let p = Self.join(directory, "\(name).\(ext)")
             if FileManager.default.fileExists(atPath: p) { return p }
         }
         return nil
@@ -34,9 +34,19 @@ public struct ScenarioLibrary: Sendable {
     /// Every scenario file in the directory, sorted by name.
     public func files() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { Self.extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
+        return names.filter { Self.extensions.contains(Self.extensionOf($0).lowercased()) && !$0.hasPrefix(".") }
             .sorted()
-            .map { (directory as NSString).appendingPathComponent($0) }
+            .map { Self.join(directory, $0) }
+    }
+
+    /// The text after the last "." of a file name ("" when there is none, or only a leading one).
+    static func extensionOf(_ file: String) -> String {
+        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return "" }
+        return String(file[file.index(after: dot)...])
+    }
+
+    static func join(_ directory: String, _ file: String) -> String {
+        directory.isEmpty ? file : directory.hasSuffix("/") ? directory + file : directory + "/" + file
     }
 
     /// Loads `name` from the directory.

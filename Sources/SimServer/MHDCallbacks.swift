@@ -1,7 +1,8 @@
-import Foundation
+import FoundationEssentials
 import SimHTTP
 import SimSupport
 import CMicroHTTPD
+import Glibc
 
 // The C callbacks. They reach Swift state only through their context pointers.
 

@@ -1,7 +1,8 @@
-import Foundation
+import FoundationEssentials
 import SimHTTP
 import SimSupport
 import CMicroHTTPD
+import Glibc
 import Synchronization
 
 /// A connection pointer that may cross threads: libmicrohttpd allows resume from any thread.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Dispatch
 
 /// The one source of time. `now` is simulated Unix time in seconds.

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The size of a file on disk, or nil when it does not exist.
 public enum FileSize {

@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Dispatch
+import Glibc
 
 /// Line-oriented logging to standard error, as text or JSON lines. Lines are buffered and written
 /// in batches (at 16 KiB or within 20 ms), so a busy server does not pay a syscall per request.

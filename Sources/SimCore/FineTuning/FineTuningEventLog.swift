@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SimSupport
 
 /// Events, metrics and checkpoints of a job, derived from its timeline: nothing here is stored,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OpenAIWire
 
 /// A thin typed client for the OpenAI API (or anything that speaks its wire format).
@@ -7,10 +7,11 @@ public final class OpenAIClient: Sendable {
     let transport: any HTTPTransport
     let retry: RetryPolicy
 
-    /// A client for `configuration`; its transport defaults to URLSession.
-    public init(configuration: Configuration) {
+    /// A client for `configuration`, sending through `configuration.transport` or, when that is nil,
+    /// `fallback()`. (`import OpenAIClient` adds `init(configuration:)`, whose fallback is URLSession.)
+    public init(configuration: Configuration, fallbackTransport fallback: @autoclosure () -> any HTTPTransport) {
         self.configuration = configuration
-        transport = configuration.transport ?? URLSessionTransport()
+        transport = configuration.transport ?? fallback()
         retry = RetryPolicy(maxRetries: configuration.maxRetries)
     }
 

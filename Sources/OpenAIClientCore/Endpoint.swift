@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OpenAIWire
 
 /// One API call before it becomes a transport request.
@@ -30,8 +30,20 @@ struct Endpoint: Sendable {
 }
 
 /// Percent-encodes one path segment (IDs come from callers and servers).
-func seg(_ s: String) -> String {
-    var allowed = CharacterSet.urlPathAllowed
-    allowed.remove(charactersIn: "/?#")
-    return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+func seg(_ s: String) -> String { percentEncode(s, keeping: "-._~!$&'()*+,;=:@") }
+
+/// `s` with every UTF-8 byte other than ASCII letters, digits and `keeping` written as `%XX`.
+func percentEncode(_ s: String, keeping: String) -> String {
+    let kept = Set(keeping.utf8)
+    var out = ""
+    for byte in s.utf8 {
+        let isAlnum = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+        if isAlnum || kept.contains(byte) {
+            out.unicodeScalars.append(Unicode.Scalar(byte))
+        } else {
+            let hex = String(byte, radix: 16, uppercase: true)
+            out += byte < 16 ? "%0" + hex : "%" + hex
+        }
+    }
+    return out
 }

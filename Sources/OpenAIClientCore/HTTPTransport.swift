@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One HTTP request as the client hands it to a transport.
 public struct TransportRequest: Sendable {
@@ -25,7 +25,8 @@ public struct TransportRequest: Sendable {
 
     /// The first header named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        let lowered = name.lowercased()
+        return headers.first { $0.0.lowercased() == lowered }?.1
     }
 }
 

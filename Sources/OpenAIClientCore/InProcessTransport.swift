@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A transport that answers with a closure, for tests: no sockets, fully scripted.
 public struct InProcessTransport: HTTPTransport {

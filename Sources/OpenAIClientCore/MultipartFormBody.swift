@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A `multipart/form-data` body whose file parts are copied in chunks, never read whole.
 public struct MultipartFormBody: Sendable {
@@ -42,8 +43,7 @@ public struct MultipartFormBody: Sendable {
 
     private func header(_ p: Part) -> Data {
         func quoted(_ s: String) -> String {
-            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+            s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
         }
         var h = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(quoted(p.name))\""
         if let f = p.filename { h += "; filename=\"\(quoted(f))\"" }
@@ -65,10 +65,9 @@ public struct MultipartFormBody: Sendable {
         let fd = template.withUnsafeMutableBufferPointer { buf in buf.baseAddress.map { mkstemp($0) } ?? -1 }
         guard fd >= 0 else { throw OpenAIError.invalidRequest("cannot create a temporary file for the multipart body") }
         let url = URL(fileURLWithPath: String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        let out = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
-            defer { try? out.close() }
-            try write { try out.write(contentsOf: $0) }
+            defer { close(fd) }
+            try write { try LocalFile.write($0, to: fd, path: url.path) }
         } catch {
             try? FileManager.default.removeItem(at: url)
             throw error
@@ -92,19 +91,7 @@ public struct MultipartFormBody: Sendable {
             case let .data(d):
                 try sink(d)
             case let .file(url, offset, length):
-                let input: FileHandle
-                do { input = try FileHandle(forReadingFrom: url) } catch {
-                    throw OpenAIError.invalidRequest("cannot read \(url.path): \(error.localizedDescription)")
-                }
-                defer { try? input.close() }
-                try input.seek(toOffset: offset)
-                var remaining = length ?? UInt64.max
-                while remaining > 0 {
-                    let n = Int(min(remaining, 1 << 20))
-                    guard let chunk = try input.read(upToCount: n), !chunk.isEmpty else { break }
-                    try sink(chunk)
-                    remaining -= UInt64(chunk.count)
-                }
+                try LocalFile.read(url.path, offset: offset, length: length ?? UInt64.max, chunk: 1 << 20, into: sink)
             }
             try sink(Data("\r\n".utf8))
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OpenAIWire
 
 extension OpenAIClient {
@@ -88,15 +88,11 @@ extension OpenAIClient {
         if let ct = e.contentType { headers.append(("Content-Type", ct)) }
         headers.append(("X-Stainless-Retry-Count", String(retriesTaken)))
         for (k, v) in configuration.defaultHeaders.sorted(by: { $0.key < $1.key }) {
-            headers.removeAll { $0.0.caseInsensitiveCompare(k) == .orderedSame }
+            headers.removeAll { $0.0.lowercased() == k.lowercased() }
             headers.append((k, v))
         }
         return TransportRequest(method: e.method, url: url, headers: headers, body: e.body, timeout: configuration.timeout)
     }
 
-    private func formEncode(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
-    }
+    private func formEncode(_ s: String) -> String { percentEncode(s, keeping: "-._~") }
 }

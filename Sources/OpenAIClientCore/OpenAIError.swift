@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OpenAIWire
 
 /// Every failure the client reports.

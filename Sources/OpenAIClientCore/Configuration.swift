@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension OpenAIClient {
     /// Everything that shapes the client's requests; defaults match the official SDKs.
@@ -21,7 +21,7 @@ extension OpenAIClient {
         public var maxRetries: Int
         /// Extra headers on every request.
         public var defaultHeaders: [String: String]
-        /// The network seam; nil uses `URLSessionTransport`.
+        /// The network seam; nil uses `URLSessionTransport` (see `OpenAIClient.init(configuration:)`).
         public var transport: (any HTTPTransport)?
         /// Waits between retries (seconds); replace in tests.
         public var sleep: @Sendable (Double) async throws -> Void

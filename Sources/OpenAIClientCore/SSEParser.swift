@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One server-sent event.
 public struct ServerSentEvent: Sendable, Hashable {

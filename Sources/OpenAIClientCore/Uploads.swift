@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OpenAIWire
 
 /// `/uploads`: large files in parts.
@@ -35,13 +35,8 @@ public struct Uploads: Sendable {
     /// - Remark: POST /v1/uploads, then .../parts per part, then .../complete
     public func upload(fileAt url: URL, purpose: String, mimeType: String, filename: String? = nil,
                        partSize: Int = 64 << 20) async throws -> Upload {
-        let size: UInt64
-        do {
-            let attrs = try FileManager.default.attributesOfItem(atPath: url.path)
-            size = (attrs[.size] as? NSNumber)?.uint64Value ?? 0
-        } catch {
-            throw OpenAIError.invalidRequest("cannot read \(url.path): \(error.localizedDescription)")
-        }
+        guard let fileSize = LocalFile.size(url.path) else { throw OpenAIError.invalidRequest("cannot read \(url.path)") }
+        let size = UInt64(fileSize)
         let upload = try await create(CreateUploadRequest(filename: filename ?? url.lastPathComponent, purpose: purpose,
                                                           bytes: Int(size), mimeType: mimeType))
         var ids: [String] = []
