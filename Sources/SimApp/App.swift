@@ -67,10 +67,25 @@ public final class App: HTTPResponder {
         } catch {
             reply = .now(Self.errorResponse(error))
         }
-        let tenantID = tenant?.id
-        let org = tenant?.organizationSlug
-        let project = tenant?.projectID
-        return reply.map { [journal, logger] response in
+        let finish = Finish(app: self, request: request, tenant: tenant, requestID: requestID, startedAt: startedAt,
+                            watch: watch, notes: notes)
+        // A ready answer is finished right here; only deferred ones need the closure.
+        if case let .now(response) = reply { return .now(finish.apply(response)) }
+        return reply.map { finish.apply($0) }
+    }
+
+    /// What happens to every answer on its way out: the standard headers, the journal entry, the
+    /// log line.
+    struct Finish: Sendable {
+        let app: App
+        let request: HTTPRequest
+        let tenant: Tenant?
+        let requestID: String
+        let startedAt: Double
+        let watch: Stopwatch
+        let notes: JournalNotes
+
+        func apply(_ response: HTTPResponse) -> HTTPResponse {
             var r = response
             r.headers.reserveCapacity(r.headers.count + 5)
             let ms = watch.milliseconds
@@ -80,12 +95,12 @@ public final class App: HTTPResponder {
             if !has("x-request-id") { r.headers.append(("x-request-id", requestID)) }
             if !has("openai-version") { r.headers.append(("openai-version", "2020-10-01")) }
             if !has("openai-processing-ms") { r.headers.append(("openai-processing-ms", String(Int(ms.rounded(.up))))) }
-            if let org, !has("openai-organization") { r.headers.append(("openai-organization", org)) }
-            if let project, !has("openai-project") { r.headers.append(("openai-project", project)) }
-            journal.record(request: request, response: r, tenant: tenantID, requestID: requestID, startedAt: startedAt,
-                           durationMs: ms, note: notes.json)
-            logger.request(method: request.method, path: request.path, status: r.status, ms: (ms * 100).rounded() / 100,
-                           tenant: tenantID, requestID: requestID)
+            if let org = tenant?.organizationSlug, !has("openai-organization") { r.headers.append(("openai-organization", org)) }
+            if let project = tenant?.projectID, !has("openai-project") { r.headers.append(("openai-project", project)) }
+            app.journal.record(request: request, response: r, tenant: tenant?.id, requestID: requestID, startedAt: startedAt,
+                               durationMs: ms, note: notes.json)
+            app.logger.request(method: request.method, path: request.path, status: r.status, ms: ms,
+                               tenant: tenant?.id, requestID: requestID)
             return r
         }
     }

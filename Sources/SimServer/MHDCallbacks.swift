@@ -140,7 +140,8 @@ private func queue(_ response: HTTPResponse, on conn: ConnectionRef, ctx: Reques
     }
     guard let mhdResponse else { return .NO }
     for (name, value) in response.headers {
-        MHD_add_response_header(mhdResponse, name, value)
+        // withCString: small strings go through a stack buffer (implicit bridging allocates).
+        name.withCString { n in value.withCString { v in _ = MHD_add_response_header(mhdResponse, n, v) } }
     }
     let rc = MHD_queue_response(conn.ptr, UInt32(response.status), mhdResponse)
     MHD_destroy_response(mhdResponse)

@@ -76,6 +76,20 @@ public struct JSONWriter {
         bytes.append(contentsOf: d.description.utf8)
     }
 
+    /// `d` rounded to hundredths, written as `Double.description` would write that value
+    /// ("0.25", "3.0", "0.1") without going through it.
+    public mutating func writeHundredths(_ d: Double) {
+        let scaled = (d * 100).rounded()
+        guard scaled.isFinite, abs(scaled) < 1e15 else { writeDouble(scaled / 100); return }
+        var n = Int64(scaled)
+        if n < 0 { bytes.append(UInt8(ascii: "-")); n = -n }
+        writeInt(n / 100)
+        bytes.append(UInt8(ascii: "."))
+        let frac = n % 100
+        bytes.append(UInt8(truncatingIfNeeded: frac / 10) + 48)
+        if frac % 10 != 0 { bytes.append(UInt8(truncatingIfNeeded: frac % 10) + 48) }
+    }
+
     public mutating func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         var s = s

@@ -49,6 +49,7 @@ public final class Logger: Sendable {
 
     /// The per-request line ("METHOD PATH STATUS ms=… tenant=… request_id=…"), written straight
     /// into the buffer: the same bytes `info` would produce, without the intermediate values.
+    /// `ms` is logged rounded to hundredths.
     public func request(method: String, path: String, status: Int, ms: Double, tenant: String?, requestID: String) {
         let format = format
         writeLine { w in
@@ -56,13 +57,13 @@ public final class Logger: Sendable {
             case .json:
                 w.raw("{\"level\":\"info\",\"msg\":")
                 w.writeString("\(method) \(path) \(status)")
-                w.raw(",\"ms\":"); w.writeDouble(ms)
+                w.raw(",\"ms\":"); w.writeHundredths(ms)
                 w.raw(",\"tenant\":"); if let tenant { w.writeString(tenant) } else { w.raw("null") }
                 w.raw(",\"request_id\":"); w.writeString(requestID)
                 w.raw("}")
             case .text:
                 w.appendRaw(method); w.bytes.append(0x20); w.appendRaw(path); w.bytes.append(0x20); w.writeInt(Int64(status))
-                w.raw(" ms="); w.writeDouble(ms)
+                w.raw(" ms="); w.writeHundredths(ms)
                 w.raw(" tenant="); if let tenant { w.appendRaw(tenant) } else { w.raw("null") }
                 w.raw(" request_id="); w.appendRaw(requestID)
             }

@@ -12,8 +12,12 @@ import SimSupport
         let log = Logger(format: .text, sink: { l in out.lines.withLock { $0.append(l) } })
         log.request(method: "GET", path: "/v1/models", status: 200, ms: 0.25, tenant: "org-abc", requestID: "req_1")
         log.request(method: "POST", path: "/v1/files", status: 401, ms: 3, tenant: nil, requestID: "req_2")
+        log.request(method: "GET", path: "/", status: 404, ms: 0.999, tenant: nil, requestID: "r")
+        log.request(method: "GET", path: "/", status: 404, ms: 12.3449, tenant: nil, requestID: "r")
         #expect(out.all == ["GET /v1/models 200 ms=0.25 tenant=org-abc request_id=req_1",
-                            "POST /v1/files 401 ms=3.0 tenant=null request_id=req_2"])
+                            "POST /v1/files 401 ms=3.0 tenant=null request_id=req_2",
+                            "GET / 404 ms=1.0 tenant=null request_id=r",
+                            "GET / 404 ms=12.34 tenant=null request_id=r"])
     }
 
     @Test func requestLineAsJSONParses() throws {
@@ -25,6 +29,17 @@ import SimSupport
         let v = try JSONParser.parse(Array(line.utf8))
         #expect(v["msg"]?.stringValue == "GET /v1/a\"b 404")
         #expect(v["tenant"] == .null)
+    }
+
+    @Test func hundredthsAreWrittenLikeDoubleDescription() {
+        var values: [Double] = [0, 0.004, 0.005, 0.01, 0.1, 0.25, 1, 1.05, 2.5, 9.99, 10, 99.995, 123.456, 4567.891, 1e6 + 0.07]
+        var x = 0.0
+        for _ in 0..<2000 { x += 0.0137; values.append(x); values.append(x * 97.3) }
+        for v in values {
+            var w = JSONWriter()
+            w.writeHundredths(v)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == ((v * 100).rounded() / 100).description, "\(v)")
+        }
     }
 
     @Test func infoLinesKeepTheirShape() {
