@@ -32,7 +32,7 @@ public struct HTTPRequest: Sendable {
 
     public init(method: String, path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
                 body: RequestBody = .empty) {
-        self.method = method.uppercased()
+        self.method = method.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) ? method.uppercased() : method
         self.path = path
         self.query = query
         // Names are stored lower-case; the server already delivers them so (no copy then).
