@@ -118,7 +118,7 @@ public struct ModerationClassifier: Sendable {
             scores[sm] = max(scores[sm], min(0.98, 0.45 + sexual * 0.5))
         }
         Self.applyHierarchy(&scores)
-        return Self.finish(scores, seed: StableHash.fnv1a(text), applicable: { _ in true })
+        return Self.finish(scores, seed: t.textHash, applicable: { _ in true })
     }
 
     /// Scores for an image: a hash of the URL keeps them tiny unless the URL's words name a category.

@@ -7,52 +7,69 @@ struct ModerationText {
     /// 1 for calm text; up to ~1.15 for shouting ("!!!", mostly capitals).
     private(set) var intensity: Float = 1
 
+    /// FNV-1a of the whole text (`StableHash.fnv1a(text)`), taken in the same pass: the seed of
+    /// the small scores.
+    private(set) var textHash: UInt64 = 0
+
     init(_ text: String) {
         var exclamations = 0
         var letters = 0
         var upper = 0
-        var h: UInt64 = 0xcbf29ce484222325
+        let offset: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
+        var whole = offset
+        var h = offset
         var len = 0
         var digitsOnly = true
         var value = 0
-        func flush(_ t: inout ModerationText) {
-            guard len > 0 else { return }
-            if digitsOnly && len <= 4 { t.numbers[t.tokens.count] = value }
-            t.tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
-            h = 0xcbf29ce484222325; len = 0; digitsOnly = true; value = 0
-        }
         var prevWord = false
-        var s = text
-        s.withUTF8 { buf in
-        var i = 0
-        while i < buf.count {
-            var c = buf[i]
-            i += 1
-            // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
-            if c == 0xE2, i + 1 < buf.count, buf[i] == 0x80, buf[i + 1] == 0x99 {
-                i += 2
-                if prevWord { continue }
-                flush(&self); prevWord = false; continue
+        var tokens: [UInt64] = []
+        var numbers: [Int: Int] = [:]
+        TextAnalysis.withBytes(text) { buf in
+            tokens.reserveCapacity(buf.count / 4)
+            for c in buf { whole = (whole ^ UInt64(c)) &* prime }
+            let n = buf.count
+            var i = 0
+            while i < n {
+                var c = buf[i]
+                i += 1
+                var ends = false
+                // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
+                if c == 0xE2, i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
+                    i += 2
+                    if prevWord { continue }
+                    ends = true
+                } else {
+                    let isUpper = c >= 0x41 && c <= 0x5A
+                    let isLower = c >= 0x61 && c <= 0x7A
+                    let isDigit = c >= 0x30 && c <= 0x39
+                    if isUpper || isLower || isDigit || c >= 0x80 {
+                        if isUpper { upper += 1; c |= 0x20 }
+                        if isUpper || isLower { letters += 1 }
+                        if isDigit { value = value &* 10 &+ Int(c - 0x30) } else { digitsOnly = false }
+                        h = (h ^ UInt64(c)) &* prime
+                        len += 1
+                        prevWord = true
+                        continue
+                    }
+                    if c == 0x27 && prevWord { continue }
+                    if c == 0x21 { exclamations += 1 }
+                    ends = true
+                }
+                if ends, len > 0 {
+                    if digitsOnly && len <= 4 { numbers[tokens.count] = value }
+                    tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
+                    h = offset; len = 0; digitsOnly = true; value = 0
+                }
+                prevWord = false
             }
-            let isUpper = c >= 0x41 && c <= 0x5A
-            let isLower = c >= 0x61 && c <= 0x7A
-            let isDigit = c >= 0x30 && c <= 0x39
-            if isUpper || isLower || isDigit || c >= 0x80 {
-                if isUpper { upper += 1; c |= 0x20 }
-                if isUpper || isLower { letters += 1 }
-                if isDigit { value = value &* 10 &+ Int(c - 0x30) } else { digitsOnly = false }
-                h = (h ^ UInt64(c)) &* 0x100000001b3
-                len += 1
-                prevWord = true
-                continue
-            }
-            if c == 0x27 && prevWord { continue }
-            if c == 0x21 { exclamations += 1 }
-            flush(&self)
-            prevWord = false
         }
+        if len > 0 {
+            if digitsOnly && len <= 4 { numbers[tokens.count] = value }
+            tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
         }
-        flush(&self)
+        self.tokens = tokens
+        self.numbers = numbers
+        textHash = whole
         var k: Float = 1 + 0.03 * Float(min(exclamations, 3))
         if letters >= 8 && upper * 10 >= letters * 7 { k += 0.06 }
         intensity = k
