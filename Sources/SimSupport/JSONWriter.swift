@@ -5,7 +5,8 @@ public struct JSONWriter {
     public init(capacity: Int = 256) { bytes = []; bytes.reserveCapacity(capacity) }
 
     public static func encode(_ value: JSON) -> [UInt8] {
-        var w = JSONWriter()
+        // Most bodies are a few hundred bytes to a few KB: start big enough to grow rarely.
+        var w = JSONWriter(capacity: 2048)
         w.write(value)
         return w.bytes
     }

@@ -134,13 +134,18 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
         return items.dropLast().joined(separator: ", ") + " and " + last
     }
 
+    static let verbatimCues = ["say ", "reply with ", "respond with ", "answer with ", "repeat after me", "output ", "print "]
+    static let verbatimCueSet = CueSet(verbatimCues.map { [$0] })
+
     /// `Say "x"`, `Reply with 'x'`, `Respond with only: x`, `Repeat after me: x` → x.
-    static func requestedVerbatim(_ text: String, lower: [UInt8]? = nil) -> String? {
+    static func requestedVerbatim(_ text: String) -> String? {
         // Only an instruction near the start counts ("Say 'x'" opens a message).
-        let low = lower.map { Array($0.prefix(400)) } ?? TextAnalysis.withBytes(text) { $0.prefix(400).map(TextAnalysis.lower) }
+        let found = TextAnalysis.withBytes(text) { verbatimCueSet.cuesFound(in: UnsafeBufferPointer(rebasing: $0.prefix(400))) }
+        guard found != 0 else { return nil }
+        let low = TextAnalysis.withBytes(text) { $0.prefix(400).map(TextAnalysis.lower) }
         var copied: [UInt8]?
         let quotes: [UInt8] = [0x22, 0x27, 0x60]
-        for cue in ["say ", "reply with ", "respond with ", "answer with ", "repeat after me", "output ", "print "] where low.count >= 4 {
+        for (ci, cue) in verbatimCues.enumerated() where low.count >= 4 && found & (1 << UInt64(ci)) != 0 {
             guard let at = TextAnalysis.find(cue, in: low) else { continue }
             let bytes = copied ?? Array(text.utf8)
             copied = bytes

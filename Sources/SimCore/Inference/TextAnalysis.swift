@@ -55,28 +55,32 @@ public enum TextAnalysis {
     /// words are more often the nouns a text is about), ties in order of appearance. Runs on
     /// every request, so it works on bytes and makes strings only for the words it keeps.
     public static func topicWords(_ text: String, limit: Int = 6) -> [String] {
-        var out: [String] = []
-        var seen: [UInt64] = []
-        withBytes(text) { b in
-            let n = b.count
-            var start = -1
-            var i = 0
-            // What a text is about shows in its opening; long inputs are read only that far.
-            while i < n {
-                let c = b[i]
-                i += 1
-                if isWordByte(c) {
-                    if start < 0 { start = i - 1 }
-                } else if start >= 0 {
-                    takeTopic(b, start, i - 1, &out, &seen)
-                    start = -1
-                }
-                if i > 600 && start < 0 || out.count == 32 { break }
-            }
-            if start >= 0, out.count < 32 { takeTopic(b, start, n, &out, &seen) }
-        }
+        let out = withBytes(text) { readTopics($0) }
         let ranked = out.enumerated().sorted { ($0.element.utf8.count, -$0.offset) > ($1.element.utf8.count, -$1.offset) }
         return ranked.prefix(limit).map(\.element)
+    }
+
+    /// Up to 32 content words in order of appearance.
+    private static func readTopics(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+        var out: [String] = []
+        var seen: [UInt64] = []
+        let n = b.count
+        var start = -1
+        var i = 0
+        // What a text is about shows in its opening; long inputs are read only that far.
+        while i < n {
+            let c = b[i]
+            i += 1
+            if isWordByte(c) {
+                if start < 0 { start = i - 1 }
+            } else if start >= 0 {
+                takeTopic(b, start, i - 1, &out, &seen)
+                start = -1
+            }
+            if i > 600 && start < 0 || out.count == 32 { break }
+        }
+        if start >= 0, out.count < 32 { takeTopic(b, start, n, &out, &seen) }
+        return out
     }
 
     /// Letters, digits, `'`, `-`, `_` and any byte of a non-ASCII character.

@@ -12,6 +12,15 @@ struct ModerationText {
     private(set) var textHash: UInt64 = 0
 
     init(_ text: String) {
+        self = TextAnalysis.withBytes(text) { Self.read($0) }
+    }
+
+    private init() {}
+
+    /// One pass over the bytes; all state in locals (captured, mutated variables would live in
+    /// memory and be checked for exclusive access on every byte).
+    private static func read(_ buf: UnsafeBufferPointer<UInt8>) -> ModerationText {
+        var t = ModerationText()
         var exclamations = 0
         var letters = 0
         var upper = 0
@@ -24,54 +33,50 @@ struct ModerationText {
         var prevWord = false
         var tokens: [UInt64] = []
         var numbers: [Int: Int] = [:]
-        TextAnalysis.withBytes(text) { buf in
-            tokens.reserveCapacity(buf.count / 4)
-            for c in buf { whole = (whole ^ UInt64(c)) &* prime }
-            let n = buf.count
-            var i = 0
-            while i < n {
-                var c = buf[i]
-                i += 1
-                var ends = false
-                // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
-                if c == 0xE2, i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
-                    i += 2
-                    if prevWord { continue }
-                    ends = true
-                } else {
-                    let isUpper = c >= 0x41 && c <= 0x5A
-                    let isLower = c >= 0x61 && c <= 0x7A
-                    let isDigit = c >= 0x30 && c <= 0x39
-                    if isUpper || isLower || isDigit || c >= 0x80 {
-                        if isUpper { upper += 1; c |= 0x20 }
-                        if isUpper || isLower { letters += 1 }
-                        if isDigit { value = value &* 10 &+ Int(c - 0x30) } else { digitsOnly = false }
-                        h = (h ^ UInt64(c)) &* prime
-                        len += 1
-                        prevWord = true
-                        continue
-                    }
-                    if c == 0x27 && prevWord { continue }
-                    if c == 0x21 { exclamations += 1 }
-                    ends = true
+        tokens.reserveCapacity(buf.count / 4)
+        for c in buf { whole = (whole ^ UInt64(c)) &* prime }
+        let n = buf.count
+        var i = 0
+        while i < n {
+            var c = buf[i]
+            i += 1
+            // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
+            if c == 0xE2, i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
+                i += 2
+                if prevWord { continue }
+            } else {
+                let isUpper = c >= 0x41 && c <= 0x5A
+                let isLower = c >= 0x61 && c <= 0x7A
+                let isDigit = c >= 0x30 && c <= 0x39
+                if isUpper || isLower || isDigit || c >= 0x80 {
+                    if isUpper { upper += 1; c |= 0x20 }
+                    if isUpper || isLower { letters += 1 }
+                    if isDigit { value = value &* 10 &+ Int(c - 0x30) } else { digitsOnly = false }
+                    h = (h ^ UInt64(c)) &* prime
+                    len += 1
+                    prevWord = true
+                    continue
                 }
-                if ends, len > 0 {
-                    if digitsOnly && len <= 4 { numbers[tokens.count] = value }
-                    tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
-                    h = offset; len = 0; digitsOnly = true; value = 0
-                }
-                prevWord = false
+                if c == 0x27 && prevWord { continue }
+                if c == 0x21 { exclamations += 1 }
             }
+            if len > 0 {
+                if digitsOnly && len <= 4 { numbers[tokens.count] = value }
+                tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
+                h = offset; len = 0; digitsOnly = true; value = 0
+            }
+            prevWord = false
         }
         if len > 0 {
             if digitsOnly && len <= 4 { numbers[tokens.count] = value }
             tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
         }
-        self.tokens = tokens
-        self.numbers = numbers
-        textHash = whole
+        t.tokens = tokens
+        t.numbers = numbers
+        t.textHash = whole
         var k: Float = 1 + 0.03 * Float(min(exclamations, 3))
         if letters >= 8 && upper * 10 >= letters * 7 { k += 0.06 }
-        intensity = k
+        t.intensity = k
+        return t
     }
 }
