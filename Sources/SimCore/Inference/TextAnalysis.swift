@@ -64,6 +64,7 @@ public enum TextAnalysis {
     private static func readTopics(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
         var out: [String] = []
         var seen: [UInt64] = []
+        let stopwords = stopwordHashes
         let n = b.count
         var start = -1
         var i = 0
@@ -74,12 +75,12 @@ public enum TextAnalysis {
             if isWordByte(c) {
                 if start < 0 { start = i - 1 }
             } else if start >= 0 {
-                takeTopic(b, start, i - 1, &out, &seen)
+                takeTopic(b, start, i - 1, stopwords, &out, &seen)
                 start = -1
             }
             if i > 600 && start < 0 || out.count == 32 { break }
         }
-        if start >= 0, out.count < 32 { takeTopic(b, start, n, &out, &seen) }
+        if start >= 0, out.count < 32 { takeTopic(b, start, n, stopwords, &out, &seen) }
         return out
     }
 
@@ -94,7 +95,8 @@ public enum TextAnalysis {
     @inline(__always) private static func isEdge(_ c: UInt8) -> Bool { c == 0x27 || c == 0x2D || c == 0x5F }
 
     /// Keeps the word `b[from..<to]` (lower-cased, `'-_` trimmed) when it is a new content word.
-    private static func takeTopic(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ out: inout [String], _ seen: inout [UInt64]) {
+    private static func takeTopic(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ stopwords: HashSet64,
+                                  _ out: inout [String], _ seen: inout [UInt64]) {
         var a = from, e = to
         while a < e, isEdge(b[a]) { a += 1 }
         while e > a, isEdge(b[e - 1]) { e -= 1 }
@@ -109,7 +111,7 @@ public enum TextAnalysis {
             if l != c { upper = true }
             h = (h ^ UInt64(l)) &* 0x100000001b3
         }
-        guard !stopwordHashes.contains(h), !seen.contains(h) else { return }
+        guard !stopwords.contains(h), !seen.contains(h) else { return }
         seen.append(h)
         let word = UnsafeBufferPointer(rebasing: b[a..<e])
         out.append(upper ? String(decoding: word.map(lower), as: UTF8.self) : String(decoding: word, as: UTF8.self))

@@ -185,18 +185,26 @@ public enum TokenEstimator {
         if let d = s.decoded { scanScalars(DecodedScalars(v: d), body) } else { scanScalars(ASCIIScalars(b: s.utf8), body) }
     }
 
-    /// Whole tokens for a piece: the carry turns fractional expectations into integers.
-    @inline(__always) static func take(_ carry: inout Double, _ expected: Double, _ length: Int) -> Int {
-        let before = carry
-        carry += expected
-        return min(length, max(1, Int(carry.rounded(.down)) - Int(before.rounded(.down))))
+    /// Running sum of expected tokens; its whole part grows by each piece's token count.
+    struct Carry {
+        var sum = 0.0
+        /// `Int(sum)`: the sum is never negative, so truncation is the floor.
+        var whole = 0
+
+        /// Whole tokens for a piece of `length` scalars expected to take `expected` tokens.
+        @inline(__always) mutating func take(_ expected: Double, _ length: Int) -> Int {
+            sum += expected
+            let now = Int(sum)
+            defer { whole = now }
+            return min(length, max(1, now - whole))
+        }
     }
 
     /// Calls `body(start, end, tokens)` for every pre-token piece of `s`.
     static func scanScalars<S: Scalars>(_ s: S, _ body: (Int, Int, Int) -> Void) {
         let n = s.count
         var i = 0
-        var carry = 0.0
+        var carry = Carry()
         while i < n {
             let k0 = kind(s[i])
             var j = i
@@ -212,13 +220,13 @@ public enum TokenEstimator {
                 while j < n, kind(s[j]) == .lower { j += 1 }
                 let lettersEnd = j
                 j = contraction(s, j)
-                body(i, j, take(&carry, wordExpectation(s, lead: start > i ? i : nil, start, lettersEnd), j - i))
+                body(i, j, carry.take(wordExpectation(s, lead: start > i ? i : nil, start, lettersEnd), j - i))
                 i = j
                 continue
             }
             if k0 == .digit {
                 while j < n, j - i < 3, kind(s[j]) == .digit { j += 1 }
-                body(i, j, take(&carry, 1, j - i))
+                body(i, j, carry.take(1, j - i))
                 i = j
                 continue
             }
@@ -226,7 +234,7 @@ public enum TokenEstimator {
             if kind(s[j]) == .other {
                 while j < n, kind(s[j]) == .other { j += 1 }
                 while j < n, s[j] == 10 || s[j] == 13 || s[j] == 47 { j += 1 }
-                body(i, j, take(&carry, punctuationExpectation(s, i, j), j - i))
+                body(i, j, carry.take(punctuationExpectation(s, i, j), j - i))
                 i = j
                 continue
             }
@@ -239,7 +247,7 @@ public enum TokenEstimator {
             }
             var end = j
             if lastNL >= 0 { end = lastNL + 1 } else if j < n, j - i > 1 { end = j - 1 }
-            body(i, end, take(&carry, end - i <= 32 ? 1 : 1 + Double(end - i - 32) / 32, end - i))
+            body(i, end, carry.take(end - i <= 32 ? 1 : 1 + Double(end - i - 32) / 32, end - i))
             i = end
         }
     }
