@@ -14,7 +14,7 @@ public struct ModerationResult: Sendable, Equatable {
         return scores[c.rawValue] >= c.threshold
     }
 
-    public var flagged: Bool { ModerationCategory.allCases.contains { flagged($0) } }
+    public var flagged: Bool { ModerationCategory.all.contains { flagged($0) } }
 
     /// The input types a category's score is based on (`text`, `image`).
     public func appliedTypes(_ c: ModerationCategory) -> [String] {
@@ -70,7 +70,7 @@ public struct ModerationService: Sendable {
                 case let .imageURL(u): images.append(u)
                 }
             }
-            var scores = [Float](repeating: 0, count: ModerationCategory.allCases.count)
+            var scores = [Float](repeating: 0, count: ModerationCategory.count)
             if !texts.isEmpty { scores = classifier.scoreText(texts.joined(separator: "\n")) }
             for u in images {
                 let img = classifier.scoreImage(url: u)
@@ -94,7 +94,7 @@ public struct ModerationService: Sendable {
         raw(#"{"id":"#); w.writeString(id)
         raw(#","model":"#); w.writeString(model)
         raw(#","results":["#)
-        let cats = ModerationCategory.allCases
+        let cats = ModerationCategory.all
         for (ri, r) in results.enumerated() {
             if ri > 0 { raw(",") }
             let flags = cats.map { r.flagged($0) }

@@ -18,13 +18,15 @@ struct ModerationText {
     private init() {}
 
     /// One pass over the bytes; all state in locals (captured, mutated variables would live in
-    /// memory and be checked for exclusive access on every byte).
+    /// memory and be checked for exclusive access on every byte). The whole-text hash and the
+    /// word hash are independent multiply chains, so computing both in the same loop is nearly
+    /// free.
     private static func read(_ buf: UnsafeBufferPointer<UInt8>) -> ModerationText {
         var t = ModerationText()
-        var exclamations = 0
-        var letters = 0
-        var upper = 0
         let offset: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
+        // Every ASCII letter and '!' byte is counted where it stands, whatever the tokenizer
+        // does with it, so these are plain byte counts.
+        var exclamations = 0, letters = 0, upper = 0
         var whole = offset
         var h = offset
         var len = 0
@@ -34,31 +36,46 @@ struct ModerationText {
         var tokens: [UInt64] = []
         var numbers: [Int: Int] = [:]
         tokens.reserveCapacity(buf.count / 4)
-        for c in buf { whole = (whole ^ UInt64(c)) &* prime }
         let n = buf.count
         var i = 0
         while i < n {
             var c = buf[i]
-            i += 1
-            // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
-            if c == 0xE2, i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
-                i += 2
-                if prevWord { continue }
-            } else {
-                let isUpper = c >= 0x41 && c <= 0x5A
-                let isLower = c >= 0x61 && c <= 0x7A
-                let isDigit = c >= 0x30 && c <= 0x39
-                if isUpper || isLower || isDigit || c >= 0x80 {
-                    if isUpper { upper += 1; c |= 0x20 }
-                    if isUpper || isLower { letters += 1 }
-                    if isDigit { value = value &* 10 &+ Int(c - 0x30) } else { digitsOnly = false }
+            whole = (whole ^ UInt64(c)) &* prime
+            i &+= 1
+            let folded = c | 0x20
+            if folded >= 0x61 && folded <= 0x7A {
+                letters &+= 1
+                if c <= 0x5A { upper &+= 1; c = folded }
+                digitsOnly = false
+                h = (h ^ UInt64(c)) &* prime
+                len &+= 1
+                prevWord = true
+                continue
+            }
+            if c >= 0x30 && c <= 0x39 {
+                value = value &* 10 &+ Int(c &- 0x30)
+                h = (h ^ UInt64(c)) &* prime
+                len &+= 1
+                prevWord = true
+                continue
+            }
+            if c >= 0x80 {
+                // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
+                if c == 0xE2, i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
+                    whole = (whole ^ 0x80) &* prime
+                    whole = (whole ^ 0x99) &* prime
+                    i &+= 2
+                    if prevWord { continue }
+                } else {
+                    digitsOnly = false
                     h = (h ^ UInt64(c)) &* prime
-                    len += 1
+                    len &+= 1
                     prevWord = true
                     continue
                 }
+            } else {
                 if c == 0x27 && prevWord { continue }
-                if c == 0x21 { exclamations += 1 }
+                if c == 0x21 { exclamations &+= 1 }
             }
             if len > 0 {
                 if digitsOnly && len <= 4 { numbers[tokens.count] = value }
