@@ -60,28 +60,55 @@ public enum TextAnalysis {
         return ranked.prefix(limit).map(\.element)
     }
 
-    /// Up to 32 content words in order of appearance.
+    /// Up to 32 content words in order of appearance. One pass: each word is hashed as it is
+    /// read, from its first to its last byte that is not `'`, `-` or `_` (the trimmed word).
     private static func readTopics(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
         var out: [String] = []
         var seen: [UInt64] = []
         let stopwords = stopwordHashes
         let n = b.count
-        var start = -1
+        let offset: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
+        var inWord = false
+        var first = -1, last = -1
+        var h = offset, trimmedHash = offset
+        var upper = false
         var i = 0
         // What a text is about shows in its opening; long inputs are read only that far.
         while i < n {
             let c = b[i]
-            i += 1
             if isWordByte(c) {
-                if start < 0 { start = i - 1 }
-            } else if start >= 0 {
-                takeTopic(b, start, i - 1, stopwords, &out, &seen)
-                start = -1
+                inWord = true
+                if isEdge(c) {
+                    if first >= 0 { h = (h ^ UInt64(c)) &* prime }
+                } else {
+                    if first < 0 { first = i }
+                    let l = lower(c)
+                    if l != c { upper = true }
+                    h = (h ^ UInt64(l)) &* prime
+                    trimmedHash = h
+                    last = i
+                }
+            } else if inWord {
+                if first >= 0 { keepTopic(b, first, last, trimmedHash, upper, stopwords, &out, &seen) }
+                inWord = false; first = -1; h = offset; upper = false
             }
-            if i > 600 && start < 0 || out.count == 32 { break }
+            i += 1
+            if i > 600 && !inWord || out.count == 32 { break }
         }
-        if start >= 0, out.count < 32 { takeTopic(b, start, n, stopwords, &out, &seen) }
+        if inWord, first >= 0, out.count < 32 { keepTopic(b, first, last, trimmedHash, upper, stopwords, &out, &seen) }
         return out
+    }
+
+    /// Keeps the trimmed word `b[first...last]` (hash `h`) when it is a new content word.
+    private static func keepTopic(_ b: UnsafeBufferPointer<UInt8>, _ first: Int, _ last: Int, _ h: UInt64, _ upper: Bool,
+                                  _ stopwords: HashSet64, _ out: inout [String], _ seen: inout [UInt64]) {
+        guard last + 1 - first >= 4 else { return }
+        let f = lower(b[first])
+        guard (f >= 0x61 && f <= 0x7A) || f >= 0x80 else { return }
+        guard !stopwords.contains(h), !seen.contains(h) else { return }
+        seen.append(h)
+        let word = UnsafeBufferPointer(rebasing: b[first...last])
+        out.append(upper ? String(decoding: word.map(lower), as: UTF8.self) : String(decoding: word, as: UTF8.self))
     }
 
     /// Letters, digits, `'`, `-`, `_` and any byte of a non-ASCII character.
@@ -93,29 +120,6 @@ public enum TextAnalysis {
     }
 
     @inline(__always) private static func isEdge(_ c: UInt8) -> Bool { c == 0x27 || c == 0x2D || c == 0x5F }
-
-    /// Keeps the word `b[from..<to]` (lower-cased, `'-_` trimmed) when it is a new content word.
-    private static func takeTopic(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ stopwords: HashSet64,
-                                  _ out: inout [String], _ seen: inout [UInt64]) {
-        var a = from, e = to
-        while a < e, isEdge(b[a]) { a += 1 }
-        while e > a, isEdge(b[e - 1]) { e -= 1 }
-        guard e - a >= 4 else { return }
-        let f = lower(b[a])
-        guard (f >= 0x61 && f <= 0x7A) || f >= 0x80 else { return }
-        var h: UInt64 = 0xcbf29ce484222325
-        var upper = false
-        for j in a..<e {
-            let c = b[j]
-            let l = lower(c)
-            if l != c { upper = true }
-            h = (h ^ UInt64(l)) &* 0x100000001b3
-        }
-        guard !stopwords.contains(h), !seen.contains(h) else { return }
-        seen.append(h)
-        let word = UnsafeBufferPointer(rebasing: b[a..<e])
-        out.append(upper ? String(decoding: word.map(lower), as: UTF8.self) : String(decoding: word, as: UTF8.self))
-    }
 
     private static let stopwordHashes = HashSet64(WordBank.stopwords.map { StableHash.fnv1a($0) })
 

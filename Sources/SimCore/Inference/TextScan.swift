@@ -52,22 +52,26 @@ struct CueSet: Sendable {
     private let start: [Int]
     /// Group (bit index) of each cue.
     private let group: [Int]
+    /// Each cue's first four bytes as a little-endian word, with bit 0x20 set in every byte.
+    private let head: [UInt32]
     /// For each pair of leading bytes (low five bits of each, lower-cased), the cues that can
     /// start with it (bit i = cue i). Letters map to distinct entries; other bytes may share
     /// one, which only adds candidates that are then compared in full.
     private let byPair: [UInt64]
 
-    /// Groups of cues: up to 64 cues in all, each at least 2 bytes.
+    /// Groups of cues: up to 64 cues in all, each at least 4 bytes.
     init(_ groups: [[String]]) {
         var bytes: [UInt8] = []
         var start: [Int] = [0]
         var group: [Int] = []
+        var head: [UInt32] = []
         var pair = [UInt64](repeating: 0, count: 1024)
         for (g, list) in groups.enumerated() {
             for c in list {
                 let b = Array(c.utf8)
-                precondition(b.count >= 2 && c == c.lowercased() && group.count < 64)
+                precondition(b.count >= 4 && c == c.lowercased() && group.count < 64)
                 pair[Self.pairIndex(b[0], b[1])] |= 1 << UInt64(group.count)
+                head.append((UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24) | 0x2020_2020)
                 bytes += b
                 start.append(bytes.count)
                 group.append(g)
@@ -77,6 +81,7 @@ struct CueSet: Sendable {
         self.bytes = bytes
         self.start = start
         self.group = group
+        self.head = head
         byPair = pair
     }
 
@@ -97,31 +102,39 @@ struct CueSet: Sendable {
     func cuesFound(in b: UnsafeBufferPointer<UInt8>) -> UInt64 {
         bytes.withUnsafeBufferPointer { cues in
             start.withUnsafeBufferPointer { start in
-                byPair.withUnsafeBufferPointer { pair in Self.scan(b, cues, start, pair) }
+                head.withUnsafeBufferPointer { head in
+                    byPair.withUnsafeBufferPointer { pair in Self.scan(b, cues, start, head, pair) }
+                }
             }
         }
     }
 
     private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ cues: UnsafeBufferPointer<UInt8>, _ start: UnsafeBufferPointer<Int>,
-                             _ pair: UnsafeBufferPointer<UInt64>) -> UInt64 {
+                             _ head: UnsafeBufferPointer<UInt32>, _ pair: UnsafeBufferPointer<UInt64>) -> UInt64 {
         var found: UInt64 = 0
         let n = b.count
-        guard n >= 2 else { return 0 }
+        guard n >= 4 else { return 0 }
+        let raw = UnsafeRawPointer(b.baseAddress!)
         var prev = TextAnalysis.lower(b[0])
-        for i in 0..<(n - 1) {
+        // Every cue has 4+ bytes, so only positions with 4 bytes left can start one.
+        for i in 0...(n - 4) {
             let next = TextAnalysis.lower(b[i + 1])
             var candidates = pair[pairIndex(prev, next)] & ~found
+            prev = next
+            guard candidates != 0 else { continue }
+            // One 4-byte compare rejects most candidates: a match has equal bytes after setting
+            // bit 0x20 (which folds ASCII case), so this never rejects one; the rest is compared in full.
+            let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) | 0x2020_2020
             while candidates != 0 {
                 let k = candidates.trailingZeroBitCount
                 candidates &= candidates &- 1
+                guard head[k] == word else { continue }
                 let from = start[k], count = start[k + 1] - from
                 guard i + count <= n else { continue }
-                // The pair index only filters (bytes can share its entries): compare every byte.
                 var j = 0
                 while j < count, TextAnalysis.lower(b[i + j]) == cues[from + j] { j += 1 }
                 if j == count { found |= 1 << UInt64(k) }
             }
-            prev = next
         }
         return found
     }
