@@ -111,18 +111,30 @@ public enum TokenEstimator {
     protocol Scalars {
         var count: Int { get }
         subscript(_ i: Int) -> UInt32 { get }
+        /// `kind(self[i])`.
+        func kind(at i: Int) -> Kind
     }
+
+    /// `kind` of every ASCII value, looked up instead of branching on ranges in the scan loops.
+    static let asciiKinds: [Kind] = (0..<128).map { kind(UInt32($0)) }
 
     struct ASCIIScalars: Scalars {
         let b: UnsafeBufferPointer<UInt8>
+        let kinds: UnsafeBufferPointer<Kind>
         var count: Int { b.count }
         @inline(__always) subscript(_ i: Int) -> UInt32 { UInt32(b[i]) }
+        @inline(__always) func kind(at i: Int) -> Kind { kinds[Int(b[i] & 0x7F)] }
     }
 
     struct DecodedScalars: Scalars {
         let v: UnsafeBufferPointer<UInt32>
+        let kinds: UnsafeBufferPointer<Kind>
         var count: Int { v.count }
         @inline(__always) subscript(_ i: Int) -> UInt32 { v[i] }
+        @inline(__always) func kind(at i: Int) -> Kind {
+            let x = v[i]
+            return x < 128 ? kinds[Int(x)] : TokenEstimator.nonASCIIKind(x)
+        }
     }
 
     /// A text's scalars: its UTF-8 bytes themselves when the text is ASCII (the common case: no
@@ -182,7 +194,11 @@ public enum TokenEstimator {
     static func scan(_ text: String, _ body: (Int, Int, Int) -> Void) { withScalars(text) { scan($0, body) } }
 
     @inline(__always) static func scan(_ s: ScalarText, _ body: (Int, Int, Int) -> Void) {
-        if let d = s.decoded { scanScalars(DecodedScalars(v: d), body) } else { scanScalars(ASCIIScalars(b: s.utf8), body) }
+        asciiKinds.withUnsafeBufferPointer { kinds in
+            if let d = s.decoded { scanScalars(DecodedScalars(v: d, kinds: kinds), body) } else {
+                scanScalars(ASCIIScalars(b: s.utf8, kinds: kinds), body)
+            }
+        }
     }
 
     /// Running sum of expected tokens; its whole part grows by each piece's token count.
@@ -206,18 +222,18 @@ public enum TokenEstimator {
         var i = 0
         var carry = Carry()
         while i < n {
-            let k0 = kind(s[i])
+            let k0 = s.kind(at: i)
             var j = i
             // A letter run, optionally led by one space or symbol.
             if k0 == .space || k0 == .other, i + 1 < n {
-                let k1 = kind(s[i + 1])
+                let k1 = s.kind(at: i + 1)
                 if k1 == .upper || k1 == .lower { j = i + 1 }
             }
-            let kj = j == i ? k0 : kind(s[j])
+            let kj = j == i ? k0 : s.kind(at: j)
             if kj == .upper || kj == .lower {
                 let start = j
-                while j < n, kind(s[j]) == .upper { j += 1 }
-                while j < n, kind(s[j]) == .lower { j += 1 }
+                while j < n, s.kind(at: j) == .upper { j += 1 }
+                while j < n, s.kind(at: j) == .lower { j += 1 }
                 let lettersEnd = j
                 j = contraction(s, j)
                 body(i, j, carry.take(wordExpectation(s, lead: start > i ? i : nil, start, lettersEnd), j - i))
@@ -225,14 +241,14 @@ public enum TokenEstimator {
                 continue
             }
             if k0 == .digit {
-                while j < n, j - i < 3, kind(s[j]) == .digit { j += 1 }
+                while j < n, j - i < 3, s.kind(at: j) == .digit { j += 1 }
                 body(i, j, carry.take(1, j - i))
                 i = j
                 continue
             }
-            if s[i] == 32, i + 1 < n, kind(s[i + 1]) == .other { j = i + 1 }
-            if kind(s[j]) == .other {
-                while j < n, kind(s[j]) == .other { j += 1 }
+            if s[i] == 32, i + 1 < n, s.kind(at: i + 1) == .other { j = i + 1 }
+            if s.kind(at: j) == .other {
+                while j < n, s.kind(at: j) == .other { j += 1 }
                 while j < n, s[j] == 10 || s[j] == 13 || s[j] == 47 { j += 1 }
                 body(i, j, carry.take(punctuationExpectation(s, i, j), j - i))
                 i = j
@@ -241,7 +257,7 @@ public enum TokenEstimator {
             // Whitespace: through the last newline; otherwise leave one space for the next word.
             var lastNL = -1
             while j < n {
-                let k = kind(s[j])
+                let k = s.kind(at: j)
                 if k == .newline { lastNL = j } else if k != .space { break }
                 j += 1
             }
@@ -262,7 +278,7 @@ public enum TokenEstimator {
             return v >= 65 && v <= 90 ? v + 32 : v
         }
         @inline(__always) func ends(_ after: Int) -> Int? {
-            if after < s.count { let k = kind(s[after]); if k == .upper || k == .lower { return nil } }
+            if after < s.count { let k = s.kind(at: after); if k == .upper || k == .lower { return nil } }
             return after
         }
         // Tried in the order 's, 't, 're, 've, 'm, 'll, 'd; the first that fits wins.
