@@ -15,7 +15,8 @@ public struct JSONWriter {
         String(decoding: encode(value), as: UTF8.self)
     }
 
-    @inline(__always) mutating func raw(_ s: StaticString) {
+    /// Appends literal JSON text as is.
+    @inline(__always) public mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
@@ -76,9 +77,12 @@ public struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             var start = 0
-            for i in 0..<utf8.count {
+            var i = 0
+            while true {
+                i = JSONBytes.firstSpecial(utf8, from: i)
+                if i == utf8.count { break }
                 let c = utf8[i]
-                if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
+                defer { i += 1 }
                 if start < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
                 start = i + 1
                 switch c {
