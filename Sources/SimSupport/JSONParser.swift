@@ -124,17 +124,16 @@ public struct JSONParser {
     private mutating func string() throws(JSONParseError) -> String {
         i += 1
         let start = i
-        // Fast path: no escapes.
-        while i < b.count {
+        // Fast path: no escapes (runs of plain bytes are skipped eight at a time).
+        i = JSONBytes.firstSpecial(b, from: i)
+        if i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
                 let s = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
                 i += 1
                 return s
             }
-            if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw fail("control character in string") }
-            i += 1
         }
         var out = Array(b[start..<i])
         while i < b.count {
@@ -191,5 +190,36 @@ public struct JSONParser {
         if !isDouble, let v = Int64(text) { return .int(v) }
         guard let d = Double(text) else { throw fail("bad number") }
         return .double(d)
+    }
+}
+
+/// Byte scanning shared by the parser and the writer: where the next byte that a JSON string
+/// cannot hold as is (`"`, `\\`, or a control character below 0x20) is.
+enum JSONBytes {
+    /// Whether any of the eight bytes of `x` is `"`, `\\` or below 0x20 (the classic SWAR
+    /// zero-byte and less-than tests; exact for "any", which is all that is asked).
+    @inline(__always) static func hasSpecial(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        let quote = x ^ 0x2222_2222_2222_2222, backslash = x ^ 0x5C5C_5C5C_5C5C_5C5C
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (x &- 0x2020_2020_2020_2020) & ~x
+        return (zeroQuote | zeroBackslash | control) & high != 0
+    }
+
+    /// The index of the first special byte at or after `from`, or `b.count`.
+    @inline(__always) static func firstSpecial(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var i = from
+        let n = b.count
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n, !hasSpecial(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+        }
+        while i < n {
+            let c = b[i]
+            if c == 0x22 || c == 0x5C || c < 0x20 { return i }
+            i += 1
+        }
+        return n
     }
 }

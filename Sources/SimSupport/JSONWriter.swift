@@ -5,7 +5,8 @@ public struct JSONWriter {
     public init(capacity: Int = 256) { bytes = []; bytes.reserveCapacity(capacity) }
 
     public static func encode(_ value: JSON) -> [UInt8] {
-        var w = JSONWriter()
+        // Most bodies are a few hundred bytes to a few KB: start big enough to grow rarely.
+        var w = JSONWriter(capacity: 2048)
         w.write(value)
         return w.bytes
     }
@@ -14,6 +15,7 @@ public struct JSONWriter {
         String(decoding: encode(value), as: UTF8.self)
     }
 
+    /// Appends literal JSON text as is.
     @inline(__always) public mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
@@ -95,9 +97,12 @@ public struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             var start = 0
-            for i in 0..<utf8.count {
+            var i = 0
+            while true {
+                i = JSONBytes.firstSpecial(utf8, from: i)
+                if i == utf8.count { break }
                 let c = utf8[i]
-                if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
+                defer { i += 1 }
                 if start < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
                 start = i + 1
                 switch c {

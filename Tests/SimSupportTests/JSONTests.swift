@@ -69,3 +69,49 @@ import Testing
         #expect(throws: ClockError.self) { try LiveClock().advance(by: 1) }
     }
 }
+
+/// The writer's and parser's eight-bytes-at-a-time scanning against a byte-by-byte reference.
+@Suite struct JSONStringScanTests {
+    static func reference(_ s: String) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for c in s.utf8 {
+            switch c {
+            case 0x22: out += Array("\\\"".utf8)
+            case 0x5C: out += Array("\\\\".utf8)
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0x08: out += Array("\\b".utf8)
+            case 0x0C: out += Array("\\f".utf8)
+            case ..<0x20: out += Array("\\u00".utf8) + Array(String(c, radix: 16).leftPadded.utf8)
+            default: out.append(c)
+            }
+        }
+        return out + [0x22]
+    }
+
+    @Test func stringsWithSpecialBytesAtEveryOffsetRoundTrip() throws {
+        let atoms = ["a", "bcdefgh", "\"", "\\", "\n", "\u{1}", "\u{1f}", " ", "~", "\u{7f}", "é", "日本", "😀", "\t", "/", "\u{20}!"]
+        var rng = SeededRandom(seed: 0x15)
+        for _ in 0..<2000 {
+            var s = ""
+            for _ in 0..<Int(rng.next() % 40) { s += atoms[Int(rng.next() % UInt64(atoms.count))] }
+            let encoded = JSON.string(s).encoded
+            #expect(encoded == Self.reference(s), "\(s.debugDescription)")
+            #expect(try JSONParser.parse(encoded) == .string(s))
+        }
+    }
+
+    @Test func rawControlCharactersAndUnterminatedStringsAreRejectedAtAnyOffset() {
+        for pad in 0..<20 {
+            let body = String(repeating: "x", count: pad)
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(("\"" + body + "\u{1}\"").utf8)) }
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(("\"" + body).utf8)) }
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(("\"" + body + "\\").utf8)) }
+        }
+    }
+}
+
+private extension String {
+    var leftPadded: String { count < 2 ? "0" + self : self }
+}

@@ -112,8 +112,11 @@ public struct ChatCompletionService: Sendable {
 
     /// `fp_` + 10 hex digits, stable per model.
     static func fingerprint(_ model: String) -> String {
+        // The first 10 of the hash's 16 zero-padded hex digits.
         let h = StableHash.fnv1a(model, seed: 0x5f1a)
-        let hex = String(h, radix: 16)
-        return "fp_" + String((String(repeating: "0", count: max(0, 16 - hex.count)) + hex).prefix(10))
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = Array("fp_".utf8)
+        for i in 0..<10 { out.append(digits[Int((h >> UInt64(60 - 4 * i)) & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -27,29 +27,39 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
         }
     }
 
+    /// Phrases that change the answer's shape, found in one pass over the user's message.
+    enum Cue: Int {
+        case oneWord, yesNo, oneSentence, brief, detailed, list
+        static let set = CueSet([
+            ["one word", "single word"], ["yes or no"], ["one sentence", "single sentence"],
+            ["briefly", "brief", "short", "concise", "tl;dr", "few words", "quick"],
+            ["in detail", "detailed", "essay", "thorough", "comprehensive", "in depth", "long"],
+            ["list", "bullet", "steps"],
+        ])
+    }
+
     func text(_ r: GenerationRequest) -> String {
         let user = r.lastUserMessage
-        let lower = TextAnalysis.lowerBytes(user)
-        func has(_ cue: String) -> Bool { TextAnalysis.find(cue, in: lower) != nil }
-        if let quoted = Self.requestedVerbatim(user, lower: lower) { return quoted }
-        if let hello = Self.greetingReply(user, seed: r.contentSeed) { return hello }
+        if let quoted = Self.requestedVerbatim(user) { return quoted }
+        let seed = r.contentSeed
+        if let hello = Self.greetingReply(user, seed: seed) { return hello }
+        let cues = Cue.set.groups(in: user)
+        func has(_ cue: Cue) -> Bool { cues & (1 << UInt64(cue.rawValue)) != 0 }
         var topics = TextAnalysis.topicWords(user)
         if topics.isEmpty { topics = TextAnalysis.topicWords(r.prompt) }
-        var w = SentenceWriter(seed: r.contentSeed, topics: topics)
-        if has("one word") || has("single word") {
+        var w = SentenceWriter(seed: seed, topics: topics)
+        if has(.oneWord) {
             return w.capitalized(topics.first ?? w.pick(WordBank.nouns)) + "."
         }
-        if has("yes or no") { return w.chance(0.5) ? "Yes." : "No." }
-        if has("one sentence") || has("single sentence") { return w.sentence() }
+        if has(.yesNo) { return w.chance(0.5) ? "Yes." : "No." }
+        if has(.oneSentence) { return w.sentence() }
         let userTokens = TokenEstimator.count(user)
-        var lengthRng = SeededRandom(seed: StableHash.mix(r.contentSeed, 0x1e57))
+        var lengthRng = SeededRandom(seed: StableHash.mix(seed, 0x1e57))
         let jitter = lengthRng.unit()
         var target = 40 + min(userTokens, 240) / 2 + Int(jitter * 80)
-        if ["briefly", "brief", "short", "concise", "tl;dr", "few words", "quick"].contains(where: has) { target = 18 }
-        if ["in detail", "detailed", "essay", "thorough", "comprehensive", "in depth", "long"].contains(where: has) {
-            target = 380 + Int(jitter * 220)
-        }
-        if ["list", "bullet", "steps"].contains(where: has) { return list(&w, target: target) }
+        if has(.brief) { target = 18 }
+        if has(.detailed) { target = 380 + Int(jitter * 220) }
+        if has(.list) { return list(&w, target: target) }
         var out = w.chance(0.6) ? w.opener() : ""
         var tokens = TokenEstimator.count(out)
         var inParagraph = 0
@@ -72,8 +82,9 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
 
     /// A short greeting ("hi", "hello there", "good morning!") gets a short greeting back.
     static func greetingReply(_ text: String, seed: UInt64) -> String? {
+        guard text.utf8.count <= 40 else { return nil }
         let words = TextAnalysis.words(text)
-        guard let first = words.first, words.count <= 4, text.utf8.count <= 40 else { return nil }
+        guard let first = words.first, words.count <= 4 else { return nil }
         let greetings: Set<String> = ["hi", "hello", "hey", "hiya", "howdy", "greetings", "yo", "morning", "evening", "good"]
         guard greetings.contains(first), first != "good" || words.count > 1 && ["morning", "afternoon", "evening", "day"].contains(words[1]) else {
             return nil
@@ -123,14 +134,21 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
         return items.dropLast().joined(separator: ", ") + " and " + last
     }
 
+    static let verbatimCues = ["say ", "reply with ", "respond with ", "answer with ", "repeat after me", "output ", "print "]
+    static let verbatimCueSet = CueSet(verbatimCues.map { [$0] })
+
     /// `Say "x"`, `Reply with 'x'`, `Respond with only: x`, `Repeat after me: x` → x.
-    static func requestedVerbatim(_ text: String, lower: [UInt8]? = nil) -> String? {
+    static func requestedVerbatim(_ text: String) -> String? {
         // Only an instruction near the start counts ("Say 'x'" opens a message).
-        let low = Array((lower ?? TextAnalysis.lowerBytes(text)).prefix(400))
-        let bytes = Array(text.utf8)
+        let found = TextAnalysis.withBytes(text) { verbatimCueSet.cuesFound(in: UnsafeBufferPointer(rebasing: $0.prefix(400))) }
+        guard found != 0 else { return nil }
+        let low = TextAnalysis.withBytes(text) { $0.prefix(400).map(TextAnalysis.lower) }
+        var copied: [UInt8]?
         let quotes: [UInt8] = [0x22, 0x27, 0x60]
-        for cue in ["say ", "reply with ", "respond with ", "answer with ", "repeat after me", "output ", "print "] where low.count >= 4 {
+        for (ci, cue) in verbatimCues.enumerated() where low.count >= 4 && found & (1 << UInt64(ci)) != 0 {
             guard let at = TextAnalysis.find(cue, in: low) else { continue }
+            let bytes = copied ?? Array(text.utf8)
+            copied = bytes
             let start = at + cue.utf8.count
             let window = start..<min(bytes.count, start + 14)
             // A quoted phrase right after the cue: "x", 'x', `x` or “x”.

@@ -38,7 +38,9 @@ public struct GenerationRequest: Sendable {
     /// Server seed mixed with the request's `seed` parameter, if any.
     public var seed: UInt64
     /// All input flattened to text, in order (instructions, messages, tool results).
-    public var prompt: String
+    public var prompt: String { didSet { promptHash = TextAnalysis.fnv1a(prompt) } }
+    /// FNV-1a of `prompt` (kept with it: prompts are long and `contentSeed` is read several times).
+    private var promptHash: UInt64
     /// The text of the last user message (what the answer is "about").
     public var lastUserMessage: String
     /// Estimated input tokens (as reported in usage).
@@ -66,6 +68,7 @@ public struct GenerationRequest: Sendable {
         self.tenant = tenant
         self.seed = seed
         self.prompt = prompt
+        promptHash = TextAnalysis.fnv1a(prompt)
         self.lastUserMessage = lastUserMessage
         self.inputTokens = inputTokens
         self.maxOutputTokens = maxOutputTokens
@@ -82,7 +85,7 @@ public struct GenerationRequest: Sendable {
     /// A seed for this request's randomness: (seed, model, input, choice) and nothing else.
     public var contentSeed: UInt64 {
         var h = StableHash.mix(seed, StableHash.fnv1a(model))
-        h = StableHash.mix(h, StableHash.fnv1a(prompt))
+        h = StableHash.mix(h, promptHash)
         return StableHash.mix(h, UInt64(choiceIndex) &+ 1)
     }
 }

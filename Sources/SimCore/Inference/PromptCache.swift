@@ -45,6 +45,9 @@ public final class PromptCache: Sendable {
     /// remembers the prompt for later calls. A scenario's `cachedTokens`/`cacheHit` wins.
     public func lookup(tenant: Tenant, key: String?, hashes: [UInt64], inputTokens: Int, retention: Retention = .inMemory,
                        overrides: RequestOverrides = RequestOverrides()) -> Int {
+        // Fewer hashes than the minimum can neither hit (a hit needs a 1,024-token shared prefix)
+        // nor be remembered: skip the lock (dead entries are dropped by the next long prompt).
+        if hashes.count < Self.minimumTokens { return Self.reported(shared: 0, inputTokens: inputTokens, overrides: overrides) }
         let now = clock.now()
         let shared: Int = state.withLock { all in
             var tenantBuckets = all[tenant.id] ?? [:]
@@ -74,11 +77,16 @@ public final class PromptCache: Sendable {
             all[tenant.id] = tenantBuckets
             return best
         }
+        return Self.reported(shared: shared, inputTokens: inputTokens, overrides: overrides)
+    }
+
+    /// `cached_tokens` for a shared prefix, unless a scenario decides.
+    static func reported(shared: Int, inputTokens: Int, overrides: RequestOverrides) -> Int {
         if let forced = overrides.cachedTokens { return max(0, min(forced, inputTokens)) }
         if let hit = overrides.cacheHit {
             return hit ? (inputTokens / Self.increment) * Self.increment : 0
         }
-        return Self.cachedTokens(sharedPrefix: min(shared, inputTokens), inputTokens: inputTokens)
+        return cachedTokens(sharedPrefix: min(shared, inputTokens), inputTokens: inputTokens)
     }
 
     /// The reported figure for a shared prefix: 0 below 1,024, else rounded down to a multiple of 128.

@@ -27,32 +27,71 @@ struct SentenceWriter {
         if i == lastTemplate { i = (i + 1) % WordBank.templates.count }
         lastTemplate = i
         var out = ""
-        var tpl = Substring(WordBank.templates[i])
-        while let open = tpl.firstIndex(of: "{") {
-            out += tpl[..<open]
-            guard let close = tpl[open...].firstIndex(of: "}") else { break }
-            out += fill(String(tpl[tpl.index(after: open)..<close]))
-            tpl = tpl[tpl.index(after: close)...]
+        for part in Self.parsed[i] {
+            switch part {
+            case let .text(t): out += t
+            case let .slot(slot): out += fill(slot)
+            }
         }
-        out += tpl
         return capitalized(out)
     }
 
-    private mutating func fill(_ slot: String) -> String {
+    enum Slot { case topic, noun, plural, adjective, verb, baseVerb, adverb }
+    enum Part { case text(String), slot(Slot) }
+
+    /// The templates split once into literal text and slots (an unknown `{X}` reads as `X`).
+    static let parsed: [[Part]] = WordBank.templates.map { tpl in
+        var parts: [Part] = []
+        var rest = Substring(tpl)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            if open > rest.startIndex { parts.append(.text(String(rest[..<open]))) }
+            let name = rest[rest.index(after: open)..<close]
+            switch name {
+            case "T": parts.append(.slot(.topic))
+            case "N": parts.append(.slot(.noun))
+            case "Ns": parts.append(.slot(.plural))
+            case "A": parts.append(.slot(.adjective))
+            case "V": parts.append(.slot(.verb))
+            case "Vb": parts.append(.slot(.baseVerb))
+            case "D": parts.append(.slot(.adverb))
+            default: parts.append(.text(String(name)))
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        return parts
+    }
+
+    private mutating func fill(_ slot: Slot) -> String {
         switch slot {
-        case "T": return topics.isEmpty || chance(0.25) ? "the " + pick(WordBank.nouns) : pick(topics)
-        case "N": return pick(WordBank.nouns)
-        case "Ns": return pick(WordBank.plurals)
-        case "A": return pick(WordBank.adjectives)
-        case "V": return pick(WordBank.verbs)
-        case "Vb": return pick(WordBank.baseVerbs)
-        case "D": return pick(WordBank.adverbs)
-        default: return slot
+        case .topic: return topics.isEmpty || chance(0.25) ? "the " + pick(WordBank.nouns) : pick(topics)
+        case .noun: return pick(WordBank.nouns)
+        case .plural: return pick(WordBank.plurals)
+        case .adjective: return pick(WordBank.adjectives)
+        case .verb: return pick(WordBank.verbs)
+        case .baseVerb: return pick(WordBank.baseVerbs)
+        case .adverb: return pick(WordBank.adverbs)
         }
     }
 
+    /// The text with its first character upper-cased.
     func capitalized(_ s: String) -> String {
-        guard let f = s.first else { return s }
-        return f.uppercased() + s.dropFirst()
+        enum First { case unchanged, lowerASCII, other }
+        // An ASCII first character not followed by a combining mark changes at most one byte.
+        let first: First = TextAnalysis.withBytes(s) { b in
+            guard let f = b.first else { return .unchanged }
+            guard f < 0x80, b.count == 1 || b[1] < 0x80 else { return .other }
+            return f >= 0x61 && f <= 0x7A ? .lowerASCII : .unchanged
+        }
+        switch first {
+        case .unchanged: return s
+        case .lowerASCII:
+            var bytes = Array(s.utf8)
+            bytes[0] -= 32
+            return String(decoding: bytes, as: UTF8.self)
+        case .other:
+            guard let f = s.first else { return s }
+            return f.uppercased() + s.dropFirst()
+        }
     }
 }

@@ -32,56 +32,96 @@ public enum TextAnalysis {
 
     /// Byte offset of the first occurrence of `needle` (ASCII, lower-case) in `hay`.
     public static func find(_ needle: String, in hay: [UInt8], from start: Int = 0) -> Int? {
-        let n = Array(needle.utf8)
-        guard !n.isEmpty, hay.count >= n.count else { return n.isEmpty ? start : nil }
-        var i = start
-        let last = hay.count - n.count
-        while i <= last {
-            if hay[i] == n[0] {
-                var k = 1
-                while k < n.count, hay[i + k] == n[k] { k += 1 }
-                if k == n.count { return i }
+        withBytes(needle) { n in
+            guard !n.isEmpty, hay.count >= n.count else { return n.isEmpty ? start : nil }
+            return hay.withUnsafeBufferPointer { h in
+                var i = start
+                let last = h.count - n.count
+                let first = n[0]
+                while i <= last {
+                    if h[i] == first {
+                        var k = 1
+                        while k < n.count, h[i + k] == n[k] { k += 1 }
+                        if k == n.count { return i }
+                    }
+                    i += 1
+                }
+                return nil
             }
-            i += 1
         }
-        return nil
     }
 
     /// Up to `limit` distinct content words (4+ letters, not stop words), longest first (long
     /// words are more often the nouns a text is about), ties in order of appearance. Runs on
     /// every request, so it works on bytes and makes strings only for the words it keeps.
     public static func topicWords(_ text: String, limit: Int = 6) -> [String] {
-        var seen = Set<UInt64>()
-        var out: [String] = []
-        var cur: [UInt8] = []
-        cur.reserveCapacity(32)
-        var consumed = 0
-        func take() {
-            defer { cur.removeAll(keepingCapacity: true) }
-            var a = 0, b = cur.count
-            while a < b, cur[a] == 0x27 || cur[a] == 0x2D || cur[a] == 0x5F { a += 1 }
-            while b > a, cur[b - 1] == 0x27 || cur[b - 1] == 0x2D || cur[b - 1] == 0x5F { b -= 1 }
-            guard b - a >= 4, (cur[a] >= 0x61 && cur[a] <= 0x7A) || cur[a] >= 0x80 else { return }
-            let h = StableHash.fnv1a(bytes: cur[a..<b])
-            guard !stopwordHashes.contains(h), seen.insert(h).inserted else { return }
-            out.append(String(decoding: cur[a..<b], as: UTF8.self))
-        }
-        // What a text is about shows in its opening; long inputs are read only that far.
-        for c in text.utf8 {
-            consumed += 1
-            switch c {
-            case 0x41...0x5A: cur.append(c + 32)
-            case 0x61...0x7A, 0x30...0x39, 0x27, 0x2D, 0x5F, 0x80...: cur.append(c)
-            default: if !cur.isEmpty { take() }
-            }
-            if consumed > 600 && cur.isEmpty || out.count == 32 { break }
-        }
-        if !cur.isEmpty, out.count < 32 { take() }
+        let out = withBytes(text) { readTopics($0) }
         let ranked = out.enumerated().sorted { ($0.element.utf8.count, -$0.offset) > ($1.element.utf8.count, -$1.offset) }
         return ranked.prefix(limit).map(\.element)
     }
 
-    private static let stopwordHashes: Set<UInt64> = Set(WordBank.stopwords.map { StableHash.fnv1a($0) })
+    /// Up to 32 content words in order of appearance. One pass: each word is hashed as it is
+    /// read, from its first to its last byte that is not `'`, `-` or `_` (the trimmed word).
+    private static func readTopics(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+        var out: [String] = []
+        var seen: [UInt64] = []
+        let stopwords = stopwordHashes
+        let n = b.count
+        let offset: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
+        var inWord = false
+        var first = -1, last = -1
+        var h = offset, trimmedHash = offset
+        var upper = false
+        var i = 0
+        // What a text is about shows in its opening; long inputs are read only that far.
+        while i < n {
+            let c = b[i]
+            if isWordByte(c) {
+                inWord = true
+                if isEdge(c) {
+                    if first >= 0 { h = (h ^ UInt64(c)) &* prime }
+                } else {
+                    if first < 0 { first = i }
+                    let l = lower(c)
+                    if l != c { upper = true }
+                    h = (h ^ UInt64(l)) &* prime
+                    trimmedHash = h
+                    last = i
+                }
+            } else if inWord {
+                if first >= 0 { keepTopic(b, first, last, trimmedHash, upper, stopwords, &out, &seen) }
+                inWord = false; first = -1; h = offset; upper = false
+            }
+            i += 1
+            if i > 600 && !inWord || out.count == 32 { break }
+        }
+        if inWord, first >= 0, out.count < 32 { keepTopic(b, first, last, trimmedHash, upper, stopwords, &out, &seen) }
+        return out
+    }
+
+    /// Keeps the trimmed word `b[first...last]` (hash `h`) when it is a new content word.
+    private static func keepTopic(_ b: UnsafeBufferPointer<UInt8>, _ first: Int, _ last: Int, _ h: UInt64, _ upper: Bool,
+                                  _ stopwords: HashSet64, _ out: inout [String], _ seen: inout [UInt64]) {
+        guard last + 1 - first >= 4 else { return }
+        let f = lower(b[first])
+        guard (f >= 0x61 && f <= 0x7A) || f >= 0x80 else { return }
+        guard !stopwords.contains(h), !seen.contains(h) else { return }
+        seen.append(h)
+        let word = UnsafeBufferPointer(rebasing: b[first...last])
+        out.append(upper ? String(decoding: word.map(lower), as: UTF8.self) : String(decoding: word, as: UTF8.self))
+    }
+
+    /// Letters, digits, `'`, `-`, `_` and any byte of a non-ASCII character.
+    @inline(__always) static func isWordByte(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x27, 0x2D, 0x5F, 0x80...: return true
+        default: return false
+        }
+    }
+
+    @inline(__always) private static func isEdge(_ c: UInt8) -> Bool { c == 0x27 || c == 0x2D || c == 0x5F }
+
+    private static let stopwordHashes = HashSet64(WordBank.stopwords.map { StableHash.fnv1a($0) })
 
     /// Capitalised words that do not start a sentence (runs of them joined: "New York").
     public static func properNouns(_ text: String) -> [String] {

@@ -13,21 +13,25 @@ public enum TokenEstimator {
     /// Estimated number of o200k_base tokens in `text`.
     public static func count(_ text: String) -> Int {
         var n = 0
-        scan(text) { _, _, k in n += k }
+        withScalars(text) { s in scan(s) { _, _, k in n += k } }
         return n
     }
 
     /// One stable hash per estimated token (the same text prefix always yields the same hashes),
-    /// for prompt-cache prefix comparison.
+    /// for prompt-cache prefix comparison. Each hash is FNV-1a over the token's scalar values.
     public static func tokenHashes(_ text: String) -> [UInt64] {
         var out: [UInt64] = []
-        let scalars = Self.scalars(text)
-        scan(scalars) { s, e, k in
-            for i in 0..<k {
-                let a = s + (e - s) * i / k, b = s + (e - s) * (i + 1) / k
-                var h: UInt64 = 0xcbf29ce484222325
-                for j in a..<b { h ^= UInt64(scalars[j].value); h = h &* 0x100000001b3 }
-                out.append(h)
+        withScalars(text) { s in
+            out.reserveCapacity(s.count / 3)
+            scan(s) { a0, e, k in
+                var a = a0
+                for i in 0..<k {
+                    let b = a0 + (e - a0) * (i + 1) / k
+                    var h: UInt64 = 0xcbf29ce484222325
+                    for j in a..<b { h ^= UInt64(s[j]); h = h &* 0x100000001b3 }
+                    out.append(h)
+                    a = b
+                }
             }
         }
         return out
@@ -36,13 +40,14 @@ public enum TokenEstimator {
     /// The estimated tokens' text, in order; joined they give back `text` exactly.
     public static func pieces(_ text: String) -> [String] {
         var out: [String] = []
-        let scalars = Self.scalars(text)
-        scan(scalars) { s, e, k in
-            for i in 0..<k {
-                let a = s + (e - s) * i / k, b = s + (e - s) * (i + 1) / k
-                var str = String.UnicodeScalarView()
-                str.append(contentsOf: scalars[a..<b])
-                out.append(String(str))
+        withScalars(text) { s in
+            scan(s) { a0, e, k in
+                var a = a0
+                for i in 0..<k {
+                    let b = a0 + (e - a0) * (i + 1) / k
+                    out.append(s.string(a, b))
+                    a = b
+                }
             }
         }
         return out
@@ -51,8 +56,20 @@ public enum TokenEstimator {
     /// The first `limit` estimated tokens of `text` (the whole text when it is shorter).
     public static func prefix(_ text: String, tokens limit: Int) -> String {
         guard limit > 0 else { return "" }
-        let p = pieces(text)
-        return p.count <= limit ? text : p.prefix(limit).joined()
+        var result: String?
+        withScalars(text) { s in
+            var seen = 0
+            scan(s) { a0, e, k in
+                guard result == nil else { return }
+                if seen + k >= limit {
+                    let i = limit - seen - 1
+                    let b = a0 + (e - a0) * (i + 1) / k
+                    if b < s.count { result = s.string(0, b) }
+                }
+                seen += k
+            }
+        }
+        return result ?? text
     }
 
     /// Tokens OpenAI counts for chat messages: 3 per message, plus role, content and name
@@ -67,8 +84,7 @@ public enum TokenEstimator {
 
     enum Kind { case newline, space, upper, lower, digit, other }
 
-    @inline(__always) static func kind(_ c: Unicode.Scalar) -> Kind {
-        let v = c.value
+    @inline(__always) static func kind(_ v: UInt32) -> Kind {
         if v < 128 {
             switch v {
             case 10, 13: return .newline
@@ -79,6 +95,11 @@ public enum TokenEstimator {
             default: return .other
             }
         }
+        return nonASCIIKind(v)
+    }
+
+    static func nonASCIIKind(_ v: UInt32) -> Kind {
+        guard let c = Unicode.Scalar(v) else { return .other }
         let p = c.properties
         if p.isWhitespace { return v == 0x2028 || v == 0x2029 || v == 0x85 ? .newline : .space }
         if p.isAlphabetic { return p.isUppercase ? .upper : .lower }
@@ -86,91 +107,194 @@ public enum TokenEstimator {
         return .other
     }
 
-    static func scan(_ text: String, _ body: (Int, Int, Int) -> Void) { scan(scalars(text), body) }
+    /// Indexable scalar values for the scanner.
+    protocol Scalars {
+        var count: Int { get }
+        subscript(_ i: Int) -> UInt32 { get }
+        /// `kind(self[i])`.
+        func kind(at i: Int) -> Kind
+    }
 
-    /// The scalars of `text` in one pass (no separate counting pass).
-    static func scalars(_ text: String) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars { out.append(c) }
-        return out
+    /// `kind` of every ASCII value, looked up instead of branching on ranges in the scan loops.
+    static let asciiKinds: [Kind] = (0..<128).map { kind(UInt32($0)) }
+
+    struct ASCIIScalars: Scalars {
+        let b: UnsafeBufferPointer<UInt8>
+        let kinds: UnsafeBufferPointer<Kind>
+        var count: Int { b.count }
+        @inline(__always) subscript(_ i: Int) -> UInt32 { UInt32(b[i]) }
+        @inline(__always) func kind(at i: Int) -> Kind { kinds[Int(b[i] & 0x7F)] }
+    }
+
+    struct DecodedScalars: Scalars {
+        let v: UnsafeBufferPointer<UInt32>
+        let kinds: UnsafeBufferPointer<Kind>
+        var count: Int { v.count }
+        @inline(__always) subscript(_ i: Int) -> UInt32 { v[i] }
+        @inline(__always) func kind(at i: Int) -> Kind {
+            let x = v[i]
+            return x < 128 ? kinds[Int(x)] : TokenEstimator.nonASCIIKind(x)
+        }
+    }
+
+    /// A text's scalars: its UTF-8 bytes themselves when the text is ASCII (the common case: no
+    /// decoding, no copy), else the decoded values with each one's byte offset.
+    struct ScalarText {
+        let utf8: UnsafeBufferPointer<UInt8>
+        /// Decoded values and byte offsets (one more: the end); nil for ASCII text.
+        let decoded: UnsafeBufferPointer<UInt32>?
+        let offsets: UnsafeBufferPointer<Int>?
+
+        var count: Int { decoded?.count ?? utf8.count }
+        @inline(__always) subscript(_ i: Int) -> UInt32 { decoded.map { $0[i] } ?? UInt32(utf8[i]) }
+
+        /// The text of scalars `a..<b`.
+        func string(_ a: Int, _ b: Int) -> String {
+            let lo = offsets.map { $0[a] } ?? a, hi = offsets.map { $0[b] } ?? b
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[lo..<hi]), as: UTF8.self)
+        }
+    }
+
+    static func withScalars(_ text: String, _ body: (ScalarText) -> Void) {
+        var text = text
+        text.withUTF8 { utf8 in
+            var any: UInt8 = 0
+            for c in utf8 { any |= c }
+            if any < 0x80 {
+                body(ScalarText(utf8: utf8, decoded: nil, offsets: nil))
+                return
+            }
+            var values: [UInt32] = []
+            var offsets: [Int] = []
+            values.reserveCapacity(utf8.count)
+            offsets.reserveCapacity(utf8.count + 1)
+            var it = utf8.makeIterator()
+            var decoder = UTF8()
+            var at = 0
+            loop: while true {
+                switch decoder.decode(&it) {
+                case let .scalarValue(v):
+                    values.append(v.value)
+                    offsets.append(at)
+                    at += UTF8.width(v)
+                case .emptyInput: break loop
+                case .error: // a String is valid UTF-8; unreachable, but stay total
+                    values.append(0xFFFD)
+                    offsets.append(at)
+                    at += 1
+                }
+            }
+            offsets.append(utf8.count)
+            values.withUnsafeBufferPointer { v in
+                offsets.withUnsafeBufferPointer { o in body(ScalarText(utf8: utf8, decoded: v, offsets: o)) }
+            }
+        }
+    }
+
+    static func scan(_ text: String, _ body: (Int, Int, Int) -> Void) { withScalars(text) { scan($0, body) } }
+
+    @inline(__always) static func scan(_ s: ScalarText, _ body: (Int, Int, Int) -> Void) {
+        asciiKinds.withUnsafeBufferPointer { kinds in
+            if let d = s.decoded { scanScalars(DecodedScalars(v: d, kinds: kinds), body) } else {
+                scanScalars(ASCIIScalars(b: s.utf8, kinds: kinds), body)
+            }
+        }
+    }
+
+    /// Running sum of expected tokens; its whole part grows by each piece's token count.
+    struct Carry {
+        var sum = 0.0
+        /// `Int(sum)`: the sum is never negative, so truncation is the floor.
+        var whole = 0
+
+        /// Whole tokens for a piece of `length` scalars expected to take `expected` tokens.
+        @inline(__always) mutating func take(_ expected: Double, _ length: Int) -> Int {
+            sum += expected
+            let now = Int(sum)
+            defer { whole = now }
+            return min(length, max(1, now - whole))
+        }
     }
 
     /// Calls `body(start, end, tokens)` for every pre-token piece of `s`.
-    static func scan(_ s: [Unicode.Scalar], _ body: (Int, Int, Int) -> Void) {
+    static func scanScalars<S: Scalars>(_ s: S, _ body: (Int, Int, Int) -> Void) {
         let n = s.count
         var i = 0
-        var carry = 0.0
-        func emit(_ a: Int, _ b: Int, _ expected: Double) {
-            let before = carry
-            carry += expected
-            let k = min(b - a, max(1, Int(carry.rounded(.down)) - Int(before.rounded(.down))))
-            body(a, b, k)
-        }
+        var carry = Carry()
         while i < n {
-            let k0 = kind(s[i])
+            let k0 = s.kind(at: i)
             var j = i
             // A letter run, optionally led by one space or symbol.
-            if k0 == .space || k0 == .other, i + 1 < n, kind(s[i + 1]) == .upper || kind(s[i + 1]) == .lower { j = i + 1 }
-            let kj = kind(s[j])
+            if k0 == .space || k0 == .other, i + 1 < n {
+                let k1 = s.kind(at: i + 1)
+                if k1 == .upper || k1 == .lower { j = i + 1 }
+            }
+            let kj = j == i ? k0 : s.kind(at: j)
             if kj == .upper || kj == .lower {
                 let start = j
-                while j < n, kind(s[j]) == .upper { j += 1 }
-                while j < n, kind(s[j]) == .lower { j += 1 }
+                while j < n, s.kind(at: j) == .upper { j += 1 }
+                while j < n, s.kind(at: j) == .lower { j += 1 }
                 let lettersEnd = j
                 j = contraction(s, j)
-                emit(i, j, wordExpectation(s, lead: start > i ? i : nil, start, lettersEnd))
+                body(i, j, carry.take(wordExpectation(s, lead: start > i ? i : nil, start, lettersEnd), j - i))
                 i = j
                 continue
             }
             if k0 == .digit {
-                while j < n, j - i < 3, kind(s[j]) == .digit { j += 1 }
-                emit(i, j, 1)
+                while j < n, j - i < 3, s.kind(at: j) == .digit { j += 1 }
+                body(i, j, carry.take(1, j - i))
                 i = j
                 continue
             }
-            if s[i] == " ", i + 1 < n, kind(s[i + 1]) == .other { j = i + 1 }
-            if kind(s[j]) == .other {
-                while j < n, kind(s[j]) == .other { j += 1 }
-                while j < n, s[j] == "\n" || s[j] == "\r" || s[j] == "/" { j += 1 }
-                emit(i, j, punctuationExpectation(s, i, j))
+            if s[i] == 32, i + 1 < n, s.kind(at: i + 1) == .other { j = i + 1 }
+            if s.kind(at: j) == .other {
+                while j < n, s.kind(at: j) == .other { j += 1 }
+                while j < n, s[j] == 10 || s[j] == 13 || s[j] == 47 { j += 1 }
+                body(i, j, carry.take(punctuationExpectation(s, i, j), j - i))
                 i = j
                 continue
             }
             // Whitespace: through the last newline; otherwise leave one space for the next word.
-            while j < n, kind(s[j]) == .space || kind(s[j]) == .newline { j += 1 }
             var lastNL = -1
-            for t in i..<j where kind(s[t]) == .newline { lastNL = t }
+            while j < n {
+                let k = s.kind(at: j)
+                if k == .newline { lastNL = j } else if k != .space { break }
+                j += 1
+            }
             var end = j
             if lastNL >= 0 { end = lastNL + 1 } else if j < n, j - i > 1 { end = j - 1 }
-            emit(i, end, end - i <= 32 ? 1 : 1 + Double(end - i - 32) / 32)
+            body(i, end, carry.take(end - i <= 32 ? 1 : 1 + Double(end - i - 32) / 32, end - i))
             i = end
         }
     }
 
-    private static let contractions: [[UInt8]] = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d"].map { Array($0.utf8) }
-
-    private static func contraction(_ s: [Unicode.Scalar], _ j: Int) -> Int {
-        guard j < s.count, s[j] == "'" else { return j }
-        for c in contractions where j + c.count <= s.count {
-            var ok = true
-            for (t, b) in c.enumerated() {
-                let v = s[j + t].value
-                if (v >= 65 && v <= 90 ? v + 32 : v) != UInt32(b) { ok = false; break }
-            }
-            if ok {
-                let after = j + c.count
-                if after < s.count, kind(s[after]) == .upper || kind(s[after]) == .lower { continue }
-                return after
-            }
+    /// `'s`, `'t`, `'re`, `'ve`, `'m`, `'ll`, `'d` (any case) right after a letter run, unless
+    /// more letters follow; returns the end of the piece.
+    @inline(__always) private static func contraction<S: Scalars>(_ s: S, _ j: Int) -> Int {
+        guard j < s.count, s[j] == 39 else { return j }
+        @inline(__always) func lower(_ t: Int) -> UInt32 {
+            guard t < s.count else { return 0 }
+            let v = s[t]
+            return v >= 65 && v <= 90 ? v + 32 : v
         }
-        return j
+        @inline(__always) func ends(_ after: Int) -> Int? {
+            if after < s.count { let k = s.kind(at: after); if k == .upper || k == .lower { return nil } }
+            return after
+        }
+        // Tried in the order 's, 't, 're, 've, 'm, 'll, 'd; the first that fits wins.
+        switch lower(j + 1) {
+        case 115, 116, 109, 100: return ends(j + 2) ?? j // s t m d
+        case 114: if lower(j + 2) == 101, let e = ends(j + 3) { return e }; return j // re
+        case 118: if lower(j + 2) == 101, let e = ends(j + 3) { return e }; return j // ve
+        case 108: if lower(j + 2) == 108, let e = ends(j + 3) { return e }; return j // ll
+        default: return j
+        }
     }
 
     /// Expected tokens for a punctuation run. Short runs are mostly one token; a run of one
     /// repeated character (`-----`, `=====`) is about one token per 32 characters; other
     /// characters in long mixed runs split every three or so.
-    private static func punctuationExpectation(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> Double {
+    private static func punctuationExpectation<S: Scalars>(_ s: S, _ start: Int, _ end: Int) -> Double {
         let len = end - start
         if len <= 3 { return 1 }
         var long = 0.0
@@ -190,15 +314,15 @@ public enum TokenEstimator {
     /// space or symbol, if any). Fitted per length and shape on the corpus in docs/TOKENS.md:
     /// space-led lowercase words are nearly always one token; identifiers glued to symbols,
     /// capitalised long words and ALL-CAPS words split more often.
-    private static func wordExpectation(_ s: [Unicode.Scalar], lead: Int?, _ start: Int, _ end: Int) -> Double {
+    private static func wordExpectation<S: Scalars>(_ s: S, lead: Int?, _ start: Int, _ end: Int) -> Double {
         let letters = end - start
         var nonASCII = 0
         var upper = 0
         for t in start..<end {
-            let v = s[t].value
+            let v = s[t]
             if v >= 128 { nonASCII += 1 } else if v >= 65 && v <= 90 { upper += 1 }
         }
-        let spaceLed = lead.map { s[$0] == " " } ?? false
+        let spaceLed = lead.map { s[$0] == 32 } ?? false
         let base: Double
         if upper == letters && letters >= 4 {
             base = letters < 6 ? 1.15 : letters < 8 ? 1.5 : 1 + Double(letters) * 0.2

@@ -75,4 +75,10 @@ public enum ModerationCategory: Int, CaseIterable, Sendable {
     public var omniOnly: Bool { self == .illicit || self == .illicitViolent }
 
     static func fromCode(_ code: Substring) -> ModerationCategory? { allCases.first { $0.code == code } }
+
+    /// `allCases` once (the synthesized property builds a new array on every read).
+    static let all: [ModerationCategory] = allCases
+    static let count = allCases.count
+    /// (child, parent) raw values in category order: the hierarchy as `applyHierarchy` walks it.
+    static let hierarchy: [(child: Int, parent: Int)] = allCases.flatMap { c in c.parents.map { (c.rawValue, $0.rawValue) } }
 }

@@ -107,7 +107,7 @@ public struct ModerationClassifier: Sendable {
                 if s > strength[r] { strength[r] = s }
             }
         }
-        var miss = [Float](repeating: 1, count: ModerationCategory.allCases.count)
+        var miss = [Float](repeating: 1, count: ModerationCategory.count)
         for (r, rule) in rules.enumerated() where strength[r] > 0 {
             for (c, v) in rule.scores { miss[c.rawValue] *= 1 - min(0.995, v * strength[r]) }
         }
@@ -118,12 +118,12 @@ public struct ModerationClassifier: Sendable {
             scores[sm] = max(scores[sm], min(0.98, 0.45 + sexual * 0.5))
         }
         Self.applyHierarchy(&scores)
-        return Self.finish(scores, seed: StableHash.fnv1a(text), applicable: { _ in true })
+        return Self.finish(scores, seed: t.textHash, applicable: { _ in true })
     }
 
     /// Scores for an image: a hash of the URL keeps them tiny unless the URL's words name a category.
     public func scoreImage(url: String) -> [Float] {
-        var scores = [Float](repeating: 0, count: ModerationCategory.allCases.count)
+        var scores = [Float](repeating: 0, count: ModerationCategory.count)
         if !url.hasPrefix("data:") {
             let words = ModerationText(url).tokens
             for (i, w) in words.enumerated() {
@@ -157,16 +157,14 @@ public struct ModerationClassifier: Sendable {
     }
 
     static func applyHierarchy(_ scores: inout [Float]) {
-        for c in ModerationCategory.allCases {
-            for p in c.parents { scores[p.rawValue] = max(scores[p.rawValue], scores[c.rawValue] * 0.95) }
-        }
+        for (c, p) in ModerationCategory.hierarchy { scores[p] = max(scores[p], scores[c] * 0.95) }
     }
 
     /// Jitters matched scores slightly and gives unmatched categories tiny, input-specific scores
     /// (1e-6…1e-3), so responses look like a model's while staying deterministic.
     static func finish(_ raw: [Float], seed: UInt64, applicable: (ModerationCategory) -> Bool) -> [Float] {
         var out = raw
-        for c in ModerationCategory.allCases {
+        for c in ModerationCategory.all {
             guard applicable(c) else { out[c.rawValue] = 0; continue }
             let u = Float(StableHash.mix(seed, UInt64(c.rawValue + 1)) >> 40) / Float(1 << 24)
             let v = raw[c.rawValue]

@@ -14,7 +14,7 @@ public struct ModerationResult: Sendable, Equatable {
         return scores[c.rawValue] >= c.threshold
     }
 
-    public var flagged: Bool { ModerationCategory.allCases.contains { flagged($0) } }
+    public var flagged: Bool { ModerationCategory.all.contains { flagged($0) } }
 
     /// The input types a category's score is based on (`text`, `image`).
     public func appliedTypes(_ c: ModerationCategory) -> [String] {
@@ -70,7 +70,7 @@ public struct ModerationService: Sendable {
                 case let .imageURL(u): images.append(u)
                 }
             }
-            var scores = [Float](repeating: 0, count: ModerationCategory.allCases.count)
+            var scores = [Float](repeating: 0, count: ModerationCategory.count)
             if !texts.isEmpty { scores = classifier.scoreText(texts.joined(separator: "\n")) }
             for u in images {
                 let img = classifier.scoreImage(url: u)
@@ -90,43 +90,42 @@ public struct ModerationService: Sendable {
 
     static func encode(id: String, model: String, results: [ModerationResult]) -> [UInt8] {
         var w = JSONWriter(capacity: 256 + results.count * 1400)
-        func raw(_ s: StaticString) { s.withUTF8Buffer { w.bytes.append(contentsOf: $0) } }
-        raw(#"{"id":"#); w.writeString(id)
-        raw(#","model":"#); w.writeString(model)
-        raw(#","results":["#)
-        let cats = ModerationCategory.allCases
+        w.raw(#"{"id":"#); w.writeString(id)
+        w.raw(#","model":"#); w.writeString(model)
+        w.raw(#","results":["#)
+        let cats = ModerationCategory.all
         for (ri, r) in results.enumerated() {
-            if ri > 0 { raw(",") }
+            if ri > 0 { w.raw(",") }
             let flags = cats.map { r.flagged($0) }
-            raw(#"{"flagged":"#); if flags.contains(true) { raw("true") } else { raw("false") }
-            raw(#","categories":{"#)
+            w.raw(#"{"flagged":"#); if flags.contains(true) { w.raw("true") } else { w.raw("false") }
+            w.raw(#","categories":{"#)
             for (i, c) in cats.enumerated() {
-                if i > 0 { raw(",") }
+                if i > 0 { w.raw(",") }
                 w.bytes.append(contentsOf: keyBytes[i])
-                if !r.omni && c.omniOnly { raw("null") } else if flags[i] { raw("true") } else { raw("false") }
+                if !r.omni && c.omniOnly { w.raw("null") } else if flags[i] { w.raw("true") } else { w.raw("false") }
             }
-            raw(#"},"category_scores":{"#)
+            w.raw(#"},"category_scores":{"#)
             for (i, c) in cats.enumerated() {
-                if i > 0 { raw(",") }
+                if i > 0 { w.raw(",") }
                 w.bytes.append(contentsOf: keyBytes[i])
                 w.writeDouble(!r.omni && c.omniOnly ? 0 : Double(r.scores[c.rawValue]))
             }
-            raw(#"},"category_applied_input_types":{"#)
+            w.raw(#"},"category_applied_input_types":{"#)
             for (i, c) in cats.enumerated() {
-                if i > 0 { raw(",") }
+                if i > 0 { w.raw(",") }
                 w.bytes.append(contentsOf: keyBytes[i])
                 let text = r.hasText && (r.omni || !c.omniOnly)
                 let image = r.hasImage && c.appliesToImages && (r.omni || !c.omniOnly)
                 switch (text, image) {
-                case (true, true): raw(#"["text","image"]"#)
-                case (true, false): raw(#"["text"]"#)
-                case (false, true): raw(#"["image"]"#)
-                case (false, false): raw("[]")
+                case (true, true): w.raw(#"["text","image"]"#)
+                case (true, false): w.raw(#"["text"]"#)
+                case (false, true): w.raw(#"["image"]"#)
+                case (false, false): w.raw("[]")
                 }
             }
-            raw("}}")
+            w.raw("}}")
         }
-        raw("]}")
+        w.raw("]}")
         return w.bytes
     }
 }

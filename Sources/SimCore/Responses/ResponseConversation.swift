@@ -4,16 +4,16 @@ import SimSupport
 /// turns through `previous_response_id`, then this request's input), flattened to messages for
 /// token counting, prompt caching and generation.
 public struct ResponseConversation: Sendable {
-    public var messages: [(role: String, content: String)] = []
+    public private(set) var messages: [(role: String, content: String)] = []
     /// Tokens for images and files, counted beside the text.
-    public var attachmentTokens = 0
-    public var lastUserMessage = ""
+    public private(set) var attachmentTokens = 0
+    public private(set) var lastUserMessage = ""
     /// Tool results given after the last user message, with the called function's name.
-    public var toolOutputs: [(name: String?, output: String)] = []
+    public private(set) var toolOutputs: [(name: String?, output: String)] = []
     /// Tokens of the tool definitions (they are part of the prompt).
-    public var toolTokens = 0
+    public private(set) var toolTokens = 0
     /// The prompt as one text, in cache order: tools, instructions, then items.
-    public var promptText = ""
+    public private(set) var promptText = ""
 
     /// Image cost by detail: low is a flat 85; high/auto as a 1024² image (85 + 4 × 170).
     static func imageTokens(_ detail: String?) -> Int { detail == "low" ? 85 : 765 }
@@ -82,10 +82,12 @@ public struct ResponseConversation: Sendable {
         if lastUserIndex < 0, let last = messages.last(where: { $0.role != "tool" }) { lastUserMessage = last.content }
         toolOutputs = outputsAfterUser
         promptText = prompt
+        inputTokens = TokenEstimator.countMessages(messages) + attachmentTokens + toolTokens
     }
 
-    /// Input tokens as billed: message framing, text, attachments and tool definitions.
-    public var inputTokens: Int { TokenEstimator.countMessages(messages) + attachmentTokens + toolTokens }
+    /// Input tokens as billed: message framing, text, attachments and tool definitions
+    /// (counted once: the service reads it several times per request).
+    public private(set) var inputTokens = 0
 
     /// All text of the prompt, for the generator (instructions and messages in order).
     public var flatPrompt: String { messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n") }

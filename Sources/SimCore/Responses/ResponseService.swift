@@ -46,7 +46,9 @@ public struct ResponseService: Sendable {
         let conv = ready.conversation
         let inputTokens = conv.inputTokens
         let retention = p.promptCacheRetention.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory
-        let cached = inference.cache.lookup(tenant: tenant, key: p.promptCacheKey, hashes: TokenEstimator.tokenHashes(conv.promptText),
+        // A token is at least one byte: shorter prompts cannot reach the cache's 1,024 tokens.
+        let hashes = conv.promptText.utf8.count < PromptCache.minimumTokens ? [] : TokenEstimator.tokenHashes(conv.promptText)
+        let cached = inference.cache.lookup(tenant: tenant, key: p.promptCacheKey, hashes: hashes,
                                             inputTokens: inputTokens, retention: retention, overrides: overrides)
         let allowedTools = ResponseTools.allowed(p.tools, choiceEcho: p.toolChoiceJSON)
         let request = GenerationRequest(

@@ -1,0 +1,162 @@
+import SimSupport
+
+/// A read-only set of 64-bit hashes (open addressing, linear probing, at most half full). Every
+/// word of a request is looked up in sets like the stop words; `Set<UInt64>` spends most of that
+/// time in SipHash, this spends one multiply.
+struct HashSet64: Sendable {
+    private let slots: [UInt64]
+    private let mask: Int
+    /// 0 marks an empty slot, so a 0 key is remembered apart.
+    private let hasZero: Bool
+
+    init<S: Sequence>(_ keys: S) where S.Element == UInt64 {
+        let unique = Set(keys)
+        var size = 16
+        while size < unique.count * 2 { size *= 2 }
+        var k = [UInt64](repeating: 0, count: size)
+        var zero = false
+        for key in unique.sorted() {
+            if key == 0 { zero = true; continue }
+            var i = Self.slot(key, size - 1)
+            while k[i] != 0 { i = (i + 1) & (size - 1) }
+            k[i] = key
+        }
+        slots = k
+        mask = size - 1
+        hasZero = zero
+    }
+
+    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    @inline(__always) func contains(_ key: UInt64) -> Bool {
+        if key == 0 { return hasZero }
+        return slots.withUnsafeBufferPointer { s in
+            var i = Self.slot(key, mask)
+            while true {
+                let k = s[i]
+                if k == key { return true }
+                if k == 0 { return false }
+                i = (i + 1) & mask
+            }
+        }
+    }
+}
+
+/// Which of a list of lowercase ASCII cues ("one sentence", "in detail", …) occur in a text,
+/// ignoring ASCII case, found in one pass over its bytes (instead of one search per cue).
+struct CueSet: Sendable {
+    /// All cues' bytes back to back; cue i is `bytes[start[i]..<start[i + 1]]`.
+    private let bytes: [UInt8]
+    private let start: [Int]
+    /// Group (bit index) of each cue.
+    private let group: [Int]
+    /// Each cue's first four bytes as a little-endian word, with bit 0x20 set in every byte.
+    private let head: [UInt32]
+    /// For each pair of leading bytes (low five bits of each, lower-cased), the cues that can
+    /// start with it (bit i = cue i). Letters map to distinct entries; other bytes may share
+    /// one, which only adds candidates that are then compared in full.
+    private let byPair: [UInt64]
+
+    /// Groups of cues: up to 64 cues in all, each at least 4 bytes.
+    init(_ groups: [[String]]) {
+        var bytes: [UInt8] = []
+        var start: [Int] = [0]
+        var group: [Int] = []
+        var head: [UInt32] = []
+        var pair = [UInt64](repeating: 0, count: 1024)
+        for (g, list) in groups.enumerated() {
+            for c in list {
+                let b = Array(c.utf8)
+                precondition(b.count >= 4 && c == c.lowercased() && group.count < 64)
+                pair[Self.pairIndex(b[0], b[1])] |= 1 << UInt64(group.count)
+                head.append((UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24) | 0x2020_2020)
+                bytes += b
+                start.append(bytes.count)
+                group.append(g)
+            }
+        }
+        precondition(groups.count <= 64)
+        self.bytes = bytes
+        self.start = start
+        self.group = group
+        self.head = head
+        byPair = pair
+    }
+
+    @inline(__always) static func pairIndex(_ a: UInt8, _ b: UInt8) -> Int { Int(a & 0x1F) << 5 | Int(b & 0x1F) }
+
+    /// Bit g is set when some cue of group g occurs in `text`.
+    func groups(in text: String) -> UInt64 {
+        var found = TextAnalysis.withBytes(text) { cuesFound(in: $0) }
+        var groups: UInt64 = 0
+        while found != 0 {
+            groups |= 1 << UInt64(group[found.trailingZeroBitCount])
+            found &= found &- 1
+        }
+        return groups
+    }
+
+    /// Bit i is set when cue i (in the order given) occurs in `b`.
+    func cuesFound(in b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        bytes.withUnsafeBufferPointer { cues in
+            start.withUnsafeBufferPointer { start in
+                head.withUnsafeBufferPointer { head in
+                    byPair.withUnsafeBufferPointer { pair in Self.scan(b, cues, start, head, pair) }
+                }
+            }
+        }
+    }
+
+    private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ cues: UnsafeBufferPointer<UInt8>, _ start: UnsafeBufferPointer<Int>,
+                             _ head: UnsafeBufferPointer<UInt32>, _ pair: UnsafeBufferPointer<UInt64>) -> UInt64 {
+        var found: UInt64 = 0
+        let n = b.count
+        guard n >= 4 else { return 0 }
+        let raw = UnsafeRawPointer(b.baseAddress!)
+        var prev = TextAnalysis.lower(b[0])
+        // Every cue has 4+ bytes, so only positions with 4 bytes left can start one.
+        for i in 0...(n - 4) {
+            let next = TextAnalysis.lower(b[i + 1])
+            var candidates = pair[pairIndex(prev, next)] & ~found
+            prev = next
+            guard candidates != 0 else { continue }
+            // One 4-byte compare rejects most candidates: a match has equal bytes after setting
+            // bit 0x20 (which folds ASCII case), so this never rejects one; the rest is compared in full.
+            let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) | 0x2020_2020
+            while candidates != 0 {
+                let k = candidates.trailingZeroBitCount
+                candidates &= candidates &- 1
+                guard head[k] == word else { continue }
+                let from = start[k], count = start[k + 1] - from
+                guard i + count <= n else { continue }
+                var j = 0
+                while j < count, TextAnalysis.lower(b[i + j]) == cues[from + j] { j += 1 }
+                if j == count { found |= 1 << UInt64(k) }
+            }
+        }
+        return found
+    }
+}
+
+extension TextAnalysis {
+    /// Calls `body` with the text's UTF-8 bytes (contiguous for native strings: no copy).
+    @inline(__always) static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = text
+        return copy.withUTF8(body)
+    }
+
+    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 32 : c }
+
+    /// `StableHash.fnv1a(text, seed:)`, computed over the contiguous bytes (several times faster
+    /// than walking `String.UTF8View` for the long prompts seeds are derived from).
+    static func fnv1a(_ text: String, seed: UInt64 = 0xcbf29ce484222325) -> UInt64 {
+        withBytes(text) { b in
+            var h = seed
+            for c in b { h = (h ^ UInt64(c)) &* 0x100000001b3 }
+            return h
+        }
+    }
+}
