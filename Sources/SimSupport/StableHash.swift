@@ -1,9 +1,12 @@
 /// FNV-1a 64: a hash that is the same in every process (Swift's `Hasher` is randomly seeded per run).
 public enum StableHash {
     public static func fnv1a(_ s: String, seed: UInt64 = 0xcbf29ce484222325) -> UInt64 {
-        var h = seed
-        for c in s.utf8 { h ^= UInt64(c); h = h &* 0x100000001b3 }
-        return h
+        var s = s
+        return s.withUTF8 { buf in
+            var h = seed
+            for c in buf { h ^= UInt64(c); h = h &* 0x100000001b3 }
+            return h
+        }
     }
     public static func fnv1a<C: Collection>(bytes: C, seed: UInt64 = 0xcbf29ce484222325) -> UInt64 where C.Element == UInt8 {
         var h = seed

@@ -1,62 +1,77 @@
 import SimSupport
 
-/// Records kept in memory (the default ephemeral mode and unit tests).
+/// Records kept in memory (the default ephemeral mode and unit tests), one bucket per
+/// (tenant, collection): a bucket's growth rehashes only its own ids, and lists walk the bucket's
+/// insertion order without copying it.
 public final class MemoryRecordStore: RecordStore {
-    private struct Key: Hashable { let tenant: String; let collection: String; let id: String }
+    private struct BucketKey: Hashable { let tenant: String; let collection: String }
+    private struct Bucket {
+        var records: [String: StoredRecord] = [:]
+        /// Ids in insertion order (deleted ids are removed).
+        var order: [String] = []
+    }
     private struct State {
-        var records: [Key: StoredRecord] = [:]
-        /// Per (tenant, collection): ids in insertion order.
-        var order: [Bucket: [String]] = [:]
+        var buckets: [BucketKey: Bucket] = [:]
         var nextSeq: Int64 = 1
     }
     private let state = Locked(State())
     public init() {}
 
-    private struct Bucket: Hashable { let tenant: String; let collection: String }
-    private static func bucket(_ tenant: String, _ collection: String) -> Bucket { Bucket(tenant: tenant, collection: collection) }
-
     public func put(_ record: StoredRecord) throws -> StoredRecord {
         state.withLock { s in
-            let key = Key(tenant: record.tenant, collection: record.collection, id: record.id)
             var r = record
-            if let old = s.records[key] {
-                r.seq = old.seq
-            } else {
-                r.seq = s.nextSeq
-                s.nextSeq += 1
-                s.order[Self.bucket(record.tenant, record.collection), default: []].append(record.id)
+            let seq = s.nextSeq
+            var isNew = false
+            // One in-place access to the bucket: its dictionary is never copied.
+            func store(_ b: inout Bucket) {
+                if let old = b.records[record.id] {
+                    r.seq = old.seq
+                } else {
+                    r.seq = seq
+                    isNew = true
+                    b.order.append(record.id)
+                }
+                b.records[record.id] = r
             }
-            s.records[key] = r
+            store(&s.buckets[BucketKey(tenant: record.tenant, collection: record.collection), default: Bucket()])
+            if isNew { s.nextSeq += 1 }
             return r
         }
     }
 
     public func get(tenant: String, collection: String, id: String) throws -> StoredRecord? {
-        state.withLock { $0.records[Key(tenant: tenant, collection: collection, id: id)] }
+        state.withLock { $0.buckets[BucketKey(tenant: tenant, collection: collection)]?.records[id] }
     }
 
     public func delete(tenant: String, collection: String, id: String) throws -> Bool {
         state.withLock { s in
-            guard s.records.removeValue(forKey: Key(tenant: tenant, collection: collection, id: id)) != nil else { return false }
-            s.order[Self.bucket(tenant, collection)]?.removeAll { $0 == id }
+            let key = BucketKey(tenant: tenant, collection: collection)
+            guard s.buckets[key]?.records.removeValue(forKey: id) != nil else { return false }
+            if let i = s.buckets[key]?.order.lastIndex(of: id) { s.buckets[key]?.order.remove(at: i) }
             return true
         }
     }
 
     public func list(tenant: String, collection: String, query: ListQuery) throws -> RecordPage {
         state.withLock { s in
-            var ids = s.order[Self.bucket(tenant, collection)] ?? []
-            if query.order == .desc { ids.reverse() }
+            guard let bucket = s.buckets[BucketKey(tenant: tenant, collection: collection)] else {
+                return RecordPage(records: [], hasMore: false)
+            }
+            let ids = bucket.order
+            let n = ids.count
+            // Position k in the requested order maps to ids[k] (asc) or ids[n - 1 - k] (desc).
+            func id(at k: Int) -> String { query.order == .desc ? ids[n - 1 - k] : ids[k] }
             var start = 0
             if let after = query.after {
-                guard let i = ids.firstIndex(of: after) else { return RecordPage(records: [], hasMore: false) }
-                start = i + 1
+                guard let i = ids.lastIndex(of: after) else { return RecordPage(records: [], hasMore: false) }
+                start = query.order == .desc ? n - i : i + 1
             }
             var out: [StoredRecord] = []
             var hasMore = false
-            for id in ids[start...] {
-                guard let r = s.records[Key(tenant: tenant, collection: collection, id: id)],
-                      query.filters.allSatisfy({ $0.matches(r.body) }) else { continue }
+            var k = start
+            while k < n {
+                defer { k += 1 }
+                guard let r = bucket.records[id(at: k)], query.filters.allSatisfy({ $0.matches(r.body) }) else { continue }
                 if out.count == query.limit { hasMore = true; break }
                 out.append(r)
             }
@@ -65,17 +80,16 @@ public final class MemoryRecordStore: RecordStore {
     }
 
     public func all(collection: String) throws -> [StoredRecord] {
-        state.withLock { s in s.records.values.filter { $0.collection == collection }.sorted { $0.seq < $1.seq } }
-    }
-
-    public func deleteTenant(_ tenant: String) throws {
         state.withLock { s in
-            s.records = s.records.filter { $0.key.tenant != tenant }
-            s.order = s.order.filter { $0.key.tenant != tenant }
+            s.buckets.filter { $0.key.collection == collection }.flatMap { $0.value.records.values }.sorted { $0.seq < $1.seq }
         }
     }
 
+    public func deleteTenant(_ tenant: String) throws {
+        state.withLock { s in s.buckets = s.buckets.filter { $0.key.tenant != tenant } }
+    }
+
     public func deleteAll() throws {
-        state.withLock { s in s.records = [:]; s.order = [:] }
+        state.withLock { s in s.buckets = [:] }
     }
 }
