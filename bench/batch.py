@@ -26,6 +26,13 @@ def vm(pid, key):
     return 0.0
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds the process has used (all threads), from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     ap = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
@@ -56,16 +63,20 @@ def main():
                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.jsonl\"\r\n"
                 f"Content-Type: application/jsonl\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
         rss_before = vm(proc.pid, "VmRSS")
+        load0 = os.getloadavg()[0]
+        cpu0 = cpu_seconds(proc.pid)
         t0 = time.monotonic()
         f = request(base, "POST", "/files", form, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
         b = request(base, "POST", "/batches", json.dumps({"input_file_id": f["id"], "endpoint": "/v1/chat/completions",
                                                          "completion_window": "24h"}).encode(),
                     {"Content-Type": "application/json"})
         t_created = time.monotonic()
+        cpu_created = cpu_seconds(proc.pid)
         urllib.request.urlopen(urllib.request.Request(root + "/__sim/clock/advance", data=b'{"seconds": 172800}',
                                                       method="POST", headers={"Content-Type": "application/json"})).read()
         done = request(base, "GET", f"/batches/{b['id']}")
         t_done = time.monotonic()
+        cpu_done = cpu_seconds(proc.pid)
         if done["status"] != "completed":
             sys.exit(f"batch ended {done['status']}: {json.dumps(done)[:500]}")
         counts = done["request_counts"]
@@ -75,6 +86,9 @@ def main():
         print(f"batch: upload+create {t_created - t0:.2f} s, execute+finalize {t_done - t_created:.2f} s, "
               f"total {wall:.2f} s ({a.lines / wall:,.0f} lines/s) target <= {WALL_TARGET_S} s: "
               f"{'PASS' if wall <= WALL_TARGET_S else 'FAIL'}")
+        print(f"batch: server CPU (user+sys, all threads) upload+create {cpu_created - cpu0:.2f} s, "
+              f"execute+finalize {cpu_done - cpu_created:.2f} s, total {cpu_done - cpu0:.2f} s; "
+              f"load average before {load0:.2f}")
         print(f"batch: RSS before {rss_before:.1f} MB, peak {peak:.1f} MB, target <= {RSS_TARGET_MB} MB: "
               f"{'PASS' if peak <= RSS_TARGET_MB else 'FAIL'}")
     finally:

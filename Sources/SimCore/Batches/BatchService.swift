@@ -14,7 +14,8 @@ public final class BatchService: Sendable {
     let env: SimEnvironment
     let files: FileService
     public let timing: BatchTiming
-    private let executorBox = Locked<InternalRequestExecutor?>(nil)
+    let executorBox = Locked<InternalRequestExecutor?>(nil)
+    private let concurrency = Locked(true)
     /// Serializes execution so two concurrent reads never run the same line twice.
     private let executionLock = Locked<Int>(0)
 
@@ -26,6 +27,11 @@ public final class BatchService: Sendable {
 
     /// Wires the handler runner (the app) after construction.
     public func attach(executor: InternalRequestExecutor) { executorBox.withLock { $0 = executor } }
+
+    /// Whether lines that do not depend on each other run on several cores (the default). The
+    /// output is the same either way; off, every line runs on the reading thread, in order.
+    public var runsLinesConcurrently: Bool { concurrency.withLock { $0 } }
+    public func runLinesConcurrently(_ on: Bool) { concurrency.withLock { $0 = on } }
 
     /// - Remark: POST /v1/batches
     public func create(tenant: Tenant, inputFileID: String, endpoint: String, completionWindow: String, metadata: JSON,
@@ -133,66 +139,6 @@ public final class BatchService: Sendable {
         return try result.get()
     }
 
-    private func execute(_ tenant: Tenant, _ record: inout BatchRecord, upTo due: Int) throws(APIError) {
-        guard let executor = executorBox.withLock({ $0 }) else { throw .serverError("The batch executor is not attached.") }
-        let path = try files.content(tenant: tenant, id: record.inputFileID).path
-        let reader: LineReader
-        do { reader = try LineReader(path: path, offset: record.cursorOffset, lineNumber: record.cursorLine) } catch {
-            throw .serverError("The batch input file could not be read: \(error)")
-        }
-        let lineIDs = env.ids(stream: "batch-lines:\(tenant.id):\(record.id)")
-        var rng = SeededRandom(seed: StableHash.mix(env.seed, StableHash.fnv1a(record.id)))
-        for _ in 0..<record.executed { _ = rng.next() }
-        var out = BatchChunkWriter(), err = BatchChunkWriter()
-        while record.executed < due {
-            let line: LineReader.Line?
-            do { line = try reader.next() } catch { throw .serverError("\(error)") }
-            guard let line else { record.total = record.executed; break }
-            record.cursorOffset = line.nextOffset
-            record.cursorLine = line.number + 1
-            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            record.executed += 1
-            let roll = rng.unit()
-            let value = (try? JSONParser.parse(Array(line.bytes))) ?? .null
-            let customID = value["custom_id"]?.stringValue ?? ""
-            let body = value["body"] ?? .null
-            let lineID = lineIDs.make("batch_req_", length: 24)
-            let response: InternalResponse
-            if record.failCustomIDs.contains(customID) || roll < record.failRatio {
-                response = InternalResponse(status: 500, body: APIError.serverError().body, requestID: IDKind.request(lineIDs))
-            } else {
-                response = executor.executeInternal(method: "POST", path: record.endpoint, body: body, tenant: tenant,
-                                                    overrides: RequestOverrides())
-            }
-            let entry: JSON = .object([
-                ("id", .string(lineID)), ("custom_id", .string(customID)),
-                ("response", .object([("status_code", .int(Int64(response.status))), ("request_id", .string(response.requestID)),
-                                      ("body", response.body)])),
-                ("error", .null),
-            ])
-            if response.status == 200 {
-                record.completed += 1
-                record.usage.add(response.body["usage"])
-                out.append(entry)
-            } else {
-                record.failed += 1
-                err.append(entry)
-            }
-            if out.lines + err.lines >= Self.chunkLines { try flush(tenant, &record, &out, &err) }
-        }
-        try flush(tenant, &record, &out, &err)
-    }
-
-    private func flush(_ tenant: Tenant, _ record: inout BatchRecord, _ out: inout BatchChunkWriter, _ err: inout BatchChunkWriter) throws(APIError) {
-        for (kind, writer) in [("out", out), ("err", err)] where writer.lines > 0 {
-            let key = BlobKey.scoped(tenant, "\(record.id)-\(kind)-\(record.chunks.count)")
-            do { try env.blobs.write(key: key, from: .bytes(writer.bytes)) } catch { throw .serverError("\(error)") }
-            record.chunks.append(key)
-        }
-        out = BatchChunkWriter()
-        err = BatchChunkWriter()
-    }
-
     private func finish(_ tenant: Tenant, _ record: inout BatchRecord, phase: BatchRecord.Phase) throws(APIError) {
         if phase == .expired {
             // Lines that never ran are reported as expired.
@@ -201,7 +147,7 @@ public final class BatchService: Sendable {
             if let reader = try? LineReader(path: path, offset: record.cursorOffset, lineNumber: record.cursorLine) {
                 let lineIDs = env.ids(stream: "batch-lines:\(tenant.id):\(record.id)")
                 while let line = try? reader.next() {
-                    if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                    if BatchLine.isBlank(line.bytes) { continue }
                     let customID = (try? JSONParser.parse(Array(line.bytes)))?["custom_id"]?.stringValue ?? ""
                     err.append(.object([("id", .string(lineIDs.make("batch_req_", length: 24))), ("custom_id", .string(customID)),
                                         ("response", .null),
@@ -250,18 +196,6 @@ public final class BatchService: Sendable {
             try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: record.id,
                                              createdAt: record.createdAt, body: record.stored))
         } catch { throw .serverError("\(error)") }
-    }
-}
-
-/// JSONL lines accumulated in memory before they are written as one blob.
-struct BatchChunkWriter {
-    var writer = JSONWriter(capacity: 1 << 16)
-    var lines = 0
-    var bytes: [UInt8] { writer.bytes }
-    mutating func append(_ line: JSON) {
-        writer.write(line)
-        writer.bytes.append(0x0A)
-        lines += 1
     }
 }
 

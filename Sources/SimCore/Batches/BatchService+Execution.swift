@@ -1,0 +1,124 @@
+import SimSupport
+
+extension BatchService {
+    /// Lines read, parsed, run and written per round.
+    static let windowLines = 512
+
+    /// Runs the lines due by `due`, a window at a time. Within a window:
+    /// 1. every line is parsed (concurrently);
+    /// 2. in line order, each line gets its `batch_req_` id and failure roll from the batch's
+    ///    line stream and its `req_` id from the app's stream;
+    /// 3. the handlers run, concurrently when no line of the window depends on shared state
+    ///    (`BatchLine.independent`), else in line order; each line's handler draws its own IDs
+    ///    from an environment salted with (batch, line index), so an answer never depends on
+    ///    which other lines ran before it, and each output line is encoded where it ran;
+    /// 4. in line order, counts and usage are added and output lines appended.
+    /// The output is therefore the same whichever way the lines were scheduled.
+    func execute(_ tenant: Tenant, _ record: inout BatchRecord, upTo due: Int) throws(APIError) {
+        guard let executor = executorBox.withLock({ $0 }) else { throw .serverError("The batch executor is not attached.") }
+        let path = try files.content(tenant: tenant, id: record.inputFileID).path
+        let reader: LineReader
+        do { reader = try LineReader(path: path, offset: record.cursorOffset, lineNumber: record.cursorLine) } catch {
+            throw .serverError("The batch input file could not be read: \(error)")
+        }
+        let lineIDs = env.ids(stream: "batch-lines:\(tenant.id):\(record.id)")
+        var rng = SeededRandom(seed: StableHash.mix(env.seed, StableHash.fnv1a(record.id)))
+        for _ in 0..<record.executed { _ = rng.next() }
+        let context = BatchLine.Context(tenant: tenant, endpoint: record.endpoint, env: env,
+                                        batchSalt: BatchLine.salt(epoch: env.epoch, batchID: record.id), executor: executor)
+        let concurrent = runsLinesConcurrently
+        var out = BatchChunkWriter(), err = BatchChunkWriter()
+        var window: [BatchLine] = []
+        window.reserveCapacity(Self.windowLines)
+        var exhausted = false
+        while record.executed < due, !exhausted {
+            window.removeAll(keepingCapacity: true)
+            while record.executed + window.count < due, window.count < Self.windowLines {
+                let line: LineReader.Line?
+                do { line = try reader.next() } catch { throw .serverError("\(error)") }
+                guard let line else { exhausted = true; break }
+                record.cursorOffset = line.nextOffset
+                record.cursorLine = line.number + 1
+                if BatchLine.isBlank(line.bytes) { continue }
+                window.append(BatchLine(index: record.executed + window.count, raw: Array(line.bytes)))
+            }
+            if window.isEmpty { break }
+
+            Self.forEach(&window, concurrently: concurrent, executor) { $0.parse(endpoint: context.endpoint) }
+            for i in window.indices {
+                let roll = rng.unit()
+                window[i].lineID = lineIDs.make("batch_req_", length: 24)
+                if record.failCustomIDs.contains(window[i].customID) || roll < record.failRatio {
+                    window[i].injectedFailure = true
+                    window[i].requestID = IDKind.request(lineIDs)
+                } else {
+                    window[i].requestID = executor.newRequestID()
+                }
+            }
+            let independent = concurrent && window.allSatisfy(\.independent)
+            Self.forEach(&window, concurrently: independent, executor) { $0.run(context) }
+
+            for line in window {
+                record.executed += 1
+                if line.status == 200 {
+                    record.completed += 1
+                    record.usage.add(line.usage)
+                    out.append(encoded: line.entry)
+                } else {
+                    record.failed += 1
+                    err.append(encoded: line.entry)
+                }
+            }
+            if out.lines + err.lines >= Self.chunkLines { try flush(tenant, &record, &out, &err) }
+        }
+        if exhausted { record.total = record.executed }
+        try flush(tenant, &record, &out, &err)
+    }
+
+    /// Applies `body` to every line, spread over the cores when `concurrently`.
+    private static func forEach(_ lines: inout [BatchLine], concurrently: Bool, _ executor: InternalRequestExecutor,
+                                _ body: @Sendable (inout BatchLine) -> Void) {
+        guard concurrently, lines.count > 1 else {
+            for i in lines.indices { body(&lines[i]) }
+            return
+        }
+        lines.withUnsafeMutableBufferPointer { buffer in
+            // Each call touches only its own element.
+            let base = UncheckedSendable(buffer.baseAddress!)
+            executor.concurrentPerform(buffer.count) { i in body(&base.value[i]) }
+        }
+    }
+
+    func flush(_ tenant: Tenant, _ record: inout BatchRecord, _ out: inout BatchChunkWriter, _ err: inout BatchChunkWriter) throws(APIError) {
+        for (kind, writer) in [("out", out), ("err", err)] where writer.lines > 0 {
+            let key = BlobKey.scoped(tenant, "\(record.id)-\(kind)-\(record.chunks.count)")
+            do { try env.blobs.write(key: key, from: .bytes(writer.bytes)) } catch { throw .serverError("\(error)") }
+            record.chunks.append(key)
+        }
+        out = BatchChunkWriter()
+        err = BatchChunkWriter()
+    }
+}
+
+/// A pointer handed to concurrent workers that each use a disjoint part of what it points to.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// JSONL lines accumulated in memory before they are written as one blob.
+struct BatchChunkWriter {
+    var writer = JSONWriter(capacity: 1 << 16)
+    var lines = 0
+    var bytes: [UInt8] { writer.bytes }
+    mutating func append(_ line: JSON) {
+        writer.write(line)
+        writer.bytes.append(0x0A)
+        lines += 1
+    }
+    /// Appends one already encoded line (with its newline).
+    mutating func append(encoded line: [UInt8]) {
+        writer.bytes.append(contentsOf: line)
+        lines += 1
+    }
+}
