@@ -1,9 +1,7 @@
 import SimSupport
 
-/// A request the simulator makes to itself (a batch line).
+/// A request the simulator makes to itself (a batch line), to an endpoint resolved beforehand.
 public struct InternalRequest: Sendable {
-    public var method: String
-    public var path: String
     public var body: JSON
     public var tenant: Tenant
     public var overrides: RequestOverrides
@@ -14,10 +12,8 @@ public struct InternalRequest: Sendable {
     /// own, so a line's IDs depend on the line and not on which other lines ran before it.
     public var environment: SimEnvironment
 
-    public init(method: String, path: String, body: JSON, tenant: Tenant, overrides: RequestOverrides = RequestOverrides(),
-                requestID: String, environment: SimEnvironment) {
-        self.method = method
-        self.path = path
+    public init(body: JSON, tenant: Tenant, overrides: RequestOverrides = RequestOverrides(), requestID: String,
+                environment: SimEnvironment) {
         self.body = body
         self.tenant = tenant
         self.overrides = overrides
@@ -43,13 +39,18 @@ public struct InternalResponse: Sendable {
     }
 }
 
+/// Runs one request through a live endpoint's handler and returns its answer.
+public typealias InternalEndpoint = @Sendable (InternalRequest) -> InternalResponse
+
 /// Runs requests through the live endpoint's handlers (implemented by the app), so work done on
 /// a tenant's behalf (batch lines) answers exactly as the endpoint would. The app also owns the
 /// threads: SimCore asks it to run independent jobs concurrently.
 public protocol InternalRequestExecutor: AnyObject, Sendable {
     /// A fresh `req_…` id from the app's request-id stream.
     func newRequestID() -> String
-    func executeInternal(_ request: InternalRequest) -> InternalResponse
+    /// The live handler for `method path`, resolved once, to run any number of requests with
+    /// (from any thread). An unknown endpoint answers every request with the API's 404.
+    func internalEndpoint(method: String, path: String) -> InternalEndpoint
     /// Calls `body(i)` for every `i` in `0..<count`, spread over the machine's cores, and returns
     /// once all calls have returned. Calls for different `i` must not depend on each other.
     func concurrentPerform(_ count: Int, _ body: @Sendable (Int) -> Void)

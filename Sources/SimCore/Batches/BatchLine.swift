@@ -30,7 +30,7 @@ struct BatchLine: Sendable {
         let endpoint: String
         let env: SimEnvironment
         let batchSalt: UInt64
-        let executor: InternalRequestExecutor
+        let handler: InternalEndpoint
     }
 
     static func isBlank(_ bytes: ArraySlice<UInt8>) -> Bool {
@@ -77,9 +77,8 @@ struct BatchLine: Sendable {
         if injectedFailure {
             response = InternalResponse(status: 500, body: APIError.serverError().body, requestID: requestID)
         } else {
-            let request = InternalRequest(method: "POST", path: c.endpoint, body: body, tenant: c.tenant, requestID: requestID,
-                                          environment: c.env.withIDSalt(Self.salt(batch: c.batchSalt, line: index)))
-            response = c.executor.executeInternal(request)
+            response = c.handler(InternalRequest(body: body, tenant: c.tenant, requestID: requestID,
+                                                 environment: c.env.withIDSalt(Self.salt(batch: c.batchSalt, line: index))))
         }
         body = .null
         status = response.status

@@ -14,7 +14,7 @@ extension BatchService {
     ///    which other lines ran before it, and each output line is encoded where it ran;
     /// 4. in line order, counts and usage are added and output lines appended.
     /// The output is therefore the same whichever way the lines were scheduled.
-    func execute(_ tenant: Tenant, _ record: inout BatchRecord, upTo due: Int) throws(APIError) {
+    func execute(_ tenant: Tenant, _ record: inout BatchRecord, upTo due: Int, into output: inout BatchOutput) throws(APIError) {
         guard let executor = executorBox.withLock({ $0 }) else { throw .serverError("The batch executor is not attached.") }
         let path = try files.content(tenant: tenant, id: record.inputFileID).path
         let reader: LineReader
@@ -25,9 +25,9 @@ extension BatchService {
         var rng = SeededRandom(seed: StableHash.mix(env.seed, StableHash.fnv1a(record.id)))
         for _ in 0..<record.executed { _ = rng.next() }
         let context = BatchLine.Context(tenant: tenant, endpoint: record.endpoint, env: env,
-                                        batchSalt: BatchLine.salt(epoch: env.epoch, batchID: record.id), executor: executor)
+                                        batchSalt: BatchLine.salt(epoch: env.epoch, batchID: record.id),
+                                        handler: executor.internalEndpoint(method: "POST", path: record.endpoint))
         let concurrent = runsLinesConcurrently
-        var out = BatchChunkWriter(), err = BatchChunkWriter()
         var window: [BatchLine] = []
         window.reserveCapacity(Self.windowLines)
         var exhausted = false
@@ -63,16 +63,15 @@ extension BatchService {
                 if line.status == 200 {
                     record.completed += 1
                     record.usage.add(line.usage)
-                    out.append(encoded: line.entry)
+                    output.out.append(line.entry)
                 } else {
                     record.failed += 1
-                    err.append(encoded: line.entry)
+                    output.err.append(line.entry)
                 }
             }
-            if out.lines + err.lines >= Self.chunkLines { try flush(tenant, &record, &out, &err) }
+            if output.bytes > BatchOutput.memoryLimit { try flush(tenant, &record, &output) }
         }
         if exhausted { record.total = record.executed }
-        try flush(tenant, &record, &out, &err)
     }
 
     /// Applies `body` to every line, spread over the cores when `concurrently`.
@@ -89,36 +88,48 @@ extension BatchService {
         }
     }
 
-    func flush(_ tenant: Tenant, _ record: inout BatchRecord, _ out: inout BatchChunkWriter, _ err: inout BatchChunkWriter) throws(APIError) {
-        for (kind, writer) in [("out", out), ("err", err)] where writer.lines > 0 {
+    /// Writes what `output` holds as chunk blobs (listed in `record.chunks`, in order) and empties it.
+    func flush(_ tenant: Tenant, _ record: inout BatchRecord, _ output: inout BatchOutput) throws(APIError) {
+        for (kind, stream) in [("out", output.out), ("err", output.err)] where !stream.pieces.isEmpty {
             let key = BlobKey.scoped(tenant, "\(record.id)-\(kind)-\(record.chunks.count)")
-            do { try env.blobs.write(key: key, from: .bytes(writer.bytes)) } catch { throw .serverError("\(error)") }
+            do { try env.blobs.write(key: key, from: .concatenation(stream.pieces.map { .bytes($0) })) } catch { throw .serverError("\(error)") }
             record.chunks.append(key)
         }
-        out = BatchChunkWriter()
-        err = BatchChunkWriter()
+        output = BatchOutput()
     }
 }
 
 /// A pointer handed to concurrent workers that each use a disjoint part of what it points to.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
+struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
 
-/// JSONL lines accumulated in memory before they are written as one blob.
-struct BatchChunkWriter {
-    var writer = JSONWriter(capacity: 1 << 16)
-    var lines = 0
-    var bytes: [UInt8] { writer.bytes }
-    mutating func append(_ line: JSON) {
-        writer.write(line)
-        writer.bytes.append(0x0A)
-        lines += 1
-    }
-    /// Appends one already encoded line (with its newline).
-    mutating func append(encoded line: [UInt8]) {
-        writer.bytes.append(contentsOf: line)
-        lines += 1
+/// The output and error lines of one read, encoded, held in memory in pieces of a few MiB until
+/// they are written: as chunk blobs when they pass `memoryLimit` or the batch goes on after this
+/// read, or straight into the output and error files when it ends in this read (each byte is
+/// then written once).
+struct BatchOutput {
+    static let memoryLimit = 64 << 20
+    static let pieceBytes = 4 << 20
+
+    var out = Lines()
+    var err = Lines()
+    var bytes: Int { out.bytes + err.bytes }
+
+    struct Lines {
+        private(set) var pieces: [[UInt8]] = []
+        private(set) var bytes = 0
+
+        /// Appends one encoded line (with its newline).
+        mutating func append(_ line: [UInt8]) {
+            if pieces.isEmpty || pieces[pieces.count - 1].count + line.count > BatchOutput.pieceBytes {
+                var piece: [UInt8] = []
+                piece.reserveCapacity(max(BatchOutput.pieceBytes, line.count))
+                pieces.append(piece)
+            }
+            pieces[pieces.count - 1].append(contentsOf: line)
+            bytes += line.count
+        }
     }
 }

@@ -9,7 +9,6 @@ public final class BatchService: Sendable {
     public static let executable = ["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/moderations"]
     public static let specEndpoints = ["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions",
                                        "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"]
-    static let chunkLines = 5000
 
     let env: SimEnvironment
     let files: FileService
@@ -56,7 +55,10 @@ public final class BatchService: Sendable {
         }
         let path: String
         do { path = try files.content(tenant: tenant, id: inputFileID).path } catch { throw error }
-        let outcome = BatchValidator.validate(path: path, size: Int(input.bytes), endpoint: endpoint)
+        let executor = runsLinesConcurrently ? executorBox.withLock({ $0 }) : nil
+        let outcome = BatchValidator.validate(path: path, size: Int(input.bytes), endpoint: endpoint) { n, body in
+            if let executor { executor.concurrentPerform(n, body) } else { for i in 0..<n { body(i) } }
+        }
 
         let now = env.clock.now()
         let created = Int64(now.rounded(.down))
@@ -129,9 +131,14 @@ public final class BatchService: Sendable {
                 var record = try load(tenant, start.id)
                 if record.finished { return .success(record) }
                 let due = record.linesDue(at: now)
-                if due > record.executed { try execute(tenant, &record, upTo: due) }
+                var output = BatchOutput()
+                if due > record.executed { try execute(tenant, &record, upTo: due, into: &output) }
                 let phase = record.phase(at: now)
-                if [.completed, .cancelled, .expired].contains(phase) { try finish(tenant, &record, phase: phase) }
+                if [.completed, .cancelled, .expired].contains(phase) {
+                    try finish(tenant, &record, phase: phase, output: &output)
+                } else {
+                    try flush(tenant, &record, &output)
+                }
                 try save(tenant, record)
                 return .success(record)
             } catch { return .failure(error) }
@@ -139,49 +146,44 @@ public final class BatchService: Sendable {
         return try result.get()
     }
 
-    private func finish(_ tenant: Tenant, _ record: inout BatchRecord, phase: BatchRecord.Phase) throws(APIError) {
+    /// Writes the output and error files: the chunks earlier reads wrote, then what this read
+    /// still holds. At `expired`, the lines that never ran are reported as expired first.
+    private func finish(_ tenant: Tenant, _ record: inout BatchRecord, phase: BatchRecord.Phase,
+                        output: inout BatchOutput) throws(APIError) {
         if phase == .expired {
-            // Lines that never ran are reported as expired.
-            var err = BatchChunkWriter()
             let path = try files.content(tenant: tenant, id: record.inputFileID).path
             if let reader = try? LineReader(path: path, offset: record.cursorOffset, lineNumber: record.cursorLine) {
                 let lineIDs = env.ids(stream: "batch-lines:\(tenant.id):\(record.id)")
                 while let line = try? reader.next() {
                     if BatchLine.isBlank(line.bytes) { continue }
                     let customID = (try? JSONParser.parse(Array(line.bytes)))?["custom_id"]?.stringValue ?? ""
-                    err.append(.object([("id", .string(lineIDs.make("batch_req_", length: 24))), ("custom_id", .string(customID)),
-                                        ("response", .null),
-                                        ("error", .object([("code", "batch_expired"),
-                                                           ("message", "This request could not be executed before the completion window expired.")]))]))
+                    var entry = JSON.object([("id", .string(lineIDs.make("batch_req_", length: 24))), ("custom_id", .string(customID)),
+                                             ("response", .null),
+                                             ("error", .object([("code", "batch_expired"),
+                                                                ("message", "This request could not be executed before the completion window expired.")]))]).encoded
+                    entry.append(0x0A)
+                    output.err.append(entry)
                     record.failed += 1
                 }
             }
-            var none = BatchChunkWriter()
-            try flush(tenant, &record, &none, &err)
         }
         let expiry = record.outputExpiresSeconds ?? FileService.batchDefaultExpiry
-        let outKeys = record.chunks.filter { $0.contains("-out-") }
-        let errKeys = record.chunks.filter { $0.contains("-err-") }
-        if !outKeys.isEmpty {
-            record.outputFileID = try files.store(tenant: tenant, filename: "\(record.id)_output.jsonl", purpose: "batch_output",
-                                                  content: try concatenation(outKeys), expiresAfterSeconds: expiry).id
+        for (kind, stream, suffix) in [("-out-", output.out, "output"), ("-err-", output.err, "error")] {
+            var parts: [BlobSource] = []
+            for k in record.chunks where k.contains(kind) {
+                guard let p = env.blobs.path(key: k), let size = FileSize.of(p) else { throw .serverError("Batch chunk \(k) is missing.") }
+                parts.append(.fileRange(path: p, offset: 0, length: size))
+            }
+            parts += stream.pieces.map { .bytes($0) }
+            guard !parts.isEmpty else { continue }
+            let id = try files.store(tenant: tenant, filename: "\(record.id)_\(suffix).jsonl", purpose: "batch_output",
+                                     content: .concatenation(parts), expiresAfterSeconds: expiry).id
+            if suffix == "output" { record.outputFileID = id } else { record.errorFileID = id }
         }
-        if !errKeys.isEmpty {
-            record.errorFileID = try files.store(tenant: tenant, filename: "\(record.id)_error.jsonl", purpose: "batch_output",
-                                                 content: try concatenation(errKeys), expiresAfterSeconds: expiry).id
-        }
+        output = BatchOutput()
         for k in record.chunks { env.blobs.delete(key: k) }
         record.chunks = []
         record.finished = true
-    }
-
-    private func concatenation(_ keys: [String]) throws(APIError) -> BlobSource {
-        var parts: [BlobSource] = []
-        for k in keys {
-            guard let p = env.blobs.path(key: k), let size = FileSize.of(p) else { throw .serverError("Batch chunk \(k) is missing.") }
-            parts.append(.fileRange(path: p, offset: 0, length: size))
-        }
-        return .concatenation(parts)
     }
 
     private func load(_ tenant: Tenant, _ id: String) throws(APIError) -> BatchRecord {
