@@ -58,22 +58,3 @@ extension App: InternalRequestExecutor {
         DispatchQueue.concurrentPerform(iterations: count, execute: body)
     }
 }
-
-extension Services {
-    /// These services, except that the ones handlers draw IDs through (`env`, chat, responses)
-    /// use `ids`, an environment with the same clock, seed and stores but ID streams of its own.
-    /// Everything with shared state (prompt cache, generator chain, fine-tuning gate) is shared.
-    init(_ base: Services, drawingIDsFrom ids: SimEnvironment) {
-        env = ids
-        files = base.files
-        uploads = base.uploads
-        models = base.models
-        batches = base.batches
-        fineTuning = base.fineTuning
-        checkpointPermissions = base.checkpointPermissions
-        fineTunedAnswers = base.fineTunedAnswers
-        inference = base.inference
-        responses = ResponseService(env: ids, inference: base.inference, models: base.models, files: base.files)
-        chat = ChatCompletionService(env: ids, models: base.models, engine: base.inference)
-    }
-}

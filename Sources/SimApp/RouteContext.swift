@@ -56,4 +56,22 @@ public final class Services: Sendable {
         responses = ResponseService(env: env, inference: inference, models: models, files: files)
         chat = ChatCompletionService(env: env, models: models, engine: inference)
     }
+
+    /// `base`, except that what handlers draw IDs through (`env`, chat, responses) uses `ids`: an
+    /// environment with the same clock, seed and stores but ID streams of its own (a batch
+    /// line's). Everything with shared state (prompt cache, generator chain, fine-tuning gate) is
+    /// `base`'s.
+    init(_ base: Services, drawingIDsFrom ids: SimEnvironment) {
+        env = ids
+        files = base.files
+        uploads = base.uploads
+        models = base.models
+        batches = base.batches
+        fineTuning = base.fineTuning
+        checkpointPermissions = base.checkpointPermissions
+        fineTunedAnswers = base.fineTunedAnswers
+        inference = base.inference
+        responses = ResponseService(env: ids, inference: base.inference, models: base.models, files: base.files)
+        chat = ChatCompletionService(env: ids, models: base.models, engine: base.inference)
+    }
 }
