@@ -15,7 +15,8 @@ struct BatchLine: Sendable {
     var injectedFailure = false
     // Set by `run`.
     var status = 0
-    var usage: JSON?
+    /// The answer's token usage (zero unless it succeeded).
+    var usage = BatchRecord.Usage()
     /// The output line, encoded, with its newline.
     var entry: [UInt8] = []
 
@@ -83,9 +84,8 @@ struct BatchLine: Sendable {
         body = .null
         status = response.status
         if status == 200 {
-            usage = response.body["usage"]
-            assert(!independent || c.endpoint != "/v1/chat/completions"
-                       || (usage?["prompt_tokens"]?.intValue ?? 0) < Int64(PromptCache.minimumTokens),
+            usage.add(response.body["usage"])
+            assert(!independent || c.endpoint != "/v1/chat/completions" || usage.input < Int64(PromptCache.minimumTokens),
                    "a line run as independent had a prompt long enough for the prompt cache")
         }
         entry = Self.encode(id: lineID, customID: customID, response: response)

@@ -202,6 +202,14 @@ public final class BatchService: Sendable {
 }
 
 extension BatchRecord.Usage {
+    mutating func add(_ u: BatchRecord.Usage) {
+        input += u.input
+        cached += u.cached
+        output += u.output
+        reasoning += u.reasoning
+        total += u.total
+    }
+
     /// Adds an endpoint's `usage` (chat's prompt/completion or responses' input/output naming).
     mutating func add(_ u: JSON?) {
         guard let u, case .object = u else { return }
