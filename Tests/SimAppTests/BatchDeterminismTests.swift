@@ -7,9 +7,12 @@ import SimTesting
 
 /// Batch lines run on several cores; what a batch writes must not depend on that.
 @Suite struct BatchDeterminismTests {
-    /// More lines than one execution window (512), so several windows run, some concurrently
-    /// (short text prompts) and some in line order (a stored completion in the window).
+    /// More lines than one execution window (512), so several windows run. Most lines run
+    /// concurrently (short text prompts); stored completions (700, 701) and prompts long enough
+    /// for the prompt cache (600…602, 1050) run in line order beside them.
     static let lineCount = 1100
+    static let longPromptLines = [600, 601, 602, 1050]
+    static let longSystemPrompt = String(repeating: "The quick brown fox jumps over the lazy dog near the river bank. ", count: 110)
 
     static func chatLine(_ i: Int) -> String {
         let topics = ["Classify the sentiment: the food was great.", "Summarise: the meeting moved to Thursday.",
@@ -19,7 +22,9 @@ import SimTesting
         if i == 700 { extra = #","store":true,"metadata":{"line":"700"}"# }
         if i == 701 { extra = #","store":true,"metadata":{"line":"701"}"# }
         let model = i == 333 ? "no-such-model" : "gpt-4o-mini"
-        return #"{"custom_id":"req-\#(i)","method":"POST","url":"/v1/chat/completions","body":{"model":"\#(model)","max_completion_tokens":24,"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"\#(topics[i % 3]) (item \#(i))"}]\#(extra)}}"#
+        // Line 600's prompt takes longest to read, so run concurrently 601 and 602 would reach the cache first.
+        let system = i == 600 ? String(repeating: longSystemPrompt, count: 4) : longPromptLines.contains(i) ? longSystemPrompt : "You are terse."
+        return #"{"custom_id":"req-\#(i)","method":"POST","url":"/v1/chat/completions","body":{"model":"\#(model)","max_completion_tokens":24,"messages":[{"role":"system","content":"\#(system)"},{"role":"user","content":"\#(topics[i % 3]) (item \#(i))"}]\#(extra)}}"#
     }
 
     struct Run {
@@ -115,6 +120,12 @@ import SimTesting
         let completion = out.compactMap { $0["response"]?["body"]?["usage"]?["completion_tokens"]?.intValue }.reduce(0, +)
         #expect(r.batch["usage"]?["input_tokens"]?.intValue == prompt)
         #expect(r.batch["usage"]?["output_tokens"]?.intValue == completion)
+
+        // The prompt cache saw the long prompts in line order: the first one misses, later ones hit.
+        let cached = out.filter { Self.longPromptLines.contains(index($0)) }.map {
+            $0["response"]?["body"]?["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? -1
+        }
+        #expect(cached.count == 4 && cached[0] == 0 && cached.dropFirst().allSatisfy { $0 >= 1024 })
 
         // Stored completions (`store: true`) exist in line order, under the IDs the output reports.
         let storedIDs = r.stored["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []

@@ -8,10 +8,10 @@ extension BatchService {
     /// 1. every line is parsed (concurrently);
     /// 2. in line order, each line gets its `batch_req_` id and failure roll from the batch's
     ///    line stream and its `req_` id from the app's stream;
-    /// 3. the handlers run, concurrently when no line of the window depends on shared state
-    ///    (`BatchLine.independent`), else in line order; each line's handler draws its own IDs
-    ///    from an environment salted with (batch, line index), so an answer never depends on
-    ///    which other lines ran before it, and each output line is encoded where it ran;
+    /// 3. the handlers run: lines that depend on shared state (not `BatchLine.independent`) one
+    ///    after another in line order, the others concurrently beside them; each line's handler
+    ///    draws its IDs from an environment salted with (batch, line index), so an answer never
+    ///    depends on which other lines ran before it, and each output line is encoded where it ran;
     /// 4. in line order, counts and usage are added and output lines appended.
     /// The output is therefore the same whichever way the lines were scheduled.
     func execute(_ tenant: Tenant, _ record: inout BatchRecord, upTo due: Int, into output: inout BatchOutput) throws(APIError) {
@@ -55,8 +55,10 @@ extension BatchService {
                     window[i].requestID = executor.newRequestID()
                 }
             }
-            let independent = concurrent && window.allSatisfy(\.independent)
-            Self.forEach(&window, concurrently: independent, executor) { $0.run(context) }
+            // Lines that depend on shared state run one after another in line order (one task);
+            // the others run beside them.
+            let inOrder = window.indices.filter { !window[$0].independent }
+            Self.forEach(&window, concurrently: concurrent, inOrder: inOrder, executor) { $0.run(context) }
 
             for line in window {
                 record.executed += 1
@@ -74,17 +76,30 @@ extension BatchService {
         if exhausted { record.total = record.executed }
     }
 
-    /// Applies `body` to every line, spread over the cores when `concurrently`.
-    private static func forEach(_ lines: inout [BatchLine], concurrently: Bool, _ executor: InternalRequestExecutor,
-                                _ body: @Sendable (inout BatchLine) -> Void) {
-        guard concurrently, lines.count > 1 else {
+    /// Applies `body` to every line, spread over the cores when `concurrently`, except that the
+    /// lines at `inOrder` (ascending) are done one after another, in that order, as one task.
+    private static func forEach(_ lines: inout [BatchLine], concurrently: Bool, inOrder: [Int] = [],
+                                _ executor: InternalRequestExecutor, _ body: @Sendable (inout BatchLine) -> Void) {
+        guard concurrently, lines.count > 1, inOrder.count < lines.count else {
             for i in lines.indices { body(&lines[i]) }
             return
         }
+        var free: [Int] = []
+        free.reserveCapacity(lines.count - inOrder.count)
+        var next = 0
+        for i in lines.indices {
+            if next < inOrder.count, inOrder[next] == i { next += 1 } else { free.append(i) }
+        }
         lines.withUnsafeMutableBufferPointer { buffer in
-            // Each call touches only its own element.
+            // Each task touches only its own elements.
             let base = UncheckedSendable(buffer.baseAddress!)
-            executor.concurrentPerform(buffer.count) { i in body(&base.value[i]) }
+            executor.concurrentPerform(1 + free.count) { [free] k in
+                if k == 0 {
+                    for i in inOrder { body(&base.value[i]) }
+                } else {
+                    body(&base.value[free[k - 1]])
+                }
+            }
         }
     }
 
