@@ -3,7 +3,10 @@
 `completed` after advancing the clock. Prints wall seconds, lines/s and the server's peak RSS
 (VmHWM) against the targets (<= 3 s, <= 200 MB). Stdlib only.
 
-Usage: bench/batch.py [--bin PATH] [--lines N]
+Usage: bench/batch.py [--bin PATH] [--lines N] [--runs N]
+
+With --runs N the batch runs N times, each on a fresh server, and a last line gives the range
+(the machine may be shared: wall time is noisy, the server's CPU seconds less so).
 """
 import argparse, json, os, re, subprocess, sys, time, urllib.request, uuid
 
@@ -38,7 +41,17 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--bin", default=os.environ.get("OPENAI_SIM_BIN", os.path.join(here, "..", ".build", "release", "openai-sim")))
     ap.add_argument("--lines", type=int, default=50_000)
+    ap.add_argument("--runs", type=int, default=1)
     a = ap.parse_args()
+    results = [run_once(a) for _ in range(max(1, a.runs))]
+    if len(results) > 1:
+        walls, cpus, peaks = zip(*results)
+        print(f"batch: {len(results)} runs: wall {min(walls):.2f}-{max(walls):.2f} s, server CPU {min(cpus):.2f}-{max(cpus):.2f} s, "
+              f"peak RSS {min(peaks):.1f}-{max(peaks):.1f} MB")
+
+
+def run_once(a):
+    """One batch on a fresh server; prints its report and returns (wall s, server CPU s, peak RSS MB)."""
     proc = subprocess.Popen([a.bin, "serve", "--port", "0", "--clock", "virtual", "--seed", "0", "--log-format", "json"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -91,6 +104,7 @@ def main():
               f"load average before {load0:.2f}")
         print(f"batch: RSS before {rss_before:.1f} MB, peak {peak:.1f} MB, target <= {RSS_TARGET_MB} MB: "
               f"{'PASS' if peak <= RSS_TARGET_MB else 'FAIL'}")
+        return wall, cpu_done - cpu0, peak
     finally:
         proc.terminate()
         proc.wait(timeout=10)
