@@ -44,7 +44,7 @@ extension BatchService {
             }
             if window.isEmpty { break }
 
-            Self.forEach(&window, concurrently: concurrent, executor) { $0.parse(endpoint: context.endpoint) }
+            Self.forEach(&window, concurrently: concurrent, grain: 32, executor) { $0.parse(endpoint: context.endpoint) }
             for i in window.indices {
                 let roll = rng.unit()
                 window[i].lineID = lineIDs.make("batch_req_", length: 24)
@@ -76,11 +76,12 @@ extension BatchService {
         if exhausted { record.total = record.executed }
     }
 
-    /// Applies `body` to every line, spread over the cores when `concurrently`, except that the
-    /// lines at `inOrder` (ascending) are done one after another, in that order, as one task.
-    private static func forEach(_ lines: inout [BatchLine], concurrently: Bool, inOrder: [Int] = [],
+    /// Applies `body` to every line, spread over the cores when `concurrently` in tasks of `grain`
+    /// consecutive lines, except that the lines at `inOrder` (ascending) are done one after
+    /// another, in that order, as one task.
+    private static func forEach(_ lines: inout [BatchLine], concurrently: Bool, grain: Int = 1, inOrder: [Int] = [],
                                 _ executor: InternalRequestExecutor, _ body: @Sendable (inout BatchLine) -> Void) {
-        guard concurrently, lines.count > 1, inOrder.count < lines.count else {
+        guard concurrently, lines.count > grain, inOrder.count < lines.count else {
             for i in lines.indices { body(&lines[i]) }
             return
         }
@@ -90,14 +91,15 @@ extension BatchService {
         for i in lines.indices {
             if next < inOrder.count, inOrder[next] == i { next += 1 } else { free.append(i) }
         }
+        let tasks = (free.count + grain - 1) / grain
         lines.withUnsafeMutableBufferPointer { buffer in
             // Each task touches only its own elements.
             let base = UncheckedSendable(buffer.baseAddress!)
-            executor.concurrentPerform(1 + free.count) { [free] k in
+            executor.concurrentPerform(1 + tasks) { [free] k in
                 if k == 0 {
                     for i in inOrder { body(&base.value[i]) }
                 } else {
-                    body(&base.value[free[k - 1]])
+                    for j in (k - 1) * grain..<min(free.count, k * grain) { body(&base.value[free[j]]) }
                 }
             }
         }

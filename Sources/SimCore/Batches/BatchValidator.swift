@@ -97,7 +97,10 @@ struct BatchValidator {
                 let results = UncheckedSendable(results.baseAddress!)
                 window.withUnsafeBufferPointer { lines in
                     let lines = UncheckedSendable(lines.baseAddress!)
-                    parallel(window.count) { i in results.value[i] = try? JSONParser.parse(lines.value[i].raw) }
+                    let count = window.count, grain = 64
+                    parallel((count + grain - 1) / grain) { k in
+                        for i in k * grain..<min(count, (k + 1) * grain) { results.value[i] = try? JSONParser.parse(lines.value[i].raw) }
+                    }
                 }
             }
             for (i, line) in window.enumerated() { check(line.number, parsed[i]) }
