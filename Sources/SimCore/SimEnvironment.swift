@@ -27,7 +27,9 @@ public final class SimEnvironment: Sendable {
     public func ids(stream: String) -> IDGenerator {
         generators.withLock { g in
             if let existing = g[stream] { return existing }
-            let made = IDGenerator(seed: epoch == 0 ? seed : StableHash.mix(seed, epoch), stream: stream)
+            // `mix` ignores its second argument's lowest bit (it ORs in 1), so the epoch goes in
+            // shifted: epochs 2 and 3 must not share a stream.
+            let made = IDGenerator(seed: epoch == 0 ? seed : StableHash.mix(seed, epoch << 1 | 1), stream: stream)
             g[stream] = made
             return made
         }

@@ -16,6 +16,16 @@ import SimSupport
         #expect(Set(a).isDisjoint(with: b))
         #expect(IDKind.file(fresh.ids(tenant)) == a[0], "epoch 0 is the same as an ephemeral server")
     }
+
+    @Test func everyEpochHasItsOwnStream() {
+        // Epochs that differ only in the lowest bit (2 and 3, ...) once shared a stream.
+        let tenant = Tenant.forAPIKey("k")
+        let firstIDs = (0..<16).map { e in
+            IDKind.file(SimEnvironment(clock: VirtualClock(), seed: 5, records: MemoryRecordStore(), blobs: NoBlobs(),
+                                       epoch: UInt64(e)).ids(tenant))
+        }
+        #expect(Set(firstIDs).count == 16)
+    }
 }
 
 private final class NoBlobs: BlobStore {
