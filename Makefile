@@ -34,9 +34,12 @@ validate-scenarios:
 	swift build --product openai-sim
 	.build/debug/openai-sim scenarios validate --dir scenarios
 
+## The release build too: the linkage test checks what `make serve` runs.
 test-python:
 	swift build --product openai-sim
-	OPENAI_SIM_BIN=$(CURDIR)/.build/debug/openai-sim scripts/interop.sh Tests/live
+	swift build -c release --product openai-sim
+	OPENAI_SIM_BIN=$(CURDIR)/.build/debug/openai-sim OPENAI_SIM_RELEASE_BIN=$(CURDIR)/.build/release/openai-sim \
+	  scripts/interop.sh Tests/live
 
 bench: deps
 	bench/run.sh

@@ -2,7 +2,10 @@
 docs/ARCHITECTURE.md, "What the server binary links"): they cost ~10 MB of idle RSS. An
 `import Foundation` in any module linked into `openai-sim` brings them back; this catches it.
 
-Stdlib + pytest only. The binary comes from $OPENAI_SIM_BIN, default `.build/debug/openai-sim`.
+Stdlib + pytest only. It checks the *release* binary (what `make serve` runs and what the idle
+RSS target is about): $OPENAI_SIM_RELEASE_BIN, default `.build/release/openai-sim` (`make test`
+builds it). A debug build is not checked: its executable lists libFoundation.so as NEEDED
+although no linked module imports Foundation (observed with SwiftPM on Swift 6.3, Linux).
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-_bin = Path(os.environ.get("OPENAI_SIM_BIN", ".build/debug/openai-sim"))
+_bin = Path(os.environ.get("OPENAI_SIM_RELEASE_BIN", ".build/release/openai-sim"))
 BIN = _bin if _bin.is_absolute() else REPO / _bin
 
 FORBIDDEN = ("libFoundation.so", "libFoundationNetworking.so", "libFoundationInternationalization.so",
@@ -36,7 +39,7 @@ def mapped_libraries(pid: int) -> set[str]:
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc")
 def test_idle_server_maps_no_foundation_networking_or_tls_library() -> None:
     if not BIN.exists():
-        pytest.skip(f"openai-sim binary not found at {BIN}")
+        pytest.skip(f"release openai-sim binary not found at {BIN} (swift build -c release --product openai-sim)")
     proc = subprocess.Popen([str(BIN), "serve", "--port", "0", "--host", "127.0.0.1", "--clock", "virtual"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
