@@ -12,46 +12,31 @@ public final class IDGenerator: Sendable {
     /// `prefix` followed by `length` base-62 characters, e.g. `file-` + 22.
     public func make(_ prefix: String, length: Int = 24) -> String {
         var p = prefix
-        let head = p.withUTF8 { Array($0) }
-        return rng.withLock { r in
-            String(unsafeUninitializedCapacity: head.count + length) { buf in
-                for (i, c) in head.enumerated() { buf[i] = c }
-                for i in 0..<length { buf[head.count + i] = Self.alphabet[Int(r.next() % 62)] }
-                return head.count + length
+        return p.withUTF8 { head in
+            rng.withLock { r in
+                String(unsafeUninitializedCapacity: head.count + length) { buf in
+                    for i in 0..<head.count { buf[i] = head[i] }
+                    for i in 0..<length { buf[head.count + i] = Self.alphabet[Int(r.next() % 62)] }
+                    return head.count + length
+                }
             }
         }
     }
 
     /// `prefix` followed by `length` lowercase hex characters, e.g. `req_` + 32.
     public func hex(_ prefix: String, length: Int = 32) -> String {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let wordCount = (length + 15) / 16
-        var extra: [UInt64] = []
-        rng.withLock { r in
-            if wordCount > 0 { words.0 = r.next() }
-            if wordCount > 1 { words.1 = r.next() }
-            if wordCount > 2 { words.2 = r.next() }
-            if wordCount > 3 { words.3 = r.next() }
-            if wordCount > 4 { for _ in 4..<wordCount { extra.append(r.next()) } }
-        }
         var p = prefix
         return p.withUTF8 { head in
-            String(unsafeUninitializedCapacity: head.count + length) { buf in
-                for i in 0..<head.count { buf[i] = head[i] }
-                var word: UInt64 = 0
-                for i in 0..<length {
-                    if i % 16 == 0 {
-                        switch i / 16 {
-                        case 0: word = words.0
-                        case 1: word = words.1
-                        case 2: word = words.2
-                        case 3: word = words.3
-                        default: word = extra[i / 16 - 4]
-                        }
+            rng.withLock { r in
+                String(unsafeUninitializedCapacity: head.count + length) { buf in
+                    for i in 0..<head.count { buf[i] = head[i] }
+                    var word: UInt64 = 0
+                    for i in 0..<length {
+                        if i % 16 == 0 { word = r.next() }
+                        buf[head.count + i] = Self.hexAlphabet[Int(word & 0xF)]; word >>= 4
                     }
-                    buf[head.count + i] = Self.hexAlphabet[Int(word & 0xF)]; word >>= 4
+                    return head.count + length
                 }
-                return head.count + length
             }
         }
     }

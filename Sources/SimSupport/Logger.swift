@@ -71,12 +71,13 @@ public final class Logger: Sendable {
     }
 
     /// Formats one line straight into the shared buffer (no per-line allocation), then flushes
-    /// or arms the flush timer like `finish`.
+    /// when the buffer is full and arms the flush timer if none is armed. With a sink (tests) the
+    /// line goes there instead.
     private func writeLine(_ body: (inout JSONWriter) -> Void) {
-        if sink != nil {
+        if let sink {
             var w = JSONWriter(capacity: 192)
             body(&w)
-            finish(w.bytes)
+            sink(String(decoding: w.bytes, as: UTF8.self))
             return
         }
         let (full, schedule): (Bool, Bool) = buffer.withLock { b in
@@ -89,40 +90,25 @@ public final class Logger: Sendable {
             b.flushScheduled = true
             return (b.bytes.count >= Self.flushAt, schedule)
         }
-        afterAppend(full: full, schedule: schedule)
-    }
-
-    private func emit(_ level: String, _ message: String, _ fields: [(String, JSON)]) {
-        var w = JSONWriter(capacity: 192)
-        switch format {
-        case .json:
-            w.write(JSON.object([("level", .string(level)), ("msg", .string(message))] + fields))
-        case .text:
-            w.appendRaw(message)
-            for (k, v) in fields {
-                w.bytes.append(0x20); w.appendRaw(k); w.bytes.append(UInt8(ascii: "="))
-                if case let .string(s) = v { w.appendRaw(s) } else { w.write(v) }
-            }
-        }
-        finish(w.bytes)
-    }
-
-    private func finish(_ line: [UInt8]) {
-        if let sink { sink(String(decoding: line, as: UTF8.self)); return }
-        let (full, schedule): (Bool, Bool) = buffer.withLock { b in
-            b.bytes.append(contentsOf: line)
-            b.bytes.append(0x0A)
-            let schedule = !b.flushScheduled
-            b.flushScheduled = true
-            return (b.bytes.count >= Self.flushAt, schedule)
-        }
-        afterAppend(full: full, schedule: schedule)
-    }
-
-    private func afterAppend(full: Bool, schedule: Bool) {
         if full { flush() }
         if schedule {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20)) { [self] in flush(fromTimer: true) }
+        }
+    }
+
+    private func emit(_ level: String, _ message: String, _ fields: [(String, JSON)]) {
+        let format = format
+        writeLine { w in
+            switch format {
+            case .json:
+                w.write(JSON.object([("level", .string(level)), ("msg", .string(message))] + fields))
+            case .text:
+                w.appendRaw(message)
+                for (k, v) in fields {
+                    w.bytes.append(0x20); w.appendRaw(k); w.bytes.append(UInt8(ascii: "="))
+                    if case let .string(s) = v { w.appendRaw(s) } else { w.write(v) }
+                }
+            }
         }
     }
 }

@@ -95,17 +95,17 @@ struct BatchLine: Sendable {
     /// and a newline; the body is copied as the handler encoded it when it answered with bytes.
     static func encode(id: String, customID: String, response: InternalResponse) -> [UInt8] {
         var w = JSONWriter(capacity: (response.encodedBody?.count ?? 1024) + 256)
-        w.bytes.append(contentsOf: #"{"id":"#.utf8)
+        w.raw(#"{"id":"#)
         w.writeString(id)
-        w.bytes.append(contentsOf: #","custom_id":"#.utf8)
+        w.raw(#","custom_id":"#)
         w.writeString(customID)
-        w.bytes.append(contentsOf: #","response":{"status_code":"#.utf8)
+        w.raw(#","response":{"status_code":"#)
         w.writeInt(Int64(response.status))
-        w.bytes.append(contentsOf: #","request_id":"#.utf8)
+        w.raw(#","request_id":"#)
         w.writeString(response.requestID)
-        w.bytes.append(contentsOf: #","body":"#.utf8)
+        w.raw(#","body":"#)
         if let encoded = response.encodedBody { w.bytes.append(contentsOf: encoded) } else { w.write(response.body) }
-        w.bytes.append(contentsOf: #"},"error":null}"#.utf8)
+        w.raw(#"},"error":null}"#)
         w.bytes.append(0x0A)
         return w.bytes
     }
@@ -126,8 +126,8 @@ struct BatchLine: Sendable {
 extension SimEnvironment {
     /// The same clock, seed and stores, with ID streams of its own: every stream is seeded from
     /// (seed, `salt`, stream name) instead of (seed, epoch, stream name). `salt` is passed as the
-    /// epoch, which is exactly the value `ids(stream:)` mixes into the seed (the caller mixes
-    /// the real epoch into `salt`, so a restarted data directory still never repeats an ID).
+    /// epoch and mixed into the seed the way an epoch is (the caller mixes the real epoch into
+    /// `salt`, so a restarted data directory still never repeats an ID).
     func withIDSalt(_ salt: UInt64) -> SimEnvironment {
         SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, logger: logger, epoch: salt)
     }
