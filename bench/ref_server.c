@@ -117,7 +117,7 @@ int main(int argc, char **argv) {
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)2,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_END);
     if (!d) {

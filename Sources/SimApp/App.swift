@@ -87,53 +87,72 @@ public final class App: HTTPResponder {
 
         func apply(_ response: HTTPResponse) -> HTTPResponse {
             var r = response
-            r.headers.reserveCapacity(r.headers.count + 5)
             let ms = watch.milliseconds
             // Handlers never set these; proxied and replayed answers carry the upstream's own.
-            let own = r.headers
-            func has(_ name: String) -> Bool { own.contains { $0.0 == name } }
-            if !has("x-request-id") { r.headers.append(("x-request-id", requestID)) }
-            if !has("openai-version") { r.headers.append(("openai-version", "2020-10-01")) }
-            if !has("openai-processing-ms") { r.headers.append(("openai-processing-ms", String(Int(ms.rounded(.up))))) }
-            if let org = tenant?.organizationSlug, !has("openai-organization") { r.headers.append(("openai-organization", org)) }
-            if let project = tenant?.projectID, !has("openai-project") { r.headers.append(("openai-project", project)) }
+            var present: UInt8 = 0
+            for (name, _) in response.headers {
+                switch name {
+                case "x-request-id": present |= 1
+                case "openai-version": present |= 2
+                case "openai-processing-ms": present |= 4
+                case "openai-organization": present |= 8
+                case "openai-project": present |= 16
+                default: break
+                }
+            }
+            var headers: [(String, String)] = []
+            headers.reserveCapacity(response.headers.count + 5)
+            headers.append(contentsOf: response.headers)
+            if present & 1 == 0 { headers.append(("x-request-id", requestID)) }
+            if present & 2 == 0 { headers.append(("openai-version", "2020-10-01")) }
+            if present & 4 == 0 { headers.append(("openai-processing-ms", Self.decimal(Int(ms.rounded(.up))))) }
+            if let org = tenant?.organizationSlug, present & 8 == 0 { headers.append(("openai-organization", org)) }
+            if let project = tenant?.projectID, present & 16 == 0 { headers.append(("openai-project", project)) }
+            r.headers = headers
             app.journal.record(request: request, response: r, tenant: tenant?.id, requestID: requestID, startedAt: startedAt,
                                durationMs: ms, note: notes.json)
             app.logger.request(method: request.method, path: request.path, status: r.status, ms: ms,
                                tenant: tenant?.id, requestID: requestID)
             return r
         }
+
+        private static let smallDecimals: [String] = (0..<256).map { String($0) }
+        /// `String(n)` without the allocation for the small values processing times usually have.
+        static func decimal(_ n: Int) -> String { n >= 0 && n < smallDecimals.count ? smallDecimals[n] : String(n) }
     }
 
     /// The tenant for the request's bearer token (any non-empty token in open mode).
     func authenticate(_ request: HTTPRequest) throws(APIError) -> Tenant {
         guard let auth = request.header("authorization") else { throw .missingAPIKey }
+        // Keyed by the header value as sent: a client sends the same value on every request, so
+        // the token is parsed and hashed into a tenant once per client.
+        if let cached = tenants.withLock({ $0[auth] }) { return cached }
         let token = Self.bearerToken(auth)
         guard !token.isEmpty else { throw .missingAPIKey }
-        if let cached = tenants.withLock({ $0[token] }) { return cached }
         let t = Tenant.forAPIKey(token)
         tenants.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
-            cache[token] = t
+            cache[auth] = t
         }
         return t
     }
 
     /// The token of an `Authorization` value: after a case-insensitive "Bearer", spaces trimmed.
     static func bearerToken(_ auth: String) -> String {
-        let u = auth.utf8
-        var start = u.startIndex, end = u.endIndex
-        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
-        while start < end, isSpace(u[start]) { start = u.index(after: start) }
-        while start < end, isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
-        let bearer: [UInt8] = Array("bearer".utf8)
-        if u.distance(from: start, to: end) >= 6,
-           zip(u[start...].prefix(6), bearer).allSatisfy({ $0 | 0x20 == $1 }) {
-            start = u.index(start, offsetBy: 6)
-            while start < end, isSpace(u[start]) { start = u.index(after: start) }
+        var a = auth
+        return a.withUTF8 { u -> String in
+            var start = 0, end = u.count
+            @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+            while start < end, isSpace(u[start]) { start += 1 }
+            while start < end, isSpace(u[end - 1]) { end -= 1 }
+            if end - start >= 6, u[start] | 0x20 == 0x62, u[start + 1] | 0x20 == 0x65, u[start + 2] | 0x20 == 0x61,
+               u[start + 3] | 0x20 == 0x72, u[start + 4] | 0x20 == 0x65, u[start + 5] | 0x20 == 0x72 { // "bearer"
+                start += 6
+                while start < end, isSpace(u[start]) { start += 1 }
+            }
+            if start == 0 && end == u.count { return auth }
+            return String(decoding: UnsafeBufferPointer(rebasing: u[start..<end]), as: UTF8.self)
         }
-        if start == u.startIndex && end == u.endIndex { return auth }
-        return String(auth[start..<end])
     }
 
     /// Middleware `index`, then the next, then the router.

@@ -39,7 +39,7 @@ public final class Journal: Sendable {
         var reqJSON = false
         if case let .bytes(b) = request.body, b.count <= Self.maxBodyBytes {
             reqBody = b
-            reqJSON = request.contentType.map { $0.lowercased().hasPrefix("application/json") } ?? true
+            reqJSON = request.contentType.map { HeaderName.hasPrefixIgnoringCase($0, "application/json") } ?? true
         }
         var respBody: [UInt8]?
         let respJSON = response.header("content-type")?.hasPrefix("application/json") ?? false

@@ -65,6 +65,18 @@ public enum HeaderName {
         s.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? s.lowercased() : s
     }
 
+    /// Whether `s` starts with `prefix` (given in lower case), ASCII case-insensitively.
+    public static func hasPrefixIgnoringCase(_ s: String, _ prefix: String) -> Bool {
+        var s = s, prefix = prefix
+        return s.withUTF8 { a in
+            prefix.withUTF8 { p in
+                guard a.count >= p.count else { return false }
+                for i in 0..<p.count where lower(a[i]) != p[i] { return false }
+                return true
+            }
+        }
+    }
+
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
 }
 

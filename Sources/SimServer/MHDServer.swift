@@ -2,6 +2,7 @@ import FoundationEssentials
 import SimHTTP
 import SimSupport
 import CMicroHTTPD
+import Synchronization
 
 /// The HTTP server: libmicrohttpd with an internal epoll thread pool and suspend/resume, so a
 /// reply that comes later (a simulated delay, a stream) never holds a thread.
@@ -34,7 +35,7 @@ public final class MHDServer: @unchecked Sendable {
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
                 cmhd_start_daemon(flags, config.port, accessHandler, shared.toOpaque(),
                                   completedHandler, shared.toOpaque(), UInt32(max(1, config.threads)),
-                                  UInt32(config.connectionTimeout), 128 * 1024, sa)
+                                  UInt32(config.connectionTimeout), config.connectionMemory, sa)
             }
         }
         guard let d else {
@@ -63,7 +64,7 @@ public final class MHDServer: @unchecked Sendable {
 final class DaemonShared: @unchecked Sendable {
     let config: ServerConfig
     let responder: HTTPResponder
-    private struct Live { var parked: [ObjectIdentifier: (RequestContext, ConnectionRef)] = [:]; var stopping = false }
+    private struct Live { var parked: [ObjectIdentifier: (RequestContext, ConnectionRef)] = [:] }
     private let live = Locked(Live())
 
     init(config: ServerConfig, responder: HTTPResponder) {
@@ -71,13 +72,28 @@ final class DaemonShared: @unchecked Sendable {
         self.responder = responder
     }
 
-    var stopping: Bool { live.withLock { $0.stopping } }
+    /// Read on every request, written once: an atomic, so the two MHD threads do not take a
+    /// shared lock per request.
+    private let stoppingFlag = Atomic<Bool>(false)
+    var stopping: Bool { stoppingFlag.load(ordering: .acquiring) }
 
-    func park(_ ctx: RequestContext, _ conn: ConnectionRef) { live.withLock { $0.parked[ObjectIdentifier(ctx)] = (ctx, conn) } }
-    func unpark(_ ctx: RequestContext) { live.withLock { _ = $0.parked.removeValue(forKey: ObjectIdentifier(ctx)) } }
+    /// Both called on the connection's MHD thread; `ctx.parked` spares the lock for the (usual)
+    /// request that was never parked.
+    func park(_ ctx: RequestContext, _ conn: ConnectionRef) {
+        ctx.parked = true
+        live.withLock { $0.parked[ObjectIdentifier(ctx)] = (ctx, conn) }
+    }
+    func unpark(_ ctx: RequestContext) {
+        guard ctx.parked else { return }
+        ctx.parked = false
+        live.withLock { _ = $0.parked.removeValue(forKey: ObjectIdentifier(ctx)) }
+    }
 
     func shutdown() {
-        let parked = live.withLock { l -> [(RequestContext, ConnectionRef)] in l.stopping = true; return Array(l.parked.values) }
+        let parked = live.withLock { l -> [(RequestContext, ConnectionRef)] in
+            stoppingFlag.store(true, ordering: .releasing)
+            return Array(l.parked.values)
+        }
         for (ctx, conn) in parked {
             if let s = ctx.stream { s.close(); continue }
             deliver(ctx, conn, MHDServer.unavailable())

@@ -24,6 +24,8 @@ final class RequestContext: @unchecked Sendable {
     var received = 0
     var tooLarge = false
     var dispatched = false
+    /// In `DaemonShared`'s parked table (suspended until a deferred reply or shutdown).
+    var parked = false
     var stream: StreamState?
 
     /// Set from any thread when a deferred reply is ready; read on the MHD thread after resume.

@@ -12,10 +12,14 @@ public struct ServerConfig: Sendable {
     public var tempDirectory: String
     /// Idle keep-alive connections are closed after this many seconds.
     public var connectionTimeout: Int
+    /// libmicrohttpd's per-connection memory pool (request line, headers, read buffer, response
+    /// header). 32 KiB is libmicrohttpd's own default; the pool is cleared on every request, so
+    /// a larger one costs time on every request (and the cache it evicts).
+    public var connectionMemory: Int
 
     public init(host: String = "127.0.0.1", port: UInt16 = 4010, threads: Int = 2,
                 spoolThreshold: Int = 1 << 20, maxBodySize: Int = 600 << 20,
-                tempDirectory: String = "/tmp", connectionTimeout: Int = 120) {
+                tempDirectory: String = "/tmp", connectionTimeout: Int = 120, connectionMemory: Int = 32 * 1024) {
         self.host = host
         self.port = port
         self.threads = threads
@@ -23,6 +27,7 @@ public struct ServerConfig: Sendable {
         self.maxBodySize = maxBodySize
         self.tempDirectory = tempDirectory
         self.connectionTimeout = connectionTimeout
+        self.connectionMemory = connectionMemory
     }
 }
 
