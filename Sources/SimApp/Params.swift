@@ -12,8 +12,9 @@ struct Params {
             guard case .object = pre else { throw .invalidRequest("The request body must be a JSON object, got \(pre.typeName).") }
             return Params(object: pre)
         }
-        if let ct = req.contentType?.lowercased(), !ct.hasPrefix("application/json"), !ct.hasPrefix("text/plain") {
-            throw .invalidRequest("Invalid Content-Type header (\(ct)), expected application/json.")
+        if let ct = req.contentType, !HeaderName.hasPrefixIgnoringCase(ct, "application/json"),
+           !HeaderName.hasPrefixIgnoringCase(ct, "text/plain") {
+            throw .invalidRequest("Invalid Content-Type header (\(ct.lowercased())), expected application/json.")
         }
         let bytes = req.bodyBytes()
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {

@@ -1,4 +1,5 @@
 import SimSupport
+import Synchronization
 
 /// Active scenarios and their state, per tenant: which scenarios apply (global ones from
 /// `serve --scenario` plus the tenant's own), how often each rule matched and fired, the
@@ -10,6 +11,9 @@ public final class ScenarioEngine: Sendable {
     public let library: ScenarioLibrary
     let seed: UInt64
     private let state: Locked<State>
+    /// Whether any scenario is active anywhere, kept under the lock whenever activations change:
+    /// every request asks, and with none active (the usual case) the answer needs no lock.
+    private let anyActive: Atomic<Bool>
 
     struct Counter: Sendable { var matched = 0; var fired = 0 }
     struct TenantState: Sendable {
@@ -27,6 +31,7 @@ public final class ScenarioEngine: Sendable {
         self.library = library
         self.seed = seed
         state = Locked(State(global: global))
+        anyActive = Atomic(!global.isEmpty)
     }
 
     // MARK: - activation
@@ -45,6 +50,7 @@ public final class ScenarioEngine: Sendable {
                 s.global.append(scenario)
                 for k in s.tenants.keys { if var t = s.tenants[k] { Self.forget(scenario.name, in: &t); s.tenants[k] = t } }
             }
+            anyActive.store(true, ordering: .releasing)
         }
     }
 
@@ -60,6 +66,7 @@ public final class ScenarioEngine: Sendable {
             var t = s.tenants[tenant] ?? TenantState()
             if !t.active.contains(where: { $0.name == name }) { t.active.append(scenario) }
             s.tenants[tenant] = t
+            anyActive.store(true, ordering: .releasing)
         }
     }
 
@@ -78,6 +85,7 @@ public final class ScenarioEngine: Sendable {
                 removed = s.global.filter { name == nil || $0.name == name }.map(\.name)
                 s.global.removeAll { name == nil || $0.name == name }
             }
+            anyActive.store(!s.global.isEmpty || s.tenants.values.contains { !$0.active.isEmpty }, ordering: .releasing)
             return removed
         }
     }
@@ -101,7 +109,8 @@ public final class ScenarioEngine: Sendable {
     }
 
     public func hasActive(tenant: String) -> Bool {
-        state.withLock { s in !s.global.isEmpty || !(s.tenants[tenant]?.active.isEmpty ?? true) }
+        guard anyActive.load(ordering: .acquiring) else { return false }
+        return state.withLock { s in !s.global.isEmpty || !(s.tenants[tenant]?.active.isEmpty ?? true) }
     }
 
     /// Runs `body` on `tenant`'s state under the lock.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Dispatch
+import Synchronization
 
 /// The one source of time. `now` is simulated Unix time in seconds.
 public protocol SimClock: AnyObject, Sendable {
@@ -57,10 +58,16 @@ public final class VirtualClock: SimClock {
     private struct Timer { let due: Double; let seq: Int; let action: @Sendable () -> Void }
     private struct State { var now: Double; var timers: [Timer] = []; var seq = 0 }
     private let state: Locked<State>
+    /// `state.now`'s bits, stored under the lock whenever it moves: every request reads the time,
+    /// and an atomic load leaves the cache line shared between the server's threads.
+    private let nowBits: Atomic<UInt64>
 
-    public init(start: Double = VirtualClock.defaultStart) { state = Locked(State(now: start)) }
+    public init(start: Double = VirtualClock.defaultStart) {
+        state = Locked(State(now: start))
+        nowBits = Atomic(start.bitPattern)
+    }
 
-    public func now() -> Double { state.withLock { $0.now } }
+    public func now() -> Double { Double(bitPattern: nowBits.load(ordering: .acquiring)) }
 
     public func schedule(after seconds: Double, _ action: @escaping @Sendable () -> Void) {
         let fireNow: Bool = state.withLock { s in
@@ -77,6 +84,7 @@ public final class VirtualClock: SimClock {
         let due: [Timer] = state.withLock { s in
             s.now += seconds
             let now = s.now
+            nowBits.store(now.bitPattern, ordering: .releasing)
             let ready = s.timers.filter { $0.due <= now }.sorted { ($0.due, $0.seq) < ($1.due, $1.seq) }
             s.timers.removeAll { $0.due <= now }
             return ready

@@ -10,6 +10,10 @@ public struct JSONParser {
     private let b: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    /// Members of the objects and arrays being parsed, innermost last: each container is copied
+    /// out once, at its exact size, instead of growing its own array step by step.
+    private var pairStack: [(String, JSON)] = []
+    private var itemStack: [JSON] = []
     private static let maxDepth = 512
 
     private init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
@@ -63,9 +67,10 @@ public struct JSONParser {
         guard depth <= Self.maxDepth else { throw fail("nesting too deep") }
         defer { depth -= 1 }
         i += 1
-        var pairs: [(String, JSON)] = []
         skipWS()
-        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
+        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object([]) }
+        let base = pairStack.count
+        defer { pairStack.removeSubrange(base...) }
         while true {
             skipWS()
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -75,11 +80,12 @@ public struct JSONParser {
             i += 1
             skipWS()
             let v = try value()
-            if let j = pairs.firstIndex(where: { $0.0 == k }) { pairs[j].1 = v } else { pairs.append((k, v)) }
+            // A repeated key keeps its first position and takes the last value.
+            if let j = pairStack[base...].firstIndex(where: { $0.0 == k }) { pairStack[j].1 = v } else { pairStack.append((k, v)) }
             skipWS()
             guard i < b.count else { throw fail("unexpected end of input") }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
+            if b[i] == UInt8(ascii: "}") { i += 1; return .object(Array(pairStack[base...])) }
             throw fail("expected ',' or '}'")
         }
     }
@@ -89,16 +95,18 @@ public struct JSONParser {
         guard depth <= Self.maxDepth else { throw fail("nesting too deep") }
         defer { depth -= 1 }
         i += 1
-        var items: [JSON] = []
         skipWS()
-        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+        let base = itemStack.count
+        defer { itemStack.removeSubrange(base...) }
         while true {
             skipWS()
-            items.append(try value())
+            let v = try value()
+            itemStack.append(v)
             skipWS()
             guard i < b.count else { throw fail("unexpected end of input") }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            if b[i] == UInt8(ascii: "]") { i += 1; return .array(Array(itemStack[base...])) }
             throw fail("expected ',' or ']'")
         }
     }

@@ -19,6 +19,19 @@ import Testing
         do { _ = try JSONParser.parse("{\"a\":x}"); Issue.record("should throw") } catch { #expect(error.offset == 5) }
     }
 
+    @Test func nestedContainersAndRepeatedKeysKeepTheirOwnMembers() throws {
+        // Containers are built on shared member stacks: each must get exactly its own members.
+        let text = #"{"a":[1,{"a":2,"b":[3,[],4],"a":5},[6,[7]]],"b":{"c":[],"d":{}},"a":8,"e":[[1,2],[3]]}"#
+        let v = try JSONParser.parse(text)
+        #expect(v.encodedString == #"{"a":8,"b":{"c":[],"d":{}},"e":[[1,2],[3]]}"#)
+        let inner = try JSONParser.parse(#"[1,{"a":2,"b":[3,[],4],"a":5},[6,[7]]]"#)
+        #expect(inner.encodedString == #"[1,{"a":5,"b":[3,[],4]},[6,[7]]]"#)
+        #expect(inner.arrayValue?.count == 3)
+        // A failure deep inside leaves nothing behind for the next parse.
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"a":[1,{"b":[2,}]}"#) }
+        #expect(try JSONParser.parse(#"{"x":[1]}"#).encodedString == #"{"x":[1]}"#)
+    }
+
     @Test func deepNestingIsRefusedNotCrashing() {
         let deep = String(repeating: "[", count: 100_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
