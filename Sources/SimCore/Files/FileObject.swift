@@ -37,16 +37,47 @@ public struct FileObject: Sendable, Equatable {
         return .object(pairs)
     }
 
+    /// `json` encoded, written straight to bytes (the same bytes as `json.encoded`): retrieving
+    /// a file is a hot path.
+    public var encodedJSON: [UInt8] {
+        var w = JSONWriter(capacity: 160 + filename.utf8.count)
+        w.raw("{\"object\":\"file\",\"id\":"); w.writeString(id)
+        w.raw(",\"purpose\":"); w.writeString(purpose)
+        w.raw(",\"filename\":"); w.writeString(filename)
+        w.raw(",\"bytes\":"); w.writeInt(bytes)
+        w.raw(",\"created_at\":"); w.writeInt(createdAt)
+        if let e = expiresAt { w.raw(",\"expires_at\":"); w.writeInt(e) }
+        w.raw(",\"status\":"); w.writeString(status)
+        if let d = statusDetails { w.raw(",\"status_details\":"); w.writeString(d) }
+        w.raw("}")
+        return w.bytes
+    }
+
     /// The stored shape: the wire shape plus internal fields.
     var stored: JSON { json.setting("_md5", .string(md5)) }
 
     init?(stored body: JSON) {
-        guard let id = body["id"]?.stringValue, let bytes = body["bytes"]?.intValue,
-              let created = body["created_at"]?.intValue, let filename = body["filename"]?.stringValue,
-              let purpose = body["purpose"]?.stringValue else { return nil }
-        self.init(id: id, bytes: bytes, createdAt: created, expiresAt: body["expires_at"]?.intValue, filename: filename,
-                  purpose: purpose, status: body["status"]?.stringValue ?? "processed",
-                  statusDetails: body["status_details"]?.stringValue, md5: body["_md5"]?.stringValue ?? "")
+        guard case let .object(pairs) = body else { return nil }
+        // One pass over the members (a stored file is read on every retrieve).
+        var id: String?, bytes: Int64?, created: Int64?, filename: String?, purpose: String?
+        var expires: Int64?, status: String?, details: String?, md5: String?
+        for (k, v) in pairs {
+            switch k {
+            case "id": id = v.stringValue
+            case "bytes": bytes = v.intValue
+            case "created_at": created = v.intValue
+            case "filename": filename = v.stringValue
+            case "purpose": purpose = v.stringValue
+            case "expires_at": expires = v.intValue
+            case "status": status = v.stringValue
+            case "status_details": details = v.stringValue
+            case "_md5": md5 = v.stringValue
+            default: break
+            }
+        }
+        guard let id, let bytes, let created, let filename, let purpose else { return nil }
+        self.init(id: id, bytes: bytes, createdAt: created, expiresAt: expires, filename: filename,
+                  purpose: purpose, status: status ?? "processed", statusDetails: details, md5: md5 ?? "")
     }
 
     public func isExpired(at now: Int64) -> Bool { expiresAt.map { now >= $0 } ?? false }
