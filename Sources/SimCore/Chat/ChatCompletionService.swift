@@ -39,7 +39,8 @@ public struct ChatCompletionService: Sendable {
             let g = GenerationRequest(model: req.model, modelInfo: info, tenant: tenant, seed: seed, prompt: prompt.text,
                                       lastUserMessage: prompt.lastUserMessage, inputTokens: prompt.inputTokens, maxOutputTokens: req.maxTokens,
                                       format: req.format, tools: req.tools, toolChoice: req.toolChoice, parallelToolCalls: req.parallelToolCalls,
-                                      toolOutputs: prompt.toolOutputs, reasoningEffort: req.reasoningEffort, overrides: overrides, choiceIndex: index)
+                                      toolOutputs: prompt.toolOutputs, reasoningEffort: req.reasoningEffort, overrides: overrides, choiceIndex: index,
+                                      lastUserMessageTokens: prompt.lastUserMessageTokens)
             let output = Self.applyStop(engine.generator.generate(g), stop: req.stop)
             let callIDs = output.toolCalls.map { _ in ids.make("call_", length: 24) }
             var lps: [JSON]?
