@@ -69,27 +69,32 @@ public enum TextAnalysis {
             var seen: [UInt64] = []
             let stopwords = stopwordHashes
             let n = b.count
-            var inWord = false
-            var first = -1, last = -1
             var i = 0
-            // What a text is about shows in its opening; long inputs are read only that far.
+            // What a text is about shows in its opening; long inputs are read only that far (to
+            // the first byte between words past byte 600).
             while i < n {
-                switch cls[Int(b[i])] {
-                case 2:
-                    if first < 0 { first = i }
-                    last = i
-                    inWord = true
-                case 1: inWord = true
-                default:
-                    if inWord {
-                        if first >= 0 { keepTopic(b, first, last, stopwords, &out, &seen) }
-                        inWord = false; first = -1
-                    }
+                if cls[Int(b[i])] == 0 {
+                    i += 1
+                    if i > 600 { break }
+                    continue
                 }
+                // A word: its trimmed part runs from its first to its last class-2 byte.
+                var first = -1, last = -1
+                while i < n {
+                    let k = cls[Int(b[i])]
+                    if k == 0 { break }
+                    if k == 2 {
+                        if first < 0 { first = i }
+                        last = i
+                    }
+                    i += 1
+                }
+                if first >= 0 { keepTopic(b, first, last, stopwords, &out, &seen) }
+                if out.count == 32 { break }
+                // The byte that ended the word.
                 i += 1
-                if i > 600 && !inWord || out.count == 32 { break }
+                if i > 600 { break }
             }
-            if inWord, first >= 0, out.count < 32 { keepTopic(b, first, last, stopwords, &out, &seen) }
             return out
         }
     }

@@ -128,30 +128,43 @@ struct CueSet: Sendable {
         var found: UInt64 = 0
         let n = b.count
         guard n >= 4 else { return 0 }
-        // Past the opening, its cues are no longer looked for.
-        var skip: UInt64 = 0
-        let openingEnd = min(n, opening)
         let raw = UnsafeRawPointer(b.baseAddress!)
+        let openingEnd = min(n, opening)
         // Every cue has 4+ bytes, so only positions with 4 bytes left can start one. The pair
-        // index keeps the low five bits of each byte, which ASCII case does not change.
-        for i in 0...(n - 4) {
-            let two = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt16.self))
-            if i + 4 > openingEnd { skip = openingOnly }
-            var candidates = pair[pairIndex(UInt8(truncatingIfNeeded: two), UInt8(truncatingIfNeeded: two >> 8))] & ~(found | skip)
-            guard candidates != 0 else { continue }
-            // One 4-byte compare rejects most candidates: a match has equal bytes after setting
-            // bit 0x20 (which folds ASCII case), so this never rejects one; the rest is compared in full.
-            let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) | 0x2020_2020
-            while candidates != 0 {
-                let k = candidates.trailingZeroBitCount
-                candidates &= candidates &- 1
-                guard head[k] == word else { continue }
-                let from = start[k], count = start[k + 1] - from
-                guard i + count <= (openingOnly & (1 << UInt64(k)) != 0 ? openingEnd : n) else { continue }
-                var j = 0
-                while j < count, TextAnalysis.lower(b[i + j]) == cues[from + j] { j += 1 }
-                if j == count { found |= 1 << UInt64(k) }
+        // index keeps the low five bits of each byte, which ASCII case does not change. Past
+        // the opening (no room left for a cue there), its cues are no longer looked for.
+        var i = 0
+        // Cues still looked for: not found yet (and not the opening's, past it).
+        var live: UInt64 = openingEnd >= 4 ? ~0 : ~openingOnly
+        var switchAt = openingEnd >= 4 ? openingEnd - 3 : n
+        while true {
+            let end = min(switchAt, n - 3)
+            while i < end {
+                let two = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt16.self))
+                var candidates = pair[Int(two & 0x1F) << 5 | Int((two >> 8) & 0x1F)] & live
+                if candidates != 0 {
+                    // One 4-byte compare rejects most candidates: a match has equal bytes after setting
+                    // bit 0x20 (which folds ASCII case), so this never rejects one; the rest is compared in full.
+                    let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) | 0x2020_2020
+                    while candidates != 0 {
+                        let k = candidates.trailingZeroBitCount
+                        candidates &= candidates &- 1
+                        guard head[k] == word else { continue }
+                        let from = start[k], count = start[k + 1] - from
+                        guard i + count <= (openingOnly & (1 << UInt64(k)) != 0 ? openingEnd : n) else { continue }
+                        var j = 0
+                        while j < count, TextAnalysis.lower(b[i + j]) == cues[from + j] { j += 1 }
+                        if j == count {
+                            found |= 1 << UInt64(k)
+                            live &= ~(1 << UInt64(k))
+                        }
+                    }
+                }
+                i += 1
             }
+            guard i < n - 3 else { break }
+            live &= ~openingOnly
+            switchAt = n
         }
         return found
     }

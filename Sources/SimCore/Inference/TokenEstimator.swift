@@ -115,6 +115,8 @@ public enum TokenEstimator {
         subscript(_ i: Int) -> UInt32 { get }
         /// `kind(self[i])`.
         func kind(at i: Int) -> Kind
+        /// The first index at or after `j` whose kind is not `.lower`.
+        func lowerRunEnd(from j: Int) -> Int
     }
 
     /// `kind` of every ASCII value, looked up instead of branching on ranges in the scan loops.
@@ -127,6 +129,23 @@ public enum TokenEstimator {
         var count: Int { b.count }
         @inline(__always) subscript(_ i: Int) -> UInt32 { UInt32(b[i]) }
         @inline(__always) func kind(at i: Int) -> Kind { kinds[Int(b[i] & 0x7F)] }
+
+        /// Eight bytes at a time: per byte, bit 7 of (byte + 0x1F) says >= 0x61 ("a") and of
+        /// (byte + 0x05) says >= 0x7B (past "z"); bytes are below 0x80, so nothing carries.
+        @inline(__always) func lowerRunEnd(from j0: Int) -> Int {
+            var j = j0
+            let n = b.count
+            let raw = UnsafeRawPointer(b.baseAddress!)
+            while j + 8 <= n {
+                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                let lower = (x &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(x &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080
+                let other = ~lower & 0x8080_8080_8080_8080
+                if other != 0 { return j + other.trailingZeroBitCount / 8 }
+                j += 8
+            }
+            while j < n, kind(at: j) == .lower { j += 1 }
+            return j
+        }
     }
 
     struct DecodedScalars: Scalars {
@@ -138,6 +157,12 @@ public enum TokenEstimator {
         @inline(__always) func kind(at i: Int) -> Kind {
             let x = v[i]
             return x < 128 ? kinds[Int(x)] : TokenEstimator.nonASCIIKind(x)
+        }
+
+        @inline(__always) func lowerRunEnd(from j0: Int) -> Int {
+            var j = j0
+            while j < v.count, kind(at: j) == .lower { j += 1 }
+            return j
         }
     }
 
@@ -243,12 +268,16 @@ public enum TokenEstimator {
                     if S.isASCII || s[j] < 128 { upper += 1 } else { nonASCII += 1 }
                     j += 1
                 }
-                while j < n, s.kind(at: j) == .lower {
-                    if !S.isASCII && s[j] >= 128 { nonASCII += 1 }
-                    j += 1
+                if S.isASCII {
+                    j = s.lowerRunEnd(from: j)
+                } else {
+                    while j < n, s.kind(at: j) == .lower {
+                        if s[j] >= 128 { nonASCII += 1 }
+                        j += 1
+                    }
                 }
                 let letters = j - start
-                j = contraction(s, j)
+                if j < n, s[j] == 39 { j = contraction(s, j) }
                 let spaceLed = start > i && s[i] == 32
                 body(i, j, carry.take(wordExpectation(letters: letters, upper: upper, nonASCII: nonASCII, spaceLed: spaceLed), j - i))
                 i = j
