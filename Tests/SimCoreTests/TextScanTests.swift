@@ -76,4 +76,30 @@ import SimSupport
             #expect(set.groups(in: t) == expected, "\(t.debugDescription)")
         }
     }
+
+    @Test func generatorCueScanLooksForVerbatimCuesOnlyInTheOpening() {
+        let shape = DeterministicGenerator.Cue.shapeGroups
+        let verbatim = DeterministicGenerator.verbatimCues
+        let window = DeterministicGenerator.verbatimWindow
+        // Long texts too, with cues straddling the end of the opening.
+        var texts = Self.texts()
+        for pad in (window - 12)...(window + 2) {
+            for cue in ["say ", "Reply With ", "repeat after me", "brief", "in detail"] {
+                texts.append(String(repeating: "x", count: pad) + cue + "tail")
+            }
+        }
+        for t in texts {
+            let lower = TextAnalysis.lowerBytes(t)
+            var expectedShape: UInt64 = 0
+            for (g, cues) in shape.enumerated() where cues.contains(where: { TextAnalysis.find($0, in: lower) != nil }) {
+                expectedShape |= 1 << UInt64(g)
+            }
+            let opening = Array(lower.prefix(window))
+            var expectedVerbatim: UInt64 = 0
+            for (i, cue) in verbatim.enumerated() where TextAnalysis.find(cue, in: opening) != nil { expectedVerbatim |= 1 << UInt64(i) }
+            let found = DeterministicGenerator.Cue.scan(t)
+            #expect(found.shape == expectedShape, "\(t.debugDescription)")
+            #expect(found.verbatim == expectedVerbatim, "\(t.debugDescription)")
+        }
+    }
 }

@@ -55,6 +55,40 @@ struct ChatCompletionRenderer {
         return .object(pairs)
     }
 
+    /// `JSONWriter.encode(completion(choices:usage:metadata:))` with `usage(prompt:cached:choices:)`,
+    /// written straight to bytes (the response of every non-streamed create; no JSON tree).
+    func completionBytes(choices: [ChatChoice], prompt: Int, cached: Int) -> [UInt8] {
+        var w = JSONWriter(capacity: 640 + choices.reduce(0) { $0 + ($1.output.text?.utf8.count ?? 256) + 128 })
+        w.raw(#"{"id":"#); w.writeString(id)
+        w.raw(#","object":"chat.completion","created":"#); w.writeInt(created)
+        w.raw(#","model":"#); w.writeString(model)
+        w.raw(#","choices":["#)
+        for (n, c) in choices.enumerated() {
+            if n > 0 { w.raw(",") }
+            w.raw(#"{"index":"#); w.writeInt(Int64(c.index))
+            w.raw(#","message":{"role":"assistant","content":"#)
+            if let text = c.output.text { w.writeString(text) } else { w.raw("null") }
+            w.raw(#","refusal":null"#)
+            if !c.output.toolCalls.isEmpty { w.raw(#","tool_calls":"#); w.write(toolCallsJSON(c)) }
+            w.raw(#","annotations":[]},"logprobs":"#)
+            if let lps = c.logprobs { w.raw(#"{"content":"#); w.write(.array(lps)); w.raw(#","refusal":null}"#) } else { w.raw("null") }
+            w.raw(#","finish_reason":"#); w.writeString(c.output.finishReason.rawValue)
+            w.raw("}")
+        }
+        let completion = choices.reduce(0) { $0 + $1.output.totalOutputTokens }
+        let reasoning = choices.reduce(0) { $0 + $1.output.reasoningTokens }
+        w.raw(#"],"usage":{"prompt_tokens":"#); w.writeInt(Int64(prompt))
+        w.raw(#","completion_tokens":"#); w.writeInt(Int64(completion))
+        w.raw(#","total_tokens":"#); w.writeInt(Int64(prompt + completion))
+        w.raw(#","prompt_tokens_details":{"cached_tokens":"#); w.writeInt(Int64(cached))
+        w.raw(#","audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":"#); w.writeInt(Int64(reasoning))
+        w.raw(#","audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},"service_tier":"#)
+        w.writeString(serviceTier)
+        w.raw(#","system_fingerprint":"#); w.writeString(fingerprint)
+        w.raw("}")
+        return w.bytes
+    }
+
     /// The chunk sequence of a streamed completion (without `[DONE]`): per choice a role chunk,
     /// one chunk per token (or tool-call argument piece), a finish chunk; then the usage chunk.
     func chunks(choices: [ChatChoice], usage: JSON?, obfuscationSeed: UInt64?) -> [JSON] {

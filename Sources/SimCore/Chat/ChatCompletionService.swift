@@ -2,7 +2,16 @@ import SimSupport
 
 /// The result of a create: the completion object, and (for `stream: true`) its chunks.
 public struct ChatCompletionResult: Sendable {
-    public let completion: JSON
+    let renderer: ChatCompletionRenderer
+    let choices: [ChatChoice]
+    let promptTokens: Int
+    let cachedTokens: Int
+    /// The completion object.
+    public var completion: JSON {
+        renderer.completion(choices: choices, usage: renderer.usage(prompt: promptTokens, cached: cachedTokens, choices: choices))
+    }
+    /// `completion` encoded, written straight to bytes (no JSON tree).
+    public var body: [UInt8] { renderer.completionBytes(choices: choices, prompt: promptTokens, cached: cachedTokens) }
     /// Stream chunks in order, including the usage chunk when `stream_options.include_usage`.
     public let chunks: [JSON]
     public let stream: Bool
@@ -39,7 +48,8 @@ public struct ChatCompletionService: Sendable {
             let g = GenerationRequest(model: req.model, modelInfo: info, tenant: tenant, seed: seed, prompt: prompt.text,
                                       lastUserMessage: prompt.lastUserMessage, inputTokens: prompt.inputTokens, maxOutputTokens: req.maxTokens,
                                       format: req.format, tools: req.tools, toolChoice: req.toolChoice, parallelToolCalls: req.parallelToolCalls,
-                                      toolOutputs: prompt.toolOutputs, reasoningEffort: req.reasoningEffort, overrides: overrides, choiceIndex: index)
+                                      toolOutputs: prompt.toolOutputs, reasoningEffort: req.reasoningEffort, overrides: overrides, choiceIndex: index,
+                                      lastUserMessageTokens: prompt.lastUserMessageTokens)
             let output = Self.applyStop(engine.generator.generate(g), stop: req.stop)
             let callIDs = output.toolCalls.map { _ in ids.make("call_", length: 24) }
             var lps: [JSON]?
@@ -48,14 +58,16 @@ public struct ChatCompletionService: Sendable {
         }
         let renderer = ChatCompletionRenderer(id: id, created: env.now(), model: req.model, serviceTier: Self.tier(req.serviceTier),
                                               fingerprint: Self.fingerprint(req.model))
-        let usage = renderer.usage(prompt: prompt.inputTokens, cached: cached, choices: choices)
-        let completion = renderer.completion(choices: choices, usage: usage)
+        // The completion is rendered when asked for: as bytes for a live response, as a JSON tree
+        // for a batch line; the usage tree only for the stored copy and the stream's usage chunk.
+        var usage: JSON { renderer.usage(prompt: prompt.inputTokens, cached: cached, choices: choices) }
         if req.store { try store(tenant: tenant, completion: renderer.completion(choices: choices, usage: usage, metadata: req.metadata ?? .object([])), req: req) }
         let chunks = req.stream
             ? renderer.chunks(choices: choices, usage: req.includeUsage ? usage : Optional<JSON>.none,
                               obfuscationSeed: req.includeObfuscation ? StableHash.mix(seed, StableHash.fnv1a(id)) : nil)
             : []
-        return ChatCompletionResult(completion: completion, chunks: chunks, stream: req.stream)
+        return ChatCompletionResult(renderer: renderer, choices: choices, promptTokens: prompt.inputTokens, cachedTokens: cached,
+                                    chunks: chunks, stream: req.stream)
     }
 
     func checkModel(_ info: ModelInfo, _ req: ChatCompletionRequest) throws(APIError) {

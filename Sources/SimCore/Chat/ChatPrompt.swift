@@ -7,6 +7,8 @@ struct ChatPrompt {
     let hashes: [UInt64]
     let text: String
     let lastUserMessage: String
+    /// `TokenEstimator.count(lastUserMessage)`.
+    let lastUserMessageTokens: Int
     /// Tool results after the last user message (the model now answers in text).
     let toolOutputs: [(name: String?, output: String)]
 
@@ -18,10 +20,19 @@ struct ChatPrompt {
         if let tools = req.body["tools"] { preamble += tools.encodedString }
         if case let .jsonSchema(name, schema, _) = req.format { preamble += name + schema.encodedString }
         tokens += TokenEstimator.count(preamble)
-        for m in req.messages {
+        // The last user message (else the last message) is what the answer is about.
+        let about = req.messages.lastIndex(where: { $0.role == "user" }) ?? req.messages.count - 1
+        var aboutTokens = 0
+        text.reserveCapacity(req.messages.reduce(0) { $0 + $1.role.utf8.count + $1.text.utf8.count + 3 })
+        for (i, m) in req.messages.enumerated() {
             let framing = 3 + TokenEstimator.count(m.role) + (m.name.map { TokenEstimator.count($0) + 1 } ?? 0)
-            tokens += framing + TokenEstimator.count(m.text) + m.imageTokens
-            text += "\(m.role): \(m.text)\n"
+            let content = TokenEstimator.count(m.text)
+            if i == about { aboutTokens = content }
+            tokens += framing + content + m.imageTokens
+            text += m.role
+            text += ": "
+            text += m.text
+            text += "\n"
         }
         inputTokens = tokens
         // Only prompts of 1,024+ tokens can be cached, so shorter ones skip hashing.
@@ -36,7 +47,8 @@ struct ChatPrompt {
         }
         self.hashes = hashes
         self.text = text
-        lastUserMessage = req.messages.last(where: { $0.role == "user" })?.text ?? req.messages.last?.text ?? ""
+        lastUserMessage = req.messages.indices.contains(about) ? req.messages[about].text : ""
+        lastUserMessageTokens = req.messages.indices.contains(about) ? aboutTokens : 0
         var outputs: [(name: String?, output: String)] = []
         if let lastUser = req.messages.lastIndex(where: { $0.role == "user" }) {
             var names: [String: String] = [:]

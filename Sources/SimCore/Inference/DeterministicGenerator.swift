@@ -27,23 +27,35 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
         }
     }
 
-    /// Phrases that change the answer's shape, found in one pass over the user's message.
+    /// Phrases that change the answer's shape, found in one pass over the user's message
+    /// together with the verbatim cues (`Say "x"`, only near the start).
     enum Cue: Int {
         case oneWord, yesNo, oneSentence, brief, detailed, list
-        static let set = CueSet([
+        static let shapeGroups = [
             ["one word", "single word"], ["yes or no"], ["one sentence", "single sentence"],
             ["briefly", "brief", "short", "concise", "tl;dr", "few words", "quick"],
             ["in detail", "detailed", "essay", "thorough", "comprehensive", "in depth", "long"],
             ["list", "bullet", "steps"],
-        ])
+        ]
+        /// The shape groups, then each verbatim cue as a group of its own (group `firstVerbatim + i`
+        /// is `verbatimCues[i]`), looked for only in the first `verbatimWindow` bytes.
+        static let firstVerbatim = shapeGroups.count
+        static let set = CueSet(shapeGroups + verbatimCues.map { [$0] }, openingGroups: Set(firstVerbatim..<(firstVerbatim + verbatimCues.count)),
+                                opening: verbatimWindow)
+
+        /// Shape-cue groups (bit = `Cue.rawValue`) and verbatim cues found (bit i = `verbatimCues[i]`).
+        static func scan(_ text: String) -> (shape: UInt64, verbatim: UInt64) {
+            let groups = set.groups(in: text)
+            return (groups & ((1 << UInt64(firstVerbatim)) - 1), groups >> UInt64(firstVerbatim))
+        }
     }
 
     func text(_ r: GenerationRequest) -> String {
         let user = r.lastUserMessage
-        if let quoted = Self.requestedVerbatim(user) { return quoted }
+        let (cues, verbatim) = Cue.scan(user)
+        if verbatim != 0, let quoted = Self.requestedVerbatim(user, found: verbatim) { return quoted }
         let seed = r.contentSeed
         if let hello = Self.greetingReply(user, seed: seed) { return hello }
-        let cues = Cue.set.groups(in: user)
         func has(_ cue: Cue) -> Bool { cues & (1 << UInt64(cue.rawValue)) != 0 }
         var topics = TextAnalysis.topicWords(user)
         if topics.isEmpty { topics = TextAnalysis.topicWords(r.prompt) }
@@ -53,7 +65,7 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
         }
         if has(.yesNo) { return w.chance(0.5) ? "Yes." : "No." }
         if has(.oneSentence) { return w.sentence() }
-        let userTokens = TokenEstimator.count(user)
+        let userTokens = r.lastUserMessageTokens
         var lengthRng = SeededRandom(seed: StableHash.mix(seed, 0x1e57))
         let jitter = lengthRng.unit()
         var target = 40 + min(userTokens, 240) / 2 + Int(jitter * 80)
@@ -135,14 +147,13 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
     }
 
     static let verbatimCues = ["say ", "reply with ", "respond with ", "answer with ", "repeat after me", "output ", "print "]
-    static let verbatimCueSet = CueSet(verbatimCues.map { [$0] })
+    /// Only an instruction near the start counts ("Say 'x'" opens a message).
+    static let verbatimWindow = 400
 
-    /// `Say "x"`, `Reply with 'x'`, `Respond with only: x`, `Repeat after me: x` → x.
-    static func requestedVerbatim(_ text: String) -> String? {
-        // Only an instruction near the start counts ("Say 'x'" opens a message).
-        let found = TextAnalysis.withBytes(text) { verbatimCueSet.cuesFound(in: UnsafeBufferPointer(rebasing: $0.prefix(400))) }
-        guard found != 0 else { return nil }
-        let low = TextAnalysis.withBytes(text) { $0.prefix(400).map(TextAnalysis.lower) }
+    /// `Say "x"`, `Reply with 'x'`, `Respond with only: x`, `Repeat after me: x` → x, given the
+    /// verbatim cues found in the text's opening (bit i = `verbatimCues[i]`, see `Cue.scan`).
+    static func requestedVerbatim(_ text: String, found: UInt64) -> String? {
+        let low = TextAnalysis.withBytes(text) { $0.prefix(verbatimWindow).map(TextAnalysis.lower) }
         var copied: [UInt8]?
         let quotes: [UInt8] = [0x22, 0x27, 0x60]
         for (ci, cue) in verbatimCues.enumerated() where low.count >= 4 && found & (1 << UInt64(ci)) != 0 {

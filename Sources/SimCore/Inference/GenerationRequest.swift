@@ -42,7 +42,9 @@ public struct GenerationRequest: Sendable {
     /// FNV-1a of `prompt` (kept with it: prompts are long and `contentSeed` is read several times).
     private var promptHash: UInt64
     /// The text of the last user message (what the answer is "about").
-    public var lastUserMessage: String
+    public var lastUserMessage: String { didSet { knownUserTokens = nil } }
+    /// `TokenEstimator.count(lastUserMessage)` when the caller already counted it.
+    private var knownUserTokens: Int?
     /// Estimated input tokens (as reported in usage).
     public var inputTokens: Int
     /// Output budget (visible + reasoning tokens); nil: the model's maximum.
@@ -62,7 +64,8 @@ public struct GenerationRequest: Sendable {
     public init(model: String, modelInfo: ModelInfo, tenant: Tenant, seed: UInt64, prompt: String, lastUserMessage: String,
                 inputTokens: Int, maxOutputTokens: Int? = nil, format: OutputFormat = .text, tools: [FunctionTool] = [],
                 toolChoice: ToolChoice = .auto, parallelToolCalls: Bool = true, toolOutputs: [(name: String?, output: String)] = [],
-                reasoningEffort: String? = nil, overrides: RequestOverrides = RequestOverrides(), choiceIndex: Int = 0) {
+                reasoningEffort: String? = nil, overrides: RequestOverrides = RequestOverrides(), choiceIndex: Int = 0,
+                lastUserMessageTokens: Int? = nil) {
         self.model = model
         self.modelInfo = modelInfo
         self.tenant = tenant
@@ -70,6 +73,7 @@ public struct GenerationRequest: Sendable {
         self.prompt = prompt
         promptHash = TextAnalysis.fnv1a(prompt)
         self.lastUserMessage = lastUserMessage
+        knownUserTokens = lastUserMessageTokens
         self.inputTokens = inputTokens
         self.maxOutputTokens = maxOutputTokens
         self.format = format
@@ -81,6 +85,9 @@ public struct GenerationRequest: Sendable {
         self.overrides = overrides
         self.choiceIndex = choiceIndex
     }
+
+    /// Estimated tokens of `lastUserMessage` (counted by the caller, or now).
+    public var lastUserMessageTokens: Int { knownUserTokens ?? TokenEstimator.count(lastUserMessage) }
 
     /// A seed for this request's randomness: (seed, model, input, choice) and nothing else.
     public var contentSeed: UInt64 {

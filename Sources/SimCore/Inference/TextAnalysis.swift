@@ -60,56 +60,95 @@ public enum TextAnalysis {
         return ranked.prefix(limit).map(\.element)
     }
 
-    /// Up to 32 content words in order of appearance. One pass: each word is hashed as it is
-    /// read, from its first to its last byte that is not `'`, `-` or `_` (the trimmed word).
+    /// Up to 32 content words in order of appearance. The scan only marks where each word's
+    /// trimmed part (first to last byte that is not `'`, `-` or `_`) starts and ends; a word is
+    /// hashed only when it is long enough to be kept.
     private static func readTopics(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-        var out: [String] = []
-        var seen: [UInt64] = []
-        let stopwords = stopwordHashes
-        let n = b.count
-        let offset: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
-        var inWord = false
-        var first = -1, last = -1
-        var h = offset, trimmedHash = offset
-        var upper = false
-        var i = 0
-        // What a text is about shows in its opening; long inputs are read only that far.
-        while i < n {
-            let c = b[i]
-            if isWordByte(c) {
-                inWord = true
-                if isEdge(c) {
-                    if first >= 0 { h = (h ^ UInt64(c)) &* prime }
-                } else {
-                    if first < 0 { first = i }
-                    let l = lower(c)
-                    if l != c { upper = true }
-                    h = (h ^ UInt64(l)) &* prime
-                    trimmedHash = h
-                    last = i
+        wordByteClass.withUnsafeBufferPointer { cls in
+            var out: [String] = []
+            var seen: [UInt64] = []
+            let stopwords = stopwordHashes
+            let n = b.count
+            var i = 0
+            // What a text is about shows in its opening; long inputs are read only that far (to
+            // the first byte between words past byte 600).
+            while i < n {
+                if cls[Int(b[i])] == 0 {
+                    i += 1
+                    if i > 600 { break }
+                    continue
                 }
-            } else if inWord {
-                if first >= 0 { keepTopic(b, first, last, trimmedHash, upper, stopwords, &out, &seen) }
-                inWord = false; first = -1; h = offset; upper = false
+                // A word: its trimmed part runs from its first to its last class-2 byte.
+                var first = -1, last = -1
+                while i < n {
+                    let k = cls[Int(b[i])]
+                    if k == 0 { break }
+                    if k == 2 {
+                        if first < 0 { first = i }
+                        last = i
+                    }
+                    i += 1
+                }
+                if first >= 0 { keepTopic(b, first, last, stopwords, &out, &seen) }
+                if out.count == 32 { break }
+                // The byte that ended the word.
+                i += 1
+                if i > 600 { break }
             }
-            i += 1
-            if i > 600 && !inWord || out.count == 32 { break }
+            return out
         }
-        if inWord, first >= 0, out.count < 32 { keepTopic(b, first, last, trimmedHash, upper, stopwords, &out, &seen) }
-        return out
     }
 
-    /// Keeps the trimmed word `b[first...last]` (hash `h`) when it is a new content word.
-    private static func keepTopic(_ b: UnsafeBufferPointer<UInt8>, _ first: Int, _ last: Int, _ h: UInt64, _ upper: Bool,
+    /// Per byte: 0 not in a word, 1 `'`, `-` or `_` (in a word, trimmed off its ends), 2 other word bytes.
+    private static let wordByteClass: [UInt8] = (0..<256).map { c in
+        isWordByte(UInt8(c)) ? (isEdge(UInt8(c)) ? 1 : 2) : 0
+    }
+
+    /// Keeps the trimmed word `b[first...last]` when it is a new content word (compared by
+    /// `topicKey`).
+    private static func keepTopic(_ b: UnsafeBufferPointer<UInt8>, _ first: Int, _ last: Int,
                                   _ stopwords: HashSet64, _ out: inout [String], _ seen: inout [UInt64]) {
         guard last + 1 - first >= 4 else { return }
         let f = lower(b[first])
         guard (f >= 0x61 && f <= 0x7A) || f >= 0x80 else { return }
-        guard !stopwords.contains(h), !seen.contains(h) else { return }
-        seen.append(h)
+        let (key, upper) = topicKey(b, first, last + 1)
+        guard !stopwords.contains(key), !seen.contains(key) else { return }
+        seen.append(key)
         let word = UnsafeBufferPointer(rebasing: b[first...last])
         out.append(upper ? String(decoding: word.map(lower), as: UTF8.self) : String(decoding: word, as: UTF8.self))
     }
+
+    /// A key for the ASCII-lower-cased word `b[start..<end]` (equal words, equal keys): up to 8
+    /// bytes, the bytes themselves packed into a word (lower-cased 8 at a time); longer words,
+    /// FNV-1a. Also whether the word had an ASCII capital.
+    @inline(__always) static func topicKey(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (UInt64, Bool) {
+        let len = end - start
+        guard len <= 8 else {
+            var h: UInt64 = 0xcbf29ce484222325
+            var upper = false
+            for t in start..<end {
+                let c = b[t], l = lower(c)
+                if l != c { upper = true }
+                h = (h ^ UInt64(l)) &* 0x100000001b3
+            }
+            return (h, upper)
+        }
+        var x: UInt64 = 0
+        if start + 8 <= b.count {
+            x = UInt64(littleEndian: UnsafeRawPointer(b.baseAddress! + start).loadUnaligned(as: UInt64.self))
+            if len < 8 { x &= (1 << UInt64(8 * len)) &- 1 }
+        } else {
+            for t in 0..<len { x |= UInt64(b[start + t]) << UInt64(8 * t) }
+        }
+        // Bytes 0x41...0x5A get bit 0x20: per byte, bit 7 of (low seven bits + 0x3F) says >= 0x41,
+        // of (low seven bits + 0x25) says >= 0x5B; bytes >= 0x80 are left alone.
+        let low7 = x & 0x7F7F_7F7F_7F7F_7F7F
+        let capitals = (low7 &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low7 &+ 0x2525_2525_2525_2525) & ~x & 0x8080_8080_8080_8080
+        return (x | (capitals >> 2), capitals != 0)
+    }
+
+    /// `topicKey` of a whole string.
+    static func topicKey(_ word: String) -> UInt64 { withBytes(word) { topicKey($0, 0, $0.count).0 } }
 
     /// Letters, digits, `'`, `-`, `_` and any byte of a non-ASCII character.
     @inline(__always) static func isWordByte(_ c: UInt8) -> Bool {
@@ -121,7 +160,7 @@ public enum TextAnalysis {
 
     @inline(__always) private static func isEdge(_ c: UInt8) -> Bool { c == 0x27 || c == 0x2D || c == 0x5F }
 
-    private static let stopwordHashes = HashSet64(WordBank.stopwords.map { StableHash.fnv1a($0) })
+    private static let stopwordHashes = HashSet64(WordBank.stopwords.map { topicKey($0) })
 
     /// Capitalised words that do not start a sentence (runs of them joined: "New York").
     public static func properNouns(_ text: String) -> [String] {

@@ -58,18 +58,24 @@ struct CueSet: Sendable {
     /// start with it (bit i = cue i). Letters map to distinct entries; other bytes may share
     /// one, which only adds candidates that are then compared in full.
     private let byPair: [UInt64]
+    /// Cues that count only when they lie within the first `opening` bytes (bit i = cue i).
+    private let openingOnly: UInt64
+    private let opening: Int
 
-    /// Groups of cues: up to 64 cues in all, each at least 4 bytes.
-    init(_ groups: [[String]]) {
+    /// Groups of cues: up to 64 cues in all, each at least 4 bytes. The cues of the groups in
+    /// `openingGroups` count only when they lie entirely within the first `opening` bytes.
+    init(_ groups: [[String]], openingGroups: Set<Int> = [], opening: Int = 0) {
         var bytes: [UInt8] = []
         var start: [Int] = [0]
         var group: [Int] = []
         var head: [UInt32] = []
         var pair = [UInt64](repeating: 0, count: 1024)
+        var openingOnly: UInt64 = 0
         for (g, list) in groups.enumerated() {
             for c in list {
                 let b = Array(c.utf8)
                 precondition(b.count >= 4 && c == c.lowercased() && group.count < 64)
+                if openingGroups.contains(g) { openingOnly |= 1 << UInt64(group.count) }
                 pair[Self.pairIndex(b[0], b[1])] |= 1 << UInt64(group.count)
                 head.append((UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24) | 0x2020_2020)
                 bytes += b
@@ -83,13 +89,20 @@ struct CueSet: Sendable {
         self.group = group
         self.head = head
         byPair = pair
+        self.openingOnly = openingOnly
+        self.opening = opening
     }
 
     @inline(__always) static func pairIndex(_ a: UInt8, _ b: UInt8) -> Int { Int(a & 0x1F) << 5 | Int(b & 0x1F) }
 
     /// Bit g is set when some cue of group g occurs in `text`.
     func groups(in text: String) -> UInt64 {
-        var found = TextAnalysis.withBytes(text) { cuesFound(in: $0) }
+        groups(ofCues: TextAnalysis.withBytes(text) { cuesFound(in: $0) })
+    }
+
+    /// The groups of the cues in `cues` (bit i = cue i, as `cuesFound` returns them).
+    func groups(ofCues cues: UInt64) -> UInt64 {
+        var found = cues
         var groups: UInt64 = 0
         while found != 0 {
             groups |= 1 << UInt64(group[found.trailingZeroBitCount])
@@ -103,38 +116,55 @@ struct CueSet: Sendable {
         bytes.withUnsafeBufferPointer { cues in
             start.withUnsafeBufferPointer { start in
                 head.withUnsafeBufferPointer { head in
-                    byPair.withUnsafeBufferPointer { pair in Self.scan(b, cues, start, head, pair) }
+                    byPair.withUnsafeBufferPointer { pair in Self.scan(b, cues, start, head, pair, openingOnly, opening) }
                 }
             }
         }
     }
 
     private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ cues: UnsafeBufferPointer<UInt8>, _ start: UnsafeBufferPointer<Int>,
-                             _ head: UnsafeBufferPointer<UInt32>, _ pair: UnsafeBufferPointer<UInt64>) -> UInt64 {
+                             _ head: UnsafeBufferPointer<UInt32>, _ pair: UnsafeBufferPointer<UInt64>,
+                             _ openingOnly: UInt64, _ opening: Int) -> UInt64 {
         var found: UInt64 = 0
         let n = b.count
         guard n >= 4 else { return 0 }
         let raw = UnsafeRawPointer(b.baseAddress!)
-        var prev = TextAnalysis.lower(b[0])
-        // Every cue has 4+ bytes, so only positions with 4 bytes left can start one.
-        for i in 0...(n - 4) {
-            let next = TextAnalysis.lower(b[i + 1])
-            var candidates = pair[pairIndex(prev, next)] & ~found
-            prev = next
-            guard candidates != 0 else { continue }
-            // One 4-byte compare rejects most candidates: a match has equal bytes after setting
-            // bit 0x20 (which folds ASCII case), so this never rejects one; the rest is compared in full.
-            let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) | 0x2020_2020
-            while candidates != 0 {
-                let k = candidates.trailingZeroBitCount
-                candidates &= candidates &- 1
-                guard head[k] == word else { continue }
-                let from = start[k], count = start[k + 1] - from
-                guard i + count <= n else { continue }
-                var j = 0
-                while j < count, TextAnalysis.lower(b[i + j]) == cues[from + j] { j += 1 }
-                if j == count { found |= 1 << UInt64(k) }
+        let openingEnd = min(n, opening)
+        // Every cue has 4+ bytes, so only positions with 4 bytes left can start one. The pair
+        // index keeps the low five bits of each byte, which ASCII case does not change. Past
+        // the opening (no room left for a cue there), its cues are no longer looked for.
+        var i = 0
+        // Cues still looked for: not found yet (and not the opening's, past it).
+        var live: UInt64 = openingEnd >= 4 ? ~0 : ~openingOnly
+        var switchAt = openingEnd >= 4 ? openingEnd - 3 : n
+        while true {
+            let end = min(switchAt, n - 3)
+            while i < end {
+                let two = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt16.self))
+                var candidates = pair[Int(two & 0x1F) << 5 | Int((two >> 8) & 0x1F)] & live
+                if candidates != 0 {
+                    // One 4-byte compare rejects most candidates: a match has equal bytes after setting
+                    // bit 0x20 (which folds ASCII case), so this never rejects one; the rest is compared in full.
+                    let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) | 0x2020_2020
+                    while candidates != 0 {
+                        let k = candidates.trailingZeroBitCount
+                        candidates &= candidates &- 1
+                        guard head[k] == word else { continue }
+                        let from = start[k], count = start[k + 1] - from
+                        guard i + count <= (openingOnly & (1 << UInt64(k)) != 0 ? openingEnd : n) else { continue }
+                        var j = 0
+                        while j < count, TextAnalysis.lower(b[i + j]) == cues[from + j] { j += 1 }
+                        if j == count {
+                            found |= 1 << UInt64(k)
+                            live &= ~(1 << UInt64(k))
+                        }
+                    }
+                }
+                i += 1
             }
+            guard i < n - 3 else { break }
+            live &= ~openingOnly
+            switchAt = n
         }
         return found
     }

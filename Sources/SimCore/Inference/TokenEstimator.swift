@@ -109,10 +109,14 @@ public enum TokenEstimator {
 
     /// Indexable scalar values for the scanner.
     protocol Scalars {
+        /// Every value is below 128 (lets the ASCII scanner drop the non-ASCII branches).
+        static var isASCII: Bool { get }
         var count: Int { get }
         subscript(_ i: Int) -> UInt32 { get }
         /// `kind(self[i])`.
         func kind(at i: Int) -> Kind
+        /// The first index at or after `j` whose kind is not `.lower`.
+        func lowerRunEnd(from j: Int) -> Int
     }
 
     /// `kind` of every ASCII value, looked up instead of branching on ranges in the scan loops.
@@ -121,19 +125,44 @@ public enum TokenEstimator {
     struct ASCIIScalars: Scalars {
         let b: UnsafeBufferPointer<UInt8>
         let kinds: UnsafeBufferPointer<Kind>
+        static var isASCII: Bool { true }
         var count: Int { b.count }
         @inline(__always) subscript(_ i: Int) -> UInt32 { UInt32(b[i]) }
         @inline(__always) func kind(at i: Int) -> Kind { kinds[Int(b[i] & 0x7F)] }
+
+        /// Eight bytes at a time: per byte, bit 7 of (byte + 0x1F) says >= 0x61 ("a") and of
+        /// (byte + 0x05) says >= 0x7B (past "z"); bytes are below 0x80, so nothing carries.
+        @inline(__always) func lowerRunEnd(from j0: Int) -> Int {
+            var j = j0
+            let n = b.count
+            let raw = UnsafeRawPointer(b.baseAddress!)
+            while j + 8 <= n {
+                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                let lower = (x &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(x &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080
+                let other = ~lower & 0x8080_8080_8080_8080
+                if other != 0 { return j + other.trailingZeroBitCount / 8 }
+                j += 8
+            }
+            while j < n, kind(at: j) == .lower { j += 1 }
+            return j
+        }
     }
 
     struct DecodedScalars: Scalars {
         let v: UnsafeBufferPointer<UInt32>
         let kinds: UnsafeBufferPointer<Kind>
+        static var isASCII: Bool { false }
         var count: Int { v.count }
         @inline(__always) subscript(_ i: Int) -> UInt32 { v[i] }
         @inline(__always) func kind(at i: Int) -> Kind {
             let x = v[i]
             return x < 128 ? kinds[Int(x)] : TokenEstimator.nonASCIIKind(x)
+        }
+
+        @inline(__always) func lowerRunEnd(from j0: Int) -> Int {
+            var j = j0
+            while j < v.count, kind(at: j) == .lower { j += 1 }
+            return j
         }
     }
 
@@ -155,7 +184,7 @@ public enum TokenEstimator {
         }
     }
 
-    static func withScalars(_ text: String, _ body: (ScalarText) -> Void) {
+    @inline(__always) static func withScalars(_ text: String, _ body: (ScalarText) -> Void) {
         var text = text
         text.withUTF8 { utf8 in
             var any: UInt8 = 0
@@ -216,8 +245,9 @@ public enum TokenEstimator {
         }
     }
 
-    /// Calls `body(start, end, tokens)` for every pre-token piece of `s`.
-    static func scanScalars<S: Scalars>(_ s: S, _ body: (Int, Int, Int) -> Void) {
+    /// Calls `body(start, end, tokens)` for every pre-token piece of `s`. Inlined into each
+    /// caller so that `body` (usually a counter) is inlined too.
+    @inline(__always) static func scanScalars<S: Scalars>(_ s: S, _ body: (Int, Int, Int) -> Void) {
         let n = s.count
         var i = 0
         var carry = Carry()
@@ -232,11 +262,24 @@ public enum TokenEstimator {
             let kj = j == i ? k0 : s.kind(at: j)
             if kj == .upper || kj == .lower {
                 let start = j
-                while j < n, s.kind(at: j) == .upper { j += 1 }
-                while j < n, s.kind(at: j) == .lower { j += 1 }
-                let lettersEnd = j
-                j = contraction(s, j)
-                body(i, j, carry.take(wordExpectation(s, lead: start > i ? i : nil, start, lettersEnd), j - i))
+                // ASCII letters of the upper run are A-Z; of the lower run, a-z.
+                var upper = 0, nonASCII = 0
+                while j < n, s.kind(at: j) == .upper {
+                    if S.isASCII || s[j] < 128 { upper += 1 } else { nonASCII += 1 }
+                    j += 1
+                }
+                if S.isASCII {
+                    j = s.lowerRunEnd(from: j)
+                } else {
+                    while j < n, s.kind(at: j) == .lower {
+                        if s[j] >= 128 { nonASCII += 1 }
+                        j += 1
+                    }
+                }
+                let letters = j - start
+                if j < n, s[j] == 39 { j = contraction(s, j) }
+                let spaceLed = start > i && s[i] == 32
+                body(i, j, carry.take(wordExpectation(letters: letters, upper: upper, nonASCII: nonASCII, spaceLed: spaceLed), j - i))
                 i = j
                 continue
             }
@@ -310,19 +353,11 @@ public enum TokenEstimator {
         return long + Double(short) * 0.4
     }
 
-    /// Expected o200k tokens for the letter run `start..<end` (`lead` is the index of a leading
-    /// space or symbol, if any). Fitted per length and shape on the corpus in docs/TOKENS.md:
-    /// space-led lowercase words are nearly always one token; identifiers glued to symbols,
-    /// capitalised long words and ALL-CAPS words split more often.
-    private static func wordExpectation<S: Scalars>(_ s: S, lead: Int?, _ start: Int, _ end: Int) -> Double {
-        let letters = end - start
-        var nonASCII = 0
-        var upper = 0
-        for t in start..<end {
-            let v = s[t]
-            if v >= 128 { nonASCII += 1 } else if v >= 65 && v <= 90 { upper += 1 }
-        }
-        let spaceLed = lead.map { s[$0] == 32 } ?? false
+    /// Expected o200k tokens for a letter run of `letters` scalars (`upper` of them ASCII
+    /// capitals, `nonASCII` beyond ASCII), led by a space or not. Fitted per length and shape on
+    /// the corpus in docs/TOKENS.md: space-led lowercase words are nearly always one token;
+    /// identifiers glued to symbols, capitalised long words and ALL-CAPS words split more often.
+    @inline(__always) private static func wordExpectation(letters: Int, upper: Int, nonASCII: Int, spaceLed: Bool) -> Double {
         let base: Double
         if upper == letters && letters >= 4 {
             base = letters < 6 ? 1.15 : letters < 8 ? 1.5 : 1 + Double(letters) * 0.2
