@@ -20,44 +20,55 @@ public enum ResponseObject {
         return .object([("effort", .string(p.reasoningEffort ?? "medium")), ("summary", JSON(p.reasoningSummary))])
     }
 
-    /// The complete Response for a finished generation.
-    static func build(id: String, createdAt: Int64, completedAt: Int64?, status: String, incompleteReason: String?,
-                      params p: ResponseCreateParams, model: ModelInfo, output: [JSON], usage: JSON?) -> JSON {
+    /// The complete Response for a finished generation, written straight to JSON (no tree: a
+    /// response is encoded once, for the reply and the store, and parsed only when a stream or a
+    /// background view needs it). `internalFields` (a background run's timing) follow the wire
+    /// fields in the stored record.
+    static func encode(id: String, createdAt: Int64, completedAt: Int64?, status: String, incompleteReason: String?,
+                       params p: ResponseCreateParams, model: ModelInfo, output: [JSON], usage: JSON?,
+                       internalFields: [(String, JSON)] = []) -> [UInt8] {
         let sampling = model.family == .reasoning
-        var pairs: [(String, JSON)] = [
-            ("id", .string(id)),
-            ("object", "response"),
-            ("created_at", .int(createdAt)),
-            ("status", .string(status)),
-            ("background", .bool(p.background)),
-            ("completed_at", status == "completed" ? JSON(completedAt) : .null),
-            ("error", .null),
-            ("incomplete_details", incompleteReason.map { .object([("reason", .string($0))]) } ?? .null),
-            ("instructions", JSON(p.instructions)),
-            ("max_output_tokens", JSON(p.maxOutputTokens)),
-            ("max_tool_calls", JSON(p.maxToolCalls)),
-            ("model", .string(p.model)),
-            ("output", .array(output)),
-            ("parallel_tool_calls", .bool(p.parallelToolCalls)),
-            ("previous_response_id", JSON(p.previousResponseID)),
-            ("prompt_cache_key", JSON(p.promptCacheKey)),
-            ("prompt_cache_retention", JSON(p.promptCacheRetention)),
-            ("reasoning", reasoningEcho(p, model: model)),
-            ("safety_identifier", JSON(p.safetyIdentifier)),
-            ("service_tier", .string(p.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default")),
-            ("store", .bool(p.store)),
-            ("temperature", .double(sampling ? 1 : (p.temperature ?? 1))),
-            ("text", p.text.json),
-            ("tool_choice", p.toolChoiceJSON),
-            ("tools", .array(p.toolsJSON)),
-            ("top_logprobs", .int(p.topLogprobs ?? 0)),
-            ("top_p", .double(sampling ? 1 : (p.topP ?? 1))),
-            ("truncation", .string(p.truncation)),
-        ]
-        if let usage { pairs.append(("usage", usage)) }
-        if let user = p.user { pairs.append(("user", .string(user))) }
-        pairs.append(("metadata", p.metadata))
-        return .object(pairs)
+        var w = JSONWriter(capacity: 1536)
+        w.raw("{\"id\":")
+        w.writeString(id)
+        w.raw(",\"object\":\"response\"")
+        w.appendMember("created_at", .int(createdAt))
+        w.appendMember("status", .string(status))
+        w.appendMember("background", .bool(p.background))
+        w.appendMember("completed_at", status == "completed" ? JSON(completedAt) : .null)
+        w.raw(",\"error\":null")
+        w.appendMember("incomplete_details", incompleteReason.map { .object([("reason", .string($0))]) } ?? .null)
+        w.appendMember("instructions", JSON(p.instructions))
+        w.appendMember("max_output_tokens", JSON(p.maxOutputTokens))
+        w.appendMember("max_tool_calls", JSON(p.maxToolCalls))
+        w.appendMember("model", .string(p.model))
+        w.appendMember("output", .array(output))
+        w.appendMember("parallel_tool_calls", .bool(p.parallelToolCalls))
+        w.appendMember("previous_response_id", JSON(p.previousResponseID))
+        w.appendMember("prompt_cache_key", JSON(p.promptCacheKey))
+        w.appendMember("prompt_cache_retention", JSON(p.promptCacheRetention))
+        w.appendMember("reasoning", reasoningEcho(p, model: model))
+        w.appendMember("safety_identifier", JSON(p.safetyIdentifier))
+        w.appendMember("service_tier", .string(p.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default"))
+        w.appendMember("store", .bool(p.store))
+        w.appendMember("temperature", .double(sampling ? 1 : (p.temperature ?? 1)))
+        w.appendMember("text", p.text.json)
+        w.appendMember("tool_choice", p.toolChoiceJSON)
+        w.appendMember("tools", .array(p.toolsJSON))
+        w.appendMember("top_logprobs", .int(p.topLogprobs ?? 0))
+        w.appendMember("top_p", .double(sampling ? 1 : (p.topP ?? 1)))
+        w.appendMember("truncation", .string(p.truncation))
+        if let usage { w.appendMember("usage", usage) }
+        if let user = p.user { w.appendMember("user", .string(user)) }
+        w.appendMember("metadata", p.metadata)
+        for (k, v) in internalFields {
+            w.bytes.append(UInt8(ascii: ","))
+            w.writeString(k)
+            w.bytes.append(UInt8(ascii: ":"))
+            w.write(v)
+        }
+        w.bytes.append(UInt8(ascii: "}"))
+        return w.bytes
     }
 
     /// A snapshot of `response` before any output exists (queued / in progress / cancelled):
@@ -91,5 +102,17 @@ public enum ResponseObject {
             }
         }
         return s
+    }
+}
+
+fileprivate extension JSONWriter {
+    /// `,"key":value` for a member after the first (`key` is plain ASCII, written as is).
+    mutating func appendMember(_ key: StaticString, _ value: JSON) {
+        bytes.append(UInt8(ascii: ","))
+        bytes.append(UInt8(ascii: "\""))
+        raw(key)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        write(value)
     }
 }

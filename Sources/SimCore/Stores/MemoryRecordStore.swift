@@ -5,8 +5,21 @@ import SimSupport
 /// insertion order without copying it.
 public final class MemoryRecordStore: RecordStore {
     private struct BucketKey: Hashable { let tenant: String; let collection: String }
+    /// A record id with its hash computed once. Ids of one collection share their length and
+    /// prefix, so comparing two means reading both strings' bytes (a cache miss each in a large
+    /// bucket); the inline hash settles almost every probe, and growth rehashes without reading ids.
+    private struct RecordKey: Hashable {
+        let id: String
+        let hash: UInt64
+        init(_ id: String) {
+            self.id = id
+            hash = StableHash.fnv1a(id)
+        }
+        static func == (a: RecordKey, b: RecordKey) -> Bool { a.hash == b.hash && a.id == b.id }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
     private struct Bucket {
-        var records: [String: StoredRecord] = [:]
+        var records: [RecordKey: StoredRecord] = [:]
         /// Ids in insertion order (deleted ids are removed).
         var order: [String] = []
     }
@@ -18,20 +31,22 @@ public final class MemoryRecordStore: RecordStore {
     public init() {}
 
     public func put(_ record: StoredRecord) throws -> StoredRecord {
-        state.withLock { s in
-            var r = record
+        var r = record
+        r.shrinkEncodedBody()
+        let key = RecordKey(record.id)
+        return state.withLock { s in
             let seq = s.nextSeq
             var isNew = false
             // One in-place access to the bucket: its dictionary is never copied.
             func store(_ b: inout Bucket) {
-                if let old = b.records[record.id] {
+                if let old = b.records[key] {
                     r.seq = old.seq
                 } else {
                     r.seq = seq
                     isNew = true
                     b.order.append(record.id)
                 }
-                b.records[record.id] = r
+                b.records[key] = r
             }
             store(&s.buckets[BucketKey(tenant: record.tenant, collection: record.collection), default: Bucket()])
             if isNew { s.nextSeq += 1 }
@@ -40,13 +55,15 @@ public final class MemoryRecordStore: RecordStore {
     }
 
     public func get(tenant: String, collection: String, id: String) throws -> StoredRecord? {
-        state.withLock { $0.buckets[BucketKey(tenant: tenant, collection: collection)]?.records[id] }
+        let key = RecordKey(id)
+        return state.withLock { $0.buckets[BucketKey(tenant: tenant, collection: collection)]?.records[key] }
     }
 
     public func delete(tenant: String, collection: String, id: String) throws -> Bool {
-        state.withLock { s in
+        let recordKey = RecordKey(id)
+        return state.withLock { s in
             let key = BucketKey(tenant: tenant, collection: collection)
-            guard s.buckets[key]?.records.removeValue(forKey: id) != nil else { return false }
+            guard s.buckets[key]?.records.removeValue(forKey: recordKey) != nil else { return false }
             if let i = s.buckets[key]?.order.lastIndex(of: id) { s.buckets[key]?.order.remove(at: i) }
             return true
         }
@@ -71,7 +88,7 @@ public final class MemoryRecordStore: RecordStore {
             var k = start
             while k < n {
                 defer { k += 1 }
-                guard let r = bucket.records[id(at: k)], query.filters.allSatisfy({ $0.matches(r.body) }) else { continue }
+                guard let r = bucket.records[RecordKey(id(at: k))], query.filters.allSatisfy({ $0.matches(r.body) }) else { continue }
                 if out.count == query.limit { hasMore = true; break }
                 out.append(r)
             }
