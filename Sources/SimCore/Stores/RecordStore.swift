@@ -14,11 +14,29 @@ public struct StoredRecord: Sendable {
     public var id: String
     public var createdAt: Int64
     public var seq: Int64
-    private var document: Document
+    /// The document as held (internal: `MemoryRecordStore` keeps it without the record's keys).
+    var document: Document
 
-    private enum Document: Sendable {
+    enum Document: Sendable {
         case tree(JSON)
         case encoded([UInt8])
+
+        /// Without spare capacity in encoded bytes (writers reserve room to grow): a record kept
+        /// for the life of the process should cost its bytes and no more.
+        func shrunk() -> Document {
+            // malloc rounds sizes up a little: only a writer's reserve is worth a copy.
+            guard case let .encoded(bytes) = self, bytes.capacity - bytes.count >= 64 else { return self }
+            return .encoded(bytes.withUnsafeBufferPointer { Array($0) })
+        }
+    }
+
+    init(tenant: String, collection: String, id: String, createdAt: Int64, seq: Int64, document: Document) {
+        self.tenant = tenant
+        self.collection = collection
+        self.id = id
+        self.createdAt = createdAt
+        self.seq = seq
+        self.document = document
     }
 
     public init(tenant: String, collection: String, id: String, createdAt: Int64, seq: Int64 = 0, body: JSON) {
@@ -66,14 +84,6 @@ public struct StoredRecord: Sendable {
     public var isEncoded: Bool {
         if case .encoded = document { return true }
         return false
-    }
-
-    /// Drops spare capacity of an encoded document (writers reserve room to grow): a record kept
-    /// for the life of the process should cost its bytes and no more.
-    mutating func shrinkEncodedBody() {
-        // malloc rounds sizes up a little: only a writer's reserve is worth a copy.
-        guard case let .encoded(bytes) = document, bytes.capacity - bytes.count >= 64 else { return }
-        document = .encoded(bytes.withUnsafeBufferPointer { Array($0) })
     }
 }
 
