@@ -29,7 +29,6 @@ public struct ResponseService: Sendable {
 
     /// Everything a request resolves to before the model runs.
     struct Prepared {
-        var params: ResponseCreateParams
         var model: ModelInfo
         /// Conversation items from earlier turns, then this request's items.
         var history: [JSON]
@@ -137,7 +136,7 @@ public struct ResponseService: Sendable {
             }
             if conv.inputTokens > model.contextWindow { throw Self.contextExceeded }
         }
-        return (Prepared(params: p, model: model, history: history, items: items, conversation: conv), id)
+        return (Prepared(model: model, history: history, items: items, conversation: conv), id)
     }
 
     static let contextExceeded = APIError.invalidRequest(
