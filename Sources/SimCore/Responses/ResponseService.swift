@@ -70,11 +70,13 @@ public struct ResponseService: Sendable {
             timing = [(ResponseLifecycle.queuedUntilKey, .int(queuedUntil)), (ResponseLifecycle.completesAtKey, .int(completedAt))]
         }
         let usage = ResponseObject.usage(input: inputTokens, cached: cached, output: out.totalOutputTokens, reasoning: out.reasoningTokens)
-        // Encoded once: the stored record is the wire object (plus a background run's timing),
-        // and a foreground response's reply is these same bytes.
-        let record = ResponseObject.encode(id: id, createdAt: now, completedAt: completedAt, status: built.status,
-                                           incompleteReason: built.incompleteReason, params: p, model: ready.model,
-                                           output: built.items, usage: usage, internalFields: timing)
+        let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
+                                               incompleteReason: built.incompleteReason, params: p, model: ready.model,
+                                               output: built.items, usage: usage, internalFields: timing)
+        // A foreground reply is encoded once: those bytes are also the stored record. Streams
+        // and background views need the object as a tree, and store its encoding.
+        let tree: JSON? = p.stream || runsInBackground ? .some(finished.tree) : .none
+        let record = tree.map { p.store ? $0.encoded : [] } ?? finished.encoded
         if p.store {
             // Stored encoded: compact, and read only by input_items and previous_response_id.
             let doc = JSONWriter.encode(.object([("history", .array(ready.history)), ("items", .array(ready.items))]))
@@ -83,17 +85,10 @@ public struct ResponseService: Sendable {
                 try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record))
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
-        if p.stream {
-            // A stream never runs in the background: the record is the final response.
-            return Created(encoded: [], events: ResponseEvents.build(try Self.decode(record), background: p.background), stored: p.store)
-        }
-        guard runsInBackground else { return Created(encoded: record, events: nil, stored: p.store) }
-        return Created(encoded: ResponseLifecycle.view(try Self.decode(record), now: now).encoded, events: nil, stored: p.store)
-    }
-
-    /// A response this service encoded, as a tree.
-    static func decode(_ bytes: [UInt8]) throws(APIError) -> JSON {
-        do { return try JSONParser.parse(bytes) } catch { throw .serverError("Could not read back the response: \(error)") }
+        guard let tree else { return Created(encoded: record, events: nil, stored: p.store) }
+        // A stream never runs in the background: its tree is the final response.
+        if p.stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: p.background), stored: p.store) }
+        return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: p.store)
     }
 
     /// Validates the request against the model and the conversation, and flattens the prompt.
