@@ -11,7 +11,9 @@ extension App {
             // A fine-tuned model exists once its job has been read past success.
             if body["model"]?.stringValue?.hasPrefix("ft:") == true { ctx.services.fineTuning.settle(tenant: ctx.tenant) }
             let created = try ctx.services.responses.create(tenant: ctx.tenant, body: body, overrides: ctx.overrides)
-            guard var events = created.events else { return .json(created.response) }
+            guard var events = created.events else {
+                return .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: .bytes(created.encoded)))
+            }
             var options = Self.sseOptions(ctx.overrides)
             if let error = options.errorEvent, let final = events.last?.data["response"] {
                 // The Responses variant of a broken stream: an `error` event, then `response.failed`.

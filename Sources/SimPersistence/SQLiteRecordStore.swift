@@ -32,7 +32,7 @@ public final class SQLiteRecordStore: RecordStore {
     /// Inserts or replaces by (tenant, collection, id); a replaced record keeps its seq.
     @discardableResult
     public func put(_ record: StoredRecord) throws -> StoredRecord {
-        let body = String(decoding: JSONWriter.encode(record.body), as: UTF8.self)
+        let body = String(decoding: record.encodedBody, as: UTF8.self)
         return try wrap { conn in
             // Update in place when present (keeping seq); otherwise insert, and AUTOINCREMENT hands out the next seq,
             // which never goes back, even after deletes or a reopen.

@@ -51,6 +51,24 @@ struct ResponsesTestOverrides: Middleware {
         #expect(await sim.send("DELETE", "/v1/responses/\(id)").status == 404)
     }
 
+    @Test func storedResponsesAreKeptEncodedAsTheBytesTheCreateAnswered() async throws {
+        let r = await create(["model": "gpt-4o-mini", "input": "Name three \"rivers\".\n", "instructions": "Be brief."])
+        let id = try #require(r.json["id"]?.stringValue)
+        let tenant = Tenant.forAPIKey("sk-test").id
+        let stored = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.collection, id: id))
+        #expect(stored.isEncoded)
+        #expect(stored.encodedBody == r.body, "a foreground response is stored as the reply's bytes")
+        let items = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.inputItemsCollection, id: id))
+        #expect(items.isEncoded)
+        #expect(items.body["items"]?.arrayValue?.first?["content"]?.arrayValue?.first?["text"] == "Name three \"rivers\".\n")
+        let got = await sim.send("GET", "/v1/responses/\(id)")
+        #expect(got.body == r.body, "retrieving re-encodes the stored document byte for byte")
+        let notStored = await create(["model": "gpt-4o-mini", "input": "hi", "store": false])
+        #expect(notStored.status == 200 && notStored.json["store"] == false)
+        let missing = await sim.send("GET", "/v1/responses/\(notStored.json["id"]?.stringValue ?? "")")
+        #expect(missing.status == 404)
+    }
+
     @Test func responsesAreIsolatedPerTenant() async {
         let id = await create(["model": "gpt-4o-mini", "input": "hi"], key: "sk-a").json["id"]?.stringValue ?? ""
         #expect(await sim.send("GET", "/v1/responses/\(id)", key: "sk-b").status == 404)

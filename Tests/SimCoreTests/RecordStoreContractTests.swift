@@ -242,4 +242,46 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
             #expect(all.first?.body == ["replaced": true])
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func encodedDocumentsReadBackAsTheTreeTheyEncodeAndFilterLikeTrees(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let body: JSON = ["object": "response", "status": "completed", "n": 3, "meta": ["k": "v \"quoted\" é"], "list": [1, 2.5, nil]]
+            var writer = JSONWriter(capacity: 4096)
+            writer.write(body)
+            let encoded = StoredRecord(tenant: "t1", collection: "responses", id: "r1", createdAt: 5, encodedBody: writer.bytes)
+            #expect(encoded.isEncoded)
+            #expect(encoded.body == body)
+            let put = try store.put(encoded)
+            #expect(put.seq >= 1)
+            let got = try #require(try store.get(tenant: "t1", collection: "responses", id: "r1"))
+            #expect(got.body == body)
+            #expect(got.encodedBody == body.encoded, "the stored bytes are the writer's encoding, spare capacity dropped")
+            #expect(got == StoredRecord(tenant: "t1", collection: "responses", id: "r1", createdAt: 5, seq: put.seq, body: body))
+            try store.put(rec("r2", collection: "responses", ["status": "failed"]))
+            let completed = try store.list(tenant: "t1", collection: "responses",
+                                           query: ListQuery(filters: [RecordFilter(path: ["status"], value: "completed")]))
+            #expect(ids(completed) == ["r1"])
+            let nested = try store.list(tenant: "t1", collection: "responses",
+                                        query: ListQuery(filters: [RecordFilter(path: ["meta", "k"], value: "v \"quoted\" é")]))
+            #expect(ids(nested) == ["r1"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func replacingATreeWithAnEncodedDocumentKeepsSeqAndServesTheNewDocument(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let a = try store.put(rec("a", ["v": 1]))
+            let b = try store.put(StoredRecord(tenant: "t1", collection: "files", id: "a", createdAt: 9, encodedBody: Array(#"{"v":2}"#.utf8)))
+            #expect(b.seq == a.seq)
+            let got = try #require(try store.get(tenant: "t1", collection: "files", id: "a"))
+            #expect(got.body == ["v": 2])
+            #expect(got.createdAt == 9)
+            var tree = got
+            tree.body = ["v": 3]
+            #expect(!tree.isEncoded, "setting body stores a tree")
+            try store.put(tree)
+            #expect(try store.get(tenant: "t1", collection: "files", id: "a")?.body == ["v": 3])
+        }
+    }
 }

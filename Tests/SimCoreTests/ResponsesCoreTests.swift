@@ -153,6 +153,22 @@ import SimSupport
         #expect(conv.inputTokens > withoutInstructions.inputTokens)
     }
 
+    @Test func flatPromptIsOneRoleContentLinePerMessageWithoutTheToolsLine() {
+        let items: [JSON] = [
+            ["type": "message", "role": "user", "content": [["type": "input_text", "text": "Weather in Zürich?\nAnd Bern."]]],
+            ["type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": "{\"city\":\"Zürich\"}"],
+            ["type": "function_call_output", "call_id": "c1", "output": "sunny"],
+        ]
+        let tools: [JSON] = [["type": "function", "name": "get_weather", "parameters": ["type": "object"]]]
+        for (instructions, tools) in [("Be brief.", tools), (nil, tools), ("Be brief.", []), (nil, [])] as [(String?, [JSON])] {
+            let conv = ResponseConversation(instructions: instructions, items: items, tools: tools) { _ in nil }
+            #expect(conv.flatPrompt == conv.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n"))
+            #expect(conv.promptText.hasPrefix("tools: ") == !tools.isEmpty)
+        }
+        let empty = ResponseConversation(instructions: nil, items: [], tools: tools) { _ in nil }
+        #expect(empty.flatPrompt == "")
+    }
+
     @Test func compactionSummaryRoundTripsThroughTheOpaqueContent() {
         let items: [JSON] = [["type": "message", "role": "user", "content": [["type": "input_text", "text": "My cat is called Tom."]]]]
         let summary = ResponseCompaction.summarize(items)

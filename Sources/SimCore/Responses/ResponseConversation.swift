@@ -14,6 +14,8 @@ public struct ResponseConversation: Sendable {
     public private(set) var toolTokens = 0
     /// The prompt as one text, in cache order: tools, instructions, then items.
     public private(set) var promptText = ""
+    /// UTF-8 length of the tools line that starts `promptText`.
+    private var toolsLineBytes = 0
 
     /// Image cost by detail: low is a flat 85; high/auto as a 1024² image (85 + 4 × 170).
     static func imageTokens(_ detail: String?) -> Int { detail == "low" ? 85 : 765 }
@@ -25,6 +27,7 @@ public struct ResponseConversation: Sendable {
             let toolsText = JSON.array(tools).encodedString
             toolTokens = TokenEstimator.count(toolsText) + 8
             prompt += "tools: " + toolsText + "\n"
+            toolsLineBytes = prompt.utf8.count
         }
         if let instructions {
             messages.append(("developer", instructions))
@@ -89,8 +92,13 @@ public struct ResponseConversation: Sendable {
     /// (counted once: the service reads it several times per request).
     public private(set) var inputTokens = 0
 
-    /// All text of the prompt, for the generator (instructions and messages in order).
-    public var flatPrompt: String { messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n") }
+    /// All text of the prompt, for the generator (instructions and messages in order, one
+    /// "role: content" line each): `promptText` without its tools line and last newline.
+    public var flatPrompt: String {
+        guard !messages.isEmpty else { return "" }
+        let utf8 = promptText.utf8
+        return String(promptText[utf8.index(utf8.startIndex, offsetBy: toolsLineBytes)..<utf8.index(before: utf8.endIndex)])
+    }
 
     /// A function_call_output's text (string outputs as is, content arrays by their text parts).
     static func outputText(_ output: JSON) -> String {

@@ -20,44 +20,73 @@ public enum ResponseObject {
         return .object([("effort", .string(p.reasoningEffort ?? "medium")), ("summary", JSON(p.reasoningSummary))])
     }
 
-    /// The complete Response for a finished generation.
-    static func build(id: String, createdAt: Int64, completedAt: Int64?, status: String, incompleteReason: String?,
-                      params p: ResponseCreateParams, model: ModelInfo, output: [JSON], usage: JSON?) -> JSON {
-        let sampling = model.family == .reasoning
-        var pairs: [(String, JSON)] = [
-            ("id", .string(id)),
-            ("object", "response"),
-            ("created_at", .int(createdAt)),
-            ("status", .string(status)),
-            ("background", .bool(p.background)),
-            ("completed_at", status == "completed" ? JSON(completedAt) : .null),
-            ("error", .null),
-            ("incomplete_details", incompleteReason.map { .object([("reason", .string($0))]) } ?? .null),
-            ("instructions", JSON(p.instructions)),
-            ("max_output_tokens", JSON(p.maxOutputTokens)),
-            ("max_tool_calls", JSON(p.maxToolCalls)),
-            ("model", .string(p.model)),
-            ("output", .array(output)),
-            ("parallel_tool_calls", .bool(p.parallelToolCalls)),
-            ("previous_response_id", JSON(p.previousResponseID)),
-            ("prompt_cache_key", JSON(p.promptCacheKey)),
-            ("prompt_cache_retention", JSON(p.promptCacheRetention)),
-            ("reasoning", reasoningEcho(p, model: model)),
-            ("safety_identifier", JSON(p.safetyIdentifier)),
-            ("service_tier", .string(p.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default")),
-            ("store", .bool(p.store)),
-            ("temperature", .double(sampling ? 1 : (p.temperature ?? 1))),
-            ("text", p.text.json),
-            ("tool_choice", p.toolChoiceJSON),
-            ("tools", .array(p.toolsJSON)),
-            ("top_logprobs", .int(p.topLogprobs ?? 0)),
-            ("top_p", .double(sampling ? 1 : (p.topP ?? 1))),
-            ("truncation", .string(p.truncation)),
-        ]
-        if let usage { pairs.append(("usage", usage)) }
-        if let user = p.user { pairs.append(("user", .string(user))) }
-        pairs.append(("metadata", p.metadata))
-        return .object(pairs)
+    /// A finished generation's Response, before it takes a form: encoded (the foreground reply
+    /// and every stored record) or as a tree (stream events and background views need one).
+    /// Both forms come from one field list (`write`), so they always agree byte for byte.
+    struct Finished {
+        var id: String
+        var createdAt: Int64
+        var completedAt: Int64?
+        var status: String
+        var incompleteReason: String?
+        var params: ResponseCreateParams
+        var model: ModelInfo
+        var output: [JSON]
+        var usage: JSON?
+        /// Internal record fields (a background run's timing), after the wire fields.
+        var internalFields: [(String, JSON)] = []
+
+        /// Written straight to JSON, without building a tree.
+        var encoded: [UInt8] {
+            var sink = BytesSink()
+            write(into: &sink)
+            sink.writer.bytes.append(UInt8(ascii: "}"))
+            return sink.writer.bytes
+        }
+
+        var tree: JSON {
+            var sink = TreeSink()
+            write(into: &sink)
+            return .object(sink.pairs)
+        }
+
+        /// Every member in the order the API writes them.
+        private func write<S: MemberSink>(into s: inout S) {
+            let p = params
+            let sampling = model.family == .reasoning
+            s.member("id", .string(id))
+            s.member("object", "response")
+            s.member("created_at", .int(createdAt))
+            s.member("status", .string(status))
+            s.member("background", .bool(p.background))
+            s.member("completed_at", status == "completed" ? JSON(completedAt) : .null)
+            s.member("error", .null)
+            s.member("incomplete_details", incompleteReason.map { .object([("reason", .string($0))]) } ?? .null)
+            s.member("instructions", JSON(p.instructions))
+            s.member("max_output_tokens", JSON(p.maxOutputTokens))
+            s.member("max_tool_calls", JSON(p.maxToolCalls))
+            s.member("model", .string(p.model))
+            s.member("output", .array(output))
+            s.member("parallel_tool_calls", .bool(p.parallelToolCalls))
+            s.member("previous_response_id", JSON(p.previousResponseID))
+            s.member("prompt_cache_key", JSON(p.promptCacheKey))
+            s.member("prompt_cache_retention", JSON(p.promptCacheRetention))
+            s.member("reasoning", reasoningEcho(p, model: model))
+            s.member("safety_identifier", JSON(p.safetyIdentifier))
+            s.member("service_tier", .string(p.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default"))
+            s.member("store", .bool(p.store))
+            s.member("temperature", .double(sampling ? 1 : (p.temperature ?? 1)))
+            s.member("text", p.text.json)
+            s.member("tool_choice", p.toolChoiceJSON)
+            s.member("tools", .array(p.toolsJSON))
+            s.member("top_logprobs", .int(p.topLogprobs ?? 0))
+            s.member("top_p", .double(sampling ? 1 : (p.topP ?? 1)))
+            s.member("truncation", .string(p.truncation))
+            if let usage { s.member("usage", usage) }
+            if let user = p.user { s.member("user", .string(user)) }
+            s.member("metadata", p.metadata)
+            for (k, v) in internalFields { s.member(k, v) }
+        }
     }
 
     /// A snapshot of `response` before any output exists (queued / in progress / cancelled):
@@ -92,4 +121,46 @@ public enum ResponseObject {
         }
         return s
     }
+}
+
+/// Where `ResponseObject.Finished` puts its members.
+private protocol MemberSink {
+    /// A member whose key is plain ASCII (the API's field names).
+    mutating func member(_ key: StaticString, _ value: JSON)
+    mutating func member(_ key: String, _ value: JSON)
+}
+
+/// Members written as one JSON object (the caller closes it).
+private struct BytesSink: MemberSink {
+    var writer = JSONWriter(capacity: 1536)
+    var first = true
+
+    mutating func member(_ key: StaticString, _ value: JSON) {
+        separator()
+        writer.bytes.append(UInt8(ascii: "\""))
+        writer.raw(key)
+        writer.bytes.append(UInt8(ascii: "\""))
+        writer.bytes.append(UInt8(ascii: ":"))
+        writer.write(value)
+    }
+
+    mutating func member(_ key: String, _ value: JSON) {
+        separator()
+        writer.writeString(key)
+        writer.bytes.append(UInt8(ascii: ":"))
+        writer.write(value)
+    }
+
+    private mutating func separator() {
+        writer.bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+        first = false
+    }
+}
+
+/// Members collected as an object's pairs.
+private struct TreeSink: MemberSink {
+    var pairs: [(String, JSON)] = []
+    init() { pairs.reserveCapacity(34) }
+    mutating func member(_ key: StaticString, _ value: JSON) { pairs.append((key.description, value)) }
+    mutating func member(_ key: String, _ value: JSON) { pairs.append((key, value)) }
 }

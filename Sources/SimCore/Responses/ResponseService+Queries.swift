@@ -5,14 +5,24 @@ extension ResponseService {
         .invalidRequest("Response with id '\(id)' not found.", status: 404)
     }
 
-    func stored(_ tenant: Tenant, _ id: String) throws(APIError) -> StoredRecord {
+    /// A stored response's document (parsed once: stored responses are kept encoded).
+    func stored(_ tenant: Tenant, _ id: String) throws(APIError) -> JSON {
         guard let r = try record(tenant, Self.collection, id) else { throw Self.notFound(id) }
-        return r
+        return r.body
+    }
+
+    /// Replaces a stored response's document, keeping it encoded.
+    func update(_ tenant: Tenant, _ id: String, body: JSON) throws(APIError) {
+        guard let old = try record(tenant, Self.collection, id) else { throw Self.notFound(id) }
+        do {
+            try env.records.put(StoredRecord(tenant: old.tenant, collection: old.collection, id: id, createdAt: old.createdAt,
+                                             encodedBody: JSONWriter.encode(body)))
+        } catch { throw .serverError("\(error)") }
     }
 
     /// - Remark: GET /v1/responses/{response_id}
     public func retrieve(tenant: Tenant, id: String) throws(APIError) -> JSON {
-        ResponseLifecycle.view(try stored(tenant, id).body, now: env.now())
+        ResponseLifecycle.view(try stored(tenant, id), now: env.now())
     }
 
     /// A stored response replayed as a stream: the events available now, and (for background
@@ -24,7 +34,7 @@ extension ResponseService {
 
     /// - Remark: GET /v1/responses/{response_id}?stream=true
     public func replay(tenant: Tenant, id: String, startingAfter: Int64?) throws(APIError) -> Replay {
-        let body = try stored(tenant, id).body
+        let body = try stored(tenant, id)
         let pub = body.publicFields
         let background = pub["background"]?.boolValue ?? false
         let all = ResponseEvents.build(pub, background: background)
@@ -49,21 +59,20 @@ extension ResponseService {
 
     /// Whether a response the caller is streaming was cancelled meanwhile.
     public func isCancelled(tenant: Tenant, id: String) -> Bool {
-        guard let r = try? record(tenant, Self.collection, id) else { return true }
-        return ResponseLifecycle.phase(r.body, now: env.now()) == .cancelled
+        guard let body = try? stored(tenant, id) else { return true }
+        return ResponseLifecycle.phase(body, now: env.now()) == .cancelled
     }
 
     /// Records that a stream failed part way (a scenario's injected error): the stored response
     /// becomes `failed` with the error, as the API keeps it.
     public func markFailed(tenant: Tenant, id: String, code: String, message: String) {
-        guard var rec = try? record(tenant, Self.collection, id) else { return }
-        rec.body = ResponseObject.failed(rec.body, code: code, message: message)
-        _ = try? env.records.put(rec)
+        guard let body = try? stored(tenant, id) else { return }
+        try? update(tenant, id, body: ResponseObject.failed(body, code: code, message: message))
     }
 
     /// - Remark: DELETE /v1/responses/{response_id}
     public func delete(tenant: Tenant, id: String) throws(APIError) -> JSON {
-        _ = try stored(tenant, id)
+        guard try record(tenant, Self.collection, id) != nil else { throw Self.notFound(id) }
         do {
             try env.records.delete(tenant: tenant.id, collection: Self.collection, id: id)
             try env.records.delete(tenant: tenant.id, collection: Self.inputItemsCollection, id: id)
@@ -74,21 +83,20 @@ extension ResponseService {
     /// Only background responses can be cancelled; finished ones come back unchanged.
     /// - Remark: POST /v1/responses/{response_id}/cancel
     public func cancel(tenant: Tenant, id: String) throws(APIError) -> JSON {
-        let rec = try stored(tenant, id)
-        guard rec.body["background"]?.boolValue == true else {
+        let body = try stored(tenant, id)
+        guard body["background"]?.boolValue == true else {
             throw .invalidRequest("Only responses created with background=true can be cancelled.", param: nil, code: "invalid_request")
         }
         let now = env.now()
-        guard ResponseLifecycle.isActive(rec.body, now: now) else { return ResponseLifecycle.view(rec.body, now: now) }
-        var updated = rec
-        updated.body = rec.body.setting(ResponseLifecycle.cancelledAtKey, .int(now))
-        do { try env.records.put(updated) } catch { throw .serverError("\(error)") }
-        return ResponseLifecycle.view(updated.body, now: now)
+        guard ResponseLifecycle.isActive(body, now: now) else { return ResponseLifecycle.view(body, now: now) }
+        let updated = body.setting(ResponseLifecycle.cancelledAtKey, .int(now))
+        try update(tenant, id, body: updated)
+        return ResponseLifecycle.view(updated, now: now)
     }
 
     /// - Remark: GET /v1/responses/{response_id}/input_items
     public func inputItems(tenant: Tenant, id: String, limit: Int, order: ListOrder, after: String?) throws(APIError) -> JSON {
-        _ = try stored(tenant, id)
+        guard try record(tenant, Self.collection, id) != nil else { throw Self.notFound(id) }
         var items = try record(tenant, Self.inputItemsCollection, id)?.body["items"]?.arrayValue ?? []
         if order == .desc { items.reverse() }
         if let after {

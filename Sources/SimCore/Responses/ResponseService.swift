@@ -19,16 +19,16 @@ public struct ResponseService: Sendable {
         self.files = files
     }
 
-    /// A created response: the object as the caller sees it now, and its stream events when asked for.
+    /// A created response: the object as the caller sees it now (encoded; empty when streamed),
+    /// and its stream events when asked for.
     public struct Created: Sendable {
-        public let response: JSON
+        public let encoded: [UInt8]
         public let events: [ResponseEvents.Event]?
         public let stored: Bool
     }
 
     /// Everything a request resolves to before the model runs.
     struct Prepared {
-        var params: ResponseCreateParams
         var model: ModelInfo
         /// Conversation items from earlier turns, then this request's items.
         var history: [JSON]
@@ -70,20 +70,25 @@ public struct ResponseService: Sendable {
             timing = [(ResponseLifecycle.queuedUntilKey, .int(queuedUntil)), (ResponseLifecycle.completesAtKey, .int(completedAt))]
         }
         let usage = ResponseObject.usage(input: inputTokens, cached: cached, output: out.totalOutputTokens, reasoning: out.reasoningTokens)
-        let final = ResponseObject.build(id: id, createdAt: now, completedAt: completedAt, status: built.status,
-                                         incompleteReason: built.incompleteReason, params: p, model: ready.model,
-                                         output: built.items, usage: usage)
-        var record = final
-        for (k, v) in timing { record = record.setting(k, v) }
+        let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
+                                               incompleteReason: built.incompleteReason, params: p, model: ready.model,
+                                               output: built.items, usage: usage, internalFields: timing)
+        // A foreground reply is encoded once: those bytes are also the stored record. Streams
+        // and background views need the object as a tree, and store its encoding.
+        let tree: JSON? = p.stream || runsInBackground ? .some(finished.tree) : .none
+        let record = tree.map { p.store ? $0.encoded : [] } ?? finished.encoded
         if p.store {
-            let doc: JSON = .object([("history", .array(ready.history)), ("items", .array(ready.items))])
+            // Stored encoded: compact, and read only by input_items and previous_response_id.
+            let doc = JSONWriter.encode(.object([("history", .array(ready.history)), ("items", .array(ready.items))]))
             do {
-                try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, body: doc))
-                try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, body: record))
+                try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, encodedBody: doc))
+                try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record))
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
-        let events = p.stream ? ResponseEvents.build(final, background: p.background) : nil
-        return Created(response: ResponseLifecycle.view(record, now: now), events: events, stored: p.store)
+        guard let tree else { return Created(encoded: record, events: nil, stored: p.store) }
+        // A stream never runs in the background: its tree is the final response.
+        if p.stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: p.background), stored: p.store) }
+        return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: p.store)
     }
 
     /// Validates the request against the model and the conversation, and flattens the prompt.
@@ -126,7 +131,7 @@ public struct ResponseService: Sendable {
             }
             if conv.inputTokens > model.contextWindow { throw Self.contextExceeded }
         }
-        return (Prepared(params: p, model: model, history: history, items: items, conversation: conv), id)
+        return (Prepared(model: model, history: history, items: items, conversation: conv), id)
     }
 
     static let contextExceeded = APIError.invalidRequest(
@@ -166,13 +171,13 @@ public struct ResponseService: Sendable {
         guard let id else { return [] }
         let notFound = APIError.invalidRequest("Previous response with id '\(id)' not found.", param: "previous_response_id",
                                                code: "previous_response_not_found")
-        guard let rec = try record(tenant, Self.collection, id) else { throw notFound }
-        if ResponseLifecycle.isActive(rec.body, now: env.now()) {
+        guard let body = try record(tenant, Self.collection, id)?.body else { throw notFound }
+        if ResponseLifecycle.isActive(body, now: env.now()) {
             throw .invalidRequest("Previous response with id '\(id)' is still in progress. Wait for it to complete before continuing the conversation.",
                                   param: "previous_response_id", code: "previous_response_in_progress")
         }
         let doc = try record(tenant, Self.inputItemsCollection, id)?.body
-        let output = ResponseLifecycle.view(rec.body, now: env.now())["output"]?.arrayValue ?? []
+        let output = ResponseLifecycle.view(body, now: env.now())["output"]?.arrayValue ?? []
         return (doc?["history"]?.arrayValue ?? []) + (doc?["items"]?.arrayValue ?? []) + output
     }
 

@@ -2,13 +2,36 @@ import SimSupport
 
 /// Records kept in memory (the default ephemeral mode and unit tests), one bucket per
 /// (tenant, collection): a bucket's growth rehashes only its own ids, and lists walk the bucket's
-/// insertion order without copying it.
+/// insertion order without copying it. A bucket keeps per record only what its key does not
+/// say (no tenant or collection), and encoded documents without spare capacity.
 public final class MemoryRecordStore: RecordStore {
     private struct BucketKey: Hashable { let tenant: String; let collection: String }
+    /// A record id with its hash computed once. Ids of one collection share their length and
+    /// prefix, so comparing two means reading both strings' bytes (a cache miss each in a large
+    /// bucket); the inline hash settles almost every probe, and growth rehashes without reading ids.
+    private struct RecordKey: Hashable {
+        let id: String
+        let hash: UInt64
+        init(_ id: String) {
+            self.id = id
+            hash = StableHash.fnv1a(id)
+        }
+        static func == (a: RecordKey, b: RecordKey) -> Bool { a.hash == b.hash && a.id == b.id }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+    private struct Entry {
+        var createdAt: Int64
+        var seq: Int64
+        var document: StoredRecord.Document
+    }
     private struct Bucket {
-        var records: [String: StoredRecord] = [:]
+        var records: [RecordKey: Entry] = [:]
         /// Ids in insertion order (deleted ids are removed).
         var order: [String] = []
+
+        func record(_ key: BucketKey, _ id: String, _ e: Entry) -> StoredRecord {
+            StoredRecord(tenant: key.tenant, collection: key.collection, id: id, createdAt: e.createdAt, seq: e.seq, document: e.document)
+        }
     }
     private struct State {
         var buckets: [BucketKey: Bucket] = [:]
@@ -18,43 +41,54 @@ public final class MemoryRecordStore: RecordStore {
     public init() {}
 
     public func put(_ record: StoredRecord) throws -> StoredRecord {
-        state.withLock { s in
-            var r = record
-            let seq = s.nextSeq
+        var entry = Entry(createdAt: record.createdAt, seq: 0, document: record.document.shrunk())
+        let key = RecordKey(record.id)
+        let seq: Int64 = state.withLock { s in
+            let next = s.nextSeq
             var isNew = false
             // One in-place access to the bucket: its dictionary is never copied.
             func store(_ b: inout Bucket) {
-                if let old = b.records[record.id] {
-                    r.seq = old.seq
+                if let old = b.records[key] {
+                    entry.seq = old.seq
                 } else {
-                    r.seq = seq
+                    entry.seq = next
                     isNew = true
                     b.order.append(record.id)
                 }
-                b.records[record.id] = r
+                b.records[key] = entry
             }
             store(&s.buckets[BucketKey(tenant: record.tenant, collection: record.collection), default: Bucket()])
             if isNew { s.nextSeq += 1 }
-            return r
+            return entry.seq
         }
+        var stored = record
+        stored.seq = seq
+        return stored
     }
 
     public func get(tenant: String, collection: String, id: String) throws -> StoredRecord? {
-        state.withLock { $0.buckets[BucketKey(tenant: tenant, collection: collection)]?.records[id] }
+        let key = RecordKey(id)
+        let bucketKey = BucketKey(tenant: tenant, collection: collection)
+        return state.withLock { s in
+            guard let bucket = s.buckets[bucketKey], let e = bucket.records[key] else { return nil }
+            return bucket.record(bucketKey, id, e)
+        }
     }
 
     public func delete(tenant: String, collection: String, id: String) throws -> Bool {
-        state.withLock { s in
+        let recordKey = RecordKey(id)
+        return state.withLock { s in
             let key = BucketKey(tenant: tenant, collection: collection)
-            guard s.buckets[key]?.records.removeValue(forKey: id) != nil else { return false }
+            guard s.buckets[key]?.records.removeValue(forKey: recordKey) != nil else { return false }
             if let i = s.buckets[key]?.order.lastIndex(of: id) { s.buckets[key]?.order.remove(at: i) }
             return true
         }
     }
 
     public func list(tenant: String, collection: String, query: ListQuery) throws -> RecordPage {
-        state.withLock { s in
-            guard let bucket = s.buckets[BucketKey(tenant: tenant, collection: collection)] else {
+        let bucketKey = BucketKey(tenant: tenant, collection: collection)
+        return state.withLock { s in
+            guard let bucket = s.buckets[bucketKey] else {
                 return RecordPage(records: [], hasMore: false)
             }
             let ids = bucket.order
@@ -71,7 +105,13 @@ public final class MemoryRecordStore: RecordStore {
             var k = start
             while k < n {
                 defer { k += 1 }
-                guard let r = bucket.records[id(at: k)], query.filters.allSatisfy({ $0.matches(r.body) }) else { continue }
+                let recordID = id(at: k)
+                guard let e = bucket.records[RecordKey(recordID)] else { continue }
+                let r = bucket.record(bucketKey, recordID, e)
+                if !query.filters.isEmpty {
+                    let body = r.body
+                    guard query.filters.allSatisfy({ $0.matches(body) }) else { continue }
+                }
                 if out.count == query.limit { hasMore = true; break }
                 out.append(r)
             }
@@ -81,7 +121,9 @@ public final class MemoryRecordStore: RecordStore {
 
     public func all(collection: String) throws -> [StoredRecord] {
         state.withLock { s in
-            s.buckets.filter { $0.key.collection == collection }.flatMap { $0.value.records.values }.sorted { $0.seq < $1.seq }
+            s.buckets.filter { $0.key.collection == collection }
+                .flatMap { b in b.value.records.map { b.value.record(b.key, $0.key.id, $0.value) } }
+                .sorted { $0.seq < $1.seq }
         }
     }
 

@@ -2,13 +2,42 @@ import SimSupport
 
 /// One persisted aggregate (a file, an upload, a job ...) as a JSON document.
 /// `seq` is assigned by the store on first insert and orders lists (creation order).
-public struct StoredRecord: Sendable, Equatable {
+///
+/// The document is held either as a `JSON` tree or as its encoded UTF-8 bytes (`JSONWriter`
+/// output). Bytes are the compact form for documents that are written often and read rarely
+/// (stored responses): a tree costs an allocation per string, array and object, bytes cost
+/// one buffer. Both read the same way: `body` parses bytes on each access (read it once into a
+/// local), `encodedBody` encodes a tree on each access.
+public struct StoredRecord: Sendable {
     public var tenant: String
     public var collection: String
     public var id: String
     public var createdAt: Int64
     public var seq: Int64
-    public var body: JSON
+    /// The document as held (internal: `MemoryRecordStore` keeps it without the record's keys).
+    var document: Document
+
+    enum Document: Sendable {
+        case tree(JSON)
+        case encoded([UInt8])
+
+        /// Without spare capacity in encoded bytes (writers reserve room to grow): a record kept
+        /// for the life of the process should cost its bytes and no more.
+        func shrunk() -> Document {
+            // malloc rounds sizes up a little: only a writer's reserve is worth a copy.
+            guard case let .encoded(bytes) = self, bytes.capacity - bytes.count >= 64 else { return self }
+            return .encoded(bytes.withUnsafeBufferPointer { Array($0) })
+        }
+    }
+
+    init(tenant: String, collection: String, id: String, createdAt: Int64, seq: Int64, document: Document) {
+        self.tenant = tenant
+        self.collection = collection
+        self.id = id
+        self.createdAt = createdAt
+        self.seq = seq
+        self.document = document
+    }
 
     public init(tenant: String, collection: String, id: String, createdAt: Int64, seq: Int64 = 0, body: JSON) {
         self.tenant = tenant
@@ -16,7 +45,56 @@ public struct StoredRecord: Sendable, Equatable {
         self.id = id
         self.createdAt = createdAt
         self.seq = seq
-        self.body = body
+        document = .tree(body)
+    }
+
+    /// A record whose document is kept as `encodedBody`, which must be one JSON value as
+    /// `JSONWriter` writes it (the caller's encoding is stored as is).
+    public init(tenant: String, collection: String, id: String, createdAt: Int64, seq: Int64 = 0, encodedBody: [UInt8]) {
+        self.tenant = tenant
+        self.collection = collection
+        self.id = id
+        self.createdAt = createdAt
+        self.seq = seq
+        document = .encoded(encodedBody)
+    }
+
+    /// The document as a tree (parsed from the bytes when the record holds bytes). Setting it
+    /// stores a tree.
+    public var body: JSON {
+        get {
+            switch document {
+            case let .tree(json): return json
+            // Encoded documents come from JSONWriter, so they parse; `null` only guards the impossible.
+            case let .encoded(bytes): return (try? JSONParser.parse(bytes)) ?? .null
+            }
+        }
+        set { document = .tree(newValue) }
+    }
+
+    /// The document as compact JSON bytes (what a durable store writes).
+    public var encodedBody: [UInt8] {
+        switch document {
+        case let .tree(json): return JSONWriter.encode(json)
+        case let .encoded(bytes): return bytes
+        }
+    }
+
+    /// Whether the document is held as bytes.
+    public var isEncoded: Bool {
+        if case .encoded = document { return true }
+        return false
+    }
+}
+
+extension StoredRecord: Equatable {
+    /// Records are equal when their keys, times and documents are (a tree equals its encoding).
+    public static func == (a: StoredRecord, b: StoredRecord) -> Bool {
+        guard a.tenant == b.tenant, a.collection == b.collection, a.id == b.id, a.createdAt == b.createdAt, a.seq == b.seq else {
+            return false
+        }
+        if case let .encoded(x) = a.document, case let .encoded(y) = b.document, x == y { return true }
+        return a.body == b.body
     }
 }
 
