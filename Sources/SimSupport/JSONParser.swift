@@ -14,6 +14,9 @@ public struct JSONParser {
     /// out once, at its exact size, instead of growing its own array step by step.
     private var pairStack: [(String, JSON)] = []
     private var itemStack: [JSON] = []
+    /// A cheap fingerprint of each key on `pairStack` (length and first/last bytes), so the
+    /// repeated-key check compares strings only when the fingerprints agree.
+    private var keyTags: [UInt64] = []
     private static let maxDepth = 512
 
     private init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
@@ -70,24 +73,34 @@ public struct JSONParser {
         skipWS()
         if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object([]) }
         let base = pairStack.count
-        defer { pairStack.removeSubrange(base...) }
+        defer { pairStack.removeSubrange(base...); keyTags.removeSubrange(base...) }
         while true {
             skipWS()
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let k = try string()
+            let tag = Self.keyTag(k)
             skipWS()
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipWS()
             let v = try value()
             // A repeated key keeps its first position and takes the last value.
-            if let j = pairStack[base...].firstIndex(where: { $0.0 == k }) { pairStack[j].1 = v } else { pairStack.append((k, v)) }
+            var found: Int?
+            for j in base..<keyTags.count where keyTags[j] == tag && pairStack[j].0 == k { found = j; break }
+            if let j = found { pairStack[j].1 = v } else { pairStack.append((k, v)); keyTags.append(tag) }
             skipWS()
             guard i < b.count else { throw fail("unexpected end of input") }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
             if b[i] == UInt8(ascii: "}") { i += 1; return .object(Array(pairStack[base...])) }
             throw fail("expected ',' or '}'")
         }
+    }
+
+    /// The decoded key's length and first and last bytes.
+    @inline(__always) private static func keyTag(_ k: String) -> UInt64 {
+        let u = k.utf8
+        guard let first = u.first, let last = u.last else { return 0 }
+        return UInt64(truncatingIfNeeded: u.count) << 16 | UInt64(first) << 8 | UInt64(last)
     }
 
     private mutating func array() throws(JSONParseError) -> JSON {

@@ -27,6 +27,8 @@ import Testing
         let inner = try JSONParser.parse(#"[1,{"a":2,"b":[3,[],4],"a":5},[6,[7]]]"#)
         #expect(inner.encodedString == #"[1,{"a":5,"b":[3,[],4]},[6,[7]]]"#)
         #expect(inner.arrayValue?.count == 3)
+        // Keys spelled differently but equal once decoded are the same key.
+        #expect(try JSONParser.parse(#"{"ab":1,"x":2,"a\u0062":3,"\u0061b":4}"#).encodedString == #"{"ab":4,"x":2}"#)
         // A failure deep inside leaves nothing behind for the next parse.
         #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"a":[1,{"b":[2,}]}"#) }
         #expect(try JSONParser.parse(#"{"x":[1]}"#).encodedString == #"{"x":[1]}"#)
