@@ -26,7 +26,7 @@ public struct FineTunedAnswers: Sendable {
     public func pairs(tenant: Tenant, model: String) -> [TrainedPair]? {
         guard model.hasPrefix("ft:") else { return nil }
         jobs?.settle(tenant: tenant)
-        guard let exists = try? env.records.get(tenant: tenant.id, collection: ModelService.collection, id: model), exists != nil,
+        guard (try? env.records.get(tenant: tenant.id, collection: ModelService.collection, id: model)) != nil,
               let idx = try? env.records.get(tenant: tenant.id, collection: FineTuningService.modelIndexCollection, id: model),
               let jobID = idx.body["job_id"]?.stringValue,
               let rec = try? env.records.get(tenant: tenant.id, collection: FineTuningService.examplesCollection, id: jobID)
