@@ -9,12 +9,7 @@ extension App {
             // A fine-tuned model exists once its job has been read past success.
             if body["model"]?.stringValue?.hasPrefix("ft:") == true { ctx.services.fineTuning.settle(tenant: ctx.tenant) }
             let result = try ctx.services.chat.create(tenant: ctx.tenant, body: body, overrides: ctx.overrides)
-            guard result.stream else {
-                // Batch lines (internal requests, their body given as JSON) take the JSON tree;
-                // live requests the bytes, written without one.
-                if ctx.request.preparsedJSON != nil { return .json(result.completion) }
-                return .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: .bytes(result.body)))
-            }
+            guard result.stream else { return .rendered(bytes: { result.body }, tree: { result.completion }) }
             let writer = SSEWriter(clock: ctx.services.env.clock, options: Self.sseOptions(ctx.overrides))
             for chunk in result.chunks { writer.data(chunk) }
             writer.done()

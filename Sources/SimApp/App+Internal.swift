@@ -31,6 +31,7 @@ extension App: InternalRequestExecutor {
                 }
                 switch result {
                 case let .json(value, status): return InternalResponse(status: status, body: value, requestID: r.requestID)
+                case let .rendered(_, tree): return InternalResponse(status: 200, body: tree(), requestID: r.requestID)
                 case let .response(response):
                     if case let .bytes(b) = response.body, let v = try? JSONParser.parse(b) {
                         return InternalResponse(status: response.status, body: v, requestID: r.requestID, encodedBody: b)

@@ -166,6 +166,8 @@ public final class App: HTTPResponder {
     func route(_ exchange: Exchange) throws(APIError) -> HTTPReply {
         switch try routeResult(exchange) {
         case let .json(value, status): return .now(.json(value, status: status))
+        case let .rendered(bytes, _):
+            return .now(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: .bytes(bytes())))
         case let .response(r): return .now(r)
         case let .reply(r): return r
         }

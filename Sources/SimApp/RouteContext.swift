@@ -20,6 +20,9 @@ struct RouteContext: Sendable {
 /// A handler's answer: JSON now, a full response, or a reply that arrives later.
 enum RouteResult: Sendable {
     case json(JSON, status: Int = 200)
+    /// A 200 JSON answer the handler can write either way: straight to bytes for HTTP, or as a
+    /// tree for internal callers (batch lines), which would otherwise parse the bytes back.
+    case rendered(bytes: @Sendable () -> [UInt8], tree: @Sendable () -> JSON)
     case response(HTTPResponse)
     case reply(HTTPReply)
 }

@@ -40,23 +40,13 @@ public struct StoredRecord: Sendable {
     }
 
     public init(tenant: String, collection: String, id: String, createdAt: Int64, seq: Int64 = 0, body: JSON) {
-        self.tenant = tenant
-        self.collection = collection
-        self.id = id
-        self.createdAt = createdAt
-        self.seq = seq
-        document = .tree(body)
+        self.init(tenant: tenant, collection: collection, id: id, createdAt: createdAt, seq: seq, document: .tree(body))
     }
 
     /// A record whose document is kept as `encodedBody`, which must be one JSON value as
     /// `JSONWriter` writes it (the caller's encoding is stored as is).
     public init(tenant: String, collection: String, id: String, createdAt: Int64, seq: Int64 = 0, encodedBody: [UInt8]) {
-        self.tenant = tenant
-        self.collection = collection
-        self.id = id
-        self.createdAt = createdAt
-        self.seq = seq
-        document = .encoded(encodedBody)
+        self.init(tenant: tenant, collection: collection, id: id, createdAt: createdAt, seq: seq, document: .encoded(encodedBody))
     }
 
     /// The document as a tree (parsed from the bytes when the record holds bytes). Setting it
