@@ -74,6 +74,25 @@ import SimTesting
         #expect(await sim.send("GET", "/v1/models/\(model)").status == 404)
     }
 
+    /// Listing models settles the tenant's open jobs; a tenant seen with no open job is remembered
+    /// as settled, and creating a job must undo that, or the model would never be listed.
+    @Test func modelsListShowsAJobCreatedAfterTheTenantWasSeenSettled() async throws {
+        let before = await sim.send("GET", "/v1/models").json["data"]?.arrayValue ?? []
+        #expect(!before.isEmpty && !before.contains { $0["id"]?.stringValue?.hasPrefix("ft:") == true })
+        let job = await goodJob(suffix: "late")
+        #expect(job["status"] == "validating_files")
+        let early = await sim.send("GET", "/v1/models").json["data"]?.arrayValue ?? []
+        #expect(!early.contains { $0["id"]?.stringValue?.hasPrefix("ft:") == true })
+        try sim.advance(seconds: 3600)
+        // No read of the job itself: only the models list may materialize the model.
+        let after = await sim.send("GET", "/v1/models").json["data"]?.arrayValue ?? []
+        let tuned = after.compactMap { $0["id"]?.stringValue }.filter { $0.hasPrefix("ft:") && $0.contains(":late:") }
+        // The model and its three epoch checkpoints.
+        #expect(tuned.filter { !$0.contains(":ckpt-step-") }.count == 1)
+        #expect(tuned.filter { $0.contains(":ckpt-step-") }.count == 3)
+        #expect(await sim.send("GET", "/v1/models/\(tuned.first ?? "none")").status == 200)
+    }
+
     @Test func eventsComeNewestFirstInTheRealOrder() async throws {
         let id = await goodJob()["id"]?.stringValue ?? ""
         try sim.advance(seconds: 3600)
