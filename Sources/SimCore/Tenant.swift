@@ -1,13 +1,32 @@
 import SimSupport
 
 /// An isolated slice of state: one per API key in open mode.
-public struct Tenant: Sendable, Hashable {
+///
+/// Immutable, and a class so that the many places a request carries it (the exchange, the route
+/// context, generation requests, the journal) share one reference instead of copying four strings.
+public final class Tenant: Sendable, Hashable {
     /// Stable storage key (a hash of the API key: keys themselves are never stored).
     public let id: String
     public let organizationID: String
     /// The organization's name as the API reports it (`openai-organization` header, `ft:` model names).
     public let organizationSlug: String
     public let projectID: String
+
+    init(id: String, organizationID: String, organizationSlug: String, projectID: String) {
+        self.id = id
+        self.organizationID = organizationID
+        self.organizationSlug = organizationSlug
+        self.projectID = projectID
+    }
+
+    public static func == (a: Tenant, b: Tenant) -> Bool {
+        a === b || (a.id == b.id && a.organizationID == b.organizationID && a.organizationSlug == b.organizationSlug
+                    && a.projectID == b.projectID)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(id); h.combine(organizationID); h.combine(organizationSlug); h.combine(projectID)
+    }
 
     /// The tenant an API key maps to; the same key always yields the same tenant.
     public static func forAPIKey(_ key: String) -> Tenant {
