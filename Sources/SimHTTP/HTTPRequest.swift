@@ -44,6 +44,16 @@ public struct HTTPRequest: Sendable {
         self.body = body
     }
 
+    /// For a server that already lower-cased the header names (no scan of them here).
+    public init(method: String, path: String, query: [(String, String)], lowercasedHeaders: [(String, String)],
+                body: RequestBody) {
+        self.method = method.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) ? method.uppercased() : method
+        self.path = path
+        self.query = query
+        self.headers = lowercasedHeaders
+        self.body = body
+    }
+
     /// Splits `target` ("/v1/files?limit=2") into path and decoded query pairs.
     public init(method: String, target: String, headers: [(String, String)] = [], body: RequestBody = .empty) {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
@@ -53,7 +63,10 @@ public struct HTTPRequest: Sendable {
     }
 
     public func header(_ name: String) -> String? {
+        // Callers mostly pass lower-case names: try them as given before lower-casing.
+        for h in headers where h.0 == name { return h.1 }
         let n = HeaderName.lowercased(name)
+        if n == name { return nil }
         for h in headers where h.0 == n { return h.1 }
         return nil
     }

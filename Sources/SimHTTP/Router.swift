@@ -1,3 +1,5 @@
+import Glibc
+
 /// Path templates (`/v1/files/{file_id}`) to handlers. The matching lives in the non-generic
 /// `RoutePatterns` (so callers in other modules pay no generic dispatch); this wrapper only keeps
 /// the handlers.
@@ -31,37 +33,57 @@ public struct Router<Handler: Sendable>: Sendable {
 }
 
 /// Route templates matched segment by segment over the path's UTF-8 bytes (no splitting, no
-/// allocation unless the route has parameters).
+/// allocation unless the route has parameters). The tables are flat arrays of plain values, so a
+/// match reads them without reference counting: one byte pool holds every literal segment, and
+/// each route's segments are (start, length) pairs into it (length -1: a parameter).
 public struct RoutePatterns: Sendable {
     struct Route: Sendable {
-        let segments: [Segment]
+        /// This route's segments are `segments[firstSegment ..< firstSegment + segmentCount]`.
+        let firstSegment: Int
         let index: Int
         let template: String
         let literalCount: Int
-        let hasParams: Bool
+        let paramNames: [String]
     }
-    enum Segment: Sendable, Equatable { case literal([UInt8]), param(String) }
+    struct Segment: Sendable, Equatable {
+        let start: Int32
+        /// -1 for a parameter.
+        let length: Int32
+    }
 
+    private var pool: [UInt8] = []
+    private var segments: [Segment] = []
     /// Per method, routes bucketed by segment count, most specific first.
     private var methods: [(method: String, byCount: [[Route]])] = []
     public init() {}
 
     public mutating func add(_ method: String, _ template: String, index: Int) {
-        let segs: [Segment] = template.split(separator: "/").map { s in
-            s.hasPrefix("{") && s.hasSuffix("}") ? .param(String(s.dropFirst().dropLast())) : .literal(Array(s.utf8))
+        let parts = template.split(separator: "/")
+        let first = segments.count
+        var names: [String] = []
+        var literals = 0
+        var rebuilt: [String] = []
+        for part in parts {
+            if part.hasPrefix("{") && part.hasSuffix("}") {
+                let name = String(part.dropFirst().dropLast())
+                names.append(name)
+                segments.append(Segment(start: 0, length: -1))
+                rebuilt.append("{\(name)}")
+            } else {
+                segments.append(Segment(start: Int32(pool.count), length: Int32(part.utf8.count)))
+                pool.append(contentsOf: part.utf8)
+                literals += 1
+                rebuilt.append(String(part))
+            }
         }
-        let template = "/" + segs.map { seg -> String in
-            switch seg { case let .literal(l): return String(decoding: l, as: UTF8.self); case let .param(p): return "{\(p)}" }
-        }.joined(separator: "/")
-        let literals = segs.filter { if case .literal = $0 { return true }; return false }.count
-        let route = Route(segments: segs, index: index, template: template, literalCount: literals,
-                          hasParams: literals < segs.count)
+        let route = Route(firstSegment: first, index: index, template: "/" + rebuilt.joined(separator: "/"),
+                          literalCount: literals, paramNames: names)
         let m = method.uppercased()
         let mi = methods.firstIndex { $0.method == m } ?? { methods.append((m, [])); return methods.count - 1 }()
-        while methods[mi].byCount.count <= segs.count { methods[mi].byCount.append([]) }
+        while methods[mi].byCount.count <= parts.count { methods[mi].byCount.append([]) }
         // Most specific first, so the first match wins.
-        let at = methods[mi].byCount[segs.count].firstIndex { $0.literalCount < literals } ?? methods[mi].byCount[segs.count].count
-        methods[mi].byCount[segs.count].insert(route, at: at)
+        let at = methods[mi].byCount[parts.count].firstIndex { $0.literalCount < literals } ?? methods[mi].byCount[parts.count].count
+        methods[mi].byCount[parts.count].insert(route, at: at)
     }
 
     public struct Match: Sendable {
@@ -90,27 +112,38 @@ public struct RoutePatterns: Sendable {
                     segs[k] = i..<j; k += 1
                     i = j
                 }
-                for r in table[count] {
-                    var ok = true
-                    for s in 0..<count {
-                        if case let .literal(l) = r.segments[s], !UnsafeBufferPointer(rebasing: bytes[segs[s]]).elementsEqual(l) {
-                            ok = false; break
-                        }
-                    }
-                    guard ok else { continue }
-                    var params: [String: String] = [:]
-                    if r.hasParams {
-                        for s in 0..<count {
-                            if case let .param(p) = r.segments[s] {
-                                params[p] = HTTPRequestPathDecode.decode(String(decoding: UnsafeBufferPointer(rebasing: bytes[segs[s]]), as: UTF8.self))
+                return pool.withUnsafeBufferPointer { pool in
+                    segments.withUnsafeBufferPointer { segments -> Match? in
+                        for r in table[count] where Self.literalsMatch(r, count, segs, bytes, pool, segments) {
+                            var params: [String: String] = [:]
+                            if !r.paramNames.isEmpty {
+                                var n = 0
+                                for s in 0..<count where segments[r.firstSegment + s].length < 0 {
+                                    params[r.paramNames[n]] = HTTPRequestPathDecode.decode(
+                                        String(decoding: UnsafeBufferPointer(rebasing: bytes[segs[s]]), as: UTF8.self))
+                                    n += 1
+                                }
                             }
+                            return Match(index: r.index, params: params, template: r.template)
                         }
+                        return nil
                     }
-                    return Match(index: r.index, params: params, template: r.template)
                 }
-                return nil
             }
         }
+    }
+
+    @inline(__always)
+    private static func literalsMatch(_ r: Route, _ count: Int, _ segs: UnsafeMutableBufferPointer<Range<Int>>, _ bytes: UnsafeBufferPointer<UInt8>,
+                                      _ pool: UnsafeBufferPointer<UInt8>, _ segments: UnsafeBufferPointer<Segment>) -> Bool {
+        for s in 0..<count {
+            let seg = segments[r.firstSegment + s]
+            if seg.length < 0 { continue }
+            let have = segs[s]
+            guard have.count == Int(seg.length) else { return false }
+            if memcmp(bytes.baseAddress! + have.lowerBound, pool.baseAddress! + Int(seg.start), have.count) != 0 { return false }
+        }
+        return true
     }
 }
 

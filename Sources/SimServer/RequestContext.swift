@@ -86,7 +86,7 @@ final class RequestContext: @unchecked Sendable {
                 memory = []
             }
         }
-        var req = HTTPRequest(method: method, path: url, query: query, headers: headers, body: body)
+        var req = HTTPRequest(method: method, path: url, query: query, lowercasedHeaders: headers, body: body)
         req.bodyTooLarge = tooLarge
         return req
     }

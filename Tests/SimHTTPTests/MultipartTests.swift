@@ -94,6 +94,12 @@ import SimSupport
         #expect(r.match(method: "POST", path: "/v1/fine_tuning/jobs/ftjob-9/checkpoints") == nil)
         #expect(r.match(method: "GET", path: "/v1/models/caf%C3%A9")?.params["model"] == "café")
         #expect(r.match(method: "GET", path: "/v1/models")?.params.isEmpty == true)
+        r.add("DELETE", "/v1/fine_tuning/checkpoints/{checkpoint}/permissions/{permission_id}", "perm")
+        let perm = r.match(method: "DELETE", path: "/v1/fine_tuning/checkpoints/ft%3Ax/permissions/cp_1")
+        #expect(perm?.handler == "perm")
+        #expect(perm?.params == ["checkpoint": "ft:x", "permission_id": "cp_1"])
+        #expect(r.match(method: "DELETE", path: "/v1/fine_tuning/checkpoints/ft/permission/cp_1") == nil)
+        #expect(r.match(method: "DELETE", path: "/v1/fine_tuning/checkpoint/ft/permissions/cp_1") == nil)
     }
 
     @Test func headerNamesCompareWithoutCase() {
