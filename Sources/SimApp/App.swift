@@ -91,6 +91,8 @@ public final class App: HTTPResponder {
             // Handlers never set these; proxied and replayed answers carry the upstream's own.
             var present: UInt8 = 0
             for (name, _) in response.headers {
+                // All five start with "x" or "o": the usual content-type is skipped without compares.
+                guard let first = name.utf8.first, first == 0x78 || first == 0x6F else { continue }
                 switch name {
                 case "x-request-id": present |= 1
                 case "openai-version": present |= 2
