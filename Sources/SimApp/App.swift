@@ -24,6 +24,13 @@ public final class App: HTTPResponder {
     let middlewares: [Middleware]
     /// API key → tenant, so the hashing happens once per key.
     private let tenants = Locked<[String: Tenant]>([:])
+    /// The middlewares folded around the router once, at init, so a request builds no `next`
+    /// closures on its way in.
+    private let chain = Chain()
+    private final class Chain: @unchecked Sendable {
+        /// Written once in `App.init`, read-only afterwards.
+        var entry: (@Sendable (Exchange) -> HTTPReply)?
+    }
 
     public init(env: SimEnvironment, config: AppConfig = AppConfig(), journal: Journal = Journal(),
                 middlewares: [Middleware] = []) {
@@ -44,6 +51,14 @@ public final class App: HTTPResponder {
         Self.registerEmbeddingsRoutes(&r)
         Self.registerModerationsRoutes(&r)
         router = r
+        var next: @Sendable (Exchange) -> HTTPReply = { [unowned self] exchange in
+            do throws(APIError) { return try route(exchange) } catch { return .now(Self.errorResponse(error)) }
+        }
+        for middleware in middlewares.reversed() {
+            let inner = next
+            next = { exchange in middleware.handle(exchange, next: inner) }
+        }
+        chain.entry = next
         services.batches.attach(executor: self)
     }
 
@@ -63,7 +78,7 @@ public final class App: HTTPResponder {
             let t = try authenticate(request)
             tenant = t
             let exchange = Exchange(request: request, tenant: t, requestID: requestID, overrides: RequestOverrides(), notes: notes)
-            reply = runChain(exchange, from: 0)
+            reply = chain.entry!(exchange)
         } catch {
             reply = .now(Self.errorResponse(error))
         }
@@ -155,14 +170,6 @@ public final class App: HTTPResponder {
             if start == 0 && end == u.count { return auth }
             return String(decoding: UnsafeBufferPointer(rebasing: u[start..<end]), as: UTF8.self)
         }
-    }
-
-    /// Middleware `index`, then the next, then the router.
-    func runChain(_ exchange: Exchange, from index: Int) -> HTTPReply {
-        guard index < middlewares.count else {
-            do throws(APIError) { return try route(exchange) } catch { return .now(Self.errorResponse(error)) }
-        }
-        return middlewares[index].handle(exchange) { [self] next in runChain(next, from: index + 1) }
     }
 
     func route(_ exchange: Exchange) throws(APIError) -> HTTPReply {
