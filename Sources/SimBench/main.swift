@@ -3,7 +3,7 @@
 // It measures the Swift side of a request (what `make bench` compares against the C reference
 // includes libmicrohttpd and the kernel too). Usage:
 //
-//   sim-microbench [--iterations N] [--seconds S] METHOD PATH [BODY_FILE] ...
+//   sim-microbench [--iterations N] [--seconds S] [--journal-size N] [--real-logger] METHOD PATH [BODY_FILE] ...
 //
 // PATH may contain {file_id} (a small file is uploaded first). BODY_FILE is JSON.
 import Foundation
@@ -22,11 +22,15 @@ func threadCPU() -> Double {
 var args = Array(CommandLine.arguments.dropFirst())
 var seconds = 2.0
 var iterations: Int?
+var journalSize = 1000
+var realLogger = false
 while let first = args.first, first.hasPrefix("--") {
     args.removeFirst()
+    if first == "--real-logger" { realLogger = true; continue }
     let value = args.isEmpty ? "" : args.removeFirst()
     if first == "--seconds" { seconds = Double(value) ?? seconds }
     if first == "--iterations" { iterations = Int(value) }
+    if first == "--journal-size" { journalSize = Int(value) ?? journalSize }
 }
 if args.isEmpty {
     args = ["GET", "/v1/models", "GET", "/v1/files/{file_id}",
@@ -49,9 +53,11 @@ while i + 1 < args.count {
     rows.append(row)
 }
 
-let logger = Logger(format: .text, sink: { line in _ = line.utf8.count })
+// By default log lines go to a sink that drops them; --real-logger uses the daemon's buffered
+// standard-error path (redirect 2>/dev/null).
+let logger = realLogger ? Logger(format: .text) : Logger(format: .text, sink: { line in _ = line.utf8.count })
 let env = SimEnvironment(clock: VirtualClock(), seed: 0, records: MemoryRecordStore(), blobs: MemoryBlobStore(), logger: logger)
-let app = App(env: env)
+let app = App(env: env, journal: Journal(capacity: journalSize))
 
 func send(_ method: String, _ path: String, _ body: RequestBody, _ ctype: String?) -> HTTPResponse {
     // Built the way SimServer builds it: path and query apart, header names already lower-case.
