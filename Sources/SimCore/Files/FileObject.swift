@@ -62,16 +62,17 @@ public struct FileObject: Sendable, Equatable {
         var id: String?, bytes: Int64?, created: Int64?, filename: String?, purpose: String?
         var expires: Int64?, status: String?, details: String?, md5: String?
         for (k, v) in pairs {
-            switch k {
-            case "id": id = v.stringValue
-            case "bytes": bytes = v.intValue
-            case "created_at": created = v.intValue
-            case "filename": filename = v.stringValue
-            case "purpose": purpose = v.stringValue
-            case "expires_at": expires = v.intValue
-            case "status": status = v.stringValue
-            case "status_details": details = v.stringValue
-            case "_md5": md5 = v.stringValue
+            // The length first: most keys are then told apart without comparing any string.
+            switch k.utf8.count {
+            case 2 where k == "id": id = v.stringValue
+            case 5 where k == "bytes": bytes = v.intValue
+            case 10 where k == "created_at": created = v.intValue
+            case 10 where k == "expires_at": expires = v.intValue
+            case 8 where k == "filename": filename = v.stringValue
+            case 7 where k == "purpose": purpose = v.stringValue
+            case 6 where k == "status": status = v.stringValue
+            case 14 where k == "status_details": details = v.stringValue
+            case 4 where k == "_md5": md5 = v.stringValue
             default: break
             }
         }
