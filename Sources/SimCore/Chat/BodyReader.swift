@@ -123,7 +123,9 @@ extension JSON {
     @inline(__always) func field(_ key: String) -> JSON? {
         guard case let .object(pairs) = self else { return nil }
         let length = key.utf8.count
-        for (k, v) in pairs where k.utf8.count == length && k == key { return v }
-        return nil
+        return pairs.withUnsafeBufferPointer { p in
+            for i in p.indices where p[i].0.utf8.count == length && p[i].0 == key { return p[i].1 }
+            return nil
+        }
     }
 }
