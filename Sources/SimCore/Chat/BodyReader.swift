@@ -4,17 +4,32 @@ import SimSupport
 /// the parameter's full path (`response_format.json_schema.name`).
 struct BodyReader {
     let object: JSON
-    let path: String
+    /// The path as given, or (for an array element) the array's path, with `index` >= 0.
+    private let base: String
+    private let index: Int
 
     init(_ object: JSON, path: String = "") {
         self.object = object
-        self.path = path
+        base = path
+        index = -1
     }
 
-    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// A reader for `array[index]` whose path (`messages[2]`) is only written when an error needs it.
+    init(_ object: JSON, array: String, index: Int) {
+        self.object = object
+        base = array
+        self.index = index
+    }
+
+    var path: String { index < 0 ? base : "\(base)[\(index)]" }
+
+    func name(_ key: String) -> String {
+        let path = self.path
+        return path.isEmpty ? key : "\(path).\(key)"
+    }
 
     func raw(_ key: String) -> JSON? {
-        guard let v = object[key], !v.isNull else { return nil }
+        guard let v = object.field(key), !v.isNull else { return nil }
         return v
     }
 
@@ -99,5 +114,18 @@ struct BodyReader {
 
     static func show(_ d: Double) -> String {
         d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+    }
+}
+
+extension JSON {
+    /// `self[key]`, comparing UTF-8 lengths before strings (request readers look up many keys
+    /// a body does not have).
+    @inline(__always) func field(_ key: String) -> JSON? {
+        guard case let .object(pairs) = self else { return nil }
+        let length = key.utf8.count
+        return pairs.withUnsafeBufferPointer { p in
+            for i in p.indices where p[i].0.utf8.count == length && p[i].0 == key { return p[i].1 }
+            return nil
+        }
     }
 }

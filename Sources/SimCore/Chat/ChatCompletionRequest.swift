@@ -49,6 +49,7 @@ public struct ChatCompletionRequest: Sendable {
                                   param: "messages", code: "empty_array")
         }
         var messages: [ChatMessage] = []
+        messages.reserveCapacity(rawMessages.count)
         for (i, m) in rawMessages.enumerated() { messages.append(try ChatMessage.parse(m, index: i)) }
         try checkToolMessages(messages)
 

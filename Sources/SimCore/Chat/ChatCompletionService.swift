@@ -125,10 +125,15 @@ public struct ChatCompletionService: Sendable {
     /// `fp_` + 10 hex digits, stable per model.
     static func fingerprint(_ model: String) -> String {
         // The first 10 of the hash's 16 zero-padded hex digits.
+        // 13 ASCII bytes: a small string, written in place (no allocation).
         let h = StableHash.fnv1a(model, seed: 0x5f1a)
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = Array("fp_".utf8)
-        for i in 0..<10 { out.append(digits[Int((h >> UInt64(60 - 4 * i)) & 0xF)]) }
-        return String(decoding: out, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 13) { out in
+            out[0] = UInt8(ascii: "f"); out[1] = UInt8(ascii: "p"); out[2] = UInt8(ascii: "_")
+            for i in 0..<10 {
+                let d = UInt8(truncatingIfNeeded: (h >> UInt64(60 - 4 * i)) & 0xF)
+                out[3 + i] = d < 10 ? 48 + d : 87 + d
+            }
+            return 13
+        }
     }
 }

@@ -20,11 +20,11 @@ public struct ChatMessage: Sendable {
 
     /// Validates `messages[index]`.
     static func parse(_ value: JSON, index: Int) throws(APIError) -> ChatMessage {
-        let p = "messages[\(index)]"
-        guard case .object = value else { throw .invalidType(p, expected: "an object", got: value) }
-        let r = BodyReader(value, path: p)
+        let r = BodyReader(value, array: "messages", index: index)
+        guard case .object = value else { throw .invalidType(r.path, expected: "an object", got: value) }
         let role = try r.requiredString("role")
         guard roles.contains(role) else {
+            let p = r.path
             throw .invalidRequest("Invalid value: '\(role)'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.",
                                   param: "\(p).role", code: "invalid_value")
         }
@@ -33,8 +33,9 @@ public struct ChatMessage: Sendable {
         if role == "assistant", let calls = try r.array("tool_calls") {
             m.toolCalls = .array(calls)
             var rendered: [String] = []
+            let callsPath = r.name("tool_calls")
             for (i, c) in calls.enumerated() {
-                let cr = BodyReader(c, path: "\(p).tool_calls[\(i)]")
+                let cr = BodyReader(c, array: callsPath, index: i)
                 guard case .object = c else { throw .invalidType(cr.path, expected: "an object", got: c) }
                 _ = try cr.requiredString("id")
                 guard let f = try cr.objectReader("function") else { throw .missingParameter(cr.name("function")) }
@@ -45,7 +46,7 @@ public struct ChatMessage: Sendable {
         if role == "tool" { m.toolCallID = try r.requiredString("tool_call_id") }
         guard let content = r.raw("content") else {
             if role == "assistant" && (m.toolCalls != nil || r.raw("function_call") != nil || r.raw("refusal") != nil) { return m }
-            throw .missingParameter("\(p).content")
+            throw .missingParameter(r.name("content"))
         }
         switch content {
         case let .string(s): m.text = m.text.isEmpty ? s : s + "\n" + m.text
@@ -58,8 +59,9 @@ public struct ChatMessage: Sendable {
             case "assistant": allowed = ["text", "refusal"]
             default: allowed = ["text"]
             }
+            let partsPath = r.name("content")
             for (i, part) in parts.enumerated() {
-                let pr = BodyReader(part, path: "\(p).content[\(i)]")
+                let pr = BodyReader(part, array: partsPath, index: i)
                 guard case .object = part else { throw .invalidType(pr.path, expected: "an object", got: part) }
                 let type = try pr.requiredString("type")
                 guard allowed.contains(type) else { throw .invalidValue(pr.name("type"), type, supported: allowed) }
@@ -78,7 +80,7 @@ public struct ChatMessage: Sendable {
             }
             m.text = texts.joined(separator: "\n") + (m.text.isEmpty ? "" : "\n" + m.text)
         default:
-            throw .invalidType("\(p).content", expected: "one of a string or array of objects", got: content)
+            throw .invalidType(r.name("content"), expected: "one of a string or array of objects", got: content)
         }
         return m
     }

@@ -16,7 +16,7 @@ enum ChatTools {
         }
         var out: [FunctionTool] = []
         for (i, t) in raw.enumerated() {
-            let tr = BodyReader(t, path: "tools[\(i)]")
+            let tr = BodyReader(t, array: "tools", index: i)
             guard case .object = t else { throw .invalidType(tr.path, expected: "an object", got: t) }
             let type = try tr.requiredString("type")
             guard type == "function" || type == "custom" else { throw .invalidValue(tr.name("type"), type, supported: ["function", "custom"]) }

@@ -53,69 +53,135 @@ public enum TextAnalysis {
 
     /// Up to `limit` distinct content words (4+ letters, not stop words), longest first (long
     /// words are more often the nouns a text is about), ties in order of appearance. Runs on
-    /// every request, so it works on bytes and makes strings only for the words it keeps.
+    /// every request, so it works on bytes, keeps the candidates as byte ranges on the stack,
+    /// and makes strings only for the words it returns.
     public static func topicWords(_ text: String, limit: Int = 6) -> [String] {
-        let out = withBytes(text) { readTopics($0) }
-        let ranked = out.enumerated().sorted { ($0.element.utf8.count, -$0.offset) > ($1.element.utf8.count, -$1.offset) }
-        return ranked.prefix(limit).map(\.element)
+        guard limit > 0 else { return [] }
+        return withBytes(text) { b in
+            withUnsafeTemporaryAllocation(of: TopicSpan.self, capacity: maxTopics) { spans in
+                let count = readTopics(b, into: spans)
+                guard count > 0 else { return [] }
+                // Longest first, ties in order of appearance (a stable insertion sort of ≤ 32 ranges).
+                return withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { order in
+                    for k in 0..<count {
+                        var j = k
+                        let len = spans[k].length
+                        while j > 0, spans[order[j - 1]].length < len {
+                            order[j] = order[j - 1]
+                            j -= 1
+                        }
+                        order[j] = k
+                    }
+                    let n = min(limit, count)
+                    var out: [String] = []
+                    out.reserveCapacity(n)
+                    for k in 0..<n { out.append(spans[order[k]].string(b)) }
+                    return out
+                }
+            }
+        }
     }
 
-    /// Up to 32 content words in order of appearance. The scan only marks where each word's
-    /// trimmed part (first to last byte that is not `'`, `-` or `_`) starts and ends; a word is
-    /// hashed only when it is long enough to be kept.
-    private static func readTopics(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-        wordByteClass.withUnsafeBufferPointer { cls in
-            var out: [String] = []
-            var seen: [UInt64] = []
-            let stopwords = stopwordHashes
-            let n = b.count
-            var i = 0
-            // What a text is about shows in its opening; long inputs are read only that far (to
-            // the first byte between words past byte 600).
-            while i < n {
-                if cls[Int(b[i])] == 0 {
-                    i += 1
-                    if i > 600 { break }
-                    continue
-                }
-                // A word: its trimmed part runs from its first to its last class-2 byte.
-                var first = -1, last = -1
-                while i < n {
-                    let k = cls[Int(b[i])]
-                    if k == 0 { break }
-                    if k == 2 {
-                        if first < 0 { first = i }
-                        last = i
-                    }
-                    i += 1
-                }
-                if first >= 0 { keepTopic(b, first, last, stopwords, &out, &seen) }
-                if out.count == 32 { break }
-                // The byte that ended the word.
-                i += 1
-                if i > 600 { break }
+    /// Candidates a topic scan keeps (in order of appearance).
+    static let maxTopics = 32
+
+    /// A kept word: `b[start..<end]`, and whether it has ASCII capitals (lower-cased when made a string).
+    struct TopicSpan {
+        var start: Int
+        var end: Int
+        var upper: Bool
+        var length: Int { end - start }
+
+        func string(_ b: UnsafeBufferPointer<UInt8>) -> String {
+            let word = UnsafeBufferPointer(rebasing: b[start..<end])
+            guard upper else { return String(decoding: word, as: UTF8.self) }
+            return String(unsafeUninitializedCapacity: word.count) { out in
+                for (i, c) in word.enumerated() { out[i] = lower(c) }
+                return word.count
             }
-            return out
+        }
+    }
+
+    /// Up to 32 content words in order of appearance, written to `spans`; returns how many. The
+    /// scan only marks where each word's trimmed part (first to last byte that is not `'`, `-`
+    /// or `_`) starts and ends; a word is keyed only when it is long enough to be kept.
+    private static func readTopics(_ b: UnsafeBufferPointer<UInt8>, into spans: UnsafeMutableBufferPointer<TopicSpan>) -> Int {
+        wordByteClass.withUnsafeBufferPointer { cls in
+            stopwordHashes.withSlots { stopwords in
+                // Keys of the words kept so far: open addressing, at most half full (0 marks a free slot).
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * maxTopics) { seen in
+                    seen.initialize(repeating: 0)
+                    var seenZero = false
+                    var count = 0
+                    let n = b.count
+                    var i = 0
+                    // What a text is about shows in its opening; long inputs are read only that far (to
+                    // the first byte between words past byte 600).
+                    while i < n {
+                        if cls[Int(b[i])] == 0 {
+                            i += 1
+                            if i > 600 { break }
+                            continue
+                        }
+                        // A word. Its bytes' classes OR-ed: bit 0 set when it has an edge byte to trim.
+                        let start = i
+                        var classes: UInt8 = 0
+                        while i < n {
+                            let k = cls[Int(b[i])]
+                            if k == 0 { break }
+                            classes |= k
+                            i += 1
+                        }
+                        var first = start, last = i - 1
+                        if classes & 1 != 0 {
+                            // The trimmed part runs from the first to the last class-2 byte.
+                            while first <= last, cls[Int(b[first])] == 1 { first += 1 }
+                            while last >= first, cls[Int(b[last])] == 1 { last -= 1 }
+                        }
+                        if last + 1 - first >= 4 {
+                            let f = lower(b[first])
+                            if (f >= 0x61 && f <= 0x7A) || f >= 0x80 {
+                                let (key, upper) = topicKey(b, first, last + 1)
+                                if !stopwords.contains(key), insertNew(key, into: seen, zero: &seenZero) {
+                                    spans[count] = TopicSpan(start: first, end: last + 1, upper: upper)
+                                    count += 1
+                                    if count == maxTopics { break }
+                                }
+                            }
+                        }
+                        // The byte that ended the word.
+                        i += 1
+                        if i > 600 { break }
+                    }
+                    return count
+                }
+            }
+        }
+    }
+
+    /// Adds `key` to the small open-addressing set `slots` (power-of-two size, never more than half
+    /// full); false when it was already there.
+    @inline(__always) private static func insertNew(_ key: UInt64, into slots: UnsafeMutableBufferPointer<UInt64>, zero: inout Bool) -> Bool {
+        if key == 0 {
+            defer { zero = true }
+            return !zero
+        }
+        let mask = 2 * maxTopics - 1
+        var s = HashSet64.slot(key, mask)
+        while true {
+            let k = slots[s]
+            if k == key { return false }
+            if k == 0 {
+                slots[s] = key
+                return true
+            }
+            s = (s + 1) & mask
         }
     }
 
     /// Per byte: 0 not in a word, 1 `'`, `-` or `_` (in a word, trimmed off its ends), 2 other word bytes.
     private static let wordByteClass: [UInt8] = (0..<256).map { c in
         isWordByte(UInt8(c)) ? (isEdge(UInt8(c)) ? 1 : 2) : 0
-    }
-
-    /// Keeps the trimmed word `b[first...last]` when it is a new content word (compared by
-    /// `topicKey`).
-    private static func keepTopic(_ b: UnsafeBufferPointer<UInt8>, _ first: Int, _ last: Int,
-                                  _ stopwords: HashSet64, _ out: inout [String], _ seen: inout [UInt64]) {
-        guard last + 1 - first >= 4 else { return }
-        let f = lower(b[first])
-        guard (f >= 0x61 && f <= 0x7A) || f >= 0x80 else { return }
-        let (key, upper) = topicKey(b, first, last + 1)
-        guard !stopwords.contains(key), !seen.contains(key) else { return }
-        seen.append(key)
-        let word = UnsafeBufferPointer(rebasing: b[first...last])
-        out.append(upper ? String(decoding: word.map(lower), as: UTF8.self) : String(decoding: word, as: UTF8.self))
     }
 
     /// A key for the ASCII-lower-cased word `b[start..<end]` (equal words, equal keys): up to 8

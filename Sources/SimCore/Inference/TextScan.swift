@@ -26,21 +26,34 @@ struct HashSet64: Sendable {
         hasZero = zero
     }
 
-    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+    @inline(__always) static func slot(_ key: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
     }
 
     @inline(__always) func contains(_ key: UInt64) -> Bool {
-        if key == 0 { return hasZero }
-        return slots.withUnsafeBufferPointer { s in
-            var i = Self.slot(key, mask)
+        withSlots { $0.contains(key) }
+    }
+
+    /// The set as a view over its slots, for loops that look up many keys.
+    struct Slots {
+        let slots: UnsafeBufferPointer<UInt64>
+        let mask: Int
+        let hasZero: Bool
+
+        @inline(__always) func contains(_ key: UInt64) -> Bool {
+            if key == 0 { return hasZero }
+            var i = HashSet64.slot(key, mask)
             while true {
-                let k = s[i]
+                let k = slots[i]
                 if k == key { return true }
                 if k == 0 { return false }
                 i = (i + 1) & mask
             }
         }
+    }
+
+    @inline(__always) func withSlots<R>(_ body: (Slots) -> R) -> R {
+        slots.withUnsafeBufferPointer { body(Slots(slots: $0, mask: mask, hasZero: hasZero)) }
     }
 }
 
@@ -58,6 +71,12 @@ struct CueSet: Sendable {
     /// start with it (bit i = cue i). Letters map to distinct entries; other bytes may share
     /// one, which only adds candidates that are then compared in full.
     private let byPair: [UInt64]
+    /// How far the scan may move on, by the pair of bytes at offsets 2 and 3 of the current position
+    /// (indexed like `byPair`): a cue starting at position p, p + 1 or p + 2 would have that pair at
+    /// offset 2, 1 or 0 of its first four bytes, so a pair found in no cue's first four bytes lets
+    /// the scan skip three positions (Wu–Manber). `skip[0]` counts every cue; `skip[1]` leaves out
+    /// the opening-only cues (past the opening).
+    private let skip: [[UInt8]]
     /// Cues that count only when they lie within the first `opening` bytes (bit i = cue i).
     private let openingOnly: UInt64
     private let opening: Int
@@ -71,11 +90,16 @@ struct CueSet: Sendable {
         var head: [UInt32] = []
         var pair = [UInt64](repeating: 0, count: 1024)
         var openingOnly: UInt64 = 0
+        var skip = [[UInt8]](repeating: [UInt8](repeating: 3, count: 1024), count: 2)
         for (g, list) in groups.enumerated() {
             for c in list {
                 let b = Array(c.utf8)
                 precondition(b.count >= 4 && c == c.lowercased() && group.count < 64)
                 if openingGroups.contains(g) { openingOnly |= 1 << UInt64(group.count) }
+                for q in 0..<3 {
+                    let at = Self.pairIndex(b[q], b[q + 1])
+                    for t in 0..<(openingGroups.contains(g) ? 1 : 2) { skip[t][at] = min(skip[t][at], UInt8(2 - q)) }
+                }
                 pair[Self.pairIndex(b[0], b[1])] |= 1 << UInt64(group.count)
                 head.append((UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24) | 0x2020_2020)
                 bytes += b
@@ -89,6 +113,7 @@ struct CueSet: Sendable {
         self.group = group
         self.head = head
         byPair = pair
+        self.skip = skip
         self.openingOnly = openingOnly
         self.opening = opening
     }
@@ -116,7 +141,13 @@ struct CueSet: Sendable {
         bytes.withUnsafeBufferPointer { cues in
             start.withUnsafeBufferPointer { start in
                 head.withUnsafeBufferPointer { head in
-                    byPair.withUnsafeBufferPointer { pair in Self.scan(b, cues, start, head, pair, openingOnly, opening) }
+                    byPair.withUnsafeBufferPointer { pair in
+                        skip[0].withUnsafeBufferPointer { skipAll in
+                            skip[1].withUnsafeBufferPointer { skipLater in
+                                Self.scan(b, cues, start, head, pair, (skipAll, skipLater), openingOnly, opening)
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -124,6 +155,7 @@ struct CueSet: Sendable {
 
     private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ cues: UnsafeBufferPointer<UInt8>, _ start: UnsafeBufferPointer<Int>,
                              _ head: UnsafeBufferPointer<UInt32>, _ pair: UnsafeBufferPointer<UInt64>,
+                             _ skips: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>),
                              _ openingOnly: UInt64, _ opening: Int) -> UInt64 {
         var found: UInt64 = 0
         let n = b.count
@@ -137,9 +169,16 @@ struct CueSet: Sendable {
         // Cues still looked for: not found yet (and not the opening's, past it).
         var live: UInt64 = openingEnd >= 4 ? ~0 : ~openingOnly
         var switchAt = openingEnd >= 4 ? openingEnd - 3 : n
+        var skip = openingEnd >= 4 ? skips.0 : skips.1
         while true {
             let end = min(switchAt, n - 3)
             while i < end {
+                let ahead = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i + 2, as: UInt16.self))
+                let by = Int(skip[Int(ahead & 0x1F) << 5 | Int((ahead >> 8) & 0x1F)])
+                if by != 0 {
+                    i += by
+                    continue
+                }
                 let two = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt16.self))
                 var candidates = pair[Int(two & 0x1F) << 5 | Int((two >> 8) & 0x1F)] & live
                 if candidates != 0 {
@@ -164,6 +203,7 @@ struct CueSet: Sendable {
             }
             guard i < n - 3 else { break }
             live &= ~openingOnly
+            skip = skips.1
             switchAt = n
         }
         return found

@@ -252,6 +252,16 @@ public enum TokenEstimator {
         var i = 0
         var carry = Carry()
         while i < n {
+            // The most common piece of ASCII prose first: a space, then lower-case letters (what
+            // the general case below does for it, with the branches it cannot take left out).
+            if S.isASCII, s[i] == 32, i + 1 < n, s.kind(at: i + 1) == .lower {
+                let j = s.lowerRunEnd(from: i + 2)
+                if j == n || s[j] != 39 {
+                    body(i, j, carry.take(wordExpectation(letters: j - i - 1, upper: 0, nonASCII: 0, spaceLed: true), j - i))
+                    i = j
+                    continue
+                }
+            }
             let k0 = s.kind(at: i)
             var j = i
             // A letter run, optionally led by one space or symbol.

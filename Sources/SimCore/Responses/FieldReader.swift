@@ -16,7 +16,7 @@ public struct FieldReader: Sendable {
 
     /// The value at `key`, treating an explicit `null` as absent (the API's "nullable" fields).
     public func raw(_ key: String) -> JSON? {
-        guard let v = value[key], !v.isNull else { return nil }
+        guard let v = value.field(key), !v.isNull else { return nil }
         return v
     }
 
@@ -70,8 +70,10 @@ public struct FieldReader: Sendable {
     }
 
     /// A string restricted to `allowed`.
-    public func enumString(_ key: String, _ allowed: [String]) throws(APIError) -> String? {
+    /// (The list is only built when the field is there: most requests leave most fields out.)
+    public func enumString(_ key: String, _ allowed: @autoclosure () -> [String]) throws(APIError) -> String? {
         guard let s = try string(key) else { return nil }
+        let allowed = allowed()
         guard allowed.contains(s) else { throw Self.invalidValue(param(key), s, allowed) }
         return s
     }

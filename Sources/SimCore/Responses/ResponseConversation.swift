@@ -29,10 +29,7 @@ public struct ResponseConversation: Sendable {
             prompt += "tools: " + toolsText + "\n"
             toolsLineBytes = prompt.utf8.count
         }
-        if let instructions {
-            messages.append(("developer", instructions))
-            prompt += "developer: " + instructions + "\n"
-        }
+        if let instructions { messages.append(("developer", instructions)) }
         var callNames: [String: String] = [:]
         var lastUserIndex = -1
         var outputsAfterUser: [(name: String?, output: String)] = []
@@ -57,7 +54,7 @@ public struct ResponseConversation: Sendable {
                     default: break
                     }
                 }
-                text = texts.joined(separator: "\n")
+                text = texts.count == 1 ? texts[0] : texts.joined(separator: "\n")
                 if role == "user" {
                     lastUserIndex = messages.count
                     lastUserMessage = text
@@ -80,10 +77,17 @@ public struct ResponseConversation: Sendable {
                 continue
             }
             messages.append((role, text))
-            prompt += role + ": " + text + "\n"
         }
         if lastUserIndex < 0, let last = messages.last(where: { $0.role != "tool" }) { lastUserMessage = last.content }
         toolOutputs = outputsAfterUser
+        // One "role: text" line per message (instructions first), written into one allocation.
+        prompt.reserveCapacity(messages.reduce(prompt.utf8.count) { $0 + $1.role.utf8.count + $1.content.utf8.count + 3 })
+        for m in messages {
+            prompt += m.role
+            prompt += ": "
+            prompt += m.content
+            prompt += "\n"
+        }
         promptText = prompt
         inputTokens = TokenEstimator.countMessages(messages) + attachmentTokens + toolTokens
     }

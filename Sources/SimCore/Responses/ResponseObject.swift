@@ -14,10 +14,39 @@ public enum ResponseObject {
         ])
     }
 
+    /// Token counts of a finished response, written as `usage`.
+    struct Usage {
+        var input: Int
+        var cached: Int
+        var output: Int
+        var reasoning: Int
+
+        var json: JSON { ResponseObject.usage(input: input, cached: cached, output: output, reasoning: reasoning) }
+
+        /// `JSONWriter.write(json)`, without the tree.
+        func write(_ w: inout JSONWriter) {
+            w.raw(#"{"input_tokens":"#); w.writeInt(Int64(input))
+            w.raw(#","input_tokens_details":{"cached_tokens":"#); w.writeInt(Int64(cached))
+            w.raw(#","cache_write_tokens":0},"output_tokens":"#); w.writeInt(Int64(output))
+            w.raw(#","output_tokens_details":{"reasoning_tokens":"#); w.writeInt(Int64(reasoning))
+            w.raw(#"},"total_tokens":"#); w.writeInt(Int64(input + output))
+            w.raw("}")
+        }
+    }
+
     /// `reasoning` as echoed: effort and summary for reasoning models, nulls otherwise.
     static func reasoningEcho(_ p: ResponseCreateParams, model: ModelInfo) -> JSON {
         guard model.family == .reasoning else { return .object([("effort", .null), ("summary", .null)]) }
         return .object([("effort", .string(p.reasoningEffort ?? "medium")), ("summary", JSON(p.reasoningSummary))])
+    }
+
+    /// `JSONWriter.write(reasoningEcho(p, model:))`, without the tree.
+    static func writeReasoningEcho(_ p: ResponseCreateParams, model: ModelInfo, _ w: inout JSONWriter) {
+        guard model.family == .reasoning else { w.raw(#"{"effort":null,"summary":null}"#); return }
+        w.raw(#"{"effort":"#); w.writeString(p.reasoningEffort ?? "medium")
+        w.raw(#","summary":"#)
+        if let s = p.reasoningSummary { w.writeString(s) } else { w.raw("null") }
+        w.raw("}")
     }
 
     /// A finished generation's Response, before it takes a form: encoded (the foreground reply
@@ -32,7 +61,7 @@ public enum ResponseObject {
         var params: ResponseCreateParams
         var model: ModelInfo
         var output: [JSON]
-        var usage: JSON?
+        var usage: Usage?
         /// Internal record fields (a background run's timing), after the wire fields.
         var internalFields: [(String, JSON)] = []
 
@@ -71,18 +100,18 @@ public enum ResponseObject {
             s.member("previous_response_id", JSON(p.previousResponseID))
             s.member("prompt_cache_key", JSON(p.promptCacheKey))
             s.member("prompt_cache_retention", JSON(p.promptCacheRetention))
-            s.member("reasoning", reasoningEcho(p, model: model))
+            s.member("reasoning", write: { ResponseObject.writeReasoningEcho(p, model: model, &$0) }, tree: { reasoningEcho(p, model: model) })
             s.member("safety_identifier", JSON(p.safetyIdentifier))
             s.member("service_tier", .string(p.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default"))
             s.member("store", .bool(p.store))
             s.member("temperature", .double(sampling ? 1 : (p.temperature ?? 1)))
-            s.member("text", p.text.json)
+            s.member("text", write: { p.text.write(&$0) }, tree: { p.text.json })
             s.member("tool_choice", p.toolChoiceJSON)
             s.member("tools", .array(p.toolsJSON))
             s.member("top_logprobs", .int(p.topLogprobs ?? 0))
             s.member("top_p", .double(sampling ? 1 : (p.topP ?? 1)))
             s.member("truncation", .string(p.truncation))
-            if let usage { s.member("usage", usage) }
+            if let usage { s.member("usage", write: usage.write, tree: { usage.json }) }
             if let user = p.user { s.member("user", .string(user)) }
             s.member("metadata", p.metadata)
             for (k, v) in internalFields { s.member(k, v) }
@@ -128,6 +157,9 @@ private protocol MemberSink {
     /// A member whose key is plain ASCII (the API's field names).
     mutating func member(_ key: StaticString, _ value: JSON)
     mutating func member(_ key: String, _ value: JSON)
+    /// A member the bytes sink writes with `write` and the tree sink builds with `tree` (the two
+    /// must agree: `write` writes what `JSONWriter.write(tree())` would).
+    mutating func member(_ key: StaticString, write: (inout JSONWriter) -> Void, tree: () -> JSON)
 }
 
 /// Members written as one JSON object (the caller closes it).
@@ -151,6 +183,15 @@ private struct BytesSink: MemberSink {
         writer.write(value)
     }
 
+    mutating func member(_ key: StaticString, write: (inout JSONWriter) -> Void, tree: () -> JSON) {
+        separator()
+        writer.bytes.append(UInt8(ascii: "\""))
+        writer.raw(key)
+        writer.bytes.append(UInt8(ascii: "\""))
+        writer.bytes.append(UInt8(ascii: ":"))
+        write(&writer)
+    }
+
     private mutating func separator() {
         writer.bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
         first = false
@@ -163,4 +204,5 @@ private struct TreeSink: MemberSink {
     init() { pairs.reserveCapacity(34) }
     mutating func member(_ key: StaticString, _ value: JSON) { pairs.append((key.description, value)) }
     mutating func member(_ key: String, _ value: JSON) { pairs.append((key, value)) }
+    mutating func member(_ key: StaticString, write: (inout JSONWriter) -> Void, tree: () -> JSON) { pairs.append((key.description, tree())) }
 }

@@ -69,7 +69,7 @@ public struct ResponseService: Sendable {
             completedAt = queuedUntil + ResponseLifecycle.runSeconds(outputTokens: out.totalOutputTokens)
             timing = [(ResponseLifecycle.queuedUntilKey, .int(queuedUntil)), (ResponseLifecycle.completesAtKey, .int(completedAt))]
         }
-        let usage = ResponseObject.usage(input: inputTokens, cached: cached, output: out.totalOutputTokens, reasoning: out.reasoningTokens)
+        let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: out.totalOutputTokens, reasoning: out.reasoningTokens)
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
                                                incompleteReason: built.incompleteReason, params: p, model: ready.model,
                                                output: built.items, usage: usage, internalFields: timing)

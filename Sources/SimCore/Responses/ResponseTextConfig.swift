@@ -12,6 +12,13 @@ public struct ResponseTextConfig: Sendable {
 
     public var json: JSON { .object([("format", formatJSON), ("verbosity", .string(verbosity))]) }
 
+    /// `JSONWriter.write(json)`, without building the outer object.
+    func write(_ w: inout JSONWriter) {
+        w.raw(#"{"format":"#); w.write(formatJSON)
+        w.raw(#","verbosity":"#); w.writeString(verbosity)
+        w.raw("}")
+    }
+
     static func parse(_ r: FieldReader?, topLevelVerbosity: String?) throws(APIError) -> ResponseTextConfig {
         var c = ResponseTextConfig()
         if let v = topLevelVerbosity { c.verbosity = v }
