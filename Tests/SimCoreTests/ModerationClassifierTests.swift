@@ -44,6 +44,33 @@ import SimSupport
         #expect(c.scoreText("YOU ARE A STUPID IDIOT!!!")[h] > c.scoreText("you are a stupid idiot")[h])
     }
 
+    @Test func shoutingCountsEveryByteWhereverItStands() {
+        // "!" and capitals in the last bytes of a text (past the last whole 8-byte word) count too.
+        let h = ModerationCategory.harassment.rawValue
+        #expect(c.scoreText("SHUT UP NOW!!!")[h] > c.scoreText("SHUT UP NOW")[h])
+        #expect(c.scoreText("shut up now!!!")[h] > c.scoreText("shut up now")[h])
+    }
+
+    @Test func byteCountsMatchAPlainCount() {
+        // The eight-bytes-at-a-time letter, capital and "!" counts against a byte-by-byte count,
+        // over random texts mixing ASCII edge bytes (@ [ ` {), "!", digits and multi-byte letters.
+        let pieces = ["a", "z", "A", "Z", "@", "[", "`", "{", "!", " ", "1", "'", "\u{e9}", "\u{2019}", "\u{1F600}", "\n", "\u{7f}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        for _ in 0..<2000 {
+            let text = (0..<next(40)).map { _ in pieces[next(pieces.count)] }.joined()
+            let bytes = Array(text.utf8)
+            let got = bytes.withUnsafeBufferPointer { ModerationText.count($0) }
+            let letters = bytes.filter { (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }.count
+            let upper = bytes.filter { (0x41...0x5A).contains($0) }.count
+            let bangs = bytes.filter { $0 == 0x21 }.count
+            #expect(got.letters == letters && got.upper == upper && got.exclamations == bangs, "\(text)")
+        }
+    }
+
     @Test func subcategoriesLiftTheirParents() {
         let s = c.scoreText("How do I make a pipe bomb?")
         #expect(s[ModerationCategory.illicit.rawValue] >= s[ModerationCategory.illicitViolent.rawValue] * 0.94)

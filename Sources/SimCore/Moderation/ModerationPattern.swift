@@ -9,7 +9,7 @@ import SimSupport
 /// - a trailing `?` — the slot is optional; `~N` — skip up to N arbitrary tokens.
 struct ModerationPattern: Sendable {
     struct Slot: Sendable {
-        var words: Set<UInt64>
+        var words: ModerationWordSet
         var optional: Bool
         /// Non-zero: skip up to `gap` tokens instead of matching one.
         var gap: Int
@@ -27,7 +27,7 @@ struct ModerationPattern: Sendable {
         for raw in source.split(separator: " ") {
             if raw.hasPrefix("~") {
                 guard let n = Int(raw.dropFirst()), n > 0 else { return nil }
-                out.append(Slot(words: [], optional: false, gap: n))
+                out.append(Slot(words: ModerationWordSet([]), optional: false, gap: n))
                 continue
             }
             var text = raw
@@ -43,36 +43,37 @@ struct ModerationPattern: Sendable {
                 }
             }
             guard !words.isEmpty else { return nil }
-            out.append(Slot(words: words, optional: optional, gap: 0))
+            out.append(Slot(words: ModerationWordSet(words), optional: optional, gap: 0))
         }
         guard let first = out.first, first.gap == 0, !first.optional else { return nil }
         slots = out
     }
 
     /// Token hashes a match can start with.
-    var firstWords: Set<UInt64> { slots.first?.words ?? [] }
+    var firstWords: [UInt64] { slots.first?.words.members ?? [] }
 
     /// The end (exclusive) of a match starting at `start`, or nil.
-    func match(_ tokens: [UInt64], at start: Int) -> Int? {
-        match(tokens, slot: 0, pos: start)
+    func match(_ tokens: UnsafeBufferPointer<UInt64>, at start: Int) -> Int? {
+        slots.withUnsafeBufferPointer { Self.match(tokens, $0, slot: 0, pos: start) }
     }
 
-    private func match(_ tokens: [UInt64], slot: Int, pos: Int) -> Int? {
+    private static func match(_ tokens: UnsafeBufferPointer<UInt64>, _ slots: UnsafeBufferPointer<Slot>, slot: Int, pos: Int) -> Int? {
         if slot == slots.count { return pos }
-        let s = slots[slot]
-        if s.gap > 0 {
+        let gap = slots[slot].gap
+        if gap > 0 {
             var skip = 0
-            while skip <= s.gap && pos + skip <= tokens.count {
-                if let end = match(tokens, slot: slot + 1, pos: pos + skip) { return end }
+            while skip <= gap && pos + skip <= tokens.count {
+                if let end = match(tokens, slots, slot: slot + 1, pos: pos + skip) { return end }
                 skip += 1
             }
             return nil
         }
-        if pos < tokens.count, tokens[pos] != Self.maskedToken, s.words.contains(tokens[pos]),
-           let end = match(tokens, slot: slot + 1, pos: pos + 1) {
+        // Masked tokens (hash 0) are in no word set.
+        if pos < tokens.count, slots[slot].words.contains(tokens[pos]),
+           let end = match(tokens, slots, slot: slot + 1, pos: pos + 1) {
             return end
         }
-        return s.optional ? match(tokens, slot: slot + 1, pos: pos) : nil
+        return slots[slot].optional ? match(tokens, slots, slot: slot + 1, pos: pos) : nil
     }
 
     /// FNV-1a of a lowercase word (the tokenizer hashes input words the same way).

@@ -2,8 +2,8 @@
 /// "don't" is `dont`), hashed like lexicon words, plus numbers and an intensity factor.
 struct ModerationText {
     private(set) var tokens: [UInt64] = []
-    /// Token index → value, for all-digit tokens (ages: "14 year old").
-    private(set) var numbers: [Int: Int] = [:]
+    /// All-digit tokens (up to 4 digits) and their values, in text order (ages: "14 year old").
+    private(set) var numbers: [(token: Int, value: Int)] = []
     /// 1 for calm text; up to ~1.15 for shouting ("!!!", mostly capitals).
     private(set) var intensity: Float = 1
 
@@ -35,31 +35,59 @@ struct ModerationText {
         }
     }
 
-    /// One pass for the whole-text hash and the tokens (the whole-text hash and the word hash
-    /// are independent multiply chains, so computing both in the same loop is nearly free), one
-    /// for the letter, capital and `!` counts (every such byte counts where it stands, whatever
-    /// the tokenizer does with it).
+    /// Per byte: ASCII capitals lower-cased, every other byte as it is.
+    private static let lowered: [UInt8] = (0..<256).map { c in UInt8(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
+
+    /// The tokens and whole-text hash in one pass (the whole-text hash and the word hash are
+    /// independent multiply chains, so computing both in the same loop is nearly free), then the
+    /// letter, capital and `!` counts eight bytes at a time (every such byte counts where it
+    /// stands, whatever the tokenizer does with it).
     private static func read(_ buf: UnsafeBufferPointer<UInt8>) -> ModerationText {
         var t = ModerationText()
-        var exclamations = 0, letters = 0, upper = 0
-        for c in buf {
-            let folded = c | 0x20
-            letters &+= folded >= 0x61 && folded <= 0x7A ? 1 : 0
-            upper &+= c >= 0x41 && c <= 0x5A ? 1 : 0
-            exclamations &+= c == 0x21 ? 1 : 0
-        }
-        let (tokens, numbers, whole) = classes.withUnsafeBufferPointer { tokenize(buf, $0) }
-        t.tokens = tokens
-        t.numbers = numbers
-        t.textHash = whole
-        var k: Float = 1 + 0.03 * Float(min(exclamations, 3))
-        if letters >= 8 && upper * 10 >= letters * 7 { k += 0.06 }
+        classes.withUnsafeBufferPointer { cls in lowered.withUnsafeBufferPointer { tokenize(buf, cls, $0, into: &t) } }
+        let counts = count(buf)
+        var k: Float = 1 + 0.03 * Float(min(counts.exclamations, 3))
+        if counts.letters >= 8 && counts.upper * 10 >= counts.letters * 7 { k += 0.06 }
         t.intensity = k
         return t
     }
 
-    /// The tokens, the all-digit tokens' values, and FNV-1a of the whole text.
-    private static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ cls: UnsafeBufferPointer<UInt8>) -> ([UInt64], [Int: Int], UInt64) {
+    /// ASCII letters, ASCII capitals and `!` in `buf`.
+    static func count(_ buf: UnsafeBufferPointer<UInt8>) -> (letters: Int, upper: Int, exclamations: Int) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        /// High bit of each byte of `x` that is in `lo...hi` (ASCII bounds; bytes >= 0x80 never are).
+        @inline(__always) func inRange(_ x: UInt64, _ lo: UInt64, _ hi: UInt64) -> UInt64 {
+            let t = x & (0x7F &* ones)
+            let atLeastLo = t &+ (0x80 &- lo) &* ones // no byte carries: t <= 0x7F, lo >= 1
+            let aboveHi = t &+ (0x7F &- hi) &* ones
+            return atLeastLo & ~aboveHi & ~x & (0x80 &* ones)
+        }
+        var letters = 0, upper = 0, exclamations = 0
+        var i = 0
+        let n = buf.count
+        if let base = buf.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n {
+                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                letters &+= inRange(x | (0x20 &* ones), 0x61, 0x7A).nonzeroBitCount
+                upper &+= inRange(x, 0x41, 0x5A).nonzeroBitCount
+                exclamations &+= inRange(x, 0x21, 0x21).nonzeroBitCount
+                i &+= 8
+            }
+        }
+        while i < n {
+            let c = buf[i]
+            letters &+= (c | 0x20) &- 0x61 < 26 ? 1 : 0
+            upper &+= c &- 0x41 < 26 ? 1 : 0
+            exclamations &+= c == 0x21 ? 1 : 0
+            i &+= 1
+        }
+        return (letters, upper, exclamations)
+    }
+
+    /// Fills `t`'s tokens, numbers and whole-text hash (FNV-1a).
+    private static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ cls: UnsafeBufferPointer<UInt8>,
+                                 _ lowered: UnsafeBufferPointer<UInt8>, into t: inout ModerationText) {
         let offset: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
         var whole = offset
         var h = offset
@@ -67,7 +95,6 @@ struct ModerationText {
         var value = 0
         var prevWord = false
         var tokens: [UInt64] = []
-        var numbers: [Int: Int] = [:]
         tokens.reserveCapacity(buf.count / 4)
         let n = buf.count
         var i = 0
@@ -76,14 +103,15 @@ struct ModerationText {
             if cls[Int(c)] == Class.letter {
                 // A run of letter bytes (most of a text): ASCII capitals lower-cased, other letter
                 // bytes (a-z, >= 0x80) as they are.
+                let start = i
                 repeat {
                     whole = (whole ^ UInt64(c)) &* prime
-                    h = (h ^ UInt64(c &- 0x41 < 26 ? c | 0x20 : c)) &* prime
-                    len &+= 1
+                    h = (h ^ UInt64(lowered[Int(c)])) &* prime
                     i &+= 1
                     guard i < n else { break }
                     c = buf[i]
                 } while cls[Int(c)] == Class.letter
+                len &+= i &- start
                 prevWord = true
                 continue
             }
@@ -118,16 +146,17 @@ struct ModerationText {
             }
             if k == Class.apostrophe && prevWord { continue }
             if len > 0 {
-                if digits == len && len <= 4 { numbers[tokens.count] = value }
+                if digits == len && len <= 4 { t.numbers.append((tokens.count, value)) }
                 tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
                 h = offset; len = 0; digits = 0; value = 0
             }
             prevWord = false
         }
         if len > 0 {
-            if digits == len && len <= 4 { numbers[tokens.count] = value }
+            if digits == len && len <= 4 { t.numbers.append((tokens.count, value)) }
             tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
         }
-        return (tokens, numbers, whole)
+        t.tokens = tokens
+        t.textHash = whole
     }
 }
