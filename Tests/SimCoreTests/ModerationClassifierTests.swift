@@ -103,3 +103,36 @@ import SimSupport
         #expect(c.scoreImage(url: "data:image/png;base64,Z3VuIGdvcmU=").allSatisfy { $0 < 0.01 })
     }
 }
+
+@Suite struct ModerationScoreTextTests {
+    func text(_ f: Float) -> String {
+        var buf = [UInt8](repeating: 0, count: ModerationScoreText.maxBytes)
+        let n = buf.withUnsafeMutableBufferPointer { ModerationScoreText.write(f, to: $0.baseAddress!) }
+        return String(decoding: buf[0..<n], as: UTF8.self)
+    }
+
+    @Test func edgesAndTiesWriteAsFloatDescription() {
+        // Exact short decimals round their last digit to even (2^-12 = 0.000244140625 → …062),
+        // powers of two have a narrower interval below, and values outside [2^-24, 1) fall back.
+        let values: [Float] = [0, -0.0, 1, 0.5, 0.25, 0x1p-12, 0x1p-24, Float(0x1p-24).nextDown, Float(1).nextDown, 0.1, 0.9995,
+                               1e-6, 1e-5, 0.0001, Float(0.0001).nextDown, Float(0.0001).nextUp, 0.001, 2.052132e-05,
+                               0x1p-13, 0x1p-20, 123.5, -0.25, .infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        for f in values { #expect(text(f) == f.description, "\(f.bitPattern)") }
+    }
+
+    @Test func randomScoresWriteAsFloatDescription() {
+        // Every Float in [2^-24, 1) was compared once (201M values, none differed); here a
+        // spread of random bit patterns in that range, and the powers of two at each exponent.
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        let lo = Float(0x1p-24).bitPattern, hi = Float(1).bitPattern
+        for _ in 0..<200_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let f = Float(bitPattern: lo + UInt32(truncatingIfNeeded: state >> 32) % (hi - lo))
+            if text(f) != f.description { Issue.record("\(f.bitPattern): \(text(f)) != \(f.description)"); return }
+        }
+        for e in -24 ... -1 {
+            let p = Float(sign: .plus, exponent: e, significand: 1)
+            for f in [p, p.nextUp, p.nextDown] { #expect(text(f) == f.description) }
+        }
+    }
+}

@@ -4,9 +4,7 @@ import SimSupport
 /// piece but the id, the model and the scores is a fixed string, so the whole body is a handful
 /// of copies per category instead of growing an array append by append.
 enum ModerationEncoder {
-    /// Bytes a score can take: `Float.description` of a value in [0, 1] is at most 15 bytes
-    /// ("1.17549435e-38" is 14), rounded up.
-    static let maxScoreBytes = 16
+    static let maxScoreBytes = ModerationScoreText.maxBytes
 
     /// Per category, `"harassment":` (with a leading `,` after the first), concatenated.
     static let keys: (bytes: [UInt8], ends: [Int]) = {
@@ -108,9 +106,8 @@ enum ModerationEncoder {
         }
 
         /// The score's shortest round-trip text as a `Float` (what `Float.description` writes).
-        mutating func putScore(_ f: Float) {
-            var s = f.description
-            s.withUTF8 { put($0) }
+        @inline(__always) mutating func putScore(_ f: Float) {
+            base += ModerationScoreText.write(f, to: base)
         }
     }
 }
