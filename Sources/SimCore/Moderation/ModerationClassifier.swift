@@ -3,7 +3,7 @@ import SimSupport
 /// The deterministic moderation "model": lexicon rules over lowercase word tokens, with benign
 /// idioms masked first, negation damping, intensity boosts, category hierarchy, and tiny
 /// hash-derived scores for everything that did not match. See docs/MODERATION.md.
-public struct ModerationClassifier: Sendable {
+public final class ModerationClassifier: Sendable {
     struct RulePattern: Sendable {
         let rule: Int
         let pattern: Int
@@ -17,6 +17,9 @@ public struct ModerationClassifier: Sendable {
     let rules: [CompiledRule]
     /// Every rule's patterns, one array (`RulePattern.pattern` indexes it).
     let patterns: [ModerationPattern]
+    /// `patterns` and `masks` as the matcher reads them.
+    let ruleMatcher: ModerationMatcher
+    let maskMatcher: ModerationMatcher
     /// First-token hash → (rule, pattern) pairs that can start there.
     let index: ModerationHashIndex<RulePattern>
     let masks: [ModerationPattern]
@@ -76,6 +79,8 @@ public struct ModerationClassifier: Sendable {
         }
         rules = compiled
         patterns = allPatterns
+        ruleMatcher = ModerationMatcher(allPatterns)
+        maskMatcher = ModerationMatcher(maskPats)
         index = ModerationHashIndex(idx)
         masks = maskPats
         maskIndex = ModerationHashIndex(midx)
@@ -94,24 +99,24 @@ public struct ModerationClassifier: Sendable {
         // when one matches); the rules see the masked tokens.
         var tokens = t.tokens
         let n = tokens.count
-        t.tokens.withUnsafeBufferPointer { original in
+        maskMatcher.withTables { masks in t.tokens.withUnsafeBufferPointer { original in
             for i in 0..<n {
                 for k in maskIndex.lookup(original[i]) {
-                    if let end = masks[maskIndex.entries[k]].match(original, at: i) {
+                    if let end = masks.match(maskIndex.entries[k], original, at: i) {
                         for j in i..<end { tokens[j] = ModerationPattern.maskedToken }
                     }
                 }
             }
-        }
+        } }
         // Per rule, the strongest match (allocated at the first match: most texts match none).
         var strength: [Float] = []
-        tokens.withUnsafeBufferPointer { tokens in
+        ruleMatcher.withTables { patterns in tokens.withUnsafeBufferPointer { tokens in
             let global = t.intensity
             for i in 0..<n {
                 guard tokens[i] != ModerationPattern.maskedToken else { continue }
                 for k in index.lookup(tokens[i]) {
                     let r = index.entries[k].rule, p = index.entries[k].pattern
-                    guard let end = patterns[p].match(tokens, at: i) else { continue }
+                    guard let end = patterns.match(p, tokens, at: i) else { continue }
                     var s = global
                     if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }
                     if i > 0 && intensifiers.contains(tokens[i - 1]) { s *= 1.06 }
@@ -119,7 +124,7 @@ public struct ModerationClassifier: Sendable {
                     if s > strength[r] { strength[r] = s }
                 }
             }
-        }
+        } }
         // `scores` holds each category's miss probability first, then 1 minus it.
         var scores = [Float](repeating: 1, count: ModerationCategory.count)
         for (r, st) in strength.enumerated() where st > 0 {

@@ -22,12 +22,11 @@ enum ModerationEncoder {
     static let resultBound: Int = 3 * keys.bytes.count + ModerationCategory.count * (5 + maxScoreBytes + 16) + 128
 
     static func encode(id: String, model: String, results: [ModerationResult]) -> [UInt8] {
-        let id = quoted(id), model = quoted(model)
-        let capacity = 32 + id.count + model.count + results.count * resultBound
+        let capacity = 32 + quotedBound(id) + quotedBound(model) + results.count * resultBound
         return [UInt8](unsafeUninitializedCapacity: capacity) { buf, count in
             var out = Cursor(base: buf.baseAddress!)
-            out.put(#"{"id":"#); out.put(id)
-            out.put(#","model":"#); out.put(model)
+            out.put(#"{"id":"#); out.putQuoted(id)
+            out.put(#","model":"#); out.putQuoted(model)
             out.put(#","results":["#)
             keys.bytes.withUnsafeBufferPointer { keyBytes in
                 keys.ends.withUnsafeBufferPointer { ends in
@@ -80,11 +79,12 @@ enum ModerationEncoder {
         out.put("}}")
     }
 
-    /// `s` as a JSON string literal (ids and model names are plain ASCII; anything else is escaped).
-    static func quoted(_ s: String) -> [UInt8] {
-        var w = JSONWriter(capacity: s.utf8.count + 2)
-        w.writeString(s)
-        return w.bytes
+    /// Room for `s` as a JSON string literal (`\u00XX` is the longest escape).
+    static func quotedBound(_ s: String) -> Int { 6 * s.utf8.count + 2 }
+
+    /// Whether `s` needs no escaping (ids and model names are plain ASCII).
+    static func isPlain(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
     }
 
     /// A write position in storage the caller has sized.
@@ -103,6 +103,21 @@ enum ModerationEncoder {
 
         @inline(__always) mutating func put(_ a: [UInt8]) {
             a.withUnsafeBufferPointer { put($0) }
+        }
+
+        /// `s` as a JSON string literal: copied when plain, else escaped by `JSONWriter`.
+        mutating func putQuoted(_ s: String) {
+            var text = s
+            let copied = text.withUTF8 { b in
+                guard isPlain(b) else { return false }
+                put("\""); put(b); put("\"")
+                return true
+            }
+            if !copied {
+                var w = JSONWriter(capacity: quotedBound(s))
+                w.writeString(s)
+                put(w.bytes)
+            }
         }
 
         /// The score's shortest round-trip text as a `Float` (what `Float.description` writes).

@@ -45,8 +45,9 @@ struct ModerationHashIndex<Entry: Sendable>: Sendable {
 /// A set of token hashes as an open-addressing table (at most half full): membership is a
 /// multiply, a mask and usually one compare, where `Set<UInt64>` runs SipHash on every probe.
 struct ModerationWordSet: Sendable {
-    private let keys: [UInt64]
-    private let mask: Int
+    /// The table: a power-of-two count of slots, 0 where empty.
+    let keys: [UInt64]
+    let mask: Int
     /// The members, in ascending order.
     let members: [UInt64]
 
@@ -66,19 +67,22 @@ struct ModerationWordSet: Sendable {
 
     var isEmpty: Bool { members.isEmpty }
 
-    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+    @inline(__always) static func slot(_ key: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: ((key ^ (key >> 29)) &* 0xBF58_476D_1CE4_E5B9) >> 40) & mask
     }
 
     @inline(__always) func contains(_ key: UInt64) -> Bool {
-        keys.withUnsafeBufferPointer { k in
-            var i = Self.slot(key, mask)
-            while true {
-                let x = k[i]
-                if x == 0 { return false }
-                if x == key { return true }
-                i = (i + 1) & mask
-            }
+        keys.withUnsafeBufferPointer { Self.contains(key, table: $0, mask: mask) }
+    }
+
+    /// Membership in a table laid out as `keys` (possibly inside a larger buffer).
+    @inline(__always) static func contains(_ key: UInt64, table k: UnsafeBufferPointer<UInt64>, mask: Int) -> Bool {
+        var i = slot(key, mask)
+        while true {
+            let x = k[i]
+            if x == 0 { return false }
+            if x == key { return true }
+            i = (i + 1) & mask
         }
     }
 }

@@ -67,12 +67,25 @@ struct ModerationText {
         let n = buf.count
         if let base = buf.baseAddress {
             let raw = UnsafeRawPointer(base)
+            // Per-byte-lane tallies (one bit per matching byte, added at bit 0 of its lane),
+            // summed across lanes at most every 255 words, before a lane can overflow.
+            var l: UInt64 = 0, u: UInt64 = 0, e: UInt64 = 0
+            var words = 0
+            @inline(__always) func sum(_ lanes: UInt64) -> Int {
+                let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+                return Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+            }
             while i + 8 <= n {
                 let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                letters &+= inRange(x | (0x20 &* ones), 0x61, 0x7A).nonzeroBitCount
-                upper &+= inRange(x, 0x41, 0x5A).nonzeroBitCount
-                exclamations &+= inRange(x, 0x21, 0x21).nonzeroBitCount
+                l &+= inRange(x | (0x20 &* ones), 0x61, 0x7A) >> 7
+                u &+= inRange(x, 0x41, 0x5A) >> 7
+                e &+= inRange(x, 0x21, 0x21) >> 7
                 i &+= 8
+                words &+= 1
+                if words == 255 || i + 8 > n {
+                    letters &+= sum(l); upper &+= sum(u); exclamations &+= sum(e)
+                    l = 0; u = 0; e = 0; words = 0
+                }
             }
         }
         while i < n {
