@@ -107,69 +107,74 @@ struct ModerationText {
         var len = 0, digits = 0
         var value = 0
         var prevWord = false
-        var tokens: [UInt64] = []
-        tokens.reserveCapacity(buf.count / 4)
         let n = buf.count
-        var i = 0
-        while i < n {
-            var c = buf[i]
-            if cls[Int(c)] == Class.letter {
-                // A run of letter bytes (most of a text): ASCII capitals lower-cased, other letter
-                // bytes (a-z, >= 0x80) as they are.
-                let start = i
-                repeat {
-                    whole = (whole ^ UInt64(c)) &* prime
-                    h = (h ^ UInt64(lowered[Int(c)])) &* prime
-                    i &+= 1
-                    guard i < n else { break }
-                    c = buf[i]
-                } while cls[Int(c)] == Class.letter
-                len &+= i &- start
-                prevWord = true
-                continue
-            }
-            whole = (whole ^ UInt64(c)) &* prime
-            i &+= 1
-            var k = cls[Int(c)]
-            if k == Class.e2 {
-                // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
-                if i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
-                    whole = (whole ^ 0x80) &* prime
-                    whole = (whole ^ 0x99) &* prime
-                    i &+= 2
-                    k = Class.apostrophe
-                } else {
-                    k = Class.letter
+        // Tokens are written straight into storage: every token but the last is followed by at
+        // least one separator byte, so there are at most n / 2 + 1.
+        var numbers: [(token: Int, value: Int)] = []
+        t.tokens = [UInt64](unsafeUninitializedCapacity: n / 2 + 1) { tokens, count in
+            var i = 0
+            while i < n {
+                var c = buf[i]
+                if cls[Int(c)] == Class.letter {
+                    // A run of letter bytes (most of a text): ASCII capitals lower-cased, other letter
+                    // bytes (a-z, >= 0x80) as they are.
+                    let start = i
+                    repeat {
+                        whole = (whole ^ UInt64(c)) &* prime
+                        h = (h ^ UInt64(lowered[Int(c)])) &* prime
+                        i &+= 1
+                        guard i < n else { break }
+                        c = buf[i]
+                    } while cls[Int(c)] == Class.letter
+                    len &+= i &- start
+                    prevWord = true
+                    continue
                 }
+                whole = (whole ^ UInt64(c)) &* prime
+                i &+= 1
+                var k = cls[Int(c)]
+                if k == Class.e2 {
+                    // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
+                    if i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
+                        whole = (whole ^ 0x80) &* prime
+                        whole = (whole ^ 0x99) &* prime
+                        i &+= 2
+                        k = Class.apostrophe
+                    } else {
+                        k = Class.letter
+                    }
+                }
+                if k == Class.letter {
+                    // 0xE2 that does not start U+2019: a letter byte like any other >= 0x80.
+                    h = (h ^ UInt64(c)) &* prime
+                    len &+= 1
+                    prevWord = true
+                    continue
+                }
+                if k == Class.digit {
+                    value = value &* 10 &+ Int(c &- 0x30)
+                    h = (h ^ UInt64(c)) &* prime
+                    len &+= 1
+                    digits &+= 1
+                    prevWord = true
+                    continue
+                }
+                if k == Class.apostrophe && prevWord { continue }
+                if len > 0 {
+                    if digits == len && len <= 4 { numbers.append((count, value)) }
+                    tokens[count] = h == ModerationPattern.maskedToken ? 1 : h
+                    count &+= 1
+                    h = offset; len = 0; digits = 0; value = 0
+                }
+                prevWord = false
             }
-            if k == Class.letter {
-                // 0xE2 that does not start U+2019: a letter byte like any other >= 0x80.
-                h = (h ^ UInt64(c)) &* prime
-                len &+= 1
-                prevWord = true
-                continue
-            }
-            if k == Class.digit {
-                value = value &* 10 &+ Int(c &- 0x30)
-                h = (h ^ UInt64(c)) &* prime
-                len &+= 1
-                digits &+= 1
-                prevWord = true
-                continue
-            }
-            if k == Class.apostrophe && prevWord { continue }
             if len > 0 {
-                if digits == len && len <= 4 { t.numbers.append((tokens.count, value)) }
-                tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
-                h = offset; len = 0; digits = 0; value = 0
+                if digits == len && len <= 4 { numbers.append((count, value)) }
+                tokens[count] = h == ModerationPattern.maskedToken ? 1 : h
+                count &+= 1
             }
-            prevWord = false
         }
-        if len > 0 {
-            if digits == len && len <= 4 { t.numbers.append((tokens.count, value)) }
-            tokens.append(h == ModerationPattern.maskedToken ? 1 : h)
-        }
-        t.tokens = tokens
+        t.numbers = numbers
         t.textHash = whole
     }
 }
