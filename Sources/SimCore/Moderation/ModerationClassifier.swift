@@ -111,12 +111,13 @@ public final class ModerationClassifier: Sendable {
         // Per rule, the strongest match (allocated at the first match: most texts match none).
         var strength: [Float] = []
         ruleMatcher.withTables { patterns in tokens.withUnsafeBufferPointer { tokens in
-            let global = t.intensity
+            var global: Float = 0 // the text's intensity (>= 1), computed at the first match
             for i in 0..<n {
                 guard tokens[i] != ModerationPattern.maskedToken else { continue }
                 for k in index.lookup(tokens[i]) {
                     let r = index.entries[k].rule, p = index.entries[k].pattern
                     guard let end = patterns.match(p, tokens, at: i) else { continue }
+                    if global == 0 { global = ModerationText.intensity(text) }
                     var s = global
                     if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }
                     if i > 0 && intensifiers.contains(tokens[i - 1]) { s *= 1.06 }

@@ -1,12 +1,9 @@
 /// A text split the classifier's way: lowercase ASCII word tokens (apostrophes dropped, so
-/// "don't" is `dont`), hashed like lexicon words, plus numbers and an intensity factor.
+/// "don't" is `dont`), hashed like lexicon words, plus numbers; and the intensity factor.
 struct ModerationText {
     private(set) var tokens: [UInt64] = []
     /// All-digit tokens (up to 4 digits) and their values, in text order (ages: "14 year old").
     private(set) var numbers: [(token: Int, value: Int)] = []
-    /// 1 for calm text; up to ~1.15 for shouting ("!!!", mostly capitals).
-    private(set) var intensity: Float = 1
-
     /// FNV-1a of the whole text (`StableHash.fnv1a(text)`), taken in the same pass: the seed of
     /// the small scores.
     private(set) var textHash: UInt64 = 0
@@ -35,24 +32,31 @@ struct ModerationText {
         }
     }
 
-    /// Per byte: ASCII capitals lower-cased, every other byte as it is.
-    private static let lowered: [UInt8] = (0..<256).map { c in UInt8(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
+    /// Per `letter` byte: the byte the word hash takes (ASCII capitals lower-cased, the rest as
+    /// they are; never 0); 0 for every other byte. The letter loop needs only this table.
+    private static let letterBytes: [UInt8] = (0..<256).map { c in
+        classes[c] != Class.letter ? 0 : UInt8(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+    }
 
     /// The tokens and whole-text hash in one pass (the whole-text hash and the word hash are
-    /// independent multiply chains, so computing both in the same loop is nearly free), then the
-    /// letter, capital and `!` counts eight bytes at a time (every such byte counts where it
-    /// stands, whatever the tokenizer does with it).
+    /// independent multiply chains, so computing both in the same loop is nearly free).
     private static func read(_ buf: UnsafeBufferPointer<UInt8>) -> ModerationText {
         var t = ModerationText()
-        classes.withUnsafeBufferPointer { cls in lowered.withUnsafeBufferPointer { tokenize(buf, cls, $0, into: &t) } }
-        let counts = count(buf)
-        var k: Float = 1 + 0.03 * Float(min(counts.exclamations, 3))
-        if counts.letters >= 8 && counts.upper * 10 >= counts.letters * 7 { k += 0.06 }
-        t.intensity = k
+        classes.withUnsafeBufferPointer { cls in letterBytes.withUnsafeBufferPointer { tokenize(buf, cls, $0, into: &t) } }
         return t
     }
 
-    /// ASCII letters, ASCII capitals and `!` in `buf`.
+    /// 1 for calm text; up to ~1.15 for shouting ("!!!", mostly capitals). Only a matched rule's
+    /// strength uses it, so the classifier asks for it at the first match (most texts have none).
+    static func intensity(_ text: String) -> Float {
+        let counts = TextAnalysis.withBytes(text) { count($0) }
+        var k: Float = 1 + 0.03 * Float(min(counts.exclamations, 3))
+        if counts.letters >= 8 && counts.upper * 10 >= counts.letters * 7 { k += 0.06 }
+        return k
+    }
+
+    /// ASCII letters, ASCII capitals and `!` in `buf`, eight bytes at a time (every such byte
+    /// counts where it stands, whatever the tokenizer does with it).
     static func count(_ buf: UnsafeBufferPointer<UInt8>) -> (letters: Int, upper: Int, exclamations: Int) {
         let ones: UInt64 = 0x0101_0101_0101_0101
         /// High bit of each byte of `x` that is in `lo...hi` (ASCII bounds; bytes >= 0x80 never are).
@@ -100,7 +104,7 @@ struct ModerationText {
 
     /// Fills `t`'s tokens, numbers and whole-text hash (FNV-1a).
     private static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ cls: UnsafeBufferPointer<UInt8>,
-                                 _ lowered: UnsafeBufferPointer<UInt8>, into t: inout ModerationText) {
+                                 _ letterBytes: UnsafeBufferPointer<UInt8>, into t: inout ModerationText) {
         let offset: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
         var whole = offset
         var h = offset
@@ -115,17 +119,19 @@ struct ModerationText {
             var i = 0
             while i < n {
                 var c = buf[i]
-                if cls[Int(c)] == Class.letter {
+                var l = letterBytes[Int(c)]
+                if l != 0 {
                     // A run of letter bytes (most of a text): ASCII capitals lower-cased, other letter
                     // bytes (a-z, >= 0x80) as they are.
                     let start = i
                     repeat {
                         whole = (whole ^ UInt64(c)) &* prime
-                        h = (h ^ UInt64(lowered[Int(c)])) &* prime
+                        h = (h ^ UInt64(l)) &* prime
                         i &+= 1
                         guard i < n else { break }
                         c = buf[i]
-                    } while cls[Int(c)] == Class.letter
+                        l = letterBytes[Int(c)]
+                    } while l != 0
                     len &+= i &- start
                     prevWord = true
                     continue
