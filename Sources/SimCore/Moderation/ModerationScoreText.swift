@@ -53,41 +53,35 @@ enum ModerationScoreText {
         let remainder = scaled & ((1 << shift) - 1), half = UInt128(1) << (shift - 1)
         let nearest = quotient + (remainder > half || (remainder == half && quotient & 1 == 1) ? 1 : 0)
         let digits = min(max(nearest, lo), hi)
-        var text: (UInt64, UInt64) = (0, 0) // up to 9 digits, most significant first
-        var count = 0
-        withUnsafeMutableBytes(of: &text) { t in
-            var d = digits
-            var n = 0
-            repeat { n += 1; d /= 10 } while d > 0
-            count = n
-            d = digits
-            var i = n - 1
-            while i >= 0 { t[i] = UInt8(truncatingIfNeeded: d % 10) + 48; d /= 10; i -= 1 }
+        // Digit count (at most 9), then the digits written last to first where they belong.
+        var count = 1
+        while count < 10 && digits >= powersOf10[count] { count += 1 }
+        @inline(__always) func putDigits(_ d: UInt64, _ n: Int, at at: UnsafeMutablePointer<UInt8>) {
+            var d = d, i = n - 1
+            while i >= 0 { at[i] = UInt8(truncatingIfNeeded: d % 10) &+ 48; d /= 10; i -= 1 }
         }
         // The decimal exponent of the first digit.
         let e10 = count - 1 - exponent
-        return withUnsafeBytes(of: &text) { t in
-            var o = 0
-            if e10 >= -4 {
-                p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: ".")
-                o = 2
-                for _ in 0..<(-e10 - 1) { p[o] = UInt8(ascii: "0"); o += 1 }
-                for i in 0..<count { p[o] = t[i]; o += 1 }
-            } else {
-                p[0] = t[0]
-                o = 1
-                if count > 1 {
-                    p[1] = UInt8(ascii: ".")
-                    o = 2
-                    for i in 1..<count { p[o] = t[i]; o += 1 }
-                }
-                p[o] = UInt8(ascii: "e"); p[o + 1] = UInt8(ascii: "-")
-                let x = -e10
-                p[o + 2] = UInt8(truncatingIfNeeded: x / 10) + 48
-                p[o + 3] = UInt8(truncatingIfNeeded: x % 10) + 48
-                o += 4
-            }
-            return o
+        if e10 >= -4 {
+            // 0.000ddd
+            p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: ".")
+            let zeros = -e10 - 1
+            for i in 0..<zeros { p[2 + i] = UInt8(ascii: "0") }
+            putDigits(digits, count, at: p + 2 + zeros)
+            return 2 + zeros + count
         }
+        // d.ddde-XX (exponents here are -5 … -8)
+        let first = digits / powersOf10[count - 1]
+        p[0] = UInt8(truncatingIfNeeded: first) &+ 48
+        var o = 1
+        if count > 1 {
+            p[1] = UInt8(ascii: ".")
+            putDigits(digits - first * powersOf10[count - 1], count - 1, at: p + 2)
+            o = 1 + count
+        }
+        p[o] = UInt8(ascii: "e"); p[o + 1] = UInt8(ascii: "-")
+        p[o + 2] = UInt8(truncatingIfNeeded: -e10 / 10) &+ 48
+        p[o + 3] = UInt8(truncatingIfNeeded: -e10 % 10) &+ 48
+        return o + 4
     }
 }
