@@ -15,14 +15,12 @@ public final class ModerationClassifier: Sendable {
     }
 
     let rules: [CompiledRule]
-    /// Every rule's patterns, one array (`RulePattern.pattern` indexes it).
-    let patterns: [ModerationPattern]
-    /// `patterns` and `masks` as the matcher reads them.
+    /// Every rule's patterns in one matcher (`RulePattern.pattern` indexes it).
     let ruleMatcher: ModerationMatcher
-    let maskMatcher: ModerationMatcher
     /// First-token hash → (rule, pattern) pairs that can start there.
     let index: ModerationHashIndex<RulePattern>
-    let masks: [ModerationPattern]
+    /// The benign idioms (`maskIndex` entries index it).
+    let maskMatcher: ModerationMatcher
     let maskIndex: ModerationHashIndex<Int>
     let negators: ModerationWordSet
     let intensifiers: ModerationWordSet
@@ -78,11 +76,9 @@ public final class ModerationClassifier: Sendable {
             maskPats.append(p)
         }
         rules = compiled
-        patterns = allPatterns
         ruleMatcher = ModerationMatcher(allPatterns)
-        maskMatcher = ModerationMatcher(maskPats)
         index = ModerationHashIndex(idx)
-        masks = maskPats
+        maskMatcher = ModerationMatcher(maskPats)
         maskIndex = ModerationHashIndex(midx)
         invalidPatterns = bad
         func set(_ s: String) -> ModerationWordSet { ModerationWordSet(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
