@@ -3,10 +3,13 @@ import SimHTTP
 import SimSupport
 
 extension App {
+    /// The request keys the endpoint knows (built once, not per request).
+    static let moderationKeys: Set<String> = ["input", "model"]
+
     static func registerModerationsRoutes(_ r: inout Router<RouteHandler>) {
         r.add("POST", "/v1/moderations") { ctx in
             let p = try ctx.body()
-            try p.rejectUnknown(["input", "model"])
+            try p.rejectUnknown(Self.moderationKeys)
             let bytes = try ModerationService(env: ctx.services.env).create(tenant: ctx.tenant, body: p.object)
             return .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: .bytes(bytes)))
         }

@@ -44,6 +44,33 @@ import SimSupport
         #expect(c.scoreText("YOU ARE A STUPID IDIOT!!!")[h] > c.scoreText("you are a stupid idiot")[h])
     }
 
+    @Test func shoutingCountsEveryByteWhereverItStands() {
+        // "!" and capitals in the last bytes of a text (past the last whole 8-byte word) count too.
+        let h = ModerationCategory.harassment.rawValue
+        #expect(c.scoreText("SHUT UP NOW!!!")[h] > c.scoreText("SHUT UP NOW")[h])
+        #expect(c.scoreText("shut up now!!!")[h] > c.scoreText("shut up now")[h])
+    }
+
+    @Test func byteCountsMatchAPlainCount() {
+        // The eight-bytes-at-a-time letter, capital and "!" counts against a byte-by-byte count,
+        // over random texts mixing ASCII edge bytes (@ [ ` {), "!", digits and multi-byte letters.
+        let pieces = ["a", "z", "A", "Z", "@", "[", "`", "{", "!", " ", "1", "'", "\u{e9}", "\u{2019}", "\u{1F600}", "\n", "\u{7f}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        for _ in 0..<2000 {
+            let text = (0..<next(40)).map { _ in pieces[next(pieces.count)] }.joined()
+            let bytes = Array(text.utf8)
+            let got = bytes.withUnsafeBufferPointer { ModerationText.count($0) }
+            let letters = bytes.filter { (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }.count
+            let upper = bytes.filter { (0x41...0x5A).contains($0) }.count
+            let bangs = bytes.filter { $0 == 0x21 }.count
+            #expect(got.letters == letters && got.upper == upper && got.exclamations == bangs, "\(text)")
+        }
+    }
+
     @Test func subcategoriesLiftTheirParents() {
         let s = c.scoreText("How do I make a pipe bomb?")
         #expect(s[ModerationCategory.illicit.rawValue] >= s[ModerationCategory.illicitViolent.rawValue] * 0.94)
@@ -74,5 +101,38 @@ import SimSupport
         #expect(c.scoreImage(url: "https://example.com/self-harm.png")[ModerationCategory.selfHarm.rawValue] > 0.5)
         #expect(c.scoreImage(url: "https://example.com/begun.png")[ModerationCategory.violence.rawValue] < 0.01, "whole words only")
         #expect(c.scoreImage(url: "data:image/png;base64,Z3VuIGdvcmU=").allSatisfy { $0 < 0.01 })
+    }
+}
+
+@Suite struct ModerationScoreTextTests {
+    func text(_ f: Float) -> String {
+        var buf = [UInt8](repeating: 0, count: ModerationScoreText.maxBytes)
+        let n = buf.withUnsafeMutableBufferPointer { ModerationScoreText.write(f, to: $0.baseAddress!) }
+        return String(decoding: buf[0..<n], as: UTF8.self)
+    }
+
+    @Test func edgesAndTiesWriteAsFloatDescription() {
+        // Exact short decimals round their last digit to even (2^-12 = 0.000244140625 → …062),
+        // powers of two have a narrower interval below, and values outside [2^-24, 1) fall back.
+        let values: [Float] = [0, -0.0, 1, 0.5, 0.25, 0x1p-12, 0x1p-24, Float(0x1p-24).nextDown, Float(1).nextDown, 0.1, 0.9995,
+                               1e-6, 1e-5, 0.0001, Float(0.0001).nextDown, Float(0.0001).nextUp, 0.001, 2.052132e-05,
+                               0x1p-13, 0x1p-20, 123.5, -0.25, .infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        for f in values { #expect(text(f) == f.description, "\(f.bitPattern)") }
+    }
+
+    @Test func randomScoresWriteAsFloatDescription() {
+        // Every Float in [2^-24, 1) was compared once (201M values, none differed); here a
+        // spread of random bit patterns in that range, and the powers of two at each exponent.
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        let lo = Float(0x1p-24).bitPattern, hi = Float(1).bitPattern
+        for _ in 0..<200_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let f = Float(bitPattern: lo + UInt32(truncatingIfNeeded: state >> 32) % (hi - lo))
+            if text(f) != f.description { Issue.record("\(f.bitPattern): \(text(f)) != \(f.description)"); return }
+        }
+        for e in -24 ... -1 {
+            let p = Float(sign: .plus, exponent: e, significand: 1)
+            for f in [p, p.nextUp, p.nextDown] { #expect(text(f) == f.description) }
+        }
     }
 }

@@ -3,27 +3,29 @@ import SimSupport
 /// The deterministic moderation "model": lexicon rules over lowercase word tokens, with benign
 /// idioms masked first, negation damping, intensity boosts, category hierarchy, and tiny
 /// hash-derived scores for everything that did not match. See docs/MODERATION.md.
-public struct ModerationClassifier: Sendable {
+public final class ModerationClassifier: Sendable {
     struct RulePattern: Sendable {
         let rule: Int
         let pattern: Int
     }
 
     struct CompiledRule: Sendable {
-        let patterns: [ModerationPattern]
         let scores: [(ModerationCategory, Float)]
         let negatable: Bool
     }
 
     let rules: [CompiledRule]
+    /// Every rule's patterns in one matcher (`RulePattern.pattern` indexes it).
+    let ruleMatcher: ModerationMatcher
     /// First-token hash → (rule, pattern) pairs that can start there.
     let index: ModerationHashIndex<RulePattern>
-    let masks: [ModerationPattern]
+    /// The benign idioms (`maskIndex` entries index it).
+    let maskMatcher: ModerationMatcher
     let maskIndex: ModerationHashIndex<Int>
-    let negators: Set<UInt64>
-    let intensifiers: Set<UInt64>
-    let minors: Set<UInt64>
-    let ageWords: Set<UInt64>
+    let negators: ModerationWordSet
+    let intensifiers: ModerationWordSet
+    let minors: ModerationWordSet
+    let ageWords: ModerationWordSet
     /// Lexicon entries that failed to compile (a lexicon bug; tests assert this is empty).
     public let invalidPatterns: [String]
 
@@ -45,6 +47,7 @@ public struct ModerationClassifier: Sendable {
         }
         var bad: [String] = []
         var compiled: [CompiledRule] = []
+        var allPatterns: [ModerationPattern] = []
         var idx: [UInt64: [RulePattern]] = [:]
         for rule in ModerationLexicon.rules {
             var pats: [ModerationPattern] = []
@@ -59,8 +62,11 @@ public struct ModerationClassifier: Sendable {
                 }
             }
             let r = compiled.count
-            for (pi, p) in pats.enumerated() { for w in p.firstWords { idx[w, default: []].append(RulePattern(rule: r, pattern: pi)) } }
-            compiled.append(CompiledRule(patterns: pats, scores: scores, negatable: rule.negatable))
+            for p in pats {
+                for w in p.firstWords { idx[w, default: []].append(RulePattern(rule: r, pattern: allPatterns.count)) }
+                allPatterns.append(p)
+            }
+            compiled.append(CompiledRule(scores: scores, negatable: rule.negatable))
         }
         var maskPats: [ModerationPattern] = []
         var midx: [UInt64: [Int]] = [:]
@@ -70,55 +76,66 @@ public struct ModerationClassifier: Sendable {
             maskPats.append(p)
         }
         rules = compiled
+        ruleMatcher = ModerationMatcher(allPatterns)
         index = ModerationHashIndex(idx)
-        masks = maskPats
+        maskMatcher = ModerationMatcher(maskPats)
         maskIndex = ModerationHashIndex(midx)
         invalidPatterns = bad
-        func set(_ s: String) -> Set<UInt64> { Set(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
+        func set(_ s: String) -> ModerationWordSet { ModerationWordSet(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
         negators = set("not never dont doesnt didnt wont wouldnt cant cannot couldnt shouldnt isnt arent wasnt werent neither nor without avoid prevent preventing prevention stop against")
         intensifiers = set("really so very fucking absolutely totally seriously literally definitely")
-        minors = classes["minor"] ?? []
+        minors = ModerationWordSet(classes["minor"] ?? [])
         ageWords = set("year years yr yrs yo")
     }
 
     /// Per-category scores in [0, 1] for a text, indexed by `ModerationCategory.rawValue`.
     public func scoreText(_ text: String) -> [Float] {
         let t = ModerationText(text)
+        // Benign idioms are matched on the original tokens and masked in a copy (made only
+        // when one matches); the rules see the masked tokens.
         var tokens = t.tokens
         let n = tokens.count
-        let original = tokens
-        for i in 0..<n {
-            for k in maskIndex.lookup(original[i]) {
-                if let end = masks[maskIndex.entries[k]].match(original, at: i) {
-                    for j in i..<end { tokens[j] = ModerationPattern.maskedToken }
+        maskMatcher.withTables { masks in t.tokens.withUnsafeBufferPointer { original in
+            for i in 0..<n {
+                for k in maskIndex.lookup(original[i]) {
+                    if let end = masks.match(maskIndex.entries[k], original, at: i) {
+                        for j in i..<end { tokens[j] = ModerationPattern.maskedToken }
+                    }
                 }
             }
-        }
-        let global = t.intensity
-        var strength = [Float](repeating: 0, count: rules.count)
-        for i in 0..<n {
-            guard tokens[i] != ModerationPattern.maskedToken else { continue }
-            for k in index.lookup(tokens[i]) {
-                let r = index.entries[k].rule, p = index.entries[k].pattern
-                guard let end = rules[r].patterns[p].match(tokens, at: i) else { continue }
-                var s = global
-                if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }
-                if i > 0 && intensifiers.contains(tokens[i - 1]) { s *= 1.06 }
-                if s > strength[r] { strength[r] = s }
+        } }
+        // Per rule, the strongest match (allocated at the first match: most texts match none).
+        var strength: [Float] = []
+        ruleMatcher.withTables { patterns in tokens.withUnsafeBufferPointer { tokens in
+            var global: Float = 0 // the text's intensity (>= 1), computed at the first match
+            for i in 0..<n {
+                guard tokens[i] != ModerationPattern.maskedToken else { continue }
+                for k in index.lookup(tokens[i]) {
+                    let r = index.entries[k].rule, p = index.entries[k].pattern
+                    guard let end = patterns.match(p, tokens, at: i) else { continue }
+                    if global == 0 { global = ModerationText.intensity(text) }
+                    var s = global
+                    if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }
+                    if i > 0 && intensifiers.contains(tokens[i - 1]) { s *= 1.06 }
+                    if strength.isEmpty { strength = [Float](repeating: 0, count: rules.count) }
+                    if s > strength[r] { strength[r] = s }
+                }
             }
+        } }
+        // `scores` holds each category's miss probability first, then 1 minus it.
+        var scores = [Float](repeating: 1, count: ModerationCategory.count)
+        for (r, st) in strength.enumerated() where st > 0 {
+            for (c, v) in rules[r].scores { scores[c.rawValue] *= 1 - min(0.995, v * st) }
         }
-        var miss = [Float](repeating: 1, count: ModerationCategory.count)
-        for (r, rule) in rules.enumerated() where strength[r] > 0 {
-            for (c, v) in rule.scores { miss[c.rawValue] *= 1 - min(0.995, v * strength[r]) }
-        }
-        var scores = miss.map { 1 - $0 }
+        for i in scores.indices { scores[i] = 1 - scores[i] }
         let sexual = scores[ModerationCategory.sexual.rawValue]
-        if sexual >= 0.4 && mentionsMinor(original, t.numbers) {
+        if sexual >= 0.4 && mentionsMinor(t.tokens, t.numbers) {
             let sm = ModerationCategory.sexualMinors.rawValue
             scores[sm] = max(scores[sm], min(0.98, 0.45 + sexual * 0.5))
         }
         Self.applyHierarchy(&scores)
-        return Self.finish(scores, seed: t.textHash, applicable: { _ in true })
+        Self.finish(&scores, seed: t.textHash, applicable: { _ in true })
+        return scores
     }
 
     /// Scores for an image: a hash of the URL keeps them tiny unless the URL's words name a category.
@@ -136,10 +153,11 @@ public struct ModerationClassifier: Sendable {
             }
         }
         Self.applyHierarchy(&scores)
-        return Self.finish(scores, seed: StableHash.fnv1a(url, seed: 0x696d_6167_65), applicable: { $0.appliesToImages })
+        Self.finish(&scores, seed: StableHash.fnv1a(url, seed: 0x696d_6167_65), applicable: { $0.appliesToImages })
+        return scores
     }
 
-    private func negated(_ tokens: [UInt64], start: Int, end: Int) -> Bool {
+    private func negated(_ tokens: UnsafeBufferPointer<UInt64>, start: Int, end: Int) -> Bool {
         var j = max(0, start - Self.negationWindow)
         while j < end {
             if negators.contains(tokens[j]) { return true }
@@ -148,12 +166,10 @@ public struct ModerationClassifier: Sendable {
         return false
     }
 
-    private func mentionsMinor(_ tokens: [UInt64], _ numbers: [Int: Int]) -> Bool {
-        for (i, t) in tokens.enumerated() {
-            if minors.contains(t) { return true }
-            if let v = numbers[i], v < 18, i + 1 < tokens.count, ageWords.contains(tokens[i + 1]) { return true }
-        }
-        return false
+    /// A minor word, or a number below 18 followed by an age word ("14 year old").
+    private func mentionsMinor(_ tokens: [UInt64], _ numbers: [(token: Int, value: Int)]) -> Bool {
+        if tokens.contains(where: { minors.contains($0) }) { return true }
+        return numbers.contains { $0.value < 18 && $0.token + 1 < tokens.count && ageWords.contains(tokens[$0.token + 1]) }
     }
 
     static func applyHierarchy(_ scores: inout [Float]) {
@@ -162,28 +178,26 @@ public struct ModerationClassifier: Sendable {
 
     /// Jitters matched scores slightly and gives unmatched categories tiny, input-specific scores
     /// (1e-6…1e-3), so responses look like a model's while staying deterministic.
-    static func finish(_ raw: [Float], seed: UInt64, applicable: (ModerationCategory) -> Bool) -> [Float] {
-        var out = raw
+    static func finish(_ scores: inout [Float], seed: UInt64, applicable: (ModerationCategory) -> Bool) {
         for c in ModerationCategory.all {
-            guard applicable(c) else { out[c.rawValue] = 0; continue }
+            guard applicable(c) else { scores[c.rawValue] = 0; continue }
             let u = Float(StableHash.mix(seed, UInt64(c.rawValue + 1)) >> 40) / Float(1 << 24)
-            let v = raw[c.rawValue]
+            let v = scores[c.rawValue]
             if v < 0.01 {
-                out[c.rawValue] = max(v, 1e-6 * (1 + 999 * u * u * u))
+                scores[c.rawValue] = max(v, 1e-6 * (1 + 999 * u * u * u))
             } else {
-                out[c.rawValue] = min(0.9995, v * (0.985 + 0.03 * u))
+                scores[c.rawValue] = min(0.9995, v * (0.985 + 0.03 * u))
             }
         }
-        return out
     }
 }
 
 /// URL words that raise image scores (the simulator never looks at pixels).
 enum ModerationImageTerms {
-    static func set(_ s: String) -> Set<UInt64> { Set(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
+    static func set(_ s: String) -> ModerationWordSet { ModerationWordSet(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
     static let selfWord = ModerationPattern.hash("self")
     static let harmWord = ModerationPattern.hash("harm")
-    static let table: [(Set<UInt64>, [(ModerationCategory, Float)])] = [
+    static let table: [(ModerationWordSet, [(ModerationCategory, Float)])] = [
         (set("nsfw nude nudes naked porn porno xxx explicit topless hentai"), [(.sexual, 0.88)]),
         (set("sexy lingerie erotic bikini"), [(.sexual, 0.46)]),
         (set("gore gory corpse corpses mutilated mutilation decapitated dismembered beheading"), [(.violenceGraphic, 0.86), (.violence, 0.82)]),

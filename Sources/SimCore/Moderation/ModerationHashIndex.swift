@@ -41,3 +41,48 @@ struct ModerationHashIndex<Entry: Sendable>: Sendable {
         }
     }
 }
+
+/// A set of token hashes as an open-addressing table (at most half full): membership is a
+/// multiply, a mask and usually one compare, where `Set<UInt64>` runs SipHash on every probe.
+struct ModerationWordSet: Sendable {
+    /// The table: a power-of-two count of slots, 0 where empty.
+    let keys: [UInt64]
+    let mask: Int
+    /// The members, in ascending order.
+    let members: [UInt64]
+
+    /// Key 0 (the masked-token hash, never a word's) marks empty slots and is never a member.
+    init<S: Sequence<UInt64>>(_ words: S) {
+        members = Set(words).filter { $0 != 0 }.sorted()
+        var size = 4
+        while size < members.count * 2 { size *= 2 }
+        var k = [UInt64](repeating: 0, count: size)
+        for key in members {
+            var i = Self.slot(key, size - 1)
+            while k[i] != 0 { i = (i + 1) & (size - 1) }
+            k[i] = key
+        }
+        keys = k; mask = size - 1
+    }
+
+    var isEmpty: Bool { members.isEmpty }
+
+    @inline(__always) static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: ((key ^ (key >> 29)) &* 0xBF58_476D_1CE4_E5B9) >> 40) & mask
+    }
+
+    @inline(__always) func contains(_ key: UInt64) -> Bool {
+        keys.withUnsafeBufferPointer { Self.contains(key, table: $0, mask: mask) }
+    }
+
+    /// Membership in a table laid out as `keys` (possibly inside a larger buffer).
+    @inline(__always) static func contains(_ key: UInt64, table k: UnsafeBufferPointer<UInt64>, mask: Int) -> Bool {
+        var i = slot(key, mask)
+        while true {
+            let x = k[i]
+            if x == 0 { return false }
+            if x == key { return true }
+            i = (i + 1) & mask
+        }
+    }
+}

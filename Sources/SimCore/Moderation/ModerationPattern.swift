@@ -9,7 +9,7 @@ import SimSupport
 /// - a trailing `?` — the slot is optional; `~N` — skip up to N arbitrary tokens.
 struct ModerationPattern: Sendable {
     struct Slot: Sendable {
-        var words: Set<UInt64>
+        var words: ModerationWordSet
         var optional: Bool
         /// Non-zero: skip up to `gap` tokens instead of matching one.
         var gap: Int
@@ -27,7 +27,7 @@ struct ModerationPattern: Sendable {
         for raw in source.split(separator: " ") {
             if raw.hasPrefix("~") {
                 guard let n = Int(raw.dropFirst()), n > 0 else { return nil }
-                out.append(Slot(words: [], optional: false, gap: n))
+                out.append(Slot(words: ModerationWordSet([]), optional: false, gap: n))
                 continue
             }
             var text = raw
@@ -43,37 +43,14 @@ struct ModerationPattern: Sendable {
                 }
             }
             guard !words.isEmpty else { return nil }
-            out.append(Slot(words: words, optional: optional, gap: 0))
+            out.append(Slot(words: ModerationWordSet(words), optional: optional, gap: 0))
         }
         guard let first = out.first, first.gap == 0, !first.optional else { return nil }
         slots = out
     }
 
     /// Token hashes a match can start with.
-    var firstWords: Set<UInt64> { slots.first?.words ?? [] }
-
-    /// The end (exclusive) of a match starting at `start`, or nil.
-    func match(_ tokens: [UInt64], at start: Int) -> Int? {
-        match(tokens, slot: 0, pos: start)
-    }
-
-    private func match(_ tokens: [UInt64], slot: Int, pos: Int) -> Int? {
-        if slot == slots.count { return pos }
-        let s = slots[slot]
-        if s.gap > 0 {
-            var skip = 0
-            while skip <= s.gap && pos + skip <= tokens.count {
-                if let end = match(tokens, slot: slot + 1, pos: pos + skip) { return end }
-                skip += 1
-            }
-            return nil
-        }
-        if pos < tokens.count, tokens[pos] != Self.maskedToken, s.words.contains(tokens[pos]),
-           let end = match(tokens, slot: slot + 1, pos: pos + 1) {
-            return end
-        }
-        return s.optional ? match(tokens, slot: slot + 1, pos: pos) : nil
-    }
+    var firstWords: [UInt64] { slots.first?.words.members ?? [] }
 
     /// FNV-1a of a lowercase word (the tokenizer hashes input words the same way).
     static func hash<S: StringProtocol>(_ word: S) -> UInt64 {
@@ -93,5 +70,78 @@ struct ModerationPattern: Sendable {
             if last == "y" { forms += [String(w.dropLast()) + "ies", String(w.dropLast()) + "ied"] }
         }
         return forms
+    }
+}
+
+/// Compiled patterns flattened into plain-integer tables (slots, and every slot's word table in
+/// one key array), so matching reads memory through unsafe buffers and touches no reference
+/// counts; `ModerationPattern` keeps the readable form.
+struct ModerationMatcher: Sendable {
+    struct Slot: Sendable {
+        /// The slot's word table: `keys[keyStart...keyStart + mask]`.
+        var keyStart: Int
+        var mask: Int
+        var optional: Bool
+        /// Non-zero: skip up to `gap` tokens instead of matching one.
+        var gap: Int
+    }
+
+    private let slots: [Slot]
+    private let keys: [UInt64]
+    /// Per pattern, its slots: `slots[starts[p]..<starts[p + 1]]`.
+    private let starts: [Int]
+
+    init(_ patterns: [ModerationPattern]) {
+        var slots: [Slot] = []
+        var keys: [UInt64] = []
+        var starts = [0]
+        for p in patterns {
+            for s in p.slots {
+                slots.append(Slot(keyStart: keys.count, mask: s.words.mask, optional: s.optional, gap: s.gap))
+                keys += s.words.keys
+            }
+            starts.append(slots.count)
+        }
+        self.slots = slots; self.keys = keys; self.starts = starts
+    }
+
+    /// The tables as unsafe buffers, for as long as `body` runs.
+    func withTables<R>(_ body: (Tables) -> R) -> R {
+        slots.withUnsafeBufferPointer { s in
+            keys.withUnsafeBufferPointer { k in
+                starts.withUnsafeBufferPointer { body(Tables(slots: s, keys: k, starts: $0)) }
+            }
+        }
+    }
+
+    struct Tables {
+        let slots: UnsafeBufferPointer<ModerationMatcher.Slot>
+        let keys: UnsafeBufferPointer<UInt64>
+        let starts: UnsafeBufferPointer<Int>
+
+        /// The end (exclusive) of a match of pattern `p` starting at `start`, or nil.
+        @inline(__always) func match(_ p: Int, _ tokens: UnsafeBufferPointer<UInt64>, at start: Int) -> Int? {
+            match(tokens, slot: starts[p], end: starts[p + 1], pos: start)
+        }
+
+        private func match(_ tokens: UnsafeBufferPointer<UInt64>, slot: Int, end: Int, pos: Int) -> Int? {
+            if slot == end { return pos }
+            let s = slots[slot]
+            if s.gap > 0 {
+                var skip = 0
+                while skip <= s.gap && pos + skip <= tokens.count {
+                    if let e = match(tokens, slot: slot + 1, end: end, pos: pos + skip) { return e }
+                    skip += 1
+                }
+                return nil
+            }
+            // Masked tokens (hash 0) are in no word table.
+            if pos < tokens.count,
+               ModerationWordSet.contains(tokens[pos], table: UnsafeBufferPointer(rebasing: keys[s.keyStart...(s.keyStart + s.mask)]), mask: s.mask),
+               let e = match(tokens, slot: slot + 1, end: end, pos: pos + 1) {
+                return e
+            }
+            return s.optional ? match(tokens, slot: slot + 1, end: end, pos: pos) : nil
+        }
     }
 }

@@ -85,47 +85,8 @@ public struct ModerationService: Sendable {
         id.hasPrefix("text-moderation") ? "text-moderation-007" : id
     }
 
-    /// `"harassment":` … as bytes, in output order.
-    static let keyBytes: [[UInt8]] = ModerationCategory.allCases.map { Array("\"\($0.key)\":".utf8) }
-
+    /// The response bytes (scores written as `Float`s: see `ModerationEncoder`).
     static func encode(id: String, model: String, results: [ModerationResult]) -> [UInt8] {
-        var w = JSONWriter(capacity: 256 + results.count * 1400)
-        w.raw(#"{"id":"#); w.writeString(id)
-        w.raw(#","model":"#); w.writeString(model)
-        w.raw(#","results":["#)
-        let cats = ModerationCategory.all
-        for (ri, r) in results.enumerated() {
-            if ri > 0 { w.raw(",") }
-            let flags = cats.map { r.flagged($0) }
-            w.raw(#"{"flagged":"#); if flags.contains(true) { w.raw("true") } else { w.raw("false") }
-            w.raw(#","categories":{"#)
-            for (i, c) in cats.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.bytes.append(contentsOf: keyBytes[i])
-                if !r.omni && c.omniOnly { w.raw("null") } else if flags[i] { w.raw("true") } else { w.raw("false") }
-            }
-            w.raw(#"},"category_scores":{"#)
-            for (i, c) in cats.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.bytes.append(contentsOf: keyBytes[i])
-                w.writeDouble(!r.omni && c.omniOnly ? 0 : Double(r.scores[c.rawValue]))
-            }
-            w.raw(#"},"category_applied_input_types":{"#)
-            for (i, c) in cats.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.bytes.append(contentsOf: keyBytes[i])
-                let text = r.hasText && (r.omni || !c.omniOnly)
-                let image = r.hasImage && c.appliesToImages && (r.omni || !c.omniOnly)
-                switch (text, image) {
-                case (true, true): w.raw(#"["text","image"]"#)
-                case (true, false): w.raw(#"["text"]"#)
-                case (false, true): w.raw(#"["image"]"#)
-                case (false, false): w.raw("[]")
-                }
-            }
-            w.raw("}}")
-        }
-        w.raw("]}")
-        return w.bytes
+        ModerationEncoder.encode(id: id, model: model, results: results)
     }
 }
