@@ -38,8 +38,9 @@ public struct GenerationRequest: Sendable {
     /// Server seed mixed with the request's `seed` parameter, if any.
     public var seed: UInt64
     /// All input flattened to text, in order (instructions, messages, tool results).
-    public var prompt: String { didSet { promptHash = TextAnalysis.fnv1a(prompt) } }
-    /// FNV-1a of `prompt` (kept with it: prompts are long and `contentSeed` is read several times).
+    public var prompt: String { didSet { promptHash = Self.hash(prompt) } }
+    /// `StableHash.words` of `prompt` (kept with it: prompts are long and `contentSeed` is read
+    /// several times).
     private var promptHash: UInt64
     /// The text of the last user message (what the answer is "about").
     public var lastUserMessage: String { didSet { knownUserTokens = nil } }
@@ -71,7 +72,7 @@ public struct GenerationRequest: Sendable {
         self.tenant = tenant
         self.seed = seed
         self.prompt = prompt
-        promptHash = TextAnalysis.fnv1a(prompt)
+        promptHash = Self.hash(prompt)
         self.lastUserMessage = lastUserMessage
         knownUserTokens = lastUserMessageTokens
         self.inputTokens = inputTokens
@@ -85,6 +86,8 @@ public struct GenerationRequest: Sendable {
         self.overrides = overrides
         self.choiceIndex = choiceIndex
     }
+
+    private static func hash(_ prompt: String) -> UInt64 { TextAnalysis.withBytes(prompt) { StableHash.words($0) } }
 
     /// Estimated tokens of `lastUserMessage` (counted by the caller, or now).
     public var lastUserMessageTokens: Int { knownUserTokens ?? TokenEstimator.count(lastUserMessage) }

@@ -220,13 +220,4 @@ extension TextAnalysis {
 
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 32 : c }
 
-    /// `StableHash.fnv1a(text, seed:)`, computed over the contiguous bytes (several times faster
-    /// than walking `String.UTF8View` for the long prompts seeds are derived from).
-    static func fnv1a(_ text: String, seed: UInt64 = 0xcbf29ce484222325) -> UInt64 {
-        withBytes(text) { b in
-            var h = seed
-            for c in b { h = (h ^ UInt64(c)) &* 0x100000001b3 }
-            return h
-        }
-    }
 }
