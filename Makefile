@@ -43,6 +43,7 @@ test-python:
 
 bench: deps
 	bench/run.sh
+	python3 bench/batch.py
 
 clean:
 	rm -rf .build
