@@ -38,7 +38,8 @@ public struct Router<Handler: Sendable>: Sendable {
 /// each route's segments are (start, length) pairs into it (length -1: a parameter).
 public struct RoutePatterns: Sendable {
     struct Route: Sendable {
-        /// This route's segments are `segments[firstSegment ..< firstSegment + segmentCount]`.
+        /// This route's segments start at `segments[firstSegment]`; how many there are is the
+        /// segment count of the bucket the route sits in.
         let firstSegment: Int
         let index: Int
         let template: String
