@@ -1,27 +1,31 @@
 import SimSupport
 
 /// A read-only set of 64-bit hashes (open addressing, linear probing, at most half full). Every
-/// word of a request is looked up in sets like the stop words; `Set<UInt64>` spends most of that
-/// time in SipHash, this spends one multiply.
+/// word of a request is looked up in sets like the stop words or the moderation lexicon's word
+/// lists; `Set<UInt64>` spends most of that time in SipHash, this spends one multiply.
 struct HashSet64: Sendable {
-    private let slots: [UInt64]
-    private let mask: Int
+    /// The table: a power-of-two count of slots, 0 where empty (`tableContains` reads it, also
+    /// when it has been copied into a larger buffer).
+    let keys: [UInt64]
+    let mask: Int
     /// 0 marks an empty slot, so a 0 key is remembered apart.
-    private let hasZero: Bool
+    let hasZero: Bool
+    /// The members, in ascending order.
+    let members: [UInt64]
 
     init<S: Sequence>(_ keys: S) where S.Element == UInt64 {
-        let unique = Set(keys)
-        var size = 16
-        while size < unique.count * 2 { size *= 2 }
+        members = Set(keys).sorted()
+        var size = 4
+        while size < members.count * 2 { size *= 2 }
         var k = [UInt64](repeating: 0, count: size)
         var zero = false
-        for key in unique.sorted() {
+        for key in members {
             if key == 0 { zero = true; continue }
             var i = Self.slot(key, size - 1)
             while k[i] != 0 { i = (i + 1) & (size - 1) }
             k[i] = key
         }
-        slots = k
+        self.keys = k
         mask = size - 1
         hasZero = zero
     }
@@ -34,6 +38,18 @@ struct HashSet64: Sendable {
         withSlots { $0.contains(key) }
     }
 
+    /// Whether the non-zero `key` is in a table laid out as `keys` (0 is never found: it marks
+    /// the empty slots).
+    @inline(__always) static func tableContains(_ key: UInt64, table: UnsafeBufferPointer<UInt64>, mask: Int) -> Bool {
+        var i = slot(key, mask)
+        while true {
+            let k = table[i]
+            if k == 0 { return false }
+            if k == key { return true }
+            i = (i + 1) & mask
+        }
+    }
+
     /// The set as a view over its slots, for loops that look up many keys.
     struct Slots {
         let slots: UnsafeBufferPointer<UInt64>
@@ -41,19 +57,12 @@ struct HashSet64: Sendable {
         let hasZero: Bool
 
         @inline(__always) func contains(_ key: UInt64) -> Bool {
-            if key == 0 { return hasZero }
-            var i = HashSet64.slot(key, mask)
-            while true {
-                let k = slots[i]
-                if k == key { return true }
-                if k == 0 { return false }
-                i = (i + 1) & mask
-            }
+            key == 0 ? hasZero : HashSet64.tableContains(key, table: slots, mask: mask)
         }
     }
 
     @inline(__always) func withSlots<R>(_ body: (Slots) -> R) -> R {
-        slots.withUnsafeBufferPointer { body(Slots(slots: $0, mask: mask, hasZero: hasZero)) }
+        keys.withUnsafeBufferPointer { body(Slots(slots: $0, mask: mask, hasZero: hasZero)) }
     }
 }
 
@@ -219,5 +228,4 @@ extension TextAnalysis {
     }
 
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 32 : c }
-
 }

@@ -22,10 +22,10 @@ public final class ModerationClassifier: Sendable {
     /// The benign idioms (`maskIndex` entries index it).
     let maskMatcher: ModerationMatcher
     let maskIndex: ModerationHashIndex<Int>
-    let negators: ModerationWordSet
-    let intensifiers: ModerationWordSet
-    let minors: ModerationWordSet
-    let ageWords: ModerationWordSet
+    let negators: HashSet64
+    let intensifiers: HashSet64
+    let minors: HashSet64
+    let ageWords: HashSet64
     /// Lexicon entries that failed to compile (a lexicon bug; tests assert this is empty).
     public let invalidPatterns: [String]
 
@@ -81,10 +81,10 @@ public final class ModerationClassifier: Sendable {
         maskMatcher = ModerationMatcher(maskPats)
         maskIndex = ModerationHashIndex(midx)
         invalidPatterns = bad
-        func set(_ s: String) -> ModerationWordSet { ModerationWordSet(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
+        func set(_ s: String) -> HashSet64 { HashSet64(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
         negators = set("not never dont doesnt didnt wont wouldnt cant cannot couldnt shouldnt isnt arent wasnt werent neither nor without avoid prevent preventing prevention stop against")
         intensifiers = set("really so very fucking absolutely totally seriously literally definitely")
-        minors = ModerationWordSet(classes["minor"] ?? [])
+        minors = HashSet64(classes["minor"] ?? [])
         ageWords = set("year years yr yrs yo")
     }
 
@@ -194,10 +194,10 @@ public final class ModerationClassifier: Sendable {
 
 /// URL words that raise image scores (the simulator never looks at pixels).
 enum ModerationImageTerms {
-    static func set(_ s: String) -> ModerationWordSet { ModerationWordSet(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
+    static func set(_ s: String) -> HashSet64 { HashSet64(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
     static let selfWord = ModerationPattern.hash("self")
     static let harmWord = ModerationPattern.hash("harm")
-    static let table: [(ModerationWordSet, [(ModerationCategory, Float)])] = [
+    static let table: [(HashSet64, [(ModerationCategory, Float)])] = [
         (set("nsfw nude nudes naked porn porno xxx explicit topless hentai"), [(.sexual, 0.88)]),
         (set("sexy lingerie erotic bikini"), [(.sexual, 0.46)]),
         (set("gore gory corpse corpses mutilated mutilation decapitated dismembered beheading"), [(.violenceGraphic, 0.86), (.violence, 0.82)]),

@@ -9,7 +9,7 @@ import SimSupport
 /// - a trailing `?` — the slot is optional; `~N` — skip up to N arbitrary tokens.
 struct ModerationPattern: Sendable {
     struct Slot: Sendable {
-        var words: ModerationWordSet
+        var words: HashSet64
         var optional: Bool
         /// Non-zero: skip up to `gap` tokens instead of matching one.
         var gap: Int
@@ -27,7 +27,7 @@ struct ModerationPattern: Sendable {
         for raw in source.split(separator: " ") {
             if raw.hasPrefix("~") {
                 guard let n = Int(raw.dropFirst()), n > 0 else { return nil }
-                out.append(Slot(words: ModerationWordSet([]), optional: false, gap: n))
+                out.append(Slot(words: HashSet64([]), optional: false, gap: n))
                 continue
             }
             var text = raw
@@ -43,7 +43,7 @@ struct ModerationPattern: Sendable {
                 }
             }
             guard !words.isEmpty else { return nil }
-            out.append(Slot(words: ModerationWordSet(words), optional: optional, gap: 0))
+            out.append(Slot(words: HashSet64(words), optional: optional, gap: 0))
         }
         guard let first = out.first, first.gap == 0, !first.optional else { return nil }
         slots = out
@@ -137,7 +137,7 @@ struct ModerationMatcher: Sendable {
             }
             // Masked tokens (hash 0) are in no word table.
             if pos < tokens.count,
-               ModerationWordSet.contains(tokens[pos], table: UnsafeBufferPointer(rebasing: keys[s.keyStart...(s.keyStart + s.mask)]), mask: s.mask),
+               HashSet64.tableContains(tokens[pos], table: UnsafeBufferPointer(rebasing: keys[s.keyStart...(s.keyStart + s.mask)]), mask: s.mask),
                let e = match(tokens, slot: slot + 1, end: end, pos: pos + 1) {
                 return e
             }
