@@ -22,8 +22,10 @@ public final class App: HTTPResponder {
     let router: Router<RouteHandler>
     let requestIDs: IDGenerator
     let middlewares: [Middleware]
-    /// API key → tenant, so the hashing happens once per key.
-    private let tenants = Locked<[String: Tenant]>([:])
+    /// Authorization value → tenant, so the hashing happens once per key. One cache per server
+    /// thread: tenants are immutable values (equal by content), so each thread keeps its own
+    /// instance and the threads share neither a lock nor the tenant's reference count.
+    private let tenants = Sharded<[String: Tenant]>(count: 16) { [:] }
     /// The middlewares folded around the router once, at init, so a request builds no `next`
     /// closures on its way in.
     private let chain = Chain()
@@ -148,7 +150,7 @@ public final class App: HTTPResponder {
         guard !token.isEmpty else { throw .missingAPIKey }
         let t = Tenant.forAPIKey(token)
         tenants.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
+            if cache.count > 1_000 { cache.removeAll() }
             cache[auth] = t
         }
         return t

@@ -45,19 +45,23 @@ public final class Journal: Sendable {
         let respJSON = response.header("content-type")?.hasPrefix("application/json") ?? false
         if respJSON, let b = response.bodyBytes, b.count <= Self.maxBodyBytes { respBody = b }
         let query = request.query.isEmpty ? "" : request.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        state.withLock { s in
-            let e = Entry(seq: s.next, method: request.method, path: request.path, query: query, status: response.status,
+        // The entry pushed out of the ring is released after the lock (its bodies can be large,
+        // and the server's other thread waits for this lock).
+        let evicted: Entry? = state.withLock { s in
+            var e = Entry(seq: s.next, method: request.method, path: request.path, query: query, status: response.status,
                           tenant: tenant, requestID: requestID, startedAt: startedAt, durationMs: durationMs,
                           requestBody: reqBody, requestIsJSON: reqJSON, responseBody: respBody,
                           responseIsJSON: respJSON, note: note)
             s.next += 1
             if s.entries.count < capacity {
                 s.entries.append(e)
-            } else {
-                s.entries[s.head] = e
-                s.head = (s.head + 1) % capacity
+                return nil
             }
+            swap(&s.entries[s.head], &e)
+            s.head = (s.head + 1) % capacity
+            return e
         }
+        _ = evicted
     }
 
     func clear(tenant: String? = nil) {

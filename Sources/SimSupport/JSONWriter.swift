@@ -22,8 +22,8 @@ public struct JSONWriter {
 
     /// The string's UTF-8 bytes as they are (no quoting or escaping).
     @inline(__always) public mutating func appendRaw(_ s: String) {
-        var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
+        // Reads the string in place: no copy, so no reference-count traffic on a shared string.
+        if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: s.utf8) }
     }
 
     public mutating func write(_ value: JSON) {

@@ -51,41 +51,56 @@ public final class Logger: Sendable {
     /// into the buffer: the same bytes `info` would produce, without the intermediate values.
     /// `ms` is logged rounded to hundredths.
     public func request(method: String, path: String, status: Int, ms: Double, tenant: String?, requestID: String) {
-        let format = format
-        writeLine { w in
-            switch format {
-            case .json:
-                w.raw("{\"level\":\"info\",\"msg\":")
-                w.writeString("\(method) \(path) \(status)")
-                w.raw(",\"ms\":"); w.writeHundredths(ms)
-                w.raw(",\"tenant\":"); if let tenant { w.writeString(tenant) } else { w.raw("null") }
-                w.raw(",\"request_id\":"); w.writeString(requestID)
-                w.raw("}")
-            case .text:
-                w.appendRaw(method); w.bytes.append(0x20); w.appendRaw(path); w.bytes.append(0x20); w.writeInt(Int64(status))
-                w.raw(" ms="); w.writeHundredths(ms)
-                w.raw(" tenant="); if let tenant { w.appendRaw(tenant) } else { w.raw("null") }
-                w.raw(" request_id="); w.appendRaw(requestID)
+        if format == .text {
+            // Formatted on the stack (no allocation, no writer calls) when it fits, which is
+            // always for real paths and tenants.
+            let bound = method.utf8.count + path.utf8.count + (tenant?.utf8.count ?? 4) + requestID.utf8.count + 80
+            func format(_ base: UnsafeMutablePointer<UInt8>) {
+                var line = LineBuffer(base: base)
+                line.put(method); line.put(0x20); line.put(path); line.put(0x20); line.putInt(status)
+                line.put(" ms="); line.putHundredths(ms)
+                line.put(" tenant="); if let tenant { line.put(tenant) } else { line.put("null") }
+                line.put(" request_id="); line.put(requestID); line.put(0x0A)
+                emit(UnsafeBufferPointer(start: base, count: line.count))
             }
+            if bound <= 1024 {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { format($0.baseAddress!) }
+            } else {
+                let heap = UnsafeMutablePointer<UInt8>.allocate(capacity: bound)
+                defer { heap.deallocate() }
+                format(heap)
+            }
+            return
+        }
+        writeLine { w in
+            w.raw("{\"level\":\"info\",\"msg\":")
+            w.writeString("\(method) \(path) \(status)")
+            w.raw(",\"ms\":"); w.writeHundredths(ms)
+            w.raw(",\"tenant\":"); if let tenant { w.writeString(tenant) } else { w.raw("null") }
+            w.raw(",\"request_id\":"); w.writeString(requestID)
+            w.raw("}")
         }
     }
 
-    /// Formats one line straight into the shared buffer (no per-line allocation), then flushes
-    /// when the buffer is full and arms the flush timer if none is armed. With a sink (tests) the
-    /// line goes there instead.
+    /// Formats one line (into a writer) and emits it.
     private func writeLine(_ body: (inout JSONWriter) -> Void) {
+        var w = JSONWriter(capacity: 256)
+        body(&w)
+        w.bytes.append(0x0A)
+        w.bytes.withUnsafeBufferPointer { emit($0) }
+    }
+
+    /// One finished line, ending in a newline: to the sink (tests; without the newline), or
+    /// appended to the shared buffer, which is flushed when full and within 20 ms. The server's
+    /// threads share the buffer, so the lock is held only for the copy; the write happens
+    /// outside it.
+    private func emit(_ line: UnsafeBufferPointer<UInt8>) {
         if let sink {
-            var w = JSONWriter(capacity: 192)
-            body(&w)
-            sink(String(decoding: w.bytes, as: UTF8.self))
+            sink(String(decoding: UnsafeBufferPointer(rebasing: line.dropLast()), as: UTF8.self))
             return
         }
         let (full, schedule): (Bool, Bool) = buffer.withLock { b in
-            var w = JSONWriter(capacity: 0)
-            swap(&w.bytes, &b.bytes)
-            body(&w)
-            w.bytes.append(0x0A)
-            swap(&w.bytes, &b.bytes)
+            b.bytes.append(contentsOf: line)
             let schedule = !b.flushScheduled
             b.flushScheduled = true
             return (b.bytes.count >= Self.flushAt, schedule)
@@ -110,5 +125,51 @@ public final class Logger: Sendable {
                 }
             }
         }
+    }
+}
+
+/// Writes a log line into memory the caller sized for it (see `Logger.request`): no bounds
+/// checks beyond the caller's bound, no allocation.
+private struct LineBuffer {
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
+
+    @inline(__always) mutating func put(_ byte: UInt8) { base[count] = byte; count += 1 }
+    @inline(__always) mutating func put(_ s: StaticString) {
+        (base + count).update(from: s.utf8Start, count: s.utf8CodeUnitCount)
+        count += s.utf8CodeUnitCount
+    }
+    mutating func put(_ s: String) {
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { u in
+            if let p = u.baseAddress { (base + count).update(from: p, count: u.count) }
+            count += u.count
+        }
+        if done == nil { for b in s.utf8 { put(b) } }
+    }
+    mutating func putInt(_ value: Int) {
+        var v = value.magnitude
+        if value < 0 { put(0x2D) }
+        var digits = 1, t = v
+        while t >= 10 { t /= 10; digits += 1 }
+        count += digits
+        var i = count - 1
+        repeat { base[i] = UInt8(truncatingIfNeeded: v % 10) + 0x30; v /= 10; i -= 1 } while v > 0
+    }
+    /// `d` rounded to hundredths, as `JSONWriter.writeHundredths` writes it ("0.5", "12.34", "3.0").
+    mutating func putHundredths(_ d: Double) {
+        let scaled = (d * 100).rounded()
+        guard scaled.isFinite, abs(scaled) < 1e15 else {
+            var w = JSONWriter(capacity: 32)
+            w.writeHundredths(d)
+            for b in w.bytes { put(b) }
+            return
+        }
+        var n = Int(scaled)
+        if n < 0 { put(0x2D); n = -n }
+        putInt(n / 100)
+        put(0x2E)
+        let frac = n % 100
+        put(UInt8(truncatingIfNeeded: frac / 10) + 0x30)
+        if frac % 10 != 0 { put(UInt8(truncatingIfNeeded: frac % 10) + 0x30) }
     }
 }

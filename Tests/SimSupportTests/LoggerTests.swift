@@ -42,6 +42,27 @@ import SimSupport
         }
     }
 
+    /// The text request line is formatted by its own writer (on the stack, or on the heap for long
+    /// lines): its numbers must read exactly as `JSONWriter` writes them.
+    @Test func textRequestLineNumbersMatchTheWriter() {
+        let out = Lines()
+        let log = Logger(format: .text, sink: { l in out.lines.withLock { $0.append(l) } })
+        var values: [Double] = [0, 0.004, 0.005, 1, 99.995, 4567.891, 1e13, 1e15, 1e300, -0.25, -3]
+        var x = 0.0
+        for _ in 0..<500 { x += 0.0137; values.append(x * 97.3) }
+        let statuses = [0, 7, 10, 99, 200, 404, 503, 1000, -1]
+        for (i, v) in values.enumerated() {
+            let status = statuses[i % statuses.count]
+            log.request(method: "GET", path: "/p", status: status, ms: v, tenant: "t", requestID: "r")
+            var w = JSONWriter()
+            w.writeHundredths(v)
+            #expect(out.all.last == "GET /p \(status) ms=\(String(decoding: w.bytes, as: UTF8.self)) tenant=t request_id=r", "\(v)")
+        }
+        let long = "/v1/files/" + String(repeating: "é", count: 800)
+        log.request(method: "DELETE", path: long, status: 200, ms: 0.5, tenant: nil, requestID: "req_9")
+        #expect(out.all.last == "DELETE \(long) 200 ms=0.5 tenant=null request_id=req_9")
+    }
+
     @Test func infoLinesKeepTheirShape() {
         let out = Lines()
         let text = Logger(format: .text, sink: { l in out.lines.withLock { $0.append(l) } })
