@@ -11,8 +11,18 @@ public final class SimEnvironment: Sendable {
     /// Mixed into ID streams so a restarted server never hands out an ID it already gave.
     public let epoch: UInt64
     private let generators = Locked<[String: IDGenerator]>([:])
+    /// Moves whenever a tenant gains a fine-tuned model (see `ModelService.listBytes`). Belongs
+    /// to the record store, so environments over the same stores share it.
+    let ownModelsGeneration: MemoGeneration
 
-    public init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger = .silent, epoch: UInt64 = 0) {
+    public convenience init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger = .silent, epoch: UInt64 = 0) {
+        self.init(clock: clock, seed: seed, records: records, blobs: blobs, logger: logger, epoch: epoch,
+                  ownModelsGeneration: MemoGeneration())
+    }
+
+    init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger, epoch: UInt64,
+         ownModelsGeneration: MemoGeneration) {
+        self.ownModelsGeneration = ownModelsGeneration
         self.epoch = epoch
         self.clock = clock
         self.seed = seed

@@ -1,3 +1,4 @@
+import Synchronization
 import SimSupport
 
 /// An isolated slice of state: one per API key in open mode.
@@ -11,6 +12,11 @@ public final class Tenant: Sendable, Hashable {
     /// The organization's name as the API reports it (`openai-organization` header, `ft:` model names).
     public let organizationSlug: String
     public let projectID: String
+    /// Facts services remember on this tenant object, each valid only while the stamp stored
+    /// here equals the service's current `MemoGeneration.stamp` (-1: nothing known). Not part
+    /// of the tenant's value (equality, hash).
+    let settledJobsStamp = Atomic<Int>(-1)
+    let noOwnModelsStamp = Atomic<Int>(-1)
 
     init(id: String, organizationID: String, organizationSlug: String, projectID: String) {
         self.id = id

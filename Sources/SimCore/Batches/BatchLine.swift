@@ -129,6 +129,7 @@ extension SimEnvironment {
     /// epoch and mixed into the seed the way an epoch is (the caller mixes the real epoch into
     /// `salt`, so a restarted data directory still never repeats an ID).
     func withIDSalt(_ salt: UInt64) -> SimEnvironment {
-        SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, logger: logger, epoch: salt)
+        SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, logger: logger, epoch: salt,
+                       ownModelsGeneration: ownModelsGeneration)
     }
 }

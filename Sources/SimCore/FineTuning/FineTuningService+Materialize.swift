@@ -58,8 +58,8 @@ extension FineTuningService {
 
     func save(_ tenant: Tenant, _ job: FineTuningJob) throws(APIError) {
         try put(tenant, Self.collection, job.id, job.createdAt, job.stored)
-        // After the write: a settle that listed before it sees a newer generation and stays unsettled.
-        if job.open { openJobs.jobOpened(tenant.id) }
+        // After the write: a settle that listed before it holds an older stamp and stays unsettled.
+        if job.open { openJobs.advance() }
     }
 
     func put(_ tenant: Tenant, _ collection: String, _ id: String, _ created: Int64, _ body: JSON) throws(APIError) {

@@ -15,9 +15,10 @@ public struct FineTuningService: Sendable {
     let models: ModelService
     let timing: FineTuningTiming
     let gate = Locked(0)
-    /// Which tenants are known to have no open job, so `settle` (run before every models request)
-    /// costs a set lookup instead of a store query for them.
-    let openJobs = OpenJobTracker()
+    /// Moves whenever a job is saved open: a tenant stamped with the current value is known to
+    /// have no open job, so `settle` (run before every models request) costs two atomic loads
+    /// instead of a store query for it.
+    let openJobs = MemoGeneration()
 
     public init(env: SimEnvironment, timing: FineTuningTiming = .default) {
         self.env = env
@@ -211,7 +212,8 @@ public struct FineTuningService: Sendable {
     /// Materializes every due side effect of the tenant's unsettled jobs (call before listing models
     /// or calling a fine-tuned model, so a model is there as soon as its job has succeeded).
     public func settle(tenant: Tenant) {
-        guard let generation = openJobs.generationIfUnsettled(tenant.id) else { return }
+        let stamp = openJobs.stamp
+        if tenant.settledJobsStamp.load(ordering: .acquiring) == stamp { return }
         guard let page = try? env.records.list(tenant: tenant.id, collection: Self.collection,
                                                query: ListQuery(filters: [RecordFilter(path: ["_open"], value: "true")],
                                                                 order: .asc, limit: 10_000)) else { return }
@@ -222,36 +224,8 @@ public struct FineTuningService: Sendable {
             guard let refreshed = try? refresh(tenant, job, now: now) else { stillOpen = true; continue }
             if refreshed.open { stillOpen = true }
         }
-        if !stillOpen { openJobs.markSettled(tenant.id, ifStill: generation) }
-    }
-}
-
-/// Per tenant: whether every fine-tuning job is known to be closed (succeeded, failed or
-/// cancelled). Any save of an open job marks the tenant unsettled and bumps its generation; a
-/// settle that started before that save cannot mark the tenant settled afterwards. A tenant not
-/// in the table (a fresh process over an existing data dir, after a reset) is unsettled.
-final class OpenJobTracker: Sendable {
-    private struct Entry { var settled = false; var generation = 0 }
-    private let table = Locked<[String: Entry]>([:])
-
-    /// nil when the tenant is settled; otherwise the generation to hand back to `markSettled`.
-    func generationIfUnsettled(_ tenant: String) -> Int? {
-        table.withLock { t in
-            let e = t[tenant] ?? Entry()
-            return e.settled ? nil : e.generation
-        }
-    }
-
-    func markSettled(_ tenant: String, ifStill generation: Int) {
-        table.withLock { t in
-            if (t[tenant]?.generation ?? 0) == generation { t[tenant, default: Entry()].settled = true }
-        }
-    }
-
-    func jobOpened(_ tenant: String) {
-        table.withLock { t in
-            t[tenant, default: Entry()].generation += 1
-            t[tenant, default: Entry()].settled = false
-        }
+        // A job saved open since `stamp` was read has moved the generation: this stamp is then
+        // already stale and the next settle looks again.
+        if !stillOpen { tenant.settledJobsStamp.store(stamp, ordering: .releasing) }
     }
 }

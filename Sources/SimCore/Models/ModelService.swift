@@ -16,12 +16,18 @@ public struct ModelService: Sendable {
 
     /// The list as bytes: the prebuilt catalog unless the tenant has models of its own.
     /// - Remark: GET /v1/models
+    /// A tenant stamped with the environment's current `ownModelsGeneration` is known to have
+    /// none (two atomic loads instead of a store query).
     public func listBytes(tenant: Tenant) throws(APIError) -> [UInt8] {
+        let stamp = env.ownModelsGeneration.stamp
+        if tenant.noOwnModelsStamp.load(ordering: .acquiring) == stamp { return Self.baseListBytes }
         let own: RecordPage
         do { own = try env.records.list(tenant: tenant.id, collection: Self.collection, query: ListQuery(order: .asc, limit: 1)) } catch {
             throw .serverError("\(error)")
         }
-        return own.records.isEmpty ? Self.baseListBytes : try list(tenant: tenant).encoded
+        guard own.records.isEmpty else { return try list(tenant: tenant).encoded }
+        tenant.noOwnModelsStamp.store(stamp, ordering: .releasing)
+        return Self.baseListBytes
     }
 
     /// - Remark: GET /v1/models
@@ -59,6 +65,8 @@ public struct ModelService: Sendable {
         do {
             try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: created, body: body))
         } catch { throw .serverError("\(error)") }
+        // After the write (see `MemoGeneration`): no tenant's "no models of its own" holds any more.
+        env.ownModelsGeneration.advance()
     }
 
     /// A model the tenant may call: a base model or one of its own fine-tuned models.
