@@ -8,7 +8,7 @@ extension App {
             let p = try ctx.body()
             try p.rejectUnknown(["model", "input", "encoding_format", "dimensions", "user"])
             let bytes = try EmbeddingService(env: ctx.services.env).create(tenant: ctx.tenant, body: p.object)
-            return .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: .bytes(bytes)))
+            return .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(bytes)))
         }
     }
 }

@@ -36,7 +36,7 @@ extension App {
             return .json(cursorList(page.files.map(\.json), ids: page.files.map(\.id), hasMore: page.hasMore))
         }
         r.add("GET", "/v1/files/{file_id}") { ctx in
-            .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")],
+            .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(),
                                    body: .bytes(try ctx.services.files.retrieve(tenant: ctx.tenant, id: ctx.param("file_id")).encodedJSON)))
         }
         r.add("DELETE", "/v1/files/{file_id}") { ctx in

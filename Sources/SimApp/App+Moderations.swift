@@ -11,7 +11,7 @@ extension App {
             let p = try ctx.body()
             try p.rejectUnknown(Self.moderationKeys)
             let bytes = try ModerationService(env: ctx.services.env).create(tenant: ctx.tenant, body: p.object)
-            return .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: .bytes(bytes)))
+            return .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(bytes)))
         }
     }
 }

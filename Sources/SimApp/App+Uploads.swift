@@ -41,7 +41,7 @@ extension App {
     static func registerModelsRoutes(_ r: inout Router<RouteHandler>) {
         r.add("GET", "/v1/models") { ctx in
             ctx.services.fineTuning.settle(tenant: ctx.tenant)
-            return .response(HTTPResponse(status: 200, headers: [("content-type", "application/json")],
+            return .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(),
                                    body: .bytes(try ctx.services.models.listBytes(tenant: ctx.tenant))))
         }
         r.add("GET", "/v1/models/{model}") { ctx in

@@ -87,8 +87,11 @@ public final class App: HTTPResponder {
         let finish = Finish(app: self, request: request, tenant: tenant, requestID: requestID, startedAt: startedAt,
                             watch: watch, notes: notes)
         // A ready answer is finished right here; only deferred ones need the closure.
-        if case let .now(response) = reply { return .now(finish.apply(response)) }
-        return reply.map { finish.apply($0) }
+        // `consume`: the response moves into `apply`, so its headers array stays unique.
+        switch consume reply {
+        case let .now(response): return .now(finish.apply(response))
+        case let deferred: return deferred.map { finish.apply($0) }
+        }
     }
 
     /// What happens to every answer on its way out: the standard headers, the journal entry, the
@@ -102,12 +105,14 @@ public final class App: HTTPResponder {
         let watch: Stopwatch
         let notes: JournalNotes
 
-        func apply(_ response: HTTPResponse) -> HTTPResponse {
+        func apply(_ response: consuming HTTPResponse) -> HTTPResponse {
+            // Taken over, not copied: the headers are appended in place (the handler's array is
+            // usually unique), so no second array is built and the first destroyed.
             var r = response
             let ms = watch.milliseconds
             // Handlers never set these; proxied and replayed answers carry the upstream's own.
             var present: UInt8 = 0
-            for (name, _) in response.headers {
+            for (name, _) in r.headers {
                 // All five start with "x" or "o": the usual content-type is skipped without compares.
                 guard let first = name.utf8.first, first == 0x78 || first == 0x6F else { continue }
                 switch name {
@@ -119,15 +124,12 @@ public final class App: HTTPResponder {
                 default: break
                 }
             }
-            var headers: [(String, String)] = []
-            headers.reserveCapacity(response.headers.count + 5)
-            headers.append(contentsOf: response.headers)
-            if present & 1 == 0 { headers.append(("x-request-id", requestID)) }
-            if present & 2 == 0 { headers.append(("openai-version", "2020-10-01")) }
-            if present & 4 == 0 { headers.append(("openai-processing-ms", Self.decimal(Int(ms.rounded(.up))))) }
-            if let org = tenant?.organizationSlug, present & 8 == 0 { headers.append(("openai-organization", org)) }
-            if let project = tenant?.projectID, present & 16 == 0 { headers.append(("openai-project", project)) }
-            r.headers = headers
+            r.headers.reserveCapacity(r.headers.count + 5)
+            if present & 1 == 0 { r.headers.append(("x-request-id", requestID)) }
+            if present & 2 == 0 { r.headers.append(("openai-version", "2020-10-01")) }
+            if present & 4 == 0 { r.headers.append(("openai-processing-ms", Self.decimal(Int(ms.rounded(.up))))) }
+            if let org = tenant?.organizationSlug, present & 8 == 0 { r.headers.append(("openai-organization", org)) }
+            if let project = tenant?.projectID, present & 16 == 0 { r.headers.append(("openai-project", project)) }
             app.journal.record(request: request, response: r, tenant: tenant?.id, requestID: requestID, startedAt: startedAt,
                                durationMs: ms, note: notes.json)
             app.logger.request(method: request.method, path: request.path, status: r.status, ms: ms,
@@ -178,7 +180,7 @@ public final class App: HTTPResponder {
         switch try routeResult(exchange) {
         case let .json(value, status): return .now(.json(value, status: status))
         case let .rendered(bytes, _):
-            return .now(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: .bytes(bytes())))
+            return .now(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(bytes())))
         case let .response(r): return .now(r)
         case let .reply(r): return r
         }
