@@ -124,9 +124,7 @@ private func queue(_ response: HTTPResponse, on conn: ConnectionRef, ctx: Reques
             stream.finish(fault: .closeMidBody)
             mhdResponse = streamResponse(stream, size: UInt64(bytes.count), conn: conn, ctx: ctx)
         } else {
-            mhdResponse = bytes.withUnsafeBytes { b in
-                MHD_create_response_from_buffer(b.count, UnsafeMutableRawPointer(mutating: b.baseAddress), .RESPMEM_MUST_COPY)
-            }
+            mhdResponse = bodyResponse(bytes)
         }
     case let .file(path, offset, length):
         let fd = open(path, O_RDONLY)
@@ -146,6 +144,28 @@ private func queue(_ response: HTTPResponse, on conn: ConnectionRef, ctx: Reques
     let rc = MHD_queue_response(conn.ptr, UInt32(response.status), mhdResponse)
     MHD_destroy_response(mhdResponse)
     return rc
+}
+
+/// The body handed to libmicrohttpd without a copy: a box keeps the array (and so its storage)
+/// alive until libmicrohttpd calls back to free it, after the last byte is sent.
+private final class BodyBox {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
+private func bodyResponse(_ bytes: [UInt8]) -> OpaquePointer? {
+    if bytes.isEmpty { return MHD_create_response_from_buffer(0, nil, .RESPMEM_PERSISTENT) }
+    let box = BodyBox(bytes)
+    let cls = Unmanaged.passRetained(box).toOpaque()
+    // The array's storage does not move while the box holds it, so the pointer stays valid
+    // after `withUnsafeBytes` returns.
+    let r = box.bytes.withUnsafeBytes { b in
+        MHD_create_response_from_buffer_with_free_callback_cls(b.count, UnsafeMutableRawPointer(mutating: b.baseAddress), { cls in
+            if let cls { Unmanaged<BodyBox>.fromOpaque(cls).release() }
+        }, cls)
+    }
+    if r == nil { Unmanaged<BodyBox>.fromOpaque(cls).release() }
+    return r
 }
 
 private func streamResponse(_ stream: ResponseStream, size: UInt64, conn: ConnectionRef, ctx: RequestContext) -> OpaquePointer? {
