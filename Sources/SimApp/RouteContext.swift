@@ -5,7 +5,7 @@ import SimSupport
 /// What a route handler gets: the request, its path parameters, the caller's tenant, the services.
 struct RouteContext: Sendable {
     let request: HTTPRequest
-    let params: [String: String]
+    let params: RouteParams
     let tenant: Tenant
     let requestID: String
     let services: Services

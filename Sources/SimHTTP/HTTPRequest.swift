@@ -32,7 +32,7 @@ public struct HTTPRequest: Sendable {
 
     public init(method: String, path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
                 body: RequestBody = .empty) {
-        self.method = method.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) ? method.uppercased() : method
+        self.method = method.anyUTF8 { $0 >= 97 && $0 <= 122 } ? method.uppercased() : method
         self.path = path
         self.query = query
         // Names are stored lower-case; the server already delivers them so (no copy then).
@@ -47,7 +47,7 @@ public struct HTTPRequest: Sendable {
     /// For a server that already lower-cased the header names (no scan of them here).
     public init(method: String, path: String, query: [(String, String)], lowercasedHeaders: [(String, String)],
                 body: RequestBody) {
-        self.method = method.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) ? method.uppercased() : method
+        self.method = method.anyUTF8 { $0 >= 97 && $0 <= 122 } ? method.uppercased() : method
         self.path = path
         self.query = query
         self.headers = lowercasedHeaders
@@ -65,8 +65,8 @@ public struct HTTPRequest: Sendable {
     public func header(_ name: String) -> String? {
         // Callers mostly pass lower-case names: try them as given before lower-casing.
         for h in headers where h.0 == name { return h.1 }
+        guard HeaderName.hasUpperCase(name) else { return nil }
         let n = HeaderName.lowercased(name)
-        if n == name { return nil }
         for h in headers where h.0 == n { return h.1 }
         return nil
     }
@@ -95,7 +95,7 @@ public struct HTTPRequest: Sendable {
     }
 
     public static func percentDecode(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return s }
+        guard s.anyUTF8({ $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return s }
         var out: [UInt8] = []
         var it = Array(s.utf8)[...]
         while let c = it.popFirst() {
@@ -107,5 +107,13 @@ public struct HTTPRequest: Sendable {
             out.append(c)
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension String {
+    /// Whether any UTF-8 byte satisfies `test`, read in place (the generic `utf8.contains` walks
+    /// an iterator: hundreds of instructions for a 30-byte string).
+    @inline(__always) func anyUTF8(_ test: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? utf8.contains(where: test)
     }
 }

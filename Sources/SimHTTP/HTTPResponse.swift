@@ -71,7 +71,12 @@ public enum HeaderName {
     }
 
     public static func lowercased(_ s: String) -> String {
-        s.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? s.lowercased() : s
+        hasUpperCase(s) ? s.lowercased() : s
+    }
+
+    /// Whether `s` has an ASCII upper-case letter (read in place).
+    public static func hasUpperCase(_ s: String) -> Bool {
+        s.anyUTF8 { $0 >= 65 && $0 <= 90 }
     }
 
     /// Whether `s` starts with `prefix` (given in lower case), ASCII case-insensitively.

@@ -15,9 +15,9 @@ public struct Router<Handler: Sendable>: Sendable {
 
     public struct Match: Sendable {
         public let handler: Handler
-        public let params: [String: String]
+        public let params: RouteParams
         public let template: String
-        @inlinable init(handler: Handler, params: [String: String], template: String) {
+        @inlinable init(handler: Handler, params: RouteParams, template: String) {
             self.handler = handler
             self.params = params
             self.template = template
@@ -89,7 +89,7 @@ public struct RoutePatterns: Sendable {
 
     public struct Match: Sendable {
         public let index: Int
-        public let params: [String: String]
+        public let params: RouteParams
         public let template: String
     }
 
@@ -116,12 +116,13 @@ public struct RoutePatterns: Sendable {
                 return pool.withUnsafeBufferPointer { pool in
                     segments.withUnsafeBufferPointer { segments -> Match? in
                         for r in table[count] where Self.literalsMatch(r, count, segs, bytes, pool, segments) {
-                            var params: [String: String] = [:]
+                            var params = RouteParams()
                             if !r.paramNames.isEmpty {
+                                params.pairs.reserveCapacity(r.paramNames.count)
                                 var n = 0
                                 for s in 0..<count where segments[r.firstSegment + s].length < 0 {
-                                    params[r.paramNames[n]] = HTTPRequestPathDecode.decode(
-                                        String(decoding: UnsafeBufferPointer(rebasing: bytes[segs[s]]), as: UTF8.self))
+                                    params.pairs.append((r.paramNames[n], HTTPRequestPathDecode.decode(
+                                        UnsafeBufferPointer(rebasing: bytes[segs[s]]))))
                                     n += 1
                                 }
                             }
@@ -149,9 +150,10 @@ public struct RoutePatterns: Sendable {
 }
 
 enum HTTPRequestPathDecode {
-    static func decode(_ s: String) -> String {
-        guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
-        return s.removingPercentEncodingSafe
+    /// A path segment's bytes as a string, percent-escapes decoded.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let s = String(decoding: bytes, as: UTF8.self)
+        return bytes.contains(UInt8(ascii: "%")) ? s.removingPercentEncodingSafe : s
     }
 }
 
@@ -167,5 +169,26 @@ extension String {
             out.append(c)
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A matched route's path parameters by name. A route has one or two, so they are kept as pairs
+/// in template order (no hashing, one small allocation) rather than in a dictionary.
+public struct RouteParams: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    public var pairs: [(String, String)] = []
+
+    public init() {}
+    public init(dictionaryLiteral elements: (String, String)...) { pairs = elements }
+
+    public subscript(name: String) -> String? {
+        for (k, v) in pairs where k == name { return v }
+        return nil
+    }
+
+    public var isEmpty: Bool { pairs.isEmpty }
+
+    /// Equal when both have the same names with the same values (order does not matter).
+    public static func == (a: RouteParams, b: RouteParams) -> Bool {
+        a.pairs.count == b.pairs.count && a.pairs.allSatisfy { b[$0.0] == $0.1 }
     }
 }
