@@ -67,7 +67,7 @@ public final class App: HTTPResponder {
     var env: SimEnvironment { services.env }
 
     public func respond(to request: HTTPRequest) -> HTTPReply {
-        if request.path.hasPrefix("/__sim/") || request.path == "/__sim" {
+        if Self.isControlPath(request.path) {
             return .now(control(request))
         }
         let watch = Stopwatch()
@@ -92,6 +92,14 @@ public final class App: HTTPResponder {
         case let .now(response): return .now(finish.apply(response))
         case let deferred: return deferred.map { finish.apply($0) }
         }
+    }
+
+    /// `/__sim` or below it, compared as bytes (`String.hasPrefix` compares characters).
+    static func isControlPath(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable { u in
+            u.count >= 6 && u[0] == 0x2F && u[1] == 0x5F && u[2] == 0x5F && u[3] == 0x73 && u[4] == 0x69 && u[5] == 0x6D
+                && (u.count == 6 || u[6] == 0x2F)
+        } ?? (path.hasPrefix("/__sim/") || path == "/__sim")
     }
 
     /// What happens to every answer on its way out: the standard headers, the journal entry, the

@@ -8,6 +8,11 @@ import SimTesting
 @Suite struct AppBehaviourTests {
     let sim = TestHarness()
 
+    @Test func controlPlanePathsAreExactlyTheSimTree() {
+        for p in ["/__sim", "/__sim/", "/__sim/health", "/__sim/clock/advance"] { #expect(App.isControlPath(p), "\(p)") }
+        for p in ["/__si", "/__simx", "/__simulate", "/v1/__sim", "/_sim", "/__SIM", "", "/"] { #expect(!App.isControlPath(p), "\(p)") }
+    }
+
     @Test func missingKeyIs401LikeTheAPI() async {
         let r = await sim.send("GET", "/v1/models", key: nil)
         #expect(r.status == 401)
