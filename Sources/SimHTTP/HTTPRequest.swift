@@ -36,7 +36,7 @@ public struct HTTPRequest: Sendable {
         self.path = path
         self.query = query
         // Names are stored lower-case; the server already delivers them so (no copy then).
-        if headers.contains(where: { h in h.0.utf8.contains { $0 >= 65 && $0 <= 90 } }) {
+        if headers.contains(where: { HeaderName.hasUpperCase($0.0) }) {
             self.headers = headers.map { h in (HeaderName.lowercased(h.0), h.1) }
         } else {
             self.headers = headers
