@@ -137,13 +137,42 @@ private func queue(_ response: HTTPResponse, on conn: ConnectionRef, ctx: Reques
         mhdResponse = streamResponse(stream, size: UInt64.max, conn: conn, ctx: ctx)
     }
     guard let mhdResponse else { return .NO }
-    for (name, value) in response.headers {
-        // withCString: small strings go through a stack buffer (implicit bridging allocates).
-        name.withCString { n in value.withCString { v in _ = MHD_add_response_header(mhdResponse, n, v) } }
-    }
+    addHeaders(response.headers, to: mhdResponse)
     let rc = MHD_queue_response(conn.ptr, UInt32(response.status), mhdResponse)
     MHD_destroy_response(mhdResponse)
     return rc
+}
+
+/// Copies every name and value, NUL-terminated, into one scratch buffer (on the stack when small)
+/// and hands libmicrohttpd pointers into it: cheaper than a `withCString` per string, which
+/// copies small strings one by one anyway. libmicrohttpd copies what it is given.
+private func addHeaders(_ headers: [(String, String)], to response: OpaquePointer) {
+    var total = 0
+    for (n, v) in headers { total += n.utf8.count + v.utf8.count + 2 }
+    func fill(_ buf: UnsafeMutablePointer<CChar>) {
+        var o = 0
+        func put(_ s: String) -> UnsafeMutablePointer<CChar> {
+            let start = buf + o
+            let done: Void? = s.utf8.withContiguousStorageIfAvailable { u in
+                if let b = u.baseAddress { UnsafeMutableRawPointer(start).copyMemory(from: b, byteCount: u.count) }
+                o += u.count
+            }
+            if done == nil { for b in s.utf8 { buf[o] = CChar(bitPattern: b); o += 1 } }
+            buf[o] = 0; o += 1
+            return start
+        }
+        for (n, v) in headers {
+            let name = put(n), value = put(v)
+            _ = MHD_add_response_header(response, name, value)
+        }
+    }
+    if total <= 2048 {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(1, total)) { fill($0.baseAddress!) }
+    } else {
+        let heap = UnsafeMutablePointer<CChar>.allocate(capacity: total)
+        defer { heap.deallocate() }
+        fill(heap)
+    }
 }
 
 /// The body handed to libmicrohttpd without a copy: a box keeps the array (and so its storage)
