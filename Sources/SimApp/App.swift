@@ -84,13 +84,12 @@ public final class App: HTTPResponder {
         } catch {
             reply = .now(Self.errorResponse(error))
         }
-        let finish = Finish(app: self, request: request, tenant: tenant, requestID: requestID, startedAt: startedAt,
-                            watch: watch, notes: notes)
+        let finish = Finish(app: self, tenant: tenant, requestID: requestID, startedAt: startedAt, watch: watch, notes: notes)
         // A ready answer is finished right here; only deferred ones need the closure.
         // `consume`: the response moves into `apply`, so its headers array stays unique.
         switch consume reply {
-        case let .now(response): return .now(finish.apply(response))
-        case let deferred: return deferred.map { finish.apply($0) }
+        case let .now(response): return .now(finish.apply(response, to: request))
+        case let deferred: return deferred.map { finish.apply($0, to: request) }
         }
     }
 
@@ -106,14 +105,15 @@ public final class App: HTTPResponder {
     /// log line.
     struct Finish: Sendable {
         let app: App
-        let request: HTTPRequest
         let tenant: Tenant?
         let requestID: String
         let startedAt: Double
         let watch: Stopwatch
         let notes: JournalNotes
 
-        func apply(_ response: consuming HTTPResponse) -> HTTPResponse {
+        /// `request` is passed, not kept: a ready answer is finished while the caller still holds
+        /// it, so it is not copied into every `Finish`.
+        func apply(_ response: consuming HTTPResponse, to request: HTTPRequest) -> HTTPResponse {
             // Taken over, not copied: the headers are appended in place (the handler's array is
             // usually unique), so no second array is built and the first destroyed.
             var r = response
