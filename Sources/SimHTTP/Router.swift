@@ -16,19 +16,24 @@ public struct Router<Handler: Sendable>: Sendable {
     public struct Match: Sendable {
         public let handler: Handler
         public let params: RouteParams
-        public let template: String
-        @inlinable init(handler: Handler, params: RouteParams, template: String) {
+        /// Which route matched (see `template(of:)`).
+        public let route: Int
+        @inlinable init(handler: Handler, params: RouteParams, route: Int) {
             self.handler = handler
             self.params = params
-            self.template = template
+            self.route = route
         }
     }
+
+    /// The template of the route that matched ("/v1/files/{file_id}"), looked up on demand so a
+    /// match hands out no shared string.
+    public func template(of match: Match) -> String { patterns.template(match.route) }
 
     /// The first route whose method and path match; literal segments are tried before parameters
     /// by registration order, so register `/files/{id}/content` and `/files/{id}` in any order.
     @inlinable public func match(method: String, path: String) -> Match? {
         guard let m = patterns.match(method: method, path: path) else { return nil }
-        return Match(handler: handlers[m.index], params: m.params, template: m.template)
+        return Match(handler: handlers[m.index], params: m.params, route: m.info)
     }
 }
 
@@ -37,25 +42,37 @@ public struct Router<Handler: Sendable>: Sendable {
 /// match reads them without reference counting: one byte pool holds every literal segment, and
 /// each route's segments are (start, length) pairs into it (length -1: a parameter).
 public struct RoutePatterns: Sendable {
+    /// Plain values only (no strings or arrays), so walking the candidates touches no reference
+    /// count: the server's two threads match against these tables at once, and a shared count
+    /// would bounce between their cores on every request.
     struct Route: Sendable {
         /// This route's segments start at `segments[firstSegment]`; how many there are is the
         /// segment count of the bucket the route sits in.
         let firstSegment: Int
         let index: Int
-        let template: String
         let literalCount: Int
-        let paramNames: [String]
+        /// Into `templates` and `paramNames` (read only for the route that matched).
+        let info: Int
     }
     struct Segment: Sendable, Equatable {
         let start: Int32
         /// -1 for a parameter.
         let length: Int32
     }
+    /// `routes[start..<end]`: one method's routes with one segment count, most specific first.
+    struct Bucket: Sendable { var start = 0, end = 0 }
 
     private var pool: [UInt8] = []
     private var segments: [Segment] = []
-    /// Per method, routes bucketed by segment count, most specific first.
-    private var methods: [(method: String, byCount: [[Route]])] = []
+    private var routes: [Route] = []
+    /// `buckets[methodIndex * stride + segmentCount]`.
+    private var buckets: [Bucket] = []
+    private var stride = 0
+    private var methodNames: [String] = []
+    private var templates: [String] = []
+    private var paramNames: [[String]] = []
+    /// As registered, to rebuild the flat tables on every `add` (registration happens once).
+    private var registered: [(method: String, route: Route)] = []
     public init() {}
 
     public mutating func add(_ method: String, _ template: String, index: Int) {
@@ -77,24 +94,47 @@ public struct RoutePatterns: Sendable {
                 rebuilt.append(String(part))
             }
         }
-        let route = Route(firstSegment: first, index: index, template: "/" + rebuilt.joined(separator: "/"),
-                          literalCount: literals, paramNames: names)
+        templates.append("/" + rebuilt.joined(separator: "/"))
+        paramNames.append(names)
+        let route = Route(firstSegment: first, index: index, literalCount: literals, info: templates.count - 1)
         let m = method.uppercased()
-        let mi = methods.firstIndex { $0.method == m } ?? { methods.append((m, [])); return methods.count - 1 }()
-        while methods[mi].byCount.count <= parts.count { methods[mi].byCount.append([]) }
-        // Most specific first, so the first match wins.
-        let at = methods[mi].byCount[parts.count].firstIndex { $0.literalCount < literals } ?? methods[mi].byCount[parts.count].count
-        methods[mi].byCount[parts.count].insert(route, at: at)
+        if !methodNames.contains(m) { methodNames.append(m) }
+        registered.append((m, route))
+        rebuild()
     }
+
+    /// Buckets by (method, segment count); within one, more literal segments first, then
+    /// registration order (the first match wins).
+    private mutating func rebuild() {
+        stride = 1 + registered.map { segmentCount($0.route) }.max()!
+        buckets = Array(repeating: Bucket(), count: methodNames.count * stride)
+        routes = []
+        for (mi, m) in methodNames.enumerated() {
+            for count in 0..<stride {
+                let start = routes.count
+                let mine = registered.filter { $0.method == m && segmentCount($0.route) == count }.map(\.route)
+                // A stable sort: `sorted` is not guaranteed stable, so sort by (literals desc, order).
+                let ordered = mine.enumerated().sorted { a, b in
+                    a.element.literalCount != b.element.literalCount ? a.element.literalCount > b.element.literalCount : a.offset < b.offset
+                }.map(\.element)
+                routes.append(contentsOf: ordered)
+                buckets[mi * stride + count] = Bucket(start: start, end: routes.count)
+            }
+        }
+    }
+
+    private func segmentCount(_ r: Route) -> Int { paramNames[r.info].count + r.literalCount }
 
     public struct Match: Sendable {
         public let index: Int
         public let params: RouteParams
-        public let template: String
+        public let info: Int
     }
 
+    public func template(_ info: Int) -> String { templates[info] }
+
     public func match(method: String, path: String) -> Match? {
-        guard let table = methods.first(where: { $0.method == method })?.byCount else { return nil }
+        guard let mi = methodNames.firstIndex(of: method) else { return nil }
         var path = path
         return path.withUTF8 { bytes -> Match? in
             let slash = UInt8(ascii: "/")
@@ -103,7 +143,9 @@ public struct RoutePatterns: Sendable {
             for b in bytes {
                 if b == slash { inSegment = false } else if !inSegment { inSegment = true; count += 1 }
             }
-            guard count > 0, count < table.count, !table[count].isEmpty else { return nil }
+            guard count > 0, count < stride else { return nil }
+            let bucket = buckets[mi * stride + count]
+            guard bucket.start < bucket.end else { return nil }
             return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: count) { segs -> Match? in
                 var k = 0, i = 0
                 while i < bytes.count {
@@ -113,24 +155,28 @@ public struct RoutePatterns: Sendable {
                     segs[k] = i..<j; k += 1
                     i = j
                 }
-                return pool.withUnsafeBufferPointer { pool in
-                    segments.withUnsafeBufferPointer { segments -> Match? in
-                        for r in table[count] where Self.literalsMatch(r, count, segs, bytes, pool, segments) {
-                            var params = RouteParams()
-                            if !r.paramNames.isEmpty {
-                                params.pairs.reserveCapacity(r.paramNames.count)
-                                var n = 0
-                                for s in 0..<count where segments[r.firstSegment + s].length < 0 {
-                                    params.pairs.append((r.paramNames[n], HTTPRequestPathDecode.decode(
-                                        UnsafeBufferPointer(rebasing: bytes[segs[s]]))))
-                                    n += 1
-                                }
+                let found: Route? = pool.withUnsafeBufferPointer { pool in
+                    segments.withUnsafeBufferPointer { segments in
+                        routes.withUnsafeBufferPointer { routes in
+                            for ri in bucket.start..<bucket.end where Self.literalsMatch(routes[ri], count, segs, bytes, pool, segments) {
+                                return routes[ri]
                             }
-                            return Match(index: r.index, params: params, template: r.template)
+                            return nil
                         }
-                        return nil
                     }
                 }
+                guard let r = found else { return nil }
+                var params = RouteParams()
+                let names = paramNames[r.info]
+                if !names.isEmpty {
+                    params.pairs.reserveCapacity(names.count)
+                    var n = 0
+                    for s in 0..<count where segments[r.firstSegment + s].length < 0 {
+                        params.pairs.append((names[n], HTTPRequestPathDecode.decode(UnsafeBufferPointer(rebasing: bytes[segs[s]]))))
+                        n += 1
+                    }
+                }
+                return Match(index: r.index, params: params, info: r.info)
             }
         }
     }

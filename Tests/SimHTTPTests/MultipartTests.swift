@@ -90,7 +90,7 @@ import SimSupport
         let cancel = r.match(method: "POST", path: "/v1/fine_tuning/jobs/ftjob-9/cancel")
         #expect(cancel?.handler == "cancel")
         #expect(cancel?.params == ["id": "ftjob-9"])
-        #expect(cancel?.template == "/v1/fine_tuning/jobs/{id}/cancel")
+        #expect(cancel.map(r.template(of:)) == "/v1/fine_tuning/jobs/{id}/cancel")
         #expect(r.match(method: "POST", path: "/v1/fine_tuning/jobs/ftjob-9/checkpoints") == nil)
         #expect(r.match(method: "GET", path: "/v1/models/caf%C3%A9")?.params["model"] == "café")
         #expect(r.match(method: "GET", path: "/v1/models")?.params.isEmpty == true)
