@@ -114,7 +114,7 @@ public enum ResponseObject {
             if let usage { s.member("usage", write: usage.write, tree: { usage.json }) }
             if let user = p.user { s.member("user", .string(user)) }
             s.member("metadata", p.metadata)
-            for (k, v) in internalFields { s.member(k, v) }
+            for (k, v) in internalFields { s.member(dynamic: k, v) }
         }
     }
 
@@ -156,7 +156,8 @@ public enum ResponseObject {
 private protocol MemberSink {
     /// A member whose key is plain ASCII (the API's field names).
     mutating func member(_ key: StaticString, _ value: JSON)
-    mutating func member(_ key: String, _ value: JSON)
+    /// A member whose key is only known at run time (internal record fields).
+    mutating func member(dynamic key: String, _ value: JSON)
     /// A member the bytes sink writes with `write` and the tree sink builds with `tree` (the two
     /// must agree: `write` writes what `JSONWriter.write(tree())` would).
     mutating func member(_ key: StaticString, write: (inout JSONWriter) -> Void, tree: () -> JSON)
@@ -176,7 +177,7 @@ private struct BytesSink: MemberSink {
         writer.write(value)
     }
 
-    mutating func member(_ key: String, _ value: JSON) {
+    mutating func member(dynamic key: String, _ value: JSON) {
         separator()
         writer.writeString(key)
         writer.bytes.append(UInt8(ascii: ":"))
@@ -203,6 +204,6 @@ private struct TreeSink: MemberSink {
     var pairs: [(String, JSON)] = []
     init() { pairs.reserveCapacity(34) }
     mutating func member(_ key: StaticString, _ value: JSON) { pairs.append((key.description, value)) }
-    mutating func member(_ key: String, _ value: JSON) { pairs.append((key, value)) }
+    mutating func member(dynamic key: String, _ value: JSON) { pairs.append((key, value)) }
     mutating func member(_ key: StaticString, write: (inout JSONWriter) -> Void, tree: () -> JSON) { pairs.append((key.description, tree())) }
 }
