@@ -10,7 +10,29 @@ import SimSupport
         let p = try ResponseCreateParams.parse(body)
         let info = try #require(ModelCatalog.base(model))
         return ResponseObject.Finished(id: "resp_1", createdAt: 100, completedAt: 101, status: "completed", incompleteReason: nil,
-                                       params: p, model: info, output: [["type": "message"]], usage: usage)
+                                       params: p, model: info, output: [.tree(["type": "reasoning"]), Self.message], usage: usage)
+    }
+
+    static let message = ResponseOutputItem.message(id: "msg_1", status: "completed", text: "Plain, \"quoted\"\nand ünïcode ✓", logprobs: [])
+
+    @Test func outputItemsWriteWhatTheirTreesEncodeTo() {
+        let logprobs = Logprobs.tokens(["Hello", " world"], seed: 7, top: 2)
+        let items: [ResponseOutputItem] = [
+            Self.message,
+            .message(id: "msg_2", status: "incomplete", text: "", logprobs: logprobs),
+            .tree(["id": "fc_1", "type": "function_call", "status": "completed", "arguments": "{\"a\":1}", "call_id": "call_1", "name": "f"]),
+        ]
+        for item in items {
+            var w = JSONWriter()
+            item.write(&w)
+            #expect(w.bytes == JSONWriter.encode(item.json))
+        }
+        var w = JSONWriter()
+        ResponseOutputItem.write(items, &w)
+        #expect(w.bytes == JSONWriter.encode(.array(items.map(\.json))))
+        var empty = JSONWriter()
+        ResponseOutputItem.write([], &empty)
+        #expect(empty.bytes == Array("[]".utf8))
     }
 
     @Test func bytesAndTreeAgreeForEveryShapeOfTheDirectlyWrittenMembers() throws {

@@ -60,7 +60,7 @@ public enum ResponseObject {
         var incompleteReason: String?
         var params: ResponseCreateParams
         var model: ModelInfo
-        var output: [JSON]
+        var output: [ResponseOutputItem]
         var usage: Usage?
         /// Internal record fields (a background run's timing), after the wire fields.
         var internalFields: [(String, JSON)] = []
@@ -95,7 +95,7 @@ public enum ResponseObject {
             s.member("max_output_tokens", JSON(p.maxOutputTokens))
             s.member("max_tool_calls", JSON(p.maxToolCalls))
             s.member("model", .string(p.model))
-            s.member("output", .array(output))
+            s.member("output", write: { ResponseOutputItem.write(output, &$0) }, tree: { .array(output.map(\.json)) })
             s.member("parallel_tool_calls", .bool(p.parallelToolCalls))
             s.member("previous_response_id", JSON(p.previousResponseID))
             s.member("prompt_cache_key", JSON(p.promptCacheKey))
