@@ -6,11 +6,40 @@ import SimSupport
 /// background views take the tree (`Finished.tree`). The members written without a tree
 /// (usage, reasoning, text) must give the bytes the tree encodes to.
 @Suite struct ResponseObjectEncodingTests {
-    static func finished(_ body: JSON, model: String, usage: ResponseObject.Usage?) throws -> ResponseObject.Finished {
+    static func finished(_ body: JSON, model: String, usage: ResponseObject.Usage?, status: String = "completed",
+                         incompleteReason: String? = nil, internalFields: [(String, JSON)] = []) throws -> ResponseObject.Finished {
         let p = try ResponseCreateParams.parse(body)
         let info = try #require(ModelCatalog.base(model))
-        return ResponseObject.Finished(id: "resp_1", createdAt: 100, completedAt: 101, status: "completed", incompleteReason: nil,
-                                       params: p, model: info, output: [.tree(["type": "reasoning"]), Self.message], usage: usage)
+        return ResponseObject.Finished(id: "resp_1", createdAt: 100, completedAt: 101, status: status, incompleteReason: incompleteReason,
+                                       params: p, model: info, output: [.tree(["type": "reasoning"]), Self.message], usage: usage,
+                                       internalFields: internalFields)
+    }
+
+    @Test func bytesAndTreeAgreeWithEveryOptionalMemberSetAndUnset() throws {
+        let tool: JSON = ["type": "function", "name": "get_weather", "description": "Weather",
+                          "parameters": ["type": "object", "properties": ["city": ["type": "string"]]]]
+        let everything: [(String, JSON)] = [
+            ("model", "gpt-4.1-mini"), ("input", "hi"), ("instructions", "Be \"brief\".\n"), ("max_output_tokens", 64),
+            ("max_tool_calls", 3), ("previous_response_id", "resp_0"), ("prompt_cache_key", "k"), ("prompt_cache_retention", "24h"),
+            ("safety_identifier", "s"), ("service_tier", "flex"), ("store", false), ("temperature", 0.25), ("top_p", 0.5),
+            ("tools", [tool]), ("tool_choice", "required"), ("parallel_tool_calls", false), ("top_logprobs", 5),
+            ("truncation", "auto"), ("user", "u"), ("metadata", ["a": "b"]), ("background", true),
+        ]
+        var bodies: [JSON] = [.object(everything)]
+        // Each optional member alone (the others at their defaults).
+        for (k, v) in everything.dropFirst(2) { bodies.append(.object([("model", "gpt-4.1-mini"), ("input", "hi"), (k, v)])) }
+        bodies.append(["model": "gpt-4.1-mini", "input": "hi", "service_tier": "auto"])
+        for body in bodies {
+            for (status, reason) in [("completed", nil), ("incomplete", "max_output_tokens"), ("failed", nil)] as [(String, String?)] {
+                let f = try Self.finished(body, model: "gpt-4.1-mini", usage: .init(input: 3, cached: 0, output: 4, reasoning: 0),
+                                          status: status, incompleteReason: reason)
+                #expect(f.encoded == JSONWriter.encode(f.tree), "\(body.encodedString) \(status)")
+            }
+        }
+        let timed = try Self.finished(["model": "gpt-4.1-mini", "input": "hi", "background": true], model: "gpt-4.1-mini", usage: nil,
+                                      internalFields: [("_queued_until", 5), ("_completes_at", 9)])
+        #expect(timed.encoded == JSONWriter.encode(timed.tree))
+        #expect(timed.tree["_completes_at"] == 9)
     }
 
     static let message = ResponseOutputItem.message(id: "msg_1", status: "completed", text: "Plain, \"quoted\"\nand ünïcode ✓", logprobs: [])
