@@ -21,14 +21,17 @@ import SimSupport
         let everything: [(String, JSON)] = [
             ("model", "gpt-4.1-mini"), ("input", "hi"), ("instructions", "Be \"brief\".\n"), ("max_output_tokens", 64),
             ("max_tool_calls", 3), ("previous_response_id", "resp_0"), ("prompt_cache_key", "k"), ("prompt_cache_retention", "24h"),
-            ("safety_identifier", "s"), ("service_tier", "flex"), ("store", false), ("temperature", 0.25), ("top_p", 0.5),
+            ("safety_identifier", "s"), ("service_tier", "flex"), ("temperature", 0.25), ("top_p", 0.5),
             ("tools", [tool]), ("tool_choice", "required"), ("parallel_tool_calls", false), ("top_logprobs", 5),
             ("truncation", "auto"), ("user", "u"), ("metadata", ["a": "b"]), ("background", true),
         ]
         var bodies: [JSON] = [.object(everything)]
         // Each optional member alone (the others at their defaults).
-        for (k, v) in everything.dropFirst(2) { bodies.append(.object([("model", "gpt-4.1-mini"), ("input", "hi"), (k, v)])) }
+        for (k, v) in everything.dropFirst(2) where k != "tool_choice" {
+            bodies.append(.object([("model", "gpt-4.1-mini"), ("input", "hi"), (k, v)]))
+        }
         bodies.append(["model": "gpt-4.1-mini", "input": "hi", "service_tier": "auto"])
+        bodies.append(["model": "gpt-4.1-mini", "input": "hi", "store": false])
         for body in bodies {
             for (status, reason) in [("completed", nil), ("incomplete", "max_output_tokens"), ("failed", nil)] as [(String, String?)] {
                 let f = try Self.finished(body, model: "gpt-4.1-mini", usage: .init(input: 3, cached: 0, output: 4, reasoning: 0),
@@ -82,6 +85,32 @@ import SimSupport
                 #expect(f.encoded == JSONWriter.encode(f.tree), "\(body.encodedString)")
                 if let usage { #expect(f.tree["usage"] == usage.json) }
             }
+        }
+    }
+
+    @Test func inputItemsDocumentIsWhatItsTreeEncodesTo() {
+        func message(_ role: String, _ parts: [JSON], id: String = "msg_1") -> JSON {
+            .object([("id", .string(id)), ("type", "message"), ("role", .string(role)), ("content", .array(parts)), ("status", "completed")])
+        }
+        let text: JSON = .object([("type", "input_text"), ("text", "Say \"hi\"\n\tplease ✓")])
+        let image: JSON = .object([("type", "input_image"), ("detail", "auto"), ("file_id", .null), ("image_url", "https://x/y.png")])
+        let outputText: JSON = .object([("type", "output_text"), ("text", "ok"), ("annotations", []), ("logprobs", [])])
+        let call: JSON = .object([("id", "fc_1"), ("type", "function_call"), ("status", "completed"), ("arguments", "{}"),
+                                  ("call_id", "call_1"), ("name", "f")])
+        let reply = ResponseOutputItem.message(id: "msg_9", status: "completed", text: "Hello.", logprobs: []).json
+        // Look-alikes that must not take the message path: another type, another key order, a non-string text.
+        let notMessage: JSON = .object([("id", "x"), ("type", "other"), ("role", "user"), ("content", []), ("status", "completed")])
+        let reordered: JSON = .object([("type", "message"), ("id", "x"), ("role", "user"), ("content", []), ("status", "completed")])
+        let oddPart: JSON = .object([("type", "input_text"), ("text", 5)])
+        let cases: [([JSON], [JSON])] = [
+            ([], []),
+            ([], [message("user", [text])]),
+            ([message("user", [text]), reply, call], [message("user", [text, image]), message("assistant", [outputText])]),
+            ([notMessage, reordered], [message("user", [oddPart, text]), message("developer", [])]),
+        ]
+        for (history, items) in cases {
+            let tree: JSON = .object([("history", .array(history)), ("items", .array(items))])
+            #expect(ResponseItemsDocument.encode(history: history, items: items) == JSONWriter.encode(tree), "\(tree.encodedString)")
         }
     }
 }

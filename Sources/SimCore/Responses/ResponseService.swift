@@ -79,7 +79,7 @@ public struct ResponseService: Sendable {
         let record = tree.map { p.store ? $0.encoded : [] } ?? finished.encoded
         if p.store {
             // Stored encoded: compact, and read only by input_items and previous_response_id.
-            let doc = JSONWriter.encode(.object([("history", .array(ready.history)), ("items", .array(ready.items))]))
+            let doc = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
             do {
                 try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, encodedBody: doc))
                 try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record))
