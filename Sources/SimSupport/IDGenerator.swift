@@ -3,6 +3,7 @@
 public final class IDGenerator: Sendable {
     private let rng: Locked<SeededRandom>
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     public init(seed: UInt64, stream: String) {
         rng = Locked(SeededRandom(seed: StableHash.mix(seed, StableHash.fnv1a(stream))))
@@ -32,7 +33,8 @@ public final class IDGenerator: Sendable {
                     var word: UInt64 = 0
                     for i in 0..<length {
                         if i % 16 == 0 { word = r.next() }
-                        let d = UInt8(truncatingIfNeeded: word & 0xF); buf[head.count + i] = d < 10 ? 0x30 + d : 0x57 + d; word >>= 4
+                        // A table, not `d < 10 ? … : …`: the digits are random, so that branch is mispredicted half the time.
+                        buf[head.count + i] = Self.hexDigits.utf8Start[Int(word & 0xF)]; word >>= 4
                     }
                     return head.count + length
                 }

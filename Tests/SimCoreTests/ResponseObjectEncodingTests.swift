@@ -32,6 +32,13 @@ import SimSupport
         }
         bodies.append(["model": "gpt-4.1-mini", "input": "hi", "service_tier": "auto"])
         bodies.append(["model": "gpt-4.1-mini", "input": "hi", "store": false])
+        // Every setting given at its default value (written as the defaults' literal), and none given.
+        bodies.append(["model": "gpt-4.1-mini", "input": "hi", "parallel_tool_calls": true, "service_tier": "default", "store": true,
+                       "temperature": 1, "top_p": 1.0, "top_logprobs": 0, "text": ["format": ["type": "text"], "verbosity": "medium"],
+                       "tool_choice": "auto", "tools": [], "truncation": "disabled", "reasoning": [:]])
+        bodies.append(["model": "gpt-4.1-mini", "input": "hi"])
+        bodies.append(["model": "gpt-4.1-mini", "input": "hi", "text": ["verbosity": "low"]])
+        bodies.append(["model": "gpt-4.1-mini", "input": "hi", "text": ["format": ["type": "json_object"]]])
         for body in bodies {
             for (status, reason) in [("completed", nil), ("incomplete", "max_output_tokens"), ("failed", nil)] as [(String, String?)] {
                 let f = try Self.finished(body, model: "gpt-4.1-mini", usage: .init(input: 3, cached: 0, output: 4, reasoning: 0),

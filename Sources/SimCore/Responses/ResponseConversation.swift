@@ -29,6 +29,7 @@ public struct ResponseConversation: Sendable {
             prompt += "tools: " + toolsText + "\n"
             toolsLineBytes = prompt.utf8.count
         }
+        messages.reserveCapacity(items.count + 1)
         if let instructions { messages.append(("developer", instructions)) }
         var callNames: [String: String] = [:]
         var lastUserIndex = -1
@@ -40,21 +41,25 @@ public struct ResponseConversation: Sendable {
             switch type {
             case "message":
                 role = item["role"]?.stringValue ?? "user"
-                var texts: [String] = []
+                // The parts' texts joined by newlines (a single text taken as it is, without an array).
+                var texts = 0
+                func add(_ t: String) {
+                    if texts == 0 { text = t } else { text += "\n"; text += t }
+                    texts += 1
+                }
                 for part in item["content"]?.arrayValue ?? [] {
                     switch part["type"]?.stringValue ?? "" {
-                    case "input_text", "output_text": texts.append(part["text"]?.stringValue ?? "")
-                    case "refusal": texts.append(part["refusal"]?.stringValue ?? "")
+                    case "input_text", "output_text": add(part["text"]?.stringValue ?? "")
+                    case "refusal": add(part["refusal"]?.stringValue ?? "")
                     case "input_image": attachmentTokens += Self.imageTokens(part["detail"]?.stringValue)
                     case "input_file":
                         let body = part["file_id"]?.stringValue.flatMap(fileText)
                             ?? part["file_data"]?.stringValue.map { "[file \(part["filename"]?.stringValue ?? "data"): \($0.count) bytes]" }
                             ?? part["file_url"]?.stringValue ?? ""
-                        texts.append(body)
+                        add(body)
                     default: break
                     }
                 }
-                text = texts.count == 1 ? texts[0] : texts.joined(separator: "\n")
                 if role == "user" {
                     lastUserIndex = messages.count
                     lastUserMessage = text

@@ -86,6 +86,22 @@ public enum ResponseObject {
             w.raw(#","max_tool_calls":"#); w.writeOptional(params.maxToolCalls)
             w.raw(#","model":"#); w.writeString(params.model)
             w.raw(#","output":"#); ResponseOutputItem.write(output, &w)
+            if hasDefaultSettings { w.raw(Self.defaultSettings) } else { writeSettings(&w) }
+            if let usage { w.raw(#","usage":"#); usage.write(&w) }
+            if let user = params.user { w.raw(#","user":"#); w.writeString(user) }
+            w.raw(#","metadata":"#); w.write(params.metadata)
+            for (k, v) in internalFields {
+                w.bytes.append(UInt8(ascii: ","))
+                w.writeString(k)
+                w.bytes.append(UInt8(ascii: ":"))
+                w.write(v)
+            }
+            w.bytes.append(UInt8(ascii: "}"))
+            return w.bytes
+        }
+
+        /// The members from `parallel_tool_calls` to `truncation`.
+        private func writeSettings(_ w: inout JSONWriter) {
             w.raw(#","parallel_tool_calls":"#); w.writeBool(params.parallelToolCalls)
             w.raw(#","previous_response_id":"#); w.writeOptional(params.previousResponseID)
             w.raw(#","prompt_cache_key":"#); w.writeOptional(params.promptCacheKey)
@@ -102,17 +118,19 @@ public enum ResponseObject {
             w.raw(#","top_logprobs":"#); w.writeInt(params.topLogprobs ?? 0)
             w.raw(#","top_p":"#); w.writeDouble(sampling ? 1 : (params.topP ?? 1))
             w.raw(#","truncation":"#); w.writeString(params.truncation)
-            if let usage { w.raw(#","usage":"#); usage.write(&w) }
-            if let user = params.user { w.raw(#","user":"#); w.writeString(user) }
-            w.raw(#","metadata":"#); w.write(params.metadata)
-            for (k, v) in internalFields {
-                w.bytes.append(UInt8(ascii: ","))
-                w.writeString(k)
-                w.bytes.append(UInt8(ascii: ":"))
-                w.write(v)
-            }
-            w.bytes.append(UInt8(ascii: "}"))
-            return w.bytes
+        }
+
+        /// Those members as a request that leaves them all at their defaults gets them (most
+        /// requests do): one literal instead of fifteen members.
+        private static let defaultSettings: StaticString = #","parallel_tool_calls":true,"previous_response_id":null,"prompt_cache_key":null,"prompt_cache_retention":null,"reasoning":{"effort":null,"summary":null},"safety_identifier":null,"service_tier":"default","store":true,"temperature":1.0,"text":{"format":{"type":"text"},"verbosity":"medium"},"tool_choice":"auto","tools":[],"top_logprobs":0,"top_p":1.0,"truncation":"disabled""#
+
+        /// Whether `writeSettings` would write `defaultSettings`.
+        private var hasDefaultSettings: Bool {
+            model.family != .reasoning && params.parallelToolCalls && params.previousResponseID == nil && params.promptCacheKey == nil
+                && params.promptCacheRetention == nil && params.safetyIdentifier == nil && serviceTier == "default" && params.store
+                && (params.temperature ?? 1) == 1 && (params.topP ?? 1) == 1 && (params.topLogprobs ?? 0) == 0
+                && params.text.verbosity == "medium" && params.text.formatJSON == ResponseTextConfig.textFormat
+                && params.toolChoiceJSON == "auto" && params.toolsJSON.isEmpty && params.truncation == "disabled"
         }
 
         /// Every member in the order the API writes them.
