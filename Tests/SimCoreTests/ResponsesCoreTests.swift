@@ -169,6 +169,25 @@ import SimSupport
         #expect(empty.flatPrompt == "")
     }
 
+    @Test func conversationCountsItsMessagesOnceAndKeepsTheCountOfTheMessageItIsAbout() {
+        func user(_ t: String) -> JSON { ["type": "message", "role": "user", "content": [["type": "input_text", "text": .string(t)]]] }
+        let assistant: JSON = ["type": "message", "role": "assistant", "content": [["type": "output_text", "text": "Sure, here it is."]]]
+        let long = String(repeating: "The quarterly report shows steady growth, while costs rose slightly. ", count: 20)
+        let lists: [[JSON]] = [
+            [], [user(long)], [user("first"), assistant, user("Zürich — second, longer question?")], [assistant],
+            [user("a"), ["type": "message", "role": "user", "content": [["type": "input_text", "text": "two"], ["type": "input_text", "text": "parts"]]]],
+            [user("Weather?"), ["type": "function_call", "call_id": "c1", "name": "f", "arguments": "{}"],
+             ["type": "function_call_output", "call_id": "c1", "output": "sunny"]],
+        ]
+        for items in lists {
+            for instructions in ["Be brief.", nil] as [String?] {
+                let conv = ResponseConversation(instructions: instructions, items: items, tools: []) { _ in nil }
+                #expect(conv.lastUserMessageTokens == TokenEstimator.count(conv.lastUserMessage))
+                #expect(conv.inputTokens == TokenEstimator.countMessages(conv.messages) + conv.attachmentTokens + conv.toolTokens)
+            }
+        }
+    }
+
     @Test func compactionSummaryRoundTripsThroughTheOpaqueContent() {
         let items: [JSON] = [["type": "message", "role": "user", "content": [["type": "input_text", "text": "My cat is called Tom."]]]]
         let summary = ResponseCompaction.summarize(items)

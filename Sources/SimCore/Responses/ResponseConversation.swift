@@ -83,7 +83,12 @@ public struct ResponseConversation: Sendable {
             }
             messages.append((role, text))
         }
-        if lastUserIndex < 0, let last = messages.last(where: { $0.role != "tool" }) { lastUserMessage = last.content }
+        // What the answer is about: the last user message, else the last message that is not a tool result.
+        var aboutIndex = lastUserIndex
+        if aboutIndex < 0, let last = messages.lastIndex(where: { $0.role != "tool" }) {
+            aboutIndex = last
+            lastUserMessage = messages[last].content
+        }
         toolOutputs = outputsAfterUser
         // One "role: text" line per message (instructions first), written into one allocation.
         prompt.reserveCapacity(messages.reduce(prompt.utf8.count) { $0 + $1.role.utf8.count + $1.content.utf8.count + 3 })
@@ -94,8 +99,19 @@ public struct ResponseConversation: Sendable {
             prompt += "\n"
         }
         promptText = prompt
-        inputTokens = TokenEstimator.countMessages(messages) + attachmentTokens + toolTokens
+        // `TokenEstimator.countMessages(messages)`, keeping the count of the message the answer is
+        // about (the generator needs it too: a long input is not counted twice).
+        var messageTokens = 3
+        for (i, m) in messages.enumerated() {
+            let content = TokenEstimator.count(m.content)
+            if i == aboutIndex { lastUserMessageTokens = content }
+            messageTokens += 3 + TokenEstimator.count(m.role) + content
+        }
+        inputTokens = messageTokens + attachmentTokens + toolTokens
     }
+
+    /// `TokenEstimator.count(lastUserMessage)`.
+    public private(set) var lastUserMessageTokens = 0
 
     /// Input tokens as billed: message framing, text, attachments and tool definitions
     /// (counted once: the service reads it several times per request).

@@ -55,7 +55,8 @@ public struct ResponseService: Sendable {
             model: p.model, modelInfo: ready.model, tenant: tenant, seed: inference.seed(requestSeed: nil), prompt: conv.flatPrompt,
             lastUserMessage: conv.lastUserMessage, inputTokens: inputTokens, maxOutputTokens: p.maxOutputTokens, format: p.text.format,
             tools: allowedTools, toolChoice: p.toolChoice, parallelToolCalls: p.parallelToolCalls, toolOutputs: conv.toolOutputs,
-            reasoningEffort: ready.model.family == .reasoning ? (p.reasoningEffort ?? "medium") : nil, overrides: overrides)
+            reasoningEffort: ready.model.family == .reasoning ? (p.reasoningEffort ?? "medium") : nil, overrides: overrides,
+            lastUserMessageTokens: conv.lastUserMessageTokens)
         let out = inference.generator.generate(request)
         let built = ResponseOutputBuilder(ids: ids, seed: request.contentSeed)
             .build(out, model: ready.model, params: p, topicText: conv.lastUserMessage)
