@@ -164,9 +164,13 @@ import SimSupport
             let conv = ResponseConversation(instructions: instructions, items: items, tools: tools) { _ in nil }
             #expect(conv.flatPrompt == conv.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n"))
             #expect(conv.promptText.hasPrefix("tools: ") == !tools.isEmpty)
+            let toolsLine = tools.isEmpty ? "" : "tools: " + JSON.array(tools).encodedString + "\n"
+            #expect(conv.promptText == toolsLine + conv.messages.map { "\($0.role): \($0.content)\n" }.joined())
+            #expect(conv.promptTextBytes == conv.promptText.utf8.count)
         }
         let empty = ResponseConversation(instructions: nil, items: [], tools: tools) { _ in nil }
         #expect(empty.flatPrompt == "")
+        #expect(empty.promptText == "tools: " + JSON.array(tools).encodedString + "\n" && empty.promptTextBytes == empty.promptText.utf8.count)
     }
 
     @Test func conversationCountsItsMessagesOnceAndKeepsTheCountOfTheMessageItIsAbout() {

@@ -47,7 +47,7 @@ public struct ResponseService: Sendable {
         let inputTokens = conv.inputTokens
         let retention = p.promptCacheRetention.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory
         // A token is at least one byte: shorter prompts cannot reach the cache's 1,024 tokens.
-        let hashes = conv.promptText.utf8.count < PromptCache.minimumTokens ? [] : TokenEstimator.tokenHashes(conv.promptText)
+        let hashes = conv.promptTextBytes < PromptCache.minimumTokens ? [] : TokenEstimator.tokenHashes(conv.promptText)
         let cached = inference.cache.lookup(tenant: tenant, key: p.promptCacheKey, hashes: hashes,
                                             inputTokens: inputTokens, retention: retention, overrides: overrides)
         let allowedTools = ResponseTools.allowed(p.tools, choiceEcho: p.toolChoiceJSON)
