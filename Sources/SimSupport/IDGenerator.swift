@@ -3,11 +3,7 @@
 public final class IDGenerator: Sendable {
     private let rng: Locked<SeededRandom>
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
-    /// For each byte value, its two hex digits, low nibble first.
-    private static let hexPairs: [UInt8] = (0..<256).flatMap { b -> [UInt8] in
-        let digits = Array("0123456789abcdef".utf8)
-        return [digits[b & 0xF], digits[b >> 4]]
-    }
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     public init(seed: UInt64, stream: String) {
         rng = Locked(SeededRandom(seed: StableHash.mix(seed, StableHash.fnv1a(stream))))
@@ -34,22 +30,11 @@ public final class IDGenerator: Sendable {
             rng.withLock { r in
                 String(unsafeUninitializedCapacity: head.count + length) { buf in
                     for i in 0..<head.count { buf[i] = head[i] }
-                    // Two digits per step from a table (a branch per digit would be a coin flip for the
-                    // predictor): a word gives 16 digits, its low nibble first.
-                    Self.hexPairs.withUnsafeBufferPointer { pairs in
-                        var word: UInt64 = 0
-                        var i = 0
-                        while i < length {
-                            if i % 16 == 0 { word = r.next() }
-                            let at = head.count + i
-                            if i + 1 < length {
-                                let b = Int(word & 0xFF) &* 2
-                                buf[at] = pairs[b]; buf[at + 1] = pairs[b + 1]
-                                word >>= 8; i += 2
-                            } else {
-                                buf[at] = pairs[Int(word & 0xF) &* 2]; i += 1
-                            }
-                        }
+                    var word: UInt64 = 0
+                    for i in 0..<length {
+                        if i % 16 == 0 { word = r.next() }
+                        // A table, not `d < 10 ? … : …`: the digits are random, so that branch is mispredicted half the time.
+                        buf[head.count + i] = Self.hexDigits.utf8Start[Int(word & 0xF)]; word >>= 4
                     }
                     return head.count + length
                 }
