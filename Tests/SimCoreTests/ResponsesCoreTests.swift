@@ -164,9 +164,32 @@ import SimSupport
             let conv = ResponseConversation(instructions: instructions, items: items, tools: tools) { _ in nil }
             #expect(conv.flatPrompt == conv.messages.map { "\($0.role): \($0.content)" }.joined(separator: "\n"))
             #expect(conv.promptText.hasPrefix("tools: ") == !tools.isEmpty)
+            let toolsLine = tools.isEmpty ? "" : "tools: " + JSON.array(tools).encodedString + "\n"
+            #expect(conv.promptText == toolsLine + conv.messages.map { "\($0.role): \($0.content)\n" }.joined())
+            #expect(conv.promptTextBytes == conv.promptText.utf8.count)
         }
         let empty = ResponseConversation(instructions: nil, items: [], tools: tools) { _ in nil }
         #expect(empty.flatPrompt == "")
+        #expect(empty.promptText == "tools: " + JSON.array(tools).encodedString + "\n" && empty.promptTextBytes == empty.promptText.utf8.count)
+    }
+
+    @Test func conversationCountsItsMessagesOnceAndKeepsTheCountOfTheMessageItIsAbout() {
+        func user(_ t: String) -> JSON { ["type": "message", "role": "user", "content": [["type": "input_text", "text": .string(t)]]] }
+        let assistant: JSON = ["type": "message", "role": "assistant", "content": [["type": "output_text", "text": "Sure, here it is."]]]
+        let long = String(repeating: "The quarterly report shows steady growth, while costs rose slightly. ", count: 20)
+        let lists: [[JSON]] = [
+            [], [user(long)], [user("first"), assistant, user("Zürich — second, longer question?")], [assistant],
+            [user("a"), ["type": "message", "role": "user", "content": [["type": "input_text", "text": "two"], ["type": "input_text", "text": "parts"]]]],
+            [user("Weather?"), ["type": "function_call", "call_id": "c1", "name": "f", "arguments": "{}"],
+             ["type": "function_call_output", "call_id": "c1", "output": "sunny"]],
+        ]
+        for items in lists {
+            for instructions in ["Be brief.", nil] as [String?] {
+                let conv = ResponseConversation(instructions: instructions, items: items, tools: []) { _ in nil }
+                #expect(conv.lastUserMessageTokens == TokenEstimator.count(conv.lastUserMessage))
+                #expect(conv.inputTokens == TokenEstimator.countMessages(conv.messages) + conv.attachmentTokens + conv.toolTokens)
+            }
+        }
     }
 
     @Test func compactionSummaryRoundTripsThroughTheOpaqueContent() {

@@ -66,6 +66,22 @@ import Testing
         #expect(r.hasPrefix("req_") && r.count == 36 && r.dropFirst(4).allSatisfy { $0.isHexDigit })
     }
 
+    /// `hex` writes each random word's nibbles low first, 16 digits per word, for any length.
+    @Test func hexIDsAreTheStreamsNibblesLowFirst() {
+        let g = IDGenerator(seed: 7, stream: "tenant-a")
+        var rng = SeededRandom(seed: StableHash.mix(7, StableHash.fnv1a("tenant-a")))
+        for length in [0, 1, 2, 15, 16, 17, 31, 32, 33, 48, 49] {
+            var expected = "p_"
+            var word: UInt64 = 0
+            for i in 0..<length {
+                if i % 16 == 0 { word = rng.next() }
+                expected += String(word & 0xF, radix: 16)
+                word >>= 4
+            }
+            #expect(g.hex("p_", length: length) == expected, "length \(length)")
+        }
+    }
+
     @Test func virtualClockMovesOnlyWhenAdvancedAndFiresTimersInOrder() throws {
         let clock = VirtualClock(start: 1000)
         let fired = Locked<[Int]>([])

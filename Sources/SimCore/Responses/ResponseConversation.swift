@@ -12,23 +12,29 @@ public struct ResponseConversation: Sendable {
     public private(set) var toolOutputs: [(name: String?, output: String)] = []
     /// Tokens of the tool definitions (they are part of the prompt).
     public private(set) var toolTokens = 0
-    /// The prompt as one text, in cache order: tools, instructions, then items.
-    public private(set) var promptText = ""
-    /// UTF-8 length of the tools line that starts `promptText`.
-    private var toolsLineBytes = 0
+    /// All text of the prompt, for the generator (instructions and messages in order, one
+    /// "role: content" line each).
+    public private(set) var flatPrompt = ""
+    /// `tools: …` and a newline when there are tools, else empty.
+    private var toolsLine = ""
+
+    /// The prompt as one text, in cache order: tools, instructions, then items (one line each).
+    /// Built when read: only prompts long enough for the prompt cache need it.
+    public var promptText: String { messages.isEmpty ? toolsLine : toolsLine + flatPrompt + "\n" }
+    /// `promptText.utf8.count`, without building it.
+    public var promptTextBytes: Int { toolsLine.utf8.count + (messages.isEmpty ? 0 : flatPrompt.utf8.count + 1) }
 
     /// Image cost by detail: low is a flat 85; high/auto as a 1024² image (85 + 4 × 170).
     static func imageTokens(_ detail: String?) -> Int { detail == "low" ? 85 : 765 }
 
     /// Builds the conversation; `fileText` reads an uploaded file's text (for `input_file`).
     public init(instructions: String?, items: [JSON], tools: [JSON], fileText: (String) -> String?) {
-        var prompt = ""
         if !tools.isEmpty {
             let toolsText = JSON.array(tools).encodedString
             toolTokens = TokenEstimator.count(toolsText) + 8
-            prompt += "tools: " + toolsText + "\n"
-            toolsLineBytes = prompt.utf8.count
+            toolsLine = "tools: " + toolsText + "\n"
         }
+        messages.reserveCapacity(items.count + 1)
         if let instructions { messages.append(("developer", instructions)) }
         var callNames: [String: String] = [:]
         var lastUserIndex = -1
@@ -40,21 +46,25 @@ public struct ResponseConversation: Sendable {
             switch type {
             case "message":
                 role = item["role"]?.stringValue ?? "user"
-                var texts: [String] = []
+                // The parts' texts joined by newlines (a single text taken as it is, without an array).
+                var texts = 0
+                func add(_ t: String) {
+                    if texts == 0 { text = t } else { text += "\n"; text += t }
+                    texts += 1
+                }
                 for part in item["content"]?.arrayValue ?? [] {
                     switch part["type"]?.stringValue ?? "" {
-                    case "input_text", "output_text": texts.append(part["text"]?.stringValue ?? "")
-                    case "refusal": texts.append(part["refusal"]?.stringValue ?? "")
+                    case "input_text", "output_text": add(part["text"]?.stringValue ?? "")
+                    case "refusal": add(part["refusal"]?.stringValue ?? "")
                     case "input_image": attachmentTokens += Self.imageTokens(part["detail"]?.stringValue)
                     case "input_file":
                         let body = part["file_id"]?.stringValue.flatMap(fileText)
                             ?? part["file_data"]?.stringValue.map { "[file \(part["filename"]?.stringValue ?? "data"): \($0.count) bytes]" }
                             ?? part["file_url"]?.stringValue ?? ""
-                        texts.append(body)
+                        add(body)
                     default: break
                     }
                 }
-                text = texts.count == 1 ? texts[0] : texts.joined(separator: "\n")
                 if role == "user" {
                     lastUserIndex = messages.count
                     lastUserMessage = text
@@ -78,31 +88,40 @@ public struct ResponseConversation: Sendable {
             }
             messages.append((role, text))
         }
-        if lastUserIndex < 0, let last = messages.last(where: { $0.role != "tool" }) { lastUserMessage = last.content }
+        // What the answer is about: the last user message, else the last message that is not a tool result.
+        var aboutIndex = lastUserIndex
+        if aboutIndex < 0, let last = messages.lastIndex(where: { $0.role != "tool" }) {
+            aboutIndex = last
+            lastUserMessage = messages[last].content
+        }
         toolOutputs = outputsAfterUser
         // One "role: text" line per message (instructions first), written into one allocation.
-        prompt.reserveCapacity(messages.reduce(prompt.utf8.count) { $0 + $1.role.utf8.count + $1.content.utf8.count + 3 })
-        for m in messages {
+        var prompt = ""
+        prompt.reserveCapacity(messages.reduce(0) { $0 + $1.role.utf8.count + $1.content.utf8.count + 3 })
+        for (i, m) in messages.enumerated() {
+            if i > 0 { prompt += "\n" }
             prompt += m.role
             prompt += ": "
             prompt += m.content
-            prompt += "\n"
         }
-        promptText = prompt
-        inputTokens = TokenEstimator.countMessages(messages) + attachmentTokens + toolTokens
+        flatPrompt = prompt
+        // `TokenEstimator.countMessages(messages)`, keeping the count of the message the answer is
+        // about (the generator needs it too: a long input is not counted twice).
+        var messageTokens = 3
+        for (i, m) in messages.enumerated() {
+            let content = TokenEstimator.count(m.content)
+            if i == aboutIndex { lastUserMessageTokens = content }
+            messageTokens += 3 + TokenEstimator.count(m.role) + content
+        }
+        inputTokens = messageTokens + attachmentTokens + toolTokens
     }
+
+    /// `TokenEstimator.count(lastUserMessage)`.
+    public private(set) var lastUserMessageTokens = 0
 
     /// Input tokens as billed: message framing, text, attachments and tool definitions
     /// (counted once: the service reads it several times per request).
     public private(set) var inputTokens = 0
-
-    /// All text of the prompt, for the generator (instructions and messages in order, one
-    /// "role: content" line each): `promptText` without its tools line and last newline.
-    public var flatPrompt: String {
-        guard !messages.isEmpty else { return "" }
-        let utf8 = promptText.utf8
-        return String(promptText[utf8.index(utf8.startIndex, offsetBy: toolsLineBytes)..<utf8.index(before: utf8.endIndex)])
-    }
 
     /// A function_call_output's text (string outputs as is, content arrays by their text parts).
     static func outputText(_ output: JSON) -> String {

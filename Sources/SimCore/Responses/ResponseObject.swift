@@ -51,7 +51,9 @@ public enum ResponseObject {
 
     /// A finished generation's Response, before it takes a form: encoded (the foreground reply
     /// and every stored record) or as a tree (stream events and background views need one).
-    /// Both forms come from one field list (`write`), so they always agree byte for byte.
+    /// `encoded` writes the members of `tree`, in the same order, with the constant parts as
+    /// literal runs; ResponseObjectEncodingTests holds the two to the same bytes with every
+    /// optional member set and unset.
     struct Finished {
         var id: String
         var createdAt: Int64
@@ -60,61 +62,115 @@ public enum ResponseObject {
         var incompleteReason: String?
         var params: ResponseCreateParams
         var model: ModelInfo
-        var output: [JSON]
+        var output: [ResponseOutputItem]
         var usage: Usage?
         /// Internal record fields (a background run's timing), after the wire fields.
         var internalFields: [(String, JSON)] = []
 
-        /// Written straight to JSON, without building a tree.
+        /// `service_tier` as echoed ("auto" runs as "default").
+        private var serviceTier: String { params.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default" }
+        private var sampling: Bool { model.family == .reasoning }
+
+        /// `JSONWriter.encode(tree)`, written straight to bytes.
         var encoded: [UInt8] {
-            var sink = BytesSink()
-            write(into: &sink)
-            sink.writer.bytes.append(UInt8(ascii: "}"))
-            return sink.writer.bytes
+            var w = JSONWriter(capacity: 1536)
+            w.raw(#"{"id":"#); w.writeString(id)
+            w.raw(#","object":"response","created_at":"#); w.writeInt(createdAt)
+            w.raw(#","status":"#); w.writeString(status)
+            w.raw(#","background":"#); w.writeBool(params.background)
+            w.raw(#","completed_at":"#); w.writeOptional(status == "completed" ? completedAt : nil)
+            w.raw(#","error":null,"incomplete_details":"#)
+            if let incompleteReason { w.raw(#"{"reason":"#); w.writeString(incompleteReason); w.raw("}") } else { w.raw("null") }
+            w.raw(#","instructions":"#); w.writeOptional(params.instructions)
+            w.raw(#","max_output_tokens":"#); w.writeOptional(params.maxOutputTokens.map(Int64.init))
+            w.raw(#","max_tool_calls":"#); w.writeOptional(params.maxToolCalls)
+            w.raw(#","model":"#); w.writeString(params.model)
+            w.raw(#","output":"#); ResponseOutputItem.write(output, &w)
+            if hasDefaultSettings { w.raw(Self.defaultSettings) } else { writeSettings(&w) }
+            if let usage { w.raw(#","usage":"#); usage.write(&w) }
+            if let user = params.user { w.raw(#","user":"#); w.writeString(user) }
+            w.raw(#","metadata":"#); w.write(params.metadata)
+            for (k, v) in internalFields {
+                w.bytes.append(UInt8(ascii: ","))
+                w.writeString(k)
+                w.bytes.append(UInt8(ascii: ":"))
+                w.write(v)
+            }
+            w.bytes.append(UInt8(ascii: "}"))
+            return w.bytes
         }
 
-        var tree: JSON {
-            var sink = TreeSink()
-            write(into: &sink)
-            return .object(sink.pairs)
+        /// The members from `parallel_tool_calls` to `truncation`.
+        private func writeSettings(_ w: inout JSONWriter) {
+            w.raw(#","parallel_tool_calls":"#); w.writeBool(params.parallelToolCalls)
+            w.raw(#","previous_response_id":"#); w.writeOptional(params.previousResponseID)
+            w.raw(#","prompt_cache_key":"#); w.writeOptional(params.promptCacheKey)
+            w.raw(#","prompt_cache_retention":"#); w.writeOptional(params.promptCacheRetention)
+            w.raw(#","reasoning":"#); ResponseObject.writeReasoningEcho(params, model: model, &w)
+            w.raw(#","safety_identifier":"#); w.writeOptional(params.safetyIdentifier)
+            w.raw(#","service_tier":"#); w.writeString(serviceTier)
+            w.raw(#","store":"#); w.writeBool(params.store)
+            w.raw(#","temperature":"#); w.writeDouble(sampling ? 1 : (params.temperature ?? 1))
+            w.raw(#","text":"#); params.text.write(&w)
+            w.raw(#","tool_choice":"#); w.write(params.toolChoiceJSON)
+            w.raw(#","tools":"#)
+            if params.toolsJSON.isEmpty { w.raw("[]") } else { w.write(.array(params.toolsJSON)) }
+            w.raw(#","top_logprobs":"#); w.writeInt(params.topLogprobs ?? 0)
+            w.raw(#","top_p":"#); w.writeDouble(sampling ? 1 : (params.topP ?? 1))
+            w.raw(#","truncation":"#); w.writeString(params.truncation)
+        }
+
+        /// Those members as a request that leaves them all at their defaults gets them (most
+        /// requests do): one literal instead of fifteen members.
+        private static let defaultSettings: StaticString = #","parallel_tool_calls":true,"previous_response_id":null,"prompt_cache_key":null,"prompt_cache_retention":null,"reasoning":{"effort":null,"summary":null},"safety_identifier":null,"service_tier":"default","store":true,"temperature":1.0,"text":{"format":{"type":"text"},"verbosity":"medium"},"tool_choice":"auto","tools":[],"top_logprobs":0,"top_p":1.0,"truncation":"disabled""#
+
+        /// Whether `writeSettings` would write `defaultSettings`.
+        private var hasDefaultSettings: Bool {
+            model.family != .reasoning && params.parallelToolCalls && params.previousResponseID == nil && params.promptCacheKey == nil
+                && params.promptCacheRetention == nil && params.safetyIdentifier == nil && serviceTier == "default" && params.store
+                && (params.temperature ?? 1) == 1 && (params.topP ?? 1) == 1 && (params.topLogprobs ?? 0) == 0
+                && params.text.verbosity == "medium" && params.text.formatJSON == ResponseTextConfig.textFormat
+                && params.toolChoiceJSON == "auto" && params.toolsJSON.isEmpty && params.truncation == "disabled"
         }
 
         /// Every member in the order the API writes them.
-        private func write<S: MemberSink>(into s: inout S) {
+        var tree: JSON {
             let p = params
-            let sampling = model.family == .reasoning
-            s.member("id", .string(id))
-            s.member("object", "response")
-            s.member("created_at", .int(createdAt))
-            s.member("status", .string(status))
-            s.member("background", .bool(p.background))
-            s.member("completed_at", status == "completed" ? JSON(completedAt) : .null)
-            s.member("error", .null)
-            s.member("incomplete_details", incompleteReason.map { .object([("reason", .string($0))]) } ?? .null)
-            s.member("instructions", JSON(p.instructions))
-            s.member("max_output_tokens", JSON(p.maxOutputTokens))
-            s.member("max_tool_calls", JSON(p.maxToolCalls))
-            s.member("model", .string(p.model))
-            s.member("output", .array(output))
-            s.member("parallel_tool_calls", .bool(p.parallelToolCalls))
-            s.member("previous_response_id", JSON(p.previousResponseID))
-            s.member("prompt_cache_key", JSON(p.promptCacheKey))
-            s.member("prompt_cache_retention", JSON(p.promptCacheRetention))
-            s.member("reasoning", write: { ResponseObject.writeReasoningEcho(p, model: model, &$0) }, tree: { reasoningEcho(p, model: model) })
-            s.member("safety_identifier", JSON(p.safetyIdentifier))
-            s.member("service_tier", .string(p.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default"))
-            s.member("store", .bool(p.store))
-            s.member("temperature", .double(sampling ? 1 : (p.temperature ?? 1)))
-            s.member("text", write: { p.text.write(&$0) }, tree: { p.text.json })
-            s.member("tool_choice", p.toolChoiceJSON)
-            s.member("tools", .array(p.toolsJSON))
-            s.member("top_logprobs", .int(p.topLogprobs ?? 0))
-            s.member("top_p", .double(sampling ? 1 : (p.topP ?? 1)))
-            s.member("truncation", .string(p.truncation))
-            if let usage { s.member("usage", write: usage.write, tree: { usage.json }) }
-            if let user = p.user { s.member("user", .string(user)) }
-            s.member("metadata", p.metadata)
-            for (k, v) in internalFields { s.member(k, v) }
+            var pairs: [(String, JSON)] = []
+            pairs.reserveCapacity(34)
+            pairs.append(("id", .string(id)))
+            pairs.append(("object", "response"))
+            pairs.append(("created_at", .int(createdAt)))
+            pairs.append(("status", .string(status)))
+            pairs.append(("background", .bool(p.background)))
+            pairs.append(("completed_at", status == "completed" ? JSON(completedAt) : .null))
+            pairs.append(("error", .null))
+            pairs.append(("incomplete_details", incompleteReason.map { .object([("reason", .string($0))]) } ?? .null))
+            pairs.append(("instructions", JSON(p.instructions)))
+            pairs.append(("max_output_tokens", JSON(p.maxOutputTokens)))
+            pairs.append(("max_tool_calls", JSON(p.maxToolCalls)))
+            pairs.append(("model", .string(p.model)))
+            pairs.append(("output", .array(output.map(\.json))))
+            pairs.append(("parallel_tool_calls", .bool(p.parallelToolCalls)))
+            pairs.append(("previous_response_id", JSON(p.previousResponseID)))
+            pairs.append(("prompt_cache_key", JSON(p.promptCacheKey)))
+            pairs.append(("prompt_cache_retention", JSON(p.promptCacheRetention)))
+            pairs.append(("reasoning", reasoningEcho(p, model: model)))
+            pairs.append(("safety_identifier", JSON(p.safetyIdentifier)))
+            pairs.append(("service_tier", .string(serviceTier)))
+            pairs.append(("store", .bool(p.store)))
+            pairs.append(("temperature", .double(sampling ? 1 : (p.temperature ?? 1))))
+            pairs.append(("text", p.text.json))
+            pairs.append(("tool_choice", p.toolChoiceJSON))
+            pairs.append(("tools", .array(p.toolsJSON)))
+            pairs.append(("top_logprobs", .int(p.topLogprobs ?? 0)))
+            pairs.append(("top_p", .double(sampling ? 1 : (p.topP ?? 1))))
+            pairs.append(("truncation", .string(p.truncation)))
+            if let usage { pairs.append(("usage", usage.json)) }
+            if let user = p.user { pairs.append(("user", .string(user))) }
+            pairs.append(("metadata", p.metadata))
+            pairs += internalFields
+            return .object(pairs)
         }
     }
 
@@ -152,57 +208,19 @@ public enum ResponseObject {
     }
 }
 
-/// Where `ResponseObject.Finished` puts its members.
-private protocol MemberSink {
-    /// A member whose key is plain ASCII (the API's field names).
-    mutating func member(_ key: StaticString, _ value: JSON)
-    mutating func member(_ key: String, _ value: JSON)
-    /// A member the bytes sink writes with `write` and the tree sink builds with `tree` (the two
-    /// must agree: `write` writes what `JSONWriter.write(tree())` would).
-    mutating func member(_ key: StaticString, write: (inout JSONWriter) -> Void, tree: () -> JSON)
-}
-
-/// Members written as one JSON object (the caller closes it).
-private struct BytesSink: MemberSink {
-    var writer = JSONWriter(capacity: 1536)
-    var first = true
-
-    mutating func member(_ key: StaticString, _ value: JSON) {
-        separator()
-        writer.bytes.append(UInt8(ascii: "\""))
-        writer.raw(key)
-        writer.bytes.append(UInt8(ascii: "\""))
-        writer.bytes.append(UInt8(ascii: ":"))
-        writer.write(value)
+extension JSONWriter {
+    /// `write(JSON(s))`.
+    mutating func writeOptional(_ s: String?) {
+        if let s { writeString(s) } else { raw("null") }
     }
 
-    mutating func member(_ key: String, _ value: JSON) {
-        separator()
-        writer.writeString(key)
-        writer.bytes.append(UInt8(ascii: ":"))
-        writer.write(value)
+    /// `write(JSON(i))`.
+    mutating func writeOptional(_ i: Int64?) {
+        if let i { writeInt(i) } else { raw("null") }
     }
 
-    mutating func member(_ key: StaticString, write: (inout JSONWriter) -> Void, tree: () -> JSON) {
-        separator()
-        writer.bytes.append(UInt8(ascii: "\""))
-        writer.raw(key)
-        writer.bytes.append(UInt8(ascii: "\""))
-        writer.bytes.append(UInt8(ascii: ":"))
-        write(&writer)
+    /// `write(.bool(b))`.
+    mutating func writeBool(_ b: Bool) {
+        if b { raw("true") } else { raw("false") }
     }
-
-    private mutating func separator() {
-        writer.bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-        first = false
-    }
-}
-
-/// Members collected as an object's pairs.
-private struct TreeSink: MemberSink {
-    var pairs: [(String, JSON)] = []
-    init() { pairs.reserveCapacity(34) }
-    mutating func member(_ key: StaticString, _ value: JSON) { pairs.append((key.description, value)) }
-    mutating func member(_ key: String, _ value: JSON) { pairs.append((key, value)) }
-    mutating func member(_ key: StaticString, write: (inout JSONWriter) -> Void, tree: () -> JSON) { pairs.append((key.description, tree())) }
 }

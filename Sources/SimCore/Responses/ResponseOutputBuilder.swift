@@ -7,37 +7,32 @@ struct ResponseOutputBuilder {
     let seed: UInt64
 
     struct Result {
-        var items: [JSON]
+        var items: [ResponseOutputItem]
         var status: String
         var incompleteReason: String?
     }
 
     func build(_ out: GenerationOutput, model: ModelInfo, params p: ResponseCreateParams, topicText: String) -> Result {
-        var items: [JSON] = []
+        var items: [ResponseOutputItem] = []
         if model.family == .reasoning {
-            items.append(reasoningItem(summarize: p.reasoningSummary != nil, encrypted: p.include.contains("reasoning.encrypted_content"),
-                                       topicText: topicText, tokens: out.reasoningTokens))
+            items.append(.tree(reasoningItem(summarize: p.reasoningSummary != nil, encrypted: p.include.contains("reasoning.encrypted_content"),
+                                       topicText: topicText, tokens: out.reasoningTokens)))
         }
         let incomplete = out.finishReason == .length || out.finishReason == .contentFilter
         let reason: String? = out.finishReason == .length ? "max_output_tokens" : (out.finishReason == .contentFilter ? "content_filter" : nil)
         if !out.toolCalls.isEmpty {
             for call in out.toolCalls {
-                items.append(.object([
+                items.append(.tree(.object([
                     ("id", .string(ResponseIDs.functionCall(ids))), ("type", "function_call"),
                     ("status", .string(incomplete ? "incomplete" : "completed")), ("arguments", .string(call.arguments)),
                     ("call_id", .string(ResponseIDs.callID(ids))), ("name", .string(call.name)),
-                ]))
+                ])))
             }
         } else if let text = out.text, !(text.isEmpty && incomplete) {
             let logprobs = p.include.contains("message.output_text.logprobs")
                 ? Logprobs.tokens(TokenEstimator.pieces(text), seed: seed, top: Int(p.topLogprobs ?? 0)) : []
-            items.append(.object([
-                ("id", .string(ResponseIDs.message(ids))), ("type", "message"),
-                ("status", .string(incomplete ? "incomplete" : "completed")),
-                ("content", .array([.object([("type", "output_text"), ("annotations", .array([])), ("logprobs", .array(logprobs)),
-                                             ("text", .string(text))])])),
-                ("role", "assistant"),
-            ]))
+            items.append(.message(id: ResponseIDs.message(ids), status: incomplete ? "incomplete" : "completed", text: text,
+                                  logprobs: logprobs))
         }
         return Result(items: items, status: incomplete ? "incomplete" : "completed", incompleteReason: reason)
     }

@@ -47,7 +47,7 @@ public struct ResponseService: Sendable {
         let inputTokens = conv.inputTokens
         let retention = p.promptCacheRetention.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory
         // A token is at least one byte: shorter prompts cannot reach the cache's 1,024 tokens.
-        let hashes = conv.promptText.utf8.count < PromptCache.minimumTokens ? [] : TokenEstimator.tokenHashes(conv.promptText)
+        let hashes = conv.promptTextBytes < PromptCache.minimumTokens ? [] : TokenEstimator.tokenHashes(conv.promptText)
         let cached = inference.cache.lookup(tenant: tenant, key: p.promptCacheKey, hashes: hashes,
                                             inputTokens: inputTokens, retention: retention, overrides: overrides)
         let allowedTools = ResponseTools.allowed(p.tools, choiceEcho: p.toolChoiceJSON)
@@ -55,7 +55,8 @@ public struct ResponseService: Sendable {
             model: p.model, modelInfo: ready.model, tenant: tenant, seed: inference.seed(requestSeed: nil), prompt: conv.flatPrompt,
             lastUserMessage: conv.lastUserMessage, inputTokens: inputTokens, maxOutputTokens: p.maxOutputTokens, format: p.text.format,
             tools: allowedTools, toolChoice: p.toolChoice, parallelToolCalls: p.parallelToolCalls, toolOutputs: conv.toolOutputs,
-            reasoningEffort: ready.model.family == .reasoning ? (p.reasoningEffort ?? "medium") : nil, overrides: overrides)
+            reasoningEffort: ready.model.family == .reasoning ? (p.reasoningEffort ?? "medium") : nil, overrides: overrides,
+            lastUserMessageTokens: conv.lastUserMessageTokens)
         let out = inference.generator.generate(request)
         let built = ResponseOutputBuilder(ids: ids, seed: request.contentSeed)
             .build(out, model: ready.model, params: p, topicText: conv.lastUserMessage)
@@ -79,7 +80,7 @@ public struct ResponseService: Sendable {
         let record = tree.map { p.store ? $0.encoded : [] } ?? finished.encoded
         if p.store {
             // Stored encoded: compact, and read only by input_items and previous_response_id.
-            let doc = JSONWriter.encode(.object([("history", .array(ready.history)), ("items", .array(ready.items))]))
+            let doc = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
             do {
                 try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, encodedBody: doc))
                 try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record))

@@ -6,7 +6,9 @@ public struct ResponseTextConfig: Sendable {
     public var format: OutputFormat = .text
     public var verbosity: String = "medium"
     /// `text.format` as echoed (`{"type":"text"}` by default).
-    public var formatJSON: JSON = .object([("type", "text")])
+    public var formatJSON: JSON = Self.textFormat
+    /// The default `text.format` (one shared value: every request that leaves it out echoes it).
+    static let textFormat: JSON = .object([("type", "text")])
 
     public init() {}
 

@@ -46,16 +46,18 @@ public final class MemoryRecordStore: RecordStore {
         let seq: Int64 = state.withLock { s in
             let next = s.nextSeq
             var isNew = false
-            // One in-place access to the bucket: its dictionary is never copied.
+            // One in-place access to the bucket: its dictionary is never copied. A new id (the
+            // common case) costs one probe of the table: a large bucket's probes are cache misses.
             func store(_ b: inout Bucket) {
-                if let old = b.records[key] {
+                entry.seq = next
+                if let old = b.records.updateValue(entry, forKey: key) {
+                    // Replaced: the record keeps its place.
                     entry.seq = old.seq
+                    b.records[key] = entry
                 } else {
-                    entry.seq = next
                     isNew = true
                     b.order.append(record.id)
                 }
-                b.records[key] = entry
             }
             store(&s.buckets[BucketKey(tenant: record.tenant, collection: record.collection), default: Bucket()])
             if isNew { s.nextSeq += 1 }

@@ -1,0 +1,74 @@
+import SimSupport
+
+/// The stored input-items document of a response, `{"history":[…],"items":[…]}`: the
+/// conversation before the request, then the request's own items. It is written on every
+/// stored create and read rarely, so it is written without its outer tree, and message items
+/// in the shapes `ResponseInput` and `ResponseOutputItem` make (the common case) are written
+/// with their keys as literal runs. Any other shape is written by `JSONWriter.write`: the bytes
+/// are always what `JSONWriter.encode` gives for the document's tree.
+enum ResponseItemsDocument {
+    static func encode(history: [JSON], items: [JSON]) -> [UInt8] {
+        var w = JSONWriter(capacity: 25 + estimate(history) + estimate(items))
+        w.raw(#"{"history":"#)
+        writeItems(history, &w)
+        w.raw(#","items":"#)
+        writeItems(items, &w)
+        w.bytes.append(UInt8(ascii: "}"))
+        return w.bytes
+    }
+
+    static func writeItems(_ items: [JSON], _ w: inout JSONWriter) {
+        w.bytes.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+            if i > 0 { w.bytes.append(UInt8(ascii: ",")) }
+            writeItem(item, &w)
+        }
+        w.bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// `w.write(item)`; an input message (`id`, `type`, `role`, `content`, `status`) with its
+    /// keys written as literals.
+    static func writeItem(_ item: JSON, _ w: inout JSONWriter) {
+        guard case let .object(p) = item, p.count == 5, p[0].0 == "id", p[1].0 == "type", p[2].0 == "role", p[3].0 == "content",
+              p[4].0 == "status", case let .string(id) = p[0].1, case let .string(type) = p[1].1, type == "message",
+              case let .string(role) = p[2].1, case let .array(parts) = p[3].1, case let .string(status) = p[4].1 else {
+            w.write(item)
+            return
+        }
+        w.raw(#"{"id":"#); w.writeString(id)
+        w.raw(#","type":"message","role":"#); w.writeString(role)
+        w.raw(#","content":["#)
+        for (i, part) in parts.enumerated() {
+            if i > 0 { w.bytes.append(UInt8(ascii: ",")) }
+            writePart(part, &w)
+        }
+        w.raw(#"],"status":"#); w.writeString(status)
+        w.bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// `w.write(part)`; `{"type":"input_text","text":…}` with its keys written as literals.
+    static func writePart(_ part: JSON, _ w: inout JSONWriter) {
+        guard case let .object(p) = part, p.count == 2, p[0].0 == "type", p[1].0 == "text", case let .string(type) = p[0].1,
+              type == "input_text", case let .string(text) = p[1].1 else {
+            w.write(part)
+            return
+        }
+        w.raw(#"{"type":"input_text","text":"#); w.writeString(text)
+        w.bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// About the encoded size of `items` (message items: their fixed part with a 52-byte id, and
+    /// their texts unescaped; other items a guess), so that the buffer is allocated once and,
+    /// for plain text, leaves the store less than its 64 spare bytes to trim (no copy).
+    private static func estimate(_ items: [JSON]) -> Int {
+        var n = 0
+        for item in items {
+            guard case let .object(p) = item, p.count == 5, case let .array(parts) = p[3].1 else { n += 256; continue }
+            n += 140
+            for part in parts {
+                if case let .object(q) = part, q.count == 2, case let .string(text) = q[1].1 { n += 32 + text.utf8.count } else { n += 128 }
+            }
+        }
+        return n
+    }
+}
