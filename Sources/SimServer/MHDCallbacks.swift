@@ -8,8 +8,16 @@ import Glibc
 
 let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadSize, conCls in
     guard let cls, let connection, let conCls, let uploadSize else { return .NO }
-    let shared = Unmanaged<DaemonShared>.fromOpaque(cls).takeUnretainedValue()
+    // Borrowed, not retained: both MHD threads use this one object on every call, and a
+    // retain/release pair would pass its reference count between their cores each time.
+    return Unmanaged<DaemonShared>.fromOpaque(cls)._withUnsafeGuaranteedRef { shared in
+        access(shared, connection, url, method, uploadData, uploadSize, conCls)
+    }
+}
 
+private func access(_ shared: DaemonShared, _ connection: OpaquePointer, _ url: UnsafePointer<CChar>?,
+                    _ method: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
+                    _ uploadSize: UnsafeMutablePointer<Int>, _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
     guard let raw = conCls.pointee else {
         // First call: headers only. Never answer here (MHD would close the connection).
         let ctx = RequestContext()
@@ -92,7 +100,7 @@ func lowerCaseString(_ c: UnsafePointer<CChar>) -> String {
 let completedHandler: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
     guard let conCls, let raw = conCls.pointee else { return }
     let ctx = Unmanaged<RequestContext>.fromOpaque(raw).takeRetainedValue()
-    if let cls { Unmanaged<DaemonShared>.fromOpaque(cls).takeUnretainedValue().unpark(ctx) }
+    if ctx.parked, let cls { Unmanaged<DaemonShared>.fromOpaque(cls)._withUnsafeGuaranteedRef { $0.unpark(ctx) } }
     ctx.stream?.markClosed()
     ctx.finish()
     conCls.pointee = nil
