@@ -137,24 +137,25 @@ public struct RoutePatterns: Sendable {
         guard let mi = methodNames.firstIndex(of: method) else { return nil }
         var path = path
         return path.withUTF8 { bytes -> Match? in
-            let slash = UInt8(ascii: "/")
-            var count = 0
-            var inSegment = false
-            for b in bytes {
-                if b == slash { inSegment = false } else if !inSegment { inSegment = true; count += 1 }
-            }
-            guard count > 0, count < stride else { return nil }
-            let bucket = buckets[mi * stride + count]
-            guard bucket.start < bucket.end else { return nil }
-            return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: count) { segs -> Match? in
-                var k = 0, i = 0
-                while i < bytes.count {
+            // One pass: split into segments (empty ones skipped), giving up as soon as there are
+            // more than any route has.
+            let maxSegments = stride - 1
+            guard maxSegments > 0 else { return nil }
+            return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: maxSegments) { segs -> Match? in
+                let slash = UInt8(ascii: "/")
+                var count = 0, i = 0
+                let n = bytes.count
+                while i < n {
                     if bytes[i] == slash { i += 1; continue }
-                    var j = i
-                    while j < bytes.count, bytes[j] != slash { j += 1 }
-                    segs[k] = i..<j; k += 1
+                    var j = i + 1
+                    while j < n, bytes[j] != slash { j += 1 }
+                    if count == maxSegments { return nil }
+                    segs[count] = i..<j; count += 1
                     i = j
                 }
+                guard count > 0 else { return nil }
+                let bucket = buckets[mi * stride + count]
+                guard bucket.start < bucket.end else { return nil }
                 let found: Route? = pool.withUnsafeBufferPointer { pool in
                     segments.withUnsafeBufferPointer { segments in
                         routes.withUnsafeBufferPointer { routes in
@@ -189,7 +190,9 @@ public struct RoutePatterns: Sendable {
             if seg.length < 0 { continue }
             let have = segs[s]
             guard have.count == Int(seg.length) else { return false }
-            if memcmp(bytes.baseAddress! + have.lowerBound, pool.baseAddress! + Int(seg.start), have.count) != 0 { return false }
+            // Literal segments are short ("v1", "files"): compared in place, not through memcmp.
+            let a = bytes.baseAddress! + have.lowerBound, b = pool.baseAddress! + Int(seg.start)
+            for k in 0..<have.count where a[k] != b[k] { return false }
         }
         return true
     }
