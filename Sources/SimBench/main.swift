@@ -3,7 +3,7 @@
 // It measures the Swift side of a request (what `make bench` compares against the C reference
 // includes libmicrohttpd and the kernel too). Usage:
 //
-//   sim-microbench [--iterations N] [--seconds S] [--journal-size N] [--real-logger] [--threads N] METHOD PATH [BODY_FILE] ...
+//   sim-microbench [--iterations N] [--seconds S] [--journal-size N] [--real-logger] [--threads N] [--slowest N] METHOD PATH [BODY_FILE] ...
 //
 // PATH may contain {file_id} (a small file is uploaded first). BODY_FILE is JSON.
 import Foundation
@@ -25,6 +25,7 @@ var iterations: Int?
 var journalSize = 1000
 var realLogger = false
 var threads = 1
+var slowest = 0
 while let first = args.first, first.hasPrefix("--") {
     args.removeFirst()
     if first == "--real-logger" { realLogger = true; continue }
@@ -33,6 +34,7 @@ while let first = args.first, first.hasPrefix("--") {
     if first == "--iterations" { iterations = Int(value) }
     if first == "--journal-size" { journalSize = Int(value) ?? journalSize }
     if first == "--threads" { threads = max(1, Int(value) ?? 1) }
+    if first == "--slowest" { slowest = max(0, Int(value) ?? 0) }
 }
 if args.isEmpty {
     args = ["GET", "/v1/models", "GET", "/v1/files/{file_id}",
@@ -103,6 +105,19 @@ for row in rows {
         }
         result.per[t] = (threadCPU() - start) / Double(n)
         result.counts[t] = n
+    }
+    if slowest > 0 {
+        // Wall time of single requests, to find pauses (e.g. a store's table growing); the
+        // slowest ones with their request number.
+        var times: [(Double, Int)] = []
+        for k in 0..<(iterations ?? 100_000) {
+            var a = timespec(), b = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &a)
+            _ = send(method, rowPath, body, ctype)
+            clock_gettime(CLOCK_MONOTONIC, &b)
+            times.append((Double(b.tv_sec - a.tv_sec) * 1e6 + Double(b.tv_nsec - a.tv_nsec) / 1e3, k))
+        }
+        for (us, k) in times.sorted(by: { $0.0 > $1.0 }).prefix(slowest) { print(String(format: "  slow: %10.0f µs at request %d", us, k)) }
     }
     let per = result.per.reduce(0, +) / Double(threads)
     print("\(row.method) \(row.path)".padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%8.2f", per), "          ", result.counts.reduce(0, +))
