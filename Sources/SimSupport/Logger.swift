@@ -47,9 +47,9 @@ public final class Logger: Sendable {
         }
     }
 
-    /// The per-request line ("METHOD PATH STATUS ms=… tenant=… request_id=…"), written straight
-    /// into the buffer: the same bytes `info` would produce, without the intermediate values.
-    /// `ms` is logged rounded to hundredths.
+    /// The per-request line ("METHOD PATH STATUS ms=… tenant=… request_id=…"): the same bytes
+    /// `info` would produce, without the intermediate values (text lines are formatted on the
+    /// stack, then copied into the shared buffer). `ms` is logged rounded to hundredths.
     public func request(method: String, path: String, status: Int, ms: Double, tenant: String?, requestID: String) {
         if format == .text {
             // Formatted on the stack (no allocation, no writer calls) when it fits, which is
