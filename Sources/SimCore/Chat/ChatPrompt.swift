@@ -14,7 +14,6 @@ struct ChatPrompt {
 
     init(_ req: ChatCompletionRequest) {
         var tokens = 3
-        var text = ""
         // Tools and the response schema sit in front of the conversation, as the API renders them.
         var preamble = ""
         if let tools = req.body["tools"] { preamble += tools.encodedString }
@@ -23,17 +22,20 @@ struct ChatPrompt {
         // The last user message (else the last message) is what the answer is about.
         let about = req.messages.lastIndex(where: { $0.role == "user" }) ?? req.messages.count - 1
         var aboutTokens = 0
-        text.reserveCapacity(req.messages.reduce(0) { $0 + $1.role.utf8.count + $1.text.utf8.count + 3 })
+        // "role: text\n" per message, written as bytes and made a String once.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(req.messages.reduce(0) { $0 + $1.role.utf8.count + $1.text.utf8.count + 3 })
         for (i, m) in req.messages.enumerated() {
             let framing = 3 + TokenEstimator.count(m.role) + (m.name.map { TokenEstimator.count($0) + 1 } ?? 0)
             let content = TokenEstimator.count(m.text)
             if i == about { aboutTokens = content }
             tokens += framing + content + m.imageTokens
-            text += m.role
-            text += ": "
-            text += m.text
-            text += "\n"
+            SentenceWriter.append(m.role, to: &bytes)
+            bytes.append(0x3A); bytes.append(0x20)
+            SentenceWriter.append(m.text, to: &bytes)
+            bytes.append(0x0A)
         }
+        let text = String(decoding: bytes, as: UTF8.self)
         inputTokens = tokens
         // Only prompts of 1,024+ tokens can be cached, so shorter ones skip hashing.
         var hashes: [UInt64] = []

@@ -72,24 +72,31 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
         if has(.brief) { target = 18 }
         if has(.detailed) { target = 380 + Int(jitter * 220) }
         if has(.list) { return list(&w, target: target) }
-        var out = w.chance(0.6) ? w.opener() : ""
-        var tokens = TokenEstimator.count(out)
+        let opener = w.chance(0.6) ? w.opener() : ""
+        // Built as bytes and made a String once (each String `+=` costs a few hundred instructions).
+        var out: [UInt8] = []
+        out.reserveCapacity(target * 6 + 64)
+        SentenceWriter.append(opener, to: &out)
+        var tokens = TokenEstimator.count(opener)
         var inParagraph = 0
         while tokens < target {
             let s = w.sentence()
             if out.isEmpty {
-                out = s
             } else if inParagraph >= 3 && w.chance(0.45) {
-                out += "\n\n" + s
+                out.append(0x0A); out.append(0x0A)
                 inParagraph = 0
             } else {
-                out += " " + s
+                out.append(0x20)
             }
+            SentenceWriter.append(s, to: &out)
             inParagraph += 1
             tokens += TokenEstimator.count(s) + 1
         }
-        if target > 120, w.chance(0.5) { out += "\n\n" + w.closer() }
-        return out
+        if target > 120, w.chance(0.5) {
+            out.append(0x0A); out.append(0x0A)
+            SentenceWriter.append(w.closer(), to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A short greeting ("hi", "hello there", "good morning!") gets a short greeting back.

@@ -26,16 +26,35 @@ struct SentenceWriter {
         var i = Int(rng.next() % UInt64(WordBank.templates.count))
         if i == lastTemplate { i = (i + 1) % WordBank.templates.count }
         lastTemplate = i
-        // Templates filled in run to 40–100 bytes: one allocation instead of growing twice.
-        var out = ""
+        // Templates filled in run to 40–100 bytes: written as bytes into one buffer (a String
+        // `+=` costs a few hundred instructions each), made a String once.
+        var out: [UInt8] = []
         out.reserveCapacity(128)
         for part in Self.parsed[i] {
             switch part {
-            case let .text(t): out += t
-            case let .slot(slot): out += fill(slot)
+            case let .text(t): Self.append(t, to: &out)
+            case .slot(.topic):
+                // As `fill(.topic)`, without building "the " + noun first (same draws, same order).
+                if topics.isEmpty || chance(0.25) {
+                    Self.append("the ", to: &out)
+                    Self.append(pick(WordBank.nouns), to: &out)
+                } else {
+                    Self.append(pick(topics), to: &out)
+                }
+            case let .slot(slot): Self.append(fill(slot), to: &out)
             }
         }
-        return capitalized(out)
+        // `capitalized`, on the bytes when the first character is plain ASCII.
+        guard let f = out.first else { return "" }
+        if f < 0x80, out.count == 1 || out[1] < 0x80 {
+            if f >= 0x61 && f <= 0x7A { out[0] = f - 32 }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return capitalized(String(decoding: out, as: UTF8.self))
+    }
+
+    @inline(__always) static func append(_ s: String, to out: inout [UInt8]) {
+        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: s.utf8) }
     }
 
     enum Slot { case topic, noun, plural, adjective, verb, baseVerb, adverb }
