@@ -2,6 +2,21 @@ import Testing
 @testable import SimSupport
 
 @Suite struct JSONTests {
+    /// Integers are read from the bytes when short (no String): the values must be the ones
+    /// `Int64(String)` gives, at the edges of the short path and past it.
+    @Test func integersParseToTheirValues() throws {
+        var cases: [String] = ["0", "-0", "7", "-7", "10", "999999999999999999", "-99999999999999999",
+                               "1000000000000000000", "-999999999999999999", "9223372036854775807", "-9223372036854775808"]
+        var x: Int64 = 1
+        for _ in 0..<18 { cases.append(String(x)); cases.append(String(-x)); cases.append(String(x * 7 + 3)); x *= 10 }
+        for c in cases {
+            let v = try JSONParser.parse(Array("[\(c)]".utf8))
+            #expect(v == .array([.int(Int64(c)!)]), "\(c)")
+        }
+        #expect(try JSONParser.parse(Array("9223372036854775808".utf8)) == .double(9223372036854775808))
+        #expect(try JSONParser.parse(Array(#"{"n":-12,"m":3.5}"#.utf8)) == .object([("n", .int(-12)), ("m", .double(3.5))]))
+    }
+
     @Test func roundTripKeepsKeyOrderAndEscapes() throws {
         let text = #"{"b":1,"a":[true,false,null],"s":"x\"y\\z\n\u00e9\ud83d\ude00","d":1.5,"n":-42}"#
         let v = try JSONParser.parse(text)
