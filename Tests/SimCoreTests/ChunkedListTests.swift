@@ -35,3 +35,39 @@ import Testing
         #expect(list[0] == size && list[1] == size + 1)
     }
 }
+
+/// A memory-store bucket past its split size (one table becomes 256, the order list spans
+/// chunks): every record is still found, lists keep insertion order both ways and across
+/// cursors, and removals from the middle keep both right.
+@Suite struct MemoryStoreLargeBucketTests {
+    @Test func aBucketPastItsSplitKeepsRecordsAndOrder() throws {
+        let store = MemoryRecordStore()
+        let n = 9_000
+        var ids = (0..<n).map { "rec_\($0)" }
+        for (i, id) in ids.enumerated() {
+            _ = try store.put(StoredRecord(tenant: "t", collection: "c", id: id, createdAt: Int64(i), body: .object([("n", .int(Int64(i)))])))
+        }
+        // A replaced record keeps its place.
+        _ = try store.put(StoredRecord(tenant: "t", collection: "c", id: "rec_10", createdAt: 10, body: .object([("n", .int(-1))])))
+        #expect(try store.get(tenant: "t", collection: "c", id: "rec_10")?.body["n"] == .int(-1))
+        for id in ["rec_0", "rec_4095", "rec_4096", "rec_8999"] { #expect(try store.get(tenant: "t", collection: "c", id: id) != nil) }
+        // Removals from the first chunk, the middle and the end.
+        for id in ["rec_5", "rec_4100", "rec_8190", "rec_8999"] {
+            #expect(try store.delete(tenant: "t", collection: "c", id: id))
+            ids.removeAll { $0 == id }
+            #expect(try store.get(tenant: "t", collection: "c", id: id) == nil)
+        }
+        func walk(_ order: ListOrder, page: Int) throws -> [String] {
+            var out: [String] = [], after: String?
+            while true {
+                let p = try store.list(tenant: "t", collection: "c", query: ListQuery(order: order, after: after, limit: page))
+                out += p.records.map(\.id)
+                guard p.hasMore, let last = p.records.last else { return out }
+                after = last.id
+            }
+        }
+        #expect(try walk(.asc, page: 1_000) == ids)
+        #expect(try walk(.desc, page: 777) == ids.reversed())
+        #expect(try store.all(collection: "c").count == ids.count)
+    }
+}

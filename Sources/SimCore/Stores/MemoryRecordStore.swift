@@ -24,28 +24,40 @@ public final class MemoryRecordStore: RecordStore {
         var seq: Int64
         var document: StoredRecord.Document
     }
-    /// A bucket's records in 256 tables picked by the id's hash, and its insertion order in
-    /// chunks: a Swift table or array grows by copying all of itself, which for one table of
-    /// 400,000 stored responses took 444 ms, under the store's lock (every request waited).
-    /// Split, a growth step copies 1/256 of the table or one chunk.
+    /// A bucket's records, once it holds more than 4,096, in 256 tables picked by the id's hash,
+    /// and its insertion order in chunks: a Swift table or array grows by copying all of itself,
+    /// which for one table of 400,000 stored responses took 444 ms, under the store's lock
+    /// (every request waited). Split, a growth step copies 1/256 of the table or one chunk. A
+    /// small bucket (most (tenant, collection) pairs) keeps one table.
     private struct Bucket {
         static let tableCount = 256
-        var tables: [[RecordKey: Entry]] = Array(repeating: [:], count: Bucket.tableCount)
+        static let splitAt = 4096
+        var tables: [[RecordKey: Entry]] = [[:]]
         /// Ids in insertion order (deleted ids are removed).
         var order = ChunkedList<String>()
 
-        @inline(__always) static func table(_ key: RecordKey) -> Int { Int(truncatingIfNeeded: key.hash >> 56) }
+        @inline(__always) func table(_ key: RecordKey) -> Int {
+            tables.count == 1 ? 0 : Int(truncatingIfNeeded: key.hash >> 56)
+        }
         subscript(key: RecordKey) -> Entry? {
-            get { tables[Self.table(key)][key] }
-            set { tables[Self.table(key)][key] = newValue }
+            get { tables[table(key)][key] }
+            set { tables[table(key)][key] = newValue }
         }
         mutating func updateValue(_ e: Entry, forKey key: RecordKey) -> Entry? {
-            tables[Self.table(key)].updateValue(e, forKey: key)
+            if tables.count == 1, tables[0].count >= Self.splitAt { split() }
+            return tables[table(key)].updateValue(e, forKey: key)
         }
         mutating func removeValue(forKey key: RecordKey) -> Entry? {
-            tables[Self.table(key)].removeValue(forKey: key)
+            tables[table(key)].removeValue(forKey: key)
         }
         var all: [(RecordKey, Entry)] { tables.flatMap { $0.map { ($0.key, $0.value) } } }
+
+        /// Once, when the single table reaches `splitAt`: its records move to 256 tables.
+        private mutating func split() {
+            let one = tables[0]
+            tables = Array(repeating: [:], count: Self.tableCount)
+            for (k, e) in one { tables[Int(truncatingIfNeeded: k.hash >> 56)][k] = e }
+        }
 
         static func record(_ key: BucketKey, _ id: String, _ e: Entry) -> StoredRecord {
             StoredRecord(tenant: key.tenant, collection: key.collection, id: id, createdAt: e.createdAt, seq: e.seq, document: e.document)
@@ -161,15 +173,17 @@ public final class MemoryRecordStore: RecordStore {
 struct ChunkedList<Element> {
     static var chunkSize: Int { 4096 }
     private var chunks: [[Element]] = []
+    /// `starts[c]`: the index of chunk `c`'s first element (kept only once a removal has made
+    /// some chunk short; until then every chunk but the last is full and an index is a division).
+    private var starts: [Int]?
     private(set) var count = 0
-    /// Every chunk but the last is full (true until a removal), so an index is two divisions.
-    private var uniform = true
 
     mutating func append(_ e: Element) {
         if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkSize {
             var c: [Element] = []
             c.reserveCapacity(Self.chunkSize)
             chunks.append(c)
+            starts?.append(count)
         }
         chunks[chunks.count - 1].append(e)
         count += 1
@@ -177,14 +191,14 @@ struct ChunkedList<Element> {
 
     subscript(i: Int) -> Element {
         precondition(i >= 0 && i < count, "ChunkedList index out of range")
-        if uniform { return chunks[i / Self.chunkSize][i % Self.chunkSize] }
-        // Removals shortened some chunk: walk.
-        var i = i
-        for c in chunks {
-            if i < c.count { return c[i] }
-            i -= c.count
+        guard let starts else { return chunks[i / Self.chunkSize][i % Self.chunkSize] }
+        // The last chunk starting at or before i.
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= i { lo = mid } else { hi = mid - 1 }
         }
-        preconditionFailure("ChunkedList index out of range")
+        return chunks[lo][i - starts[lo]]
     }
 }
 
@@ -202,13 +216,23 @@ extension ChunkedList where Element: Equatable {
     /// Removes the last occurrence of `e` (if any).
     mutating func removeLast(_ e: Element) {
         for ci in chunks.indices.reversed() {
-            if let j = chunks[ci].lastIndex(of: e) {
-                chunks[ci].remove(at: j)
-                if ci != chunks.count - 1 { uniform = false }
-                if chunks[ci].isEmpty { chunks.remove(at: ci) }
-                count -= 1
-                return
+            guard let j = chunks[ci].lastIndex(of: e) else { continue }
+            chunks[ci].remove(at: j)
+            count -= 1
+            if starts == nil, ci != chunks.count - 1 {
+                var s: [Int] = []
+                s.reserveCapacity(chunks.count)
+                var at = 0
+                for c in chunks { s.append(at); at += c.count }
+                starts = s
+            } else if starts != nil {
+                for c in (ci + 1)..<chunks.count { starts![c] -= 1 }
             }
+            if chunks[ci].isEmpty {
+                chunks.remove(at: ci)
+                starts?.remove(at: ci)
+            }
+            return
         }
     }
 }
