@@ -40,6 +40,7 @@ public final class IDGenerator: Sendable {
 
     /// Word `i / 16` supplies hex digits `i`, lowest nibble first.
     private static func hex(_ prefix: String, length: Int, words: UnsafeBufferPointer<UInt64>) -> String {
+        if length <= 0 { return prefix }
         var p = prefix
         return p.withUTF8 { head in
             String(unsafeUninitializedCapacity: head.count + length) { buf in

@@ -19,6 +19,8 @@ import SimSupport
     }
 
     @Test func hexMatchesThePerDigitDefinition() {
+        #expect(IDGenerator(seed: 1, stream: "s").hex("", length: 0) == "")
+        #expect(IDGenerator(seed: 1, stream: "s").hex("", length: 5).utf8.count == 5)
         for length in [0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 63, 64, 65, 100] {
             let g = IDGenerator(seed: 42, stream: "requests")
             let got = (0..<20).map { _ in g.hex("req_", length: length) }
