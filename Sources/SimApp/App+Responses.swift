@@ -12,7 +12,7 @@ extension App {
             if body["model"]?.stringValue?.hasPrefix("ft:") == true { ctx.services.fineTuning.settle(tenant: ctx.tenant) }
             let created = try ctx.services.responses.create(tenant: ctx.tenant, body: body, overrides: ctx.overrides)
             guard var events = created.events else {
-                return .response(HTTPResponse(status: 200, headers: Self.jsonHeaders, body: .bytes(created.encoded)))
+                return .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(created.encoded)))
             }
             var options = Self.sseOptions(ctx.overrides)
             if let error = options.errorEvent, let final = events.last?.data["response"] {
@@ -65,9 +65,6 @@ extension App {
                                                                order: try q.order(default: .desc), after: q.string("after")))
         }
     }
-
-    /// The headers of a JSON reply (one shared array: every foreground create answers with it).
-    static let jsonHeaders: [(String, String)] = [("content-type", "application/json")]
 
     /// A stored response as a stream: what exists now, the rest when a background run finishes.
     static func replay(_ ctx: RouteContext, id: String, startingAfter: Int64?) throws(APIError) -> HTTPResponse {

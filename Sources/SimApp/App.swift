@@ -95,10 +95,10 @@ public final class App: HTTPResponder {
 
     /// `/__sim` or below it, compared as bytes (`String.hasPrefix` compares characters).
     static func isControlPath(_ path: String) -> Bool {
-        path.utf8.withContiguousStorageIfAvailable { u in
+        path.withUTF8Bytes { u in
             u.count >= 6 && u[0] == 0x2F && u[1] == 0x5F && u[2] == 0x5F && u[3] == 0x73 && u[4] == 0x69 && u[5] == 0x6D
                 && (u.count == 6 || u[6] == 0x2F)
-        } ?? (path.hasPrefix("/__sim/") || path == "/__sim")
+        }
     }
 
     /// What happens to every answer on its way out: the standard headers, the journal entry, the

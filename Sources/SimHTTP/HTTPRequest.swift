@@ -114,6 +114,6 @@ extension String {
     /// Whether any UTF-8 byte satisfies `test`, read in place (the generic `utf8.contains` walks
     /// an iterator: hundreds of instructions for a 30-byte string).
     @inline(__always) func anyUTF8(_ test: (UInt8) -> Bool) -> Bool {
-        utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? utf8.contains(where: test)
+        withUTF8Bytes { $0.contains(where: test) }
     }
 }

@@ -161,11 +161,10 @@ private func addHeaders(_ headers: [(String, String)], to response: OpaquePointe
         var o = 0
         func put(_ s: String) -> UnsafeMutablePointer<CChar> {
             let start = buf + o
-            let done: Void? = s.utf8.withContiguousStorageIfAvailable { u in
+            s.withUTF8Bytes { u in
                 if let b = u.baseAddress { UnsafeMutableRawPointer(start).copyMemory(from: b, byteCount: u.count) }
                 o += u.count
             }
-            if done == nil { for b in s.utf8 { buf[o] = CChar(bitPattern: b); o += 1 } }
             buf[o] = 0; o += 1
             return start
         }

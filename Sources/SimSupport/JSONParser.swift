@@ -99,13 +99,10 @@ public struct JSONParser {
     /// The decoded key's length and first and last bytes.
     @inline(__always) private static func keyTag(_ k: String) -> UInt64 {
         // Read in place (the generic `utf8.last` walks an index: ~80 instructions a key).
-        if let tag = k.utf8.withContiguousStorageIfAvailable({ u -> UInt64 in
+        k.withUTF8Bytes { u in
             guard let first = u.first, let last = u.last else { return 0 }
             return UInt64(truncatingIfNeeded: u.count) << 16 | UInt64(first) << 8 | UInt64(last)
-        }) { return tag }
-        let u = k.utf8
-        guard let first = u.first, let last = u.last else { return 0 }
-        return UInt64(truncatingIfNeeded: u.count) << 16 | UInt64(first) << 8 | UInt64(last)
+        }
     }
 
     private mutating func array() throws(JSONParseError) -> JSON {

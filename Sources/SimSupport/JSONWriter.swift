@@ -21,10 +21,7 @@ public struct JSONWriter {
     }
 
     /// The string's UTF-8 bytes as they are (no quoting or escaping).
-    @inline(__always) public mutating func appendRaw(_ s: String) {
-        // Reads the string in place: no copy, so no reference-count traffic on a shared string.
-        if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: s.utf8) }
-    }
+    @inline(__always) public mutating func appendRaw(_ s: String) { bytes.appendUTF8(s) }
 
     public mutating func write(_ value: JSON) {
         switch value {
@@ -53,19 +50,8 @@ public struct JSONWriter {
     }
 
     public mutating func writeInt(_ i: Int64) {
-        if i == 0 { bytes.append(UInt8(ascii: "0")); return }
-        var v = i.magnitude
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &tmp) { buf in
-            while v > 0 { buf[n] = UInt8(truncatingIfNeeded: v % 10) + 48; v /= 10; n += 1 }
-        }
-        if i < 0 { bytes.append(UInt8(ascii: "-")) }
-        withUnsafeBytes(of: &tmp) { buf in
-            var j = n - 1
-            while j >= 0 { bytes.append(buf[j]); j -= 1 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecimalText.maxBytes) { buf in
+            bytes.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress!, count: DecimalText.int(i, to: buf.baseAddress!)))
         }
     }
 
@@ -81,15 +67,12 @@ public struct JSONWriter {
     /// `d` rounded to hundredths, written as `Double.description` would write that value
     /// ("0.25", "3.0", "0.1") without going through it.
     public mutating func writeHundredths(_ d: Double) {
-        let scaled = (d * 100).rounded()
-        guard scaled.isFinite, abs(scaled) < 1e15 else { writeDouble(scaled / 100); return }
-        var n = Int64(scaled)
-        if n < 0 { bytes.append(UInt8(ascii: "-")); n = -n }
-        writeInt(n / 100)
-        bytes.append(UInt8(ascii: "."))
-        let frac = n % 100
-        bytes.append(UInt8(truncatingIfNeeded: frac / 10) + 48)
-        if frac % 10 != 0 { bytes.append(UInt8(truncatingIfNeeded: frac % 10) + 48) }
+        let written: Int? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecimalText.maxBytes) { buf in
+            guard let n = DecimalText.hundredths(d, to: buf.baseAddress!) else { return nil }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress!, count: n))
+            return n
+        }
+        if written == nil { writeDouble((d * 100).rounded() / 100) }
     }
 
     public mutating func writeString(_ s: String) {
@@ -129,4 +112,53 @@ extension JSON {
     /// Compact UTF-8 encoding, keys in insertion order.
     public var encoded: [UInt8] { JSONWriter.encode(self) }
     public var encodedString: String { JSONWriter.string(self) }
+}
+
+/// Decimal text written through a pointer the caller has room behind (`maxBytes`): shared by
+/// `JSONWriter` and the logger's stack-formatted request line.
+public enum DecimalText {
+    public static let maxBytes = 24
+
+    /// `value` in decimal ("-12", "0"); returns how many bytes it wrote.
+    public static func int(_ value: Int64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var v = value.magnitude
+        var n = 0
+        if value < 0 { p[0] = 0x2D; n = 1 }
+        var digits = 1, t = v
+        while t >= 10 { t /= 10; digits += 1 }
+        n += digits
+        var i = n - 1
+        repeat { p[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30; v /= 10; i -= 1 } while v > 0
+        return n
+    }
+
+    /// `d` rounded to hundredths, as `Double.description` would write that value ("0.25", "3.0",
+    /// "0.1"); nil, with nothing written, when it is not finite or too large for this form.
+    public static func hundredths(_ d: Double, to p: UnsafeMutablePointer<UInt8>) -> Int? {
+        let scaled = (d * 100).rounded()
+        guard scaled.isFinite, abs(scaled) < 1e15 else { return nil }
+        var n = Int64(scaled), o = 0
+        if n < 0 { p[0] = 0x2D; o = 1; n = -n }
+        o += int(n / 100, to: p + o)
+        p[o] = 0x2E; o += 1
+        let frac = n % 100
+        p[o] = UInt8(truncatingIfNeeded: frac / 10) &+ 0x30; o += 1
+        if frac % 10 != 0 { p[o] = UInt8(truncatingIfNeeded: frac % 10) &+ 0x30; o += 1 }
+        return o
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes: in place for native strings (no copy, no
+    /// reference-count traffic), through a copy otherwise.
+    @inline(__always) public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = self
+        return copy.withUTF8(body)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the string's UTF-8 bytes (read in place).
+    @inline(__always) public mutating func appendUTF8(_ s: String) { s.withUTF8Bytes { append(contentsOf: $0) } }
 }

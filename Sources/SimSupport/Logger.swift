@@ -140,36 +140,17 @@ private struct LineBuffer {
         count += s.utf8CodeUnitCount
     }
     mutating func put(_ s: String) {
-        let done: Void? = s.utf8.withContiguousStorageIfAvailable { u in
+        s.withUTF8Bytes { u in
             if let p = u.baseAddress { (base + count).update(from: p, count: u.count) }
             count += u.count
         }
-        if done == nil { for b in s.utf8 { put(b) } }
     }
-    mutating func putInt(_ value: Int) {
-        var v = value.magnitude
-        if value < 0 { put(0x2D) }
-        var digits = 1, t = v
-        while t >= 10 { t /= 10; digits += 1 }
-        count += digits
-        var i = count - 1
-        repeat { base[i] = UInt8(truncatingIfNeeded: v % 10) + 0x30; v /= 10; i -= 1 } while v > 0
-    }
+    mutating func putInt(_ value: Int) { count += DecimalText.int(Int64(value), to: base + count) }
     /// `d` rounded to hundredths, as `JSONWriter.writeHundredths` writes it ("0.5", "12.34", "3.0").
     mutating func putHundredths(_ d: Double) {
-        let scaled = (d * 100).rounded()
-        guard scaled.isFinite, abs(scaled) < 1e15 else {
-            var w = JSONWriter(capacity: 32)
-            w.writeHundredths(d)
-            for b in w.bytes { put(b) }
-            return
-        }
-        var n = Int(scaled)
-        if n < 0 { put(0x2D); n = -n }
-        putInt(n / 100)
-        put(0x2E)
-        let frac = n % 100
-        put(UInt8(truncatingIfNeeded: frac / 10) + 0x30)
-        if frac % 10 != 0 { put(UInt8(truncatingIfNeeded: frac % 10) + 0x30) }
+        if let n = DecimalText.hundredths(d, to: base + count) { count += n; return }
+        var w = JSONWriter(capacity: 32)
+        w.writeHundredths(d)
+        for b in w.bytes { put(b) }
     }
 }

@@ -30,9 +30,9 @@ struct ChatPrompt {
             let content = TokenEstimator.count(m.text)
             if i == about { aboutTokens = content }
             tokens += framing + content + m.imageTokens
-            SentenceWriter.append(m.role, to: &bytes)
+            bytes.appendUTF8(m.role)
             bytes.append(0x3A); bytes.append(0x20)
-            SentenceWriter.append(m.text, to: &bytes)
+            bytes.appendUTF8(m.text)
             bytes.append(0x0A)
         }
         let text = String(decoding: bytes, as: UTF8.self)

@@ -76,7 +76,7 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
         // Built as bytes and made a String once (each String `+=` costs a few hundred instructions).
         var out: [UInt8] = []
         out.reserveCapacity(target * 6 + 64)
-        SentenceWriter.append(opener, to: &out)
+        out.appendUTF8(opener)
         var tokens = TokenEstimator.count(opener)
         var inParagraph = 0
         while tokens < target {
@@ -88,13 +88,13 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
             } else {
                 out.append(0x20)
             }
-            SentenceWriter.append(s, to: &out)
+            out.appendUTF8(s)
             inParagraph += 1
             tokens += TokenEstimator.count(s) + 1
         }
         if target > 120, w.chance(0.5) {
             out.append(0x0A); out.append(0x0A)
-            SentenceWriter.append(w.closer(), to: &out)
+            out.appendUTF8(w.closer())
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -32,16 +32,16 @@ struct SentenceWriter {
         out.reserveCapacity(128)
         for part in Self.parsed[i] {
             switch part {
-            case let .text(t): Self.append(t, to: &out)
+            case let .text(t): out.appendUTF8(t)
             case .slot(.topic):
                 // As `fill(.topic)`, without building "the " + noun first (same draws, same order).
                 if topics.isEmpty || chance(0.25) {
-                    Self.append("the ", to: &out)
-                    Self.append(pick(WordBank.nouns), to: &out)
+                    out.appendUTF8("the ")
+                    out.appendUTF8(pick(WordBank.nouns))
                 } else {
-                    Self.append(pick(topics), to: &out)
+                    out.appendUTF8(pick(topics))
                 }
-            case let .slot(slot): Self.append(fill(slot), to: &out)
+            case let .slot(slot): out.appendUTF8(fill(slot))
             }
         }
         // `capitalized`, on the bytes when the first character is plain ASCII.
@@ -51,10 +51,6 @@ struct SentenceWriter {
             return String(decoding: out, as: UTF8.self)
         }
         return capitalized(String(decoding: out, as: UTF8.self))
-    }
-
-    @inline(__always) static func append(_ s: String, to out: inout [UInt8]) {
-        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: s.utf8) }
     }
 
     enum Slot { case topic, noun, plural, adjective, verb, baseVerb, adverb }

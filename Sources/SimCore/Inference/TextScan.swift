@@ -222,9 +222,7 @@ struct CueSet: Sendable {
 extension TextAnalysis {
     /// Calls `body` with the text's UTF-8 bytes (contiguous for native strings: no copy).
     @inline(__always) static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
-        var copy = text
-        return copy.withUTF8(body)
+        text.withUTF8Bytes(body)
     }
 
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 32 : c }
