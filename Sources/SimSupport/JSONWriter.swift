@@ -151,7 +151,7 @@ public enum DecimalText {
 extension String {
     /// Calls `body` with the string's UTF-8 bytes: in place for native strings (no copy, no
     /// reference-count traffic), through a copy otherwise.
-    @inline(__always) public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    @inlinable @inline(__always) public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let r = utf8.withContiguousStorageIfAvailable(body) { return r }
         var copy = self
         return copy.withUTF8(body)
@@ -160,5 +160,5 @@ extension String {
 
 extension Array where Element == UInt8 {
     /// Appends the string's UTF-8 bytes (read in place).
-    @inline(__always) public mutating func appendUTF8(_ s: String) { s.withUTF8Bytes { append(contentsOf: $0) } }
+    @inlinable @inline(__always) public mutating func appendUTF8(_ s: String) { s.withUTF8Bytes { append(contentsOf: $0) } }
 }
