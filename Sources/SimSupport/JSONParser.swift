@@ -10,10 +10,11 @@ public struct JSONParser {
     private let b: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
-    /// Members of the objects and arrays being parsed, innermost last: each container is copied
-    /// out once, at its exact size, instead of growing its own array step by step.
-    private var pairStack: [(String, JSON)] = []
-    private var itemStack: [JSON] = []
+    /// Members of the objects and arrays being parsed, innermost last: each container is moved
+    /// out once, at its exact size, instead of growing its own array step by step (moved, not
+    /// copied: no retain and release per member).
+    private var pairStack = MoveStack<(String, JSON)>()
+    private var itemStack = MoveStack<JSON>()
     /// A cheap fingerprint of each key on `pairStack` (length and first/last bytes), so the
     /// repeated-key check compares strings only when the fingerprints agree.
     private var keyTags: [UInt64] = []
@@ -24,6 +25,7 @@ public struct JSONParser {
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
         let result: Result<JSON, JSONParseError> = bytes.withUnsafeBufferPointer { buf in
             var p = JSONParser(buf)
+            defer { p.pairStack.free(); p.itemStack.free() }
             do throws(JSONParseError) {
                 p.skipWS()
                 let v = try p.value()
@@ -73,7 +75,8 @@ public struct JSONParser {
         skipWS()
         if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object([]) }
         let base = pairStack.count
-        defer { pairStack.removeSubrange(base...); keyTags.removeSubrange(base...) }
+        // On an error the members stay on the stack; `parse` frees them.
+        defer { keyTags.removeSubrange(base...) }
         while true {
             skipWS()
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -87,11 +90,11 @@ public struct JSONParser {
             // A repeated key keeps its first position and takes the last value.
             var found: Int?
             for j in base..<keyTags.count where keyTags[j] == tag && pairStack[j].0 == k { found = j; break }
-            if let j = found { pairStack[j].1 = v } else { pairStack.append((k, v)); keyTags.append(tag) }
+            if let j = found { pairStack[j].1 = v } else { pairStack.push((k, v)); keyTags.append(tag) }
             skipWS()
             guard i < b.count else { throw fail("unexpected end of input") }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "}") { i += 1; return .object(Array(pairStack[base...])) }
+            if b[i] == UInt8(ascii: "}") { i += 1; return .object(pairStack.pop(from: base)) }
             throw fail("expected ',' or '}'")
         }
     }
@@ -113,15 +116,14 @@ public struct JSONParser {
         skipWS()
         if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
         let base = itemStack.count
-        defer { itemStack.removeSubrange(base...) }
         while true {
             skipWS()
             let v = try value()
-            itemStack.append(v)
+            itemStack.push(v)
             skipWS()
             guard i < b.count else { throw fail("unexpected end of input") }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "]") { i += 1; return .array(Array(itemStack[base...])) }
+            if b[i] == UInt8(ascii: "]") { i += 1; return .array(itemStack.pop(from: base)) }
             throw fail("expected ',' or ']'")
         }
     }
@@ -221,6 +223,58 @@ public struct JSONParser {
         if !isDouble, let v = Int64(text) { return .int(v) }
         guard let d = Double(text) else { throw fail("bad number") }
         return .double(d)
+    }
+}
+
+/// The parser's member stack: elements go in by `push` and leave by `pop(from:)`, which moves the
+/// top ones into a new array (no copy, so no retain and release of each). Manually managed: the
+/// owner calls `free()` once (it destroys what is still on it, e.g. after a parse error).
+struct MoveStack<Element> {
+    private var base: UnsafeMutablePointer<Element>?
+    private var capacity = 0
+    private(set) var count = 0
+
+    @inline(__always) mutating func push(_ e: consuming Element) {
+        if count == capacity { grow() }
+        (base! + count).initialize(to: e)
+        count += 1
+    }
+
+    /// Elements `from..<count` as an array, in order; the stack is left with `from` elements.
+    mutating func pop(from start: Int) -> [Element] {
+        let n = count - start
+        guard n > 0, let base else { return [] }
+        let out = [Element](unsafeUninitializedCapacity: n) { buf, initialized in
+            buf.baseAddress!.moveInitialize(from: base + start, count: n)
+            initialized = n
+        }
+        count = start
+        return out
+    }
+
+    subscript(_ i: Int) -> Element {
+        get { base![i] }
+        set { base![i] = newValue }
+    }
+
+    private mutating func grow() {
+        let newCapacity = max(16, capacity * 2)
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        if let base {
+            fresh.moveInitialize(from: base, count: count)
+            base.deallocate()
+        }
+        base = fresh
+        capacity = newCapacity
+    }
+
+    mutating func free() {
+        guard let base else { return }
+        base.deinitialize(count: count)
+        base.deallocate()
+        self.base = nil
+        capacity = 0
+        count = 0
     }
 }
 

@@ -49,6 +49,23 @@ import Testing
         #expect(try JSONParser.parse(#"{"x":[1]}"#).encodedString == #"{"x":[1]}"#)
     }
 
+    @Test func containersLargerThanTheStacksFirstBlockKeepEveryMember() throws {
+        // Members are moved off the parser's stacks into each container; past 16 (the first
+        // block) the stacks grow while outer members are still on them.
+        let long = String(repeating: "y", count: 40) // heap-allocated strings, not small ones
+        let items = (0..<50).map { #"["\#(long)\#($0)",{"k\#($0)":"\#(long)"}]"# }.joined(separator: ",")
+        let members = (0..<40).map { #""key\#($0)\#(long)":"\#(long)\#($0)""# }.joined(separator: ",")
+        let text = #"{"first":"\#(long)",\#(members),"items":[\#(items)],"last":true}"#
+        let v = try JSONParser.parse(text)
+        #expect(v.encodedString == text)
+        #expect(v["items"]?.arrayValue?.count == 50)
+        #expect(v["items"]?.arrayValue?[49].arrayValue?[0].stringValue == "\(long)49")
+        #expect(v["key39\(long)"]?.stringValue == "\(long)39")
+        // The same, cut off deep inside: an error, and the next parse is whole.
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(String(text.dropLast(40))) }
+        #expect(try JSONParser.parse(text) == v)
+    }
+
     @Test func deepNestingIsRefusedNotCrashing() {
         let deep = String(repeating: "[", count: 100_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
