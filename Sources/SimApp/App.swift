@@ -25,7 +25,13 @@ public final class App: HTTPResponder {
     /// Authorization value → tenant, so the hashing happens once per key. One cache per server
     /// thread: tenants are immutable values (equal by content), so each thread keeps its own
     /// instance and the threads share neither a lock nor the tenant's reference count.
-    private let tenants = Sharded<[String: Tenant]>(count: 16) { [:] }
+    private let tenants = Sharded<TenantCache>(count: 16) { TenantCache() }
+    /// One thread's tenants by `Authorization` value, and the last one looked up: a client sends
+    /// the same value on every request, and comparing it costs less than hashing it.
+    struct TenantCache {
+        var last: (auth: String, tenant: Tenant)?
+        var byAuth: [String: Tenant] = [:]
+    }
     /// The middlewares folded around the router once, at init, so a request builds no `next`
     /// closures on its way in.
     private let chain = Chain()
@@ -85,12 +91,16 @@ public final class App: HTTPResponder {
             reply = .now(Self.errorResponse(error))
         }
         let finish = Finish(app: self, tenant: tenant, requestID: requestID, startedAt: startedAt, watch: watch, notes: notes)
-        // A ready answer is finished right here; only deferred ones need the closure.
-        // `consume`: the response moves into `apply`, so its headers array stays unique.
+        // A ready answer is finished right here; only deferred ones need the closure. The
+        // response is taken out of the reply first and the reply ended with the `switch`, so
+        // `apply` gets the only reference to the headers array and appends to it in place (a
+        // binding used inside the `switch` is a second reference while the subject lives).
+        let ready: HTTPResponse
         switch consume reply {
-        case let .now(response): return .now(finish.apply(response, to: request))
+        case let .now(response): ready = response
         case let deferred: return deferred.map { finish.apply($0, to: request) }
         }
+        return .now(finish.apply(consume ready, to: request))
     }
 
     /// `/__sim` or below it, compared as bytes (`String.hasPrefix` compares characters).
@@ -116,7 +126,7 @@ public final class App: HTTPResponder {
         func apply(_ response: consuming HTTPResponse, to request: HTTPRequest) -> HTTPResponse {
             // Taken over, not copied: the headers are appended in place (the handler's array is
             // usually unique), so no second array is built and the first destroyed.
-            var r = response
+            var r = consume response
             let ms = watch.milliseconds
             // Handlers never set these; proxied and replayed answers carry the upstream's own.
             var present: UInt8 = 0
@@ -155,13 +165,20 @@ public final class App: HTTPResponder {
         guard let auth = request.header("authorization") else { throw .missingAPIKey }
         // Keyed by the header value as sent: a client sends the same value on every request, so
         // the token is parsed and hashed into a tenant once per client.
-        if let cached = tenants.withLock({ $0[auth] }) { return cached }
+        let cached: Tenant? = tenants.withLock { cache in
+            if let last = cache.last, last.auth == auth { return last.tenant }
+            guard let t = cache.byAuth[auth] else { return nil }
+            cache.last = (auth, t)
+            return t
+        }
+        if let cached { return cached }
         let token = Self.bearerToken(auth)
         guard !token.isEmpty else { throw .missingAPIKey }
         let t = Tenant.forAPIKey(token)
         tenants.withLock { cache in
-            if cache.count > 1_000 { cache.removeAll() }
-            cache[auth] = t
+            if cache.byAuth.count > 1_000 { cache.byAuth.removeAll() }
+            cache.byAuth[auth] = t
+            cache.last = (auth, t)
         }
         return t
     }

@@ -42,7 +42,8 @@ public final class Journal: Sendable {
             reqJSON = request.contentType.map { HeaderName.hasPrefixIgnoringCase($0, "application/json") } ?? true
         }
         var respBody: [UInt8]?
-        let respJSON = response.header("content-type")?.hasPrefix("application/json") ?? false
+        // Compared as bytes (`String.hasPrefix` compares characters: hundreds of instructions).
+        let respJSON = response.header("content-type").map { HeaderName.hasPrefixIgnoringCase($0, "application/json") } ?? false
         if respJSON, let b = response.bodyBytes, b.count <= Self.maxBodyBytes { respBody = b }
         let query = request.query.isEmpty ? "" : request.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         // The entry pushed out of the ring is released after the lock (its bodies can be large,
