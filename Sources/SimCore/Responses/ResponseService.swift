@@ -40,26 +40,27 @@ public struct ResponseService: Sendable {
     public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> Created {
         let p = try ResponseCreateParams.parse(body)
         let ids = env.ids(tenant)
-        let prepared = try prepare(tenant: tenant, params: p, ids: ids, reserveID: true)
-        let id = prepared.reservedID
-        let ready = prepared.value
-        let conv = ready.conversation
-        let inputTokens = conv.inputTokens
+        // Taken apart, and the conversation read in place, not copied (each copy of these
+        // structs retains and releases every string and array in them).
+        let (ready, id) = try prepare(tenant: tenant, params: p, ids: ids, reserveID: true)
+        let inputTokens = ready.conversation.inputTokens
         let retention = p.promptCacheRetention.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory
         // A token is at least one byte: shorter prompts cannot reach the cache's 1,024 tokens.
-        let hashes = conv.promptTextBytes < PromptCache.minimumTokens ? [] : TokenEstimator.tokenHashes(conv.promptText)
+        let hashes = ready.conversation.promptTextBytes < PromptCache.minimumTokens
+            ? [] : TokenEstimator.tokenHashes(ready.conversation.promptText)
         let cached = inference.cache.lookup(tenant: tenant, key: p.promptCacheKey, hashes: hashes,
                                             inputTokens: inputTokens, retention: retention, overrides: overrides)
         let allowedTools = ResponseTools.allowed(p.tools, choiceEcho: p.toolChoiceJSON)
         let request = GenerationRequest(
-            model: p.model, modelInfo: ready.model, tenant: tenant, seed: inference.seed(requestSeed: nil), prompt: conv.flatPrompt,
-            lastUserMessage: conv.lastUserMessage, inputTokens: inputTokens, maxOutputTokens: p.maxOutputTokens, format: p.text.format,
-            tools: allowedTools, toolChoice: p.toolChoice, parallelToolCalls: p.parallelToolCalls, toolOutputs: conv.toolOutputs,
+            model: p.model, modelInfo: ready.model, tenant: tenant, seed: inference.seed(requestSeed: nil),
+            prompt: ready.conversation.flatPrompt, lastUserMessage: ready.conversation.lastUserMessage, inputTokens: inputTokens,
+            maxOutputTokens: p.maxOutputTokens, format: p.text.format,
+            tools: allowedTools, toolChoice: p.toolChoice, parallelToolCalls: p.parallelToolCalls, toolOutputs: ready.conversation.toolOutputs,
             reasoningEffort: ready.model.family == .reasoning ? (p.reasoningEffort ?? "medium") : nil, overrides: overrides,
-            lastUserMessageTokens: conv.lastUserMessageTokens)
+            lastUserMessageTokens: ready.conversation.lastUserMessageTokens)
         let out = inference.generator.generate(request)
         let built = ResponseOutputBuilder(ids: ids, seed: request.contentSeed)
-            .build(out, model: ready.model, params: p, topicText: conv.lastUserMessage)
+            .build(out, model: ready.model, params: p, topicText: ready.conversation.lastUserMessage)
 
         let now = env.now()
         let runsInBackground = p.background && !p.stream
@@ -71,14 +72,16 @@ public struct ResponseService: Sendable {
             timing = [(ResponseLifecycle.queuedUntilKey, .int(queuedUntil)), (ResponseLifecycle.completesAtKey, .int(completedAt))]
         }
         let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: out.totalOutputTokens, reasoning: out.reasoningTokens)
+        let (stream, store, background) = (p.stream, p.store, p.background)
+        // `p` moves into the object (the last use): a copy would retain every field.
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
-                                               incompleteReason: built.incompleteReason, params: p, model: ready.model,
+                                               incompleteReason: built.incompleteReason, params: consume p, model: ready.model,
                                                output: built.items, usage: usage, internalFields: timing)
         // A foreground reply is encoded once: those bytes are also the stored record. Streams
         // and background views need the object as a tree, and store its encoding.
-        let tree: JSON? = p.stream || runsInBackground ? .some(finished.tree) : .none
-        let record = tree.map { p.store ? $0.encoded : [] } ?? finished.encoded
-        if p.store {
+        let tree: JSON? = stream || runsInBackground ? .some(finished.tree) : .none
+        let record = tree.map { store ? $0.encoded : [] } ?? finished.encoded
+        if store {
             // Stored encoded: compact, and read only by input_items and previous_response_id.
             let doc = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
             do {
@@ -86,10 +89,10 @@ public struct ResponseService: Sendable {
                 try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record))
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
-        guard let tree else { return Created(encoded: record, events: nil, stored: p.store) }
+        guard let tree else { return Created(encoded: record, events: nil, stored: store) }
         // A stream never runs in the background: its tree is the final response.
-        if p.stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: p.background), stored: p.store) }
-        return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: p.store)
+        if stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: background), stored: store) }
+        return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: store)
     }
 
     /// Validates the request against the model and the conversation, and flattens the prompt.
