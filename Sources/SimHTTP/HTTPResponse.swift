@@ -1,3 +1,4 @@
+import Glibc
 import SimSupport
 
 /// A transport-level misbehaviour the server carries out instead of (or part way through) a response.
@@ -85,6 +86,8 @@ public enum HeaderName {
         s.withUTF8Bytes { a in
             prefix.withUTF8Bytes { p in
                 guard a.count >= p.count else { return false }
+                // Usually spelled exactly as asked: one memcmp, then the byte-by-byte fold.
+                if p.isEmpty || memcmp(a.baseAddress!, p.baseAddress!, p.count) == 0 { return true }
                 for i in 0..<p.count where lower(a[i]) != p[i] { return false }
                 return true
             }
