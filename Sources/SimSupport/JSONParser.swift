@@ -298,6 +298,14 @@ enum JSONBytes {
         let n = b.count
         if let base = b.baseAddress {
             let raw = UnsafeRawPointer(base)
+            // Sixteen bytes at a time (SSE compares), then eight, then one by one.
+            let quote = SIMD16<UInt8>(repeating: 0x22), backslash = SIMD16<UInt8>(repeating: 0x5C)
+            let space = SIMD16<UInt8>(repeating: 0x20)
+            while i + 16 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                if any((v .== quote) .| (v .== backslash) .| (v .< space)) { break }
+                i += 16
+            }
             while i + 8 <= n, !hasSpecial(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
         }
         while i < n {
