@@ -7,11 +7,13 @@ struct BodyReader {
     /// The path as given, or (for an array element) the array's path, with `index` >= 0.
     private let base: String
     private let index: Int
+    private let keys: JSON.KeyLengths
 
     init(_ object: JSON, path: String = "") {
         self.object = object
         base = path
         index = -1
+        keys = JSON.KeyLengths(object)
     }
 
     /// A reader for `array[index]` whose path (`messages[2]`) is only written when an error needs it.
@@ -19,6 +21,7 @@ struct BodyReader {
         self.object = object
         base = array
         self.index = index
+        keys = JSON.KeyLengths(object)
     }
 
     var path: String { index < 0 ? base : "\(base)[\(index)]" }
@@ -29,7 +32,7 @@ struct BodyReader {
     }
 
     func raw(_ key: String) -> JSON? {
-        guard let v = object.field(key), !v.isNull else { return nil }
+        guard keys.mayHave(key), let v = object.field(key), !v.isNull else { return nil }
         return v
     }
 
@@ -118,6 +121,19 @@ struct BodyReader {
 }
 
 extension JSON {
+    /// Which key lengths (in UTF-8 bytes, modulo 64) an object has: a request reader looks up
+    /// dozens of keys a body does not have, and most of them are turned away by their length
+    /// alone, without a pass over the members.
+    struct KeyLengths: Sendable {
+        private var mask: UInt64 = 0
+        init(_ object: JSON) {
+            guard case let .object(pairs) = object else { return }
+            for (k, _) in pairs { mask |= 1 << UInt64(k.utf8.count & 63) }
+        }
+        /// False only when no key has `key`'s length.
+        @inline(__always) func mayHave(_ key: String) -> Bool { mask & (1 << UInt64(key.utf8.count & 63)) != 0 }
+    }
+
     /// `self[key]`, comparing UTF-8 lengths before strings (request readers look up many keys
     /// a body does not have).
     @inline(__always) func field(_ key: String) -> JSON? {

@@ -7,16 +7,19 @@ public struct FieldReader: Sendable {
     /// Dotted path of this object inside the body ("" for the body itself).
     public let path: String
 
+    private let keys: JSON.KeyLengths
+
     public init(_ value: JSON, path: String = "") {
         self.value = value
         self.path = path
+        keys = JSON.KeyLengths(value)
     }
 
     public func param(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The value at `key`, treating an explicit `null` as absent (the API's "nullable" fields).
     public func raw(_ key: String) -> JSON? {
-        guard let v = value.field(key), !v.isNull else { return nil }
+        guard keys.mayHave(key), let v = value.field(key), !v.isNull else { return nil }
         return v
     }
 
