@@ -29,7 +29,7 @@ public struct ChatCompletionRequest: Sendable {
     /// The body as sent (tools and response format count as input tokens).
     public var body: JSON
 
-    static let known: Set<String> = [
+    static let known: KeySet = [
         "messages", "model", "metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier", "prompt_cache_key",
         "prompt_cache_retention", "prompt_cache_options", "service_tier", "modalities", "verbosity", "reasoning_effort",
         "max_completion_tokens", "frequency_penalty", "presence_penalty", "web_search_options", "response_format", "audio",

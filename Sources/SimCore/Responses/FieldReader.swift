@@ -101,9 +101,17 @@ public struct FieldReader: Sendable {
 
     /// 400 for a key not in `allowed` (the Responses API's wording).
     public func rejectUnknown(_ allowed: Set<String>) throws(APIError) {
-        for (k, _) in value.objectValue ?? [] where !allowed.contains(k) {
-            throw .invalidRequest("Unknown parameter: '\(param(k))'.", param: param(k), code: "unknown_parameter")
-        }
+        for (k, _) in value.objectValue ?? [] where !allowed.contains(k) { throw unknownParameter(k) }
+    }
+
+    /// `rejectUnknown` against a `KeySet` (cheaper to ask: the request body's own fields).
+    public func rejectUnknown(keys allowed: KeySet) throws(APIError) {
+        guard case let .object(pairs) = value else { return }
+        for (k, _) in pairs where !allowed.contains(k) { throw unknownParameter(k) }
+    }
+
+    private func unknownParameter(_ k: String) -> APIError {
+        .invalidRequest("Unknown parameter: '\(param(k))'.", param: param(k), code: "unknown_parameter")
     }
 
     public static func typeError(_ param: String, _ expected: String, _ got: JSON) -> APIError {

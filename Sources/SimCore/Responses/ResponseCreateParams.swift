@@ -37,7 +37,7 @@ public struct ResponseCreateParams: Sendable {
     public var promptID: String?
 
     /// Every `CreateResponse` field (and the ones SDK 3.57 sends beside them).
-    static let knownFields: Set<String> = [
+    static let knownFields: KeySet = [
         "model", "input", "instructions", "previous_response_id", "store", "background", "stream", "stream_options",
         "max_output_tokens", "max_tool_calls", "metadata", "temperature", "top_p", "top_logprobs", "reasoning", "text",
         "tools", "tool_choice", "parallel_tool_calls", "prompt_cache_key", "prompt_cache_retention", "prompt_cache_options",
@@ -54,7 +54,7 @@ public struct ResponseCreateParams: Sendable {
     /// Parses and validates a request body.
     public static func parse(_ body: JSON) throws(APIError) -> ResponseCreateParams {
         let r = FieldReader(body)
-        try r.rejectUnknown(knownFields)
+        try r.rejectUnknown(keys: knownFields)
         let model = try r.requiredString("model")
         let input = r.raw("input")
         if let input, input.stringValue == nil, input.arrayValue == nil {
