@@ -117,11 +117,49 @@ public enum TextAnalysis {
                     var i = 0
                     // What a text is about shows in its opening; long inputs are read only that far (to
                     // the first byte between words past byte 600).
+                    let raw = UnsafeRawPointer(b.baseAddress)
                     while i < n {
                         if cls[Int(b[i])] == 0 {
                             i += 1
                             if i > 600 { break }
                             continue
+                        }
+                        // The common word first: ASCII letters only, ended by a byte that is in no word,
+                        // read 8 bytes at a time. Nothing to trim, its first byte is a letter, and its
+                        // key is its lower-cased bytes (as `topicKey` makes it). Any other word, or one
+                        // too near the end of the text to read 8 bytes, takes the general path below.
+                        if i + 8 <= n, let raw {
+                            let head = letterRun(raw, i)
+                            var end = i + head.count
+                            // Eight letters or more: read on until the run ends within a block.
+                            var ended = head.count < 8
+                            while !ended, end + 8 <= n {
+                                let more = letterRun(raw, end)
+                                end += more.count
+                                ended = more.count < 8
+                            }
+                            if ended, cls[Int(b[end])] == 0 {
+                                let length = end - i
+                                if length >= 4 {
+                                    let key: UInt64, upper: Bool
+                                    if length <= 8 {
+                                        let keep: UInt64 = length == 8 ? ~0 : (1 << UInt64(8 * length)) &- 1
+                                        key = head.lowered & keep
+                                        upper = head.capitals & keep != 0
+                                    } else {
+                                        (key, upper) = topicKey(b, i, end)
+                                    }
+                                    if !stopwords.contains(key), insertNew(key, into: seen, zero: &seenZero) {
+                                        spans[count] = TopicSpan(start: i, end: end, upper: upper)
+                                        count += 1
+                                        if count == maxTopics { break }
+                                    }
+                                }
+                                // Past the byte that ended the word.
+                                i = end + 1
+                                if i > 600 { break }
+                                continue
+                            }
                         }
                         // A word. Its bytes' classes OR-ed: bit 0 set when it has an edge byte to trim.
                         let start = i
@@ -157,6 +195,22 @@ public enum TextAnalysis {
                 }
             }
         }
+    }
+
+    /// The ASCII letters that open the 8 bytes at `raw + at`: how many (0...8, 8 when all are
+    /// letters), the 8 bytes with ASCII capitals lower-cased, and bit 7 set in the lane of each
+    /// capital. Per byte (low seven bits only, so nothing carries into the next lane; bytes >= 0x80
+    /// are no letter): bit 7 of (low + 0x3F) says >= 0x41, of (low + 0x25) says >= 0x5B; after
+    /// lower-casing, of (low + 0x1F) says >= 0x61 and of (low + 0x05) says >= 0x7B.
+    @inline(__always) static func letterRun(_ raw: UnsafeRawPointer, _ at: Int) -> (count: Int, lowered: UInt64, capitals: UInt64) {
+        let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = x & ~high
+        let capitals = (low7 &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low7 &+ 0x2525_2525_2525_2525) & ~x & high
+        let y = x | (capitals >> 2)
+        let lowY7 = y & ~high
+        let letters = (lowY7 &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(lowY7 &+ 0x0505_0505_0505_0505) & ~y & high
+        return ((~letters & high).trailingZeroBitCount >> 3, y, capitals)
     }
 
     /// Adds `key` to the small open-addressing set `slots` (power-of-two size, never more than half

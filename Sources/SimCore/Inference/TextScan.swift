@@ -81,7 +81,7 @@ struct CueSet: Sendable {
     /// one, which only adds candidates that are then compared in full.
     private let byPair: [UInt64]
     /// How far the scan may move on, by the pair of bytes at offsets 2 and 3 of the current position
-    /// (indexed like `byPair`): a cue starting at position p, p + 1 or p + 2 would have that pair at
+    /// (indexed by `skipIndex`): a cue starting at position p, p + 1 or p + 2 would have that pair at
     /// offset 2, 1 or 0 of its first four bytes, so a pair found in no cue's first four bytes lets
     /// the scan skip three positions (Wu–Manber). `skip[0]` counts every cue; `skip[1]` leaves out
     /// the opening-only cues (past the opening).
@@ -99,14 +99,14 @@ struct CueSet: Sendable {
         var head: [UInt32] = []
         var pair = [UInt64](repeating: 0, count: 1024)
         var openingOnly: UInt64 = 0
-        var skip = [[UInt8]](repeating: [UInt8](repeating: 3, count: 1024), count: 2)
+        var skip = [[UInt8]](repeating: [UInt8](repeating: 3, count: Self.skipIndex(0x1F1F) + 1), count: 2)
         for (g, list) in groups.enumerated() {
             for c in list {
                 let b = Array(c.utf8)
                 precondition(b.count >= 4 && c == c.lowercased() && group.count < 64)
                 if openingGroups.contains(g) { openingOnly |= 1 << UInt64(group.count) }
                 for q in 0..<3 {
-                    let at = Self.pairIndex(b[q], b[q + 1])
+                    let at = Self.skipIndex(UInt16(b[q]) | UInt16(b[q + 1]) << 8)
                     for t in 0..<(openingGroups.contains(g) ? 1 : 2) { skip[t][at] = min(skip[t][at], UInt8(2 - q)) }
                 }
                 pair[Self.pairIndex(b[0], b[1])] |= 1 << UInt64(group.count)
@@ -128,6 +128,11 @@ struct CueSet: Sendable {
     }
 
     @inline(__always) static func pairIndex(_ a: UInt8, _ b: UInt8) -> Int { Int(a & 0x1F) << 5 | Int(b & 0x1F) }
+
+    /// The `skip` tables' index of two bytes read as a little-endian word: the same low five bits
+    /// of each as `pairIndex`, left where they are (one mask per step of the scan's inner loop;
+    /// the tables get 7,968 entries instead of 1,024).
+    @inline(__always) static func skipIndex(_ two: UInt16) -> Int { Int(two & 0x1F1F) }
 
     /// Bit g is set when some cue of group g occurs in `text`.
     func groups(in text: String) -> UInt64 {
@@ -183,7 +188,7 @@ struct CueSet: Sendable {
             let end = min(switchAt, n - 3)
             while i < end {
                 let ahead = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i + 2, as: UInt16.self))
-                let by = Int(skip[Int(ahead & 0x1F) << 5 | Int((ahead >> 8) & 0x1F)])
+                let by = Int(skip[skipIndex(ahead)])
                 if by != 0 {
                     i += by
                     continue
