@@ -12,6 +12,11 @@ struct ModerationText {
         self = TextAnalysis.withBytes(text) { Self.read($0) }
     }
 
+    /// The same for raw bytes (also invalid UTF-8: tests).
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self = Self.read(bytes)
+    }
+
     private init() {}
 
     /// Byte classes for `read`.
