@@ -9,13 +9,26 @@
 /// `Float.description`. Checked against `Float.description` for every Float in [2^-24, 1) once,
 /// and for random ones by a test.
 enum ModerationScoreText {
-    /// Bytes written at most (`Float.description` of any Float is shorter).
+    /// Room `write` needs at `p` (`Float.description` of any Float is shorter; the fast path may
+    /// also write '0's past the text's end, within these bytes).
     static let maxBytes = 16
 
-    /// 10^0 … 10^19.
-    private static let powersOf10: [UInt64] = (0...19).map { p in (0..<p).reduce(UInt64(1)) { r, _ in r * 10 } }
+    /// 10^0 … 10^19, written out so that the table is static data (a computed table is a lazy
+    /// global: a `swift_once` call on every read).
+    private static let powersOf10: [UInt64] = [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+    ]
 
-    /// Writes `f`'s text at `p`; returns the byte count.
+    /// "00" … "99": two digits per division by 100.
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
+
+    /// Writes `f`'s text at `p` (room for `maxBytes`); returns the byte count.
     static func write(_ f: Float, to p: UnsafeMutablePointer<UInt8>) -> Int {
         guard f >= 0x1p-24 && f < 1 else {
             if f == 0 && f.sign == .plus {
@@ -53,30 +66,41 @@ enum ModerationScoreText {
         let remainder = scaled & ((1 << shift) - 1), half = UInt128(1) << (shift - 1)
         let nearest = quotient + (remainder > half || (remainder == half && quotient & 1 == 1) ? 1 : 0)
         let digits = min(max(nearest, lo), hi)
-        // Digit count (at most 9), then the digits written last to first where they belong.
-        var count = 1
-        while count < 10 && digits >= powersOf10[count] { count += 1 }
+        // Digit count (at most 9): about log10 of the bit length, then one comparison.
+        let bits = UInt64.bitWidth - digits.leadingZeroBitCount
+        let t = (bits &* 1233) >> 12
+        let count = t + (digits >= powersOf10[t] ? 1 : 0)
+        // The digits, written last to first where they belong, two per step.
         @inline(__always) func putDigits(_ d: UInt64, _ n: Int, at at: UnsafeMutablePointer<UInt8>) {
-            var d = d, i = n - 1
-            while i >= 0 { at[i] = UInt8(truncatingIfNeeded: d % 10) &+ 48; d /= 10; i -= 1 }
+            let pairs = digitPairs.utf8Start
+            var d = d, i = n
+            while i >= 2 {
+                let q = d / 100
+                let r = Int(truncatingIfNeeded: d &- q &* 100) &* 2
+                at[i &- 2] = pairs[r]
+                at[i &- 1] = pairs[r &+ 1]
+                d = q
+                i &-= 2
+            }
+            if i == 1 { at[0] = UInt8(truncatingIfNeeded: d) &+ 48 }
         }
         // The decimal exponent of the first digit.
         let e10 = count - 1 - exponent
         if e10 >= -4 {
-            // 0.000ddd
+            // 0.000ddd: up to three zeros (written all three; the digits overwrite the rest).
             p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: ".")
+            p[2] = UInt8(ascii: "0"); p[3] = UInt8(ascii: "0"); p[4] = UInt8(ascii: "0")
             let zeros = -e10 - 1
-            for i in 0..<zeros { p[2 + i] = UInt8(ascii: "0") }
             putDigits(digits, count, at: p + 2 + zeros)
             return 2 + zeros + count
         }
-        // d.ddde-XX (exponents here are -5 … -8)
-        let first = digits / powersOf10[count - 1]
-        p[0] = UInt8(truncatingIfNeeded: first) &+ 48
+        // d.ddde-XX (exponents here are -5 … -8): the digits one byte on, then the first moved
+        // in front of the point.
+        putDigits(digits, count, at: p + 1)
+        p[0] = p[1]
         var o = 1
         if count > 1 {
             p[1] = UInt8(ascii: ".")
-            putDigits(digits - first * powersOf10[count - 1], count - 1, at: p + 2)
             o = 1 + count
         }
         p[o] = UInt8(ascii: "e"); p[o + 1] = UInt8(ascii: "-")
