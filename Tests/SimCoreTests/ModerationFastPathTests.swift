@@ -169,7 +169,12 @@ extension ModerationClassifier {
         let tokens = ModerationText(text).tokens
         return maskMatcher.withTables { masks in
             tokens.withUnsafeBufferPointer { t in
-                t.indices.contains { i in maskIndex.lookup(t[i]).contains { masks.match(maskIndex.entries[$0], t, at: i) != nil } }
+                t.indices.contains { i in
+                    starts.lookup(t[i]).contains { k in
+                        guard case let .idiom(m) = starts.entries[k] else { return false }
+                        return masks.match(m, t, at: i) != nil
+                    }
+                }
             }
         }
     }

@@ -14,14 +14,20 @@ public final class ModerationClassifier: Sendable {
         let negatable: Bool
     }
 
+    /// What can start at a token: a benign idiom (a `maskMatcher` pattern) or a rule's pattern.
+    enum Start: Sendable {
+        case idiom(Int)
+        case rule(RulePattern)
+    }
+
     let rules: [CompiledRule]
     /// Every rule's patterns in one matcher (`RulePattern.pattern` indexes it).
     let ruleMatcher: ModerationMatcher
-    /// First-token hash → (rule, pattern) pairs that can start there.
-    let index: ModerationHashIndex<RulePattern>
-    /// The benign idioms (`maskIndex` entries index it).
+    /// The benign idioms.
     let maskMatcher: ModerationMatcher
-    let maskIndex: ModerationHashIndex<Int>
+    /// First-token hash → the idioms, then the rule patterns, that can start there: one look-up
+    /// per token serves both passes.
+    let starts: ModerationHashIndex<Start>
     let negators: HashSet64
     let intensifiers: HashSet64
     let minors: HashSet64
@@ -77,9 +83,11 @@ public final class ModerationClassifier: Sendable {
         }
         rules = compiled
         ruleMatcher = ModerationMatcher(allPatterns)
-        index = ModerationHashIndex(idx)
         maskMatcher = ModerationMatcher(maskPats)
-        maskIndex = ModerationHashIndex(midx)
+        var startMap: [UInt64: [Start]] = [:]
+        for (w, masks) in midx { startMap[w, default: []] += masks.map { .idiom($0) } }
+        for (w, pairs) in idx { startMap[w, default: []] += pairs.map { .rule($0) } }
+        starts = ModerationHashIndex(startMap)
         invalidPatterns = bad
         func set(_ s: String) -> HashSet64 { HashSet64(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
         negators = set("not never dont doesnt didnt wont wouldnt cant cannot couldnt shouldnt isnt arent wasnt werent neither nor without avoid prevent preventing prevention stop against")
@@ -92,14 +100,17 @@ public final class ModerationClassifier: Sendable {
     public func scoreText(_ text: String) -> [Float] {
         ModerationText.withTokens(text) { original, numbers, textHash in
             let n = original.count
+            // The tokens that can start an idiom or a rule, found in one look-up each.
+            let hits = starts.hits(original)
             // Benign idioms are matched on the original tokens and masked in a copy (made only
             // when one matches); the rules see the masked tokens.
             var masked: UnsafeMutablePointer<UInt64>?
             defer { masked?.deallocate() }
             maskMatcher.withTables { masks in
-                for i in 0..<n {
-                    for k in maskIndex.lookup(original[i]) {
-                        guard let end = masks.match(maskIndex.entries[k], original, at: i) else { continue }
+                for (i, entries) in hits {
+                    for k in entries {
+                        guard case let .idiom(m) = starts.entries[k] else { break } // rules follow the idioms
+                        guard let end = masks.match(m, original, at: i) else { continue }
                         if masked == nil {
                             masked = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
                             masked!.initialize(from: original.baseAddress!, count: n)
@@ -113,11 +124,12 @@ public final class ModerationClassifier: Sendable {
             var strength: [Float] = []
             ruleMatcher.withTables { patterns in
                 var global: Float = 0 // the text's intensity (>= 1), computed at the first match
-                for i in 0..<n {
+                for (i, entries) in hits {
                     guard tokens[i] != ModerationPattern.maskedToken else { continue }
-                    for k in index.lookup(tokens[i]) {
-                        let r = index.entries[k].rule, p = index.entries[k].pattern
-                        guard let end = patterns.match(p, tokens, at: i) else { continue }
+                    for k in entries {
+                        guard case let .rule(rp) = starts.entries[k] else { continue }
+                        let r = rp.rule
+                        guard let end = patterns.match(rp.pattern, tokens, at: i) else { continue }
                         if global == 0 { global = ModerationText.intensity(text) }
                         var s = global
                         if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }

@@ -4,9 +4,9 @@
 /// Scores lie in [0, 1), where this is exact integer arithmetic: with `f = m·2^e` the values that
 /// read back as `f` are those strictly between `(4m ∓ 2)·2^(e-2)` (`4m - 1` below a power of two),
 /// and a decimal `D·10^-P` lies there when `D·2^(2-e)` lies between `(4m ∓ 2)·10^P` — products
-/// that fit 128 bits for every P needed down to 2^-24. The first (smallest) P with such a D gives
-/// the fewest digits. Other values (negative, >= 1, below 2^-24, not finite) go through
-/// `Float.description`. Checked against `Float.description` for every Float in [2^-24, 1) once,
+/// that fit 128 bits (taken as two 64-bit halves) for every P needed down to 2^-24. The first
+/// (smallest) P with such a D gives the fewest digits. Other values (negative, >= 1, below 2^-24,
+/// not finite) go through `Float.description`. Checked against `Float.description` for every Float in [2^-24, 1) once,
 /// and for random ones by a test.
 enum ModerationScoreText {
     /// Room `write` needs at `p` (`Float.description` of any Float is shorter; the fast path may
@@ -41,30 +41,35 @@ enum ModerationScoreText {
                 return b.count
             }
         }
-        let binaryExponent = Int(f.exponentBitPattern) - 127 // f in [2^x, 2^(x+1)), x < 0
-        let shift = 25 - binaryExponent // f = 4m / 2^shift
-        let v = UInt128(f.significandBitPattern | 0x80_0000) << 2
-        let lower = f.significandBitPattern == 0 ? v - 1 : v - 2
-        let upper = v + 2
+        let binaryExponent = Int(f.exponentBitPattern) &- 127 // f in [2^x, 2^(x+1)), -24 <= x < 0
+        let shift = 25 &- binaryExponent // f = 4m / 2^shift, 26 <= shift <= 49
+        let v = UInt64(f.significandBitPattern | 0x80_0000) &<< 2
+        let lower = f.significandBitPattern == 0 ? v &- 1 : v &- 2
+        let upper = v &+ 2
+        /// `(a·b) >> shift`, the product taken to 128 bits (every quotient here fits 64: it is a
+        /// digit string of at most 10 digits).
+        @inline(__always) func productShifted(_ a: UInt64, _ b: UInt64) -> (quotient: UInt64, remainder: UInt64) {
+            let (high, low) = a.multipliedFullWidth(by: b)
+            return ((high &<< (64 &- shift)) | (low &>> shift), low & ((1 &<< shift) &- 1))
+        }
         // A P giving at least 9 digits (always enough for a Float): one digit needs at most
         // ceil(-x·log10 2) (77/256 < log10 2 < 78/256).
-        var exponent = (-binaryExponent * 78) >> 8 + 9
-        let top = UInt128(powersOf10[exponent])
+        var exponent = (-binaryExponent &* 78) &>> 8 &+ 9
+        let top = powersOf10[exponent]
         // The D at this P: lower·10^P < D·2^shift < upper·10^P (no bound is a multiple of 2^shift).
-        var lo = UInt64((lower * top) >> shift) + 1
-        var hi = UInt64((upper * top) >> shift)
+        var lo = productShifted(lower, top).quotient &+ 1
+        var hi = productShifted(upper, top).quotient
         // Fewer digits while some D·10 fits: D' in [ceil(lo / 10), hi / 10].
         while true {
-            let lo10 = (lo + 9) / 10, hi10 = hi / 10
+            let lo10 = (lo &+ 9) / 10, hi10 = hi / 10
             guard lo10 <= hi10 else { break }
-            lo = lo10; hi = hi10; exponent -= 1
+            lo = lo10; hi = hi10; exponent &-= 1
         }
         // The candidate nearest f: v·10^P / 2^shift rounded, a tie (f = 2^-12 is 0.000244140625
         // exactly) to the even digit, as `Float.description` does.
-        let scaled = v * UInt128(powersOf10[exponent])
-        let quotient = UInt64(scaled >> shift)
-        let remainder = scaled & ((1 << shift) - 1), half = UInt128(1) << (shift - 1)
-        let nearest = quotient + (remainder > half || (remainder == half && quotient & 1 == 1) ? 1 : 0)
+        let (quotient, remainder) = productShifted(v, powersOf10[exponent])
+        let half: UInt64 = 1 &<< (shift &- 1)
+        let nearest = quotient &+ (remainder > half || (remainder == half && quotient & 1 == 1) ? 1 : 0)
         let digits = min(max(nearest, lo), hi)
         // Digit count (at most 9): about log10 of the bit length, then one comparison.
         let bits = UInt64.bitWidth - digits.leadingZeroBitCount

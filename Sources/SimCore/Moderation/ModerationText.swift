@@ -168,9 +168,8 @@ struct ModerationText {
         // (a token is a number when all its bytes are digits).
         var h = offset
         var len = 0, digits = 0, value = 0
-        /// Ends the current token (if any): its hash, and its value if it is a short number.
-        @inline(__always) func endToken() {
-            guard len > 0 else { return }
+        /// Ends the current token (`len > 0`): its hash, and its value if it is a short number.
+        @inline(__always) func emitToken() {
             if digits > 0 {
                 if digits == len && len <= 4 { numbers.append((count, value)) }
                 digits = 0; value = 0
@@ -203,20 +202,23 @@ struct ModerationText {
                 }
                 len &+= i &- start
                 guard i < n else { break }
+                // Most often a separator (a space) follows: the token ends there.
+                if k == UInt64(Class.separator) {
+                    i &+= 1
+                    emitToken()
+                    continue
+                }
             }
             let c = buf[i]
             i &+= 1
-            switch UInt8(truncatingIfNeeded: k) {
-            case Class.separator:
-                endToken()
-            case Class.digit:
+            if k == UInt64(Class.separator) {
+                if len > 0 { emitToken() }
+            } else if k == UInt64(Class.digit) {
                 value = value &* 10 &+ Int(c &- 0x30)
                 h = (h ^ UInt64(c)) &* prime
                 len &+= 1
                 digits &+= 1
-            case Class.apostrophe:
-                break
-            default: // Class.e2
+            } else if k == UInt64(Class.e2) {
                 // U+2019 (’) is an apostrophe: "don’t" is `dont`. Any other 0xE2 is a letter
                 // byte like any other >= 0x80.
                 if i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
@@ -226,8 +228,9 @@ struct ModerationText {
                     len &+= 1
                 }
             }
+            // Class.apostrophe: skipped.
         }
-        endToken()
+        if len > 0 { emitToken() }
         return count
     }
 }
