@@ -14,14 +14,20 @@ public final class ModerationClassifier: Sendable {
         let negatable: Bool
     }
 
+    /// What can start at a token: a benign idiom (a `maskMatcher` pattern) or a rule's pattern.
+    enum Start: Sendable {
+        case idiom(Int)
+        case rule(RulePattern)
+    }
+
     let rules: [CompiledRule]
     /// Every rule's patterns in one matcher (`RulePattern.pattern` indexes it).
     let ruleMatcher: ModerationMatcher
-    /// First-token hash → (rule, pattern) pairs that can start there.
-    let index: ModerationHashIndex<RulePattern>
-    /// The benign idioms (`maskIndex` entries index it).
+    /// The benign idioms.
     let maskMatcher: ModerationMatcher
-    let maskIndex: ModerationHashIndex<Int>
+    /// First-token hash → the idioms, then the rule patterns, that can start there: one look-up
+    /// per token serves both passes.
+    let starts: ModerationHashIndex<Start>
     let negators: HashSet64
     let intensifiers: HashSet64
     let minors: HashSet64
@@ -77,9 +83,11 @@ public final class ModerationClassifier: Sendable {
         }
         rules = compiled
         ruleMatcher = ModerationMatcher(allPatterns)
-        index = ModerationHashIndex(idx)
         maskMatcher = ModerationMatcher(maskPats)
-        maskIndex = ModerationHashIndex(midx)
+        var startMap: [UInt64: [Start]] = [:]
+        for (w, masks) in midx { startMap[w, default: []] += masks.map { .idiom($0) } }
+        for (w, pairs) in idx { startMap[w, default: []] += pairs.map { .rule($0) } }
+        starts = ModerationHashIndex(startMap)
         invalidPatterns = bad
         func set(_ s: String) -> HashSet64 { HashSet64(s.split(separator: " ").map { ModerationPattern.hash($0) }) }
         negators = set("not never dont doesnt didnt wont wouldnt cant cannot couldnt shouldnt isnt arent wasnt werent neither nor without avoid prevent preventing prevention stop against")
@@ -90,57 +98,74 @@ public final class ModerationClassifier: Sendable {
 
     /// Per-category scores in [0, 1] for a text, indexed by `ModerationCategory.rawValue`.
     public func scoreText(_ text: String) -> [Float] {
-        let t = ModerationText(text)
-        // Benign idioms are matched on the original tokens and masked in a copy (made only
-        // when one matches); the rules see the masked tokens.
-        var tokens = t.tokens
-        let n = tokens.count
-        maskMatcher.withTables { masks in t.tokens.withUnsafeBufferPointer { original in
-            for i in 0..<n {
-                for k in maskIndex.lookup(original[i]) {
-                    if let end = masks.match(maskIndex.entries[k], original, at: i) {
-                        for j in i..<end { tokens[j] = ModerationPattern.maskedToken }
+        ModerationText.withTokens(text) { original, numbers, textHash in
+            let n = original.count
+            // The tokens that can start an idiom or a rule, found in one look-up each.
+            let hits = starts.hits(original)
+            // Benign idioms are matched on the original tokens and masked in a copy (made only
+            // when one matches); the rules see the masked tokens.
+            var masked: UnsafeMutablePointer<UInt64>?
+            defer { masked?.deallocate() }
+            maskMatcher.withTables { masks in
+                for (i, entries) in hits {
+                    for k in entries {
+                        guard case let .idiom(m) = starts.entries[k] else { break } // rules follow the idioms
+                        guard let end = masks.match(m, original, at: i) else { continue }
+                        if masked == nil {
+                            masked = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+                            masked!.initialize(from: original.baseAddress!, count: n)
+                        }
+                        for j in i..<end { masked![j] = ModerationPattern.maskedToken }
                     }
                 }
             }
-        } }
-        // Per rule, the strongest match (allocated at the first match: most texts match none).
-        var strength: [Float] = []
-        ruleMatcher.withTables { patterns in tokens.withUnsafeBufferPointer { tokens in
-            var global: Float = 0 // the text's intensity (>= 1), computed at the first match
-            for i in 0..<n {
-                guard tokens[i] != ModerationPattern.maskedToken else { continue }
-                for k in index.lookup(tokens[i]) {
-                    let r = index.entries[k].rule, p = index.entries[k].pattern
-                    guard let end = patterns.match(p, tokens, at: i) else { continue }
-                    if global == 0 { global = ModerationText.intensity(text) }
-                    var s = global
-                    if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }
-                    if i > 0 && intensifiers.contains(tokens[i - 1]) { s *= 1.06 }
-                    if strength.isEmpty { strength = [Float](repeating: 0, count: rules.count) }
-                    if s > strength[r] { strength[r] = s }
+            let tokens = masked.map { UnsafeBufferPointer(start: $0, count: n) } ?? original
+            // Per rule, the strongest match (allocated at the first match: most texts match none).
+            var strength: [Float] = []
+            ruleMatcher.withTables { patterns in
+                var global: Float = 0 // the text's intensity (>= 1), computed at the first match
+                for (i, entries) in hits {
+                    guard tokens[i] != ModerationPattern.maskedToken else { continue }
+                    for k in entries {
+                        guard case let .rule(rp) = starts.entries[k] else { continue }
+                        let r = rp.rule
+                        guard let end = patterns.match(rp.pattern, tokens, at: i) else { continue }
+                        if global == 0 { global = ModerationText.intensity(text) }
+                        var s = global
+                        if rules[r].negatable && negated(tokens, start: i, end: end) { s *= Self.negatedStrength }
+                        if i > 0 && intensifiers.contains(tokens[i - 1]) { s *= 1.06 }
+                        if strength.isEmpty { strength = Self.filled(0, count: rules.count) }
+                        if s > strength[r] { strength[r] = s }
+                    }
                 }
             }
-        } }
-        // `scores` holds each category's miss probability first, then 1 minus it.
-        var scores = [Float](repeating: 1, count: ModerationCategory.count)
-        for (r, st) in strength.enumerated() where st > 0 {
-            for (c, v) in rules[r].scores { scores[c.rawValue] *= 1 - min(0.995, v * st) }
+            // `scores` holds each category's miss probability first, then 1 minus it.
+            var scores = Self.filled(1, count: ModerationCategory.count)
+            for (r, st) in strength.enumerated() where st > 0 {
+                for (c, v) in rules[r].scores { scores[c.rawValue] *= 1 - min(0.995, v * st) }
+            }
+            for i in scores.indices { scores[i] = 1 - scores[i] }
+            let sexual = scores[ModerationCategory.sexual.rawValue]
+            if sexual >= 0.4 && mentionsMinor(original, numbers) {
+                let sm = ModerationCategory.sexualMinors.rawValue
+                scores[sm] = max(scores[sm], min(0.98, 0.45 + sexual * 0.5))
+            }
+            Self.applyHierarchy(&scores)
+            Self.finish(&scores, seed: textHash, applicable: { _ in true })
+            return scores
         }
-        for i in scores.indices { scores[i] = 1 - scores[i] }
-        let sexual = scores[ModerationCategory.sexual.rawValue]
-        if sexual >= 0.4 && mentionsMinor(t.tokens, t.numbers) {
-            let sm = ModerationCategory.sexualMinors.rawValue
-            scores[sm] = max(scores[sm], min(0.98, 0.45 + sexual * 0.5))
-        }
-        Self.applyHierarchy(&scores)
-        Self.finish(&scores, seed: t.textHash, applicable: { _ in true })
-        return scores
+    }
+
+    /// `count` copies of `value`. `[Float](repeating:count:)` allocates through the standard
+    /// library's unspecialised generic path (about a thousand instructions of metadata look-ups);
+    /// copying a collection into a new array takes the specialised one.
+    static func filled(_ value: Float, count: Int) -> [Float] {
+        Array(repeatElement(value, count: count))
     }
 
     /// Scores for an image: a hash of the URL keeps them tiny unless the URL's words name a category.
     public func scoreImage(url: String) -> [Float] {
-        var scores = [Float](repeating: 0, count: ModerationCategory.count)
+        var scores = Self.filled(0, count: ModerationCategory.count)
         if !url.hasPrefix("data:") {
             let words = ModerationText(url).tokens
             for (i, w) in words.enumerated() {
@@ -167,7 +192,7 @@ public final class ModerationClassifier: Sendable {
     }
 
     /// A minor word, or a number below 18 followed by an age word ("14 year old").
-    private func mentionsMinor(_ tokens: [UInt64], _ numbers: [(token: Int, value: Int)]) -> Bool {
+    private func mentionsMinor(_ tokens: UnsafeBufferPointer<UInt64>, _ numbers: [(token: Int, value: Int)]) -> Bool {
         if tokens.contains(where: { minors.contains($0) }) { return true }
         return numbers.contains { $0.value < 18 && $0.token + 1 < tokens.count && ageWords.contains(tokens[$0.token + 1]) }
     }

@@ -22,24 +22,29 @@ enum ModerationEncoder {
     static let resultBound: Int = 3 * keys.bytes.count + ModerationCategory.count * (5 + maxScoreBytes + 16) + 128
 
     static func encode(id: String, model: String, results: [ModerationResult]) -> [UInt8] {
+        // Written into scratch storage, then copied into an array of the exact size: a new
+        // `Array` of a run-time capacity (`init(unsafeUninitializedCapacity:)`) is allocated
+        // through the standard library's unspecialised generic path, about a thousand
+        // instructions of metadata look-ups; copying a buffer takes the specialised one.
         let capacity = 32 + quotedBound(id) + quotedBound(model) + results.count * resultBound
-        return [UInt8](unsafeUninitializedCapacity: capacity) { buf, count in
-            var out = Cursor(base: buf.baseAddress!)
-            out.put(#"{"id":"#); out.putQuoted(id)
-            out.put(#","model":"#); out.putQuoted(model)
-            out.put(#","results":["#)
-            keys.bytes.withUnsafeBufferPointer { keyBytes in
-                keys.ends.withUnsafeBufferPointer { ends in
-                    for (ri, r) in results.enumerated() {
-                        if ri > 0 { out.put(",") }
-                        write(r, keys: keyBytes, ends: ends, to: &out)
-                    }
+        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buf.deallocate() }
+        var out = Cursor(base: buf)
+        out.put(#"{"id":"#); out.putQuoted(id)
+        out.put(#","model":"#); out.putQuoted(model)
+        out.put(#","results":["#)
+        keys.bytes.withUnsafeBufferPointer { keyBytes in
+            keys.ends.withUnsafeBufferPointer { ends in
+                for (ri, r) in results.enumerated() {
+                    if ri > 0 { out.put(",") }
+                    write(r, keys: keyBytes, ends: ends, to: &out)
                 }
             }
-            out.put("]}")
-            count = out.base - buf.baseAddress!
-            precondition(count <= capacity, "moderation response outgrew its bound")
         }
+        out.put("]}")
+        let count = out.base - buf
+        precondition(count <= capacity, "moderation response outgrew its bound")
+        return Array(UnsafeBufferPointer(start: buf, count: count))
     }
 
     private static func write(_ r: ModerationResult, keys: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, to out: inout Cursor) {

@@ -30,6 +30,27 @@ struct ModerationHashIndex<Entry: Sendable>: Sendable {
         Int(truncatingIfNeeded: ((key ^ (key >> 31)) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
     }
 
+    /// The positions in `keys` whose key has entries, with those entries, in order (allocated at
+    /// the first: most tokens of a text have none). One tight loop over a whole text keeps its
+    /// few values in registers, where a loop that also matched what it found spilled them.
+    func hits(_ keys: UnsafeBufferPointer<UInt64>) -> [(position: Int, entries: Range<Int>)] {
+        var out: [(position: Int, entries: Range<Int>)] = []
+        let mask = self.mask
+        self.keys.withUnsafeBufferPointer { table in
+            for p in 0..<keys.count {
+                let key = keys[p]
+                var i = Self.slot(key, mask)
+                while true {
+                    let k = table[i]
+                    if k == key { out.append((p, Int(starts[i])..<Int(ends[i]))); break }
+                    if k == 0 { break }
+                    i = (i + 1) & mask
+                }
+            }
+        }
+        return out
+    }
+
     /// The entries for `key` (empty when absent).
     @inline(__always) func lookup(_ key: UInt64) -> Range<Int> {
         var i = Self.slot(key, mask)

@@ -70,7 +70,7 @@ public struct ModerationService: Sendable {
                 case let .imageURL(u): images.append(u)
                 }
             }
-            var scores = [Float](repeating: 0, count: ModerationCategory.count)
+            var scores = ModerationClassifier.filled(0, count: ModerationCategory.count)
             if !texts.isEmpty { scores = classifier.scoreText(texts.joined(separator: "\n")) }
             for u in images {
                 let img = classifier.scoreImage(url: u)

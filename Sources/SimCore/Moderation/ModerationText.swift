@@ -4,47 +4,69 @@ struct ModerationText {
     private(set) var tokens: [UInt64] = []
     /// All-digit tokens (up to 4 digits) and their values, in text order (ages: "14 year old").
     private(set) var numbers: [(token: Int, value: Int)] = []
-    /// FNV-1a of the whole text (`StableHash.fnv1a(text)`), taken in the same pass: the seed of
-    /// the small scores.
+    /// FNV-1a of the whole text (`StableHash.fnv1a(text)`): the seed of the small scores.
     private(set) var textHash: UInt64 = 0
 
     init(_ text: String) {
-        self = TextAnalysis.withBytes(text) { Self.read($0) }
+        self = TextAnalysis.withBytes(text) { Self(bytes: $0) }
+    }
+
+    /// The same for raw bytes (also invalid UTF-8: tests).
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self = Self.withTokens(bytes) { tokens, numbers, textHash in
+            var t = ModerationText()
+            t.tokens = Array(tokens)
+            t.numbers = numbers
+            t.textHash = textHash
+            return t
+        }
     }
 
     private init() {}
 
-    /// Byte classes for `read`.
-    private enum Class {
-        static let separator: UInt8 = 0, letter: UInt8 = 1, digit: UInt8 = 2, apostrophe: UInt8 = 3, e2: UInt8 = 4
+    /// `text`'s tokens, numbers and hash, the tokens in storage that lives while `body` runs:
+    /// scoring reads them in place, so a text costs one `malloc` and no array (a new `Array` of
+    /// a run-time size is allocated through the standard library's unspecialised generic path,
+    /// about a thousand instructions of metadata look-ups).
+    static func withTokens<R>(_ text: String, _ body: (_ tokens: UnsafeBufferPointer<UInt64>, _ numbers: [(token: Int, value: Int)],
+                                                       _ textHash: UInt64) -> R) -> R {
+        TextAnalysis.withBytes(text) { withTokens($0, body) }
     }
 
-    /// Per byte: ASCII letters and bytes >= 0x80 are `letter` (0xE2, which may start U+2019, is
-    /// `e2`), digits `digit`, `'` `apostrophe`, everything else `separator`.
-    private static let classes: [UInt8] = (0..<256).map { c in
+    static func withTokens<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (_ tokens: UnsafeBufferPointer<UInt64>,
+                                                                           _ numbers: [(token: Int, value: Int)], _ textHash: UInt64) -> R) -> R {
+        // Every token but the last is followed by at least one separator byte, so there are at
+        // most n / 2 + 1.
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: bytes.count / 2 + 1)
+        defer { storage.deallocate() }
+        var numbers: [(token: Int, value: Int)] = []
+        let count = Self.bytes.withUnsafeBufferPointer { tokenize(bytes, $0, into: storage, numbers: &numbers) }
+        return body(UnsafeBufferPointer(start: storage, count: count), numbers, fnv1a(bytes))
+    }
+
+    /// Per byte, what the tokenizer does with it: a letter byte (ASCII letters, bytes >= 0x80
+    /// other than 0xE2) is the byte the word hash takes, ASCII capitals lower-cased, so always
+    /// at least `firstLetter`; every other byte is one of the classes below it. One table, so
+    /// the letter loop reads one byte per byte and the byte that ends a run is already classed.
+    private static let bytes: [UInt8] = (0..<256).map { c in
         switch c {
-        case 0x41...0x5A, 0x61...0x7A: return Class.letter
+        case 0x41...0x5A: return UInt8(c | 0x20)
+        case 0x61...0x7A: return UInt8(c)
         case 0x30...0x39: return Class.digit
         case 0x27: return Class.apostrophe
         case 0xE2: return Class.e2
-        case 0x80...: return Class.letter
+        case 0x80...: return UInt8(c)
         default: return Class.separator
         }
     }
 
-    /// Per `letter` byte: the byte the word hash takes (ASCII capitals lower-cased, the rest as
-    /// they are; never 0); 0 for every other byte. The letter loop needs only this table.
-    private static let letterBytes: [UInt8] = (0..<256).map { c in
-        classes[c] != Class.letter ? 0 : UInt8(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+    /// The classes of the non-letter bytes in `bytes`.
+    private enum Class {
+        static let separator: UInt8 = 0, digit: UInt8 = 1, apostrophe: UInt8 = 2, e2: UInt8 = 3
     }
 
-    /// The tokens and whole-text hash in one pass (the whole-text hash and the word hash are
-    /// independent multiply chains, so computing both in the same loop is nearly free).
-    private static func read(_ buf: UnsafeBufferPointer<UInt8>) -> ModerationText {
-        var t = ModerationText()
-        classes.withUnsafeBufferPointer { cls in letterBytes.withUnsafeBufferPointer { tokenize(buf, cls, $0, into: &t) } }
-        return t
-    }
+    /// The smallest letter value in `bytes` ('a').
+    private static let firstLetter: UInt64 = 0x61
 
     /// 1 for calm text; up to ~1.15 for shouting ("!!!", mostly capitals). Only a matched rule's
     /// strength uses it, so the classifier asks for it at the first match (most texts have none).
@@ -102,85 +124,113 @@ struct ModerationText {
         return (letters, upper, exclamations)
     }
 
-    /// Fills `t`'s tokens, numbers and whole-text hash (FNV-1a).
-    private static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ cls: UnsafeBufferPointer<UInt8>,
-                                 _ letterBytes: UnsafeBufferPointer<UInt8>, into t: inout ModerationText) {
-        let offset: UInt64 = 0xcbf29ce484222325, prime: UInt64 = 0x100000001b3
-        var whole = offset
-        var h = offset
-        var len = 0, digits = 0
-        var value = 0
-        var prevWord = false
+    static let fnvOffset: UInt64 = 0xcbf29ce484222325, fnvPrime: UInt64 = 0x100000001b3
+
+    /// FNV-1a of all of `buf`, eight bytes per loop step (the same value as byte by byte).
+    static func fnv1a(_ buf: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let prime = fnvPrime
+        var h = fnvOffset
+        var i = 0
         let n = buf.count
-        // Tokens are written straight into storage: every token but the last is followed by at
-        // least one separator byte, so there are at most n / 2 + 1.
-        var numbers: [(token: Int, value: Int)] = []
-        t.tokens = [UInt64](unsafeUninitializedCapacity: n / 2 + 1) { tokens, count in
-            var i = 0
-            while i < n {
-                var c = buf[i]
-                var l = letterBytes[Int(c)]
-                if l != 0 {
-                    // A run of letter bytes (most of a text): ASCII capitals lower-cased, other letter
-                    // bytes (a-z, >= 0x80) as they are.
-                    let start = i
+        while i &+ 8 <= n {
+            h = (h ^ UInt64(buf[i])) &* prime
+            h = (h ^ UInt64(buf[i &+ 1])) &* prime
+            h = (h ^ UInt64(buf[i &+ 2])) &* prime
+            h = (h ^ UInt64(buf[i &+ 3])) &* prime
+            h = (h ^ UInt64(buf[i &+ 4])) &* prime
+            h = (h ^ UInt64(buf[i &+ 5])) &* prime
+            h = (h ^ UInt64(buf[i &+ 6])) &* prime
+            h = (h ^ UInt64(buf[i &+ 7])) &* prime
+            i &+= 8
+        }
+        while i < n {
+            h = (h ^ UInt64(buf[i])) &* prime
+            i &+= 1
+        }
+        return h
+    }
+
+    /// Writes the tokens at `tokens` (room for `buf.count / 2 + 1`), appends the numbers;
+    /// returns the token count. Separators end a token; apostrophes (ASCII, and U+2019) are
+    /// skipped, inside a word or not; letters and digits are hashed. The whole-text hash is a
+    /// separate pass (`fnv1a`): two multiply chains in one loop kept too many values live, and
+    /// the letter loop, where most bytes go, spilled to the stack.
+    private static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<UInt8>,
+                                 into tokens: UnsafeMutablePointer<UInt64>, numbers: inout [(token: Int, value: Int)]) -> Int {
+        let offset = fnvOffset, prime = fnvPrime
+        let n = buf.count
+        // The last byte that is not a letter byte (-1 if none): a letter run that starts before
+        // it ends at or before it, so that run's loop needs no bounds check.
+        var lastStop = n &- 1
+        while lastStop >= 0 && UInt64(table[Int(buf[lastStop])]) >= firstLetter { lastStop &-= 1 }
+        var count = 0
+        // The token so far: its hash and byte count; digits and value count only its digits
+        // (a token is a number when all its bytes are digits).
+        var h = offset
+        var len = 0, digits = 0, value = 0
+        /// Ends the current token (`len > 0`): its hash, and its value if it is a short number.
+        @inline(__always) func emitToken() {
+            if digits > 0 {
+                if digits == len && len <= 4 { numbers.append((count, value)) }
+                digits = 0; value = 0
+            }
+            tokens[count] = h == ModerationPattern.maskedToken ? 1 : h
+            count &+= 1
+            h = offset; len = 0
+        }
+        var i = 0
+        while i < n {
+            // The table's byte as a UInt64 from the load on, so the loop carries no 8-bit value
+            // that must be widened again for the hash.
+            var k = UInt64(table[Int(buf[i])])
+            if k >= firstLetter {
+                // A run of letter bytes (most of a text); `k` ends as the class of the byte after it.
+                let start = i
+                if i < lastStop {
                     repeat {
-                        whole = (whole ^ UInt64(c)) &* prime
-                        h = (h ^ UInt64(l)) &* prime
+                        h = (h ^ k) &* prime
+                        i &+= 1
+                        k = UInt64(table[Int(buf[i])])
+                    } while k >= firstLetter
+                } else {
+                    repeat {
+                        h = (h ^ k) &* prime
                         i &+= 1
                         guard i < n else { break }
-                        c = buf[i]
-                        l = letterBytes[Int(c)]
-                    } while l != 0
-                    len &+= i &- start
-                    prevWord = true
+                        k = UInt64(table[Int(buf[i])])
+                    } while k >= firstLetter
+                }
+                len &+= i &- start
+                guard i < n else { break }
+                // Most often a separator (a space) follows: the token ends there.
+                if k == UInt64(Class.separator) {
+                    i &+= 1
+                    emitToken()
                     continue
                 }
-                whole = (whole ^ UInt64(c)) &* prime
-                i &+= 1
-                var k = cls[Int(c)]
-                if k == Class.e2 {
-                    // U+2019 (’) joins words like the ASCII apostrophe: "don’t" is `dont`.
-                    if i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
-                        whole = (whole ^ 0x80) &* prime
-                        whole = (whole ^ 0x99) &* prime
-                        i &+= 2
-                        k = Class.apostrophe
-                    } else {
-                        k = Class.letter
-                    }
-                }
-                if k == Class.letter {
-                    // 0xE2 that does not start U+2019: a letter byte like any other >= 0x80.
+            }
+            let c = buf[i]
+            i &+= 1
+            if k == UInt64(Class.separator) {
+                if len > 0 { emitToken() }
+            } else if k == UInt64(Class.digit) {
+                value = value &* 10 &+ Int(c &- 0x30)
+                h = (h ^ UInt64(c)) &* prime
+                len &+= 1
+                digits &+= 1
+            } else if k == UInt64(Class.e2) {
+                // U+2019 (’) is an apostrophe: "don’t" is `dont`. Any other 0xE2 is a letter
+                // byte like any other >= 0x80.
+                if i + 1 < n, buf[i] == 0x80, buf[i + 1] == 0x99 {
+                    i &+= 2
+                } else {
                     h = (h ^ UInt64(c)) &* prime
                     len &+= 1
-                    prevWord = true
-                    continue
                 }
-                if k == Class.digit {
-                    value = value &* 10 &+ Int(c &- 0x30)
-                    h = (h ^ UInt64(c)) &* prime
-                    len &+= 1
-                    digits &+= 1
-                    prevWord = true
-                    continue
-                }
-                if k == Class.apostrophe && prevWord { continue }
-                if len > 0 {
-                    if digits == len && len <= 4 { numbers.append((count, value)) }
-                    tokens[count] = h == ModerationPattern.maskedToken ? 1 : h
-                    count &+= 1
-                    h = offset; len = 0; digits = 0; value = 0
-                }
-                prevWord = false
             }
-            if len > 0 {
-                if digits == len && len <= 4 { numbers.append((count, value)) }
-                tokens[count] = h == ModerationPattern.maskedToken ? 1 : h
-                count &+= 1
-            }
+            // Class.apostrophe: skipped.
         }
-        t.numbers = numbers
-        t.textHash = whole
+        if len > 0 { emitToken() }
+        return count
     }
 }
