@@ -52,6 +52,10 @@ public struct ResponseCreateParams: Sendable {
     ]
 
     /// Parses and validates a request body.
+    ///
+    /// Every field is read into a local and the value is made by one memberwise init at the end:
+    /// a `var` filled in field by field was copied whole on its way out (the init's `self`, then
+    /// the returned value: each copy retained and released every string and array in it).
     public static func parse(_ body: JSON) throws(APIError) -> ResponseCreateParams {
         let r = FieldReader(body)
         try r.rejectUnknown(keys: knownFields)
@@ -60,86 +64,75 @@ public struct ResponseCreateParams: Sendable {
         if let input, input.stringValue == nil, input.arrayValue == nil {
             throw FieldReader.typeError("input", "one of a string or array of input items", input)
         }
-        var p = ResponseCreateParams(model: model, input: input)
-        p.instructions = try r.string("instructions")
-        p.previousResponseID = try r.string("previous_response_id")
-        p.store = try r.bool("store") ?? true
-        p.background = try r.bool("background") ?? false
-        p.stream = try r.bool("stream") ?? false
+        let instructions = try r.string("instructions")
+        let previousResponseID = try r.string("previous_response_id")
+        let store = try r.bool("store") ?? true
+        let background = try r.bool("background") ?? false
+        let stream = try r.bool("stream") ?? false
         if let s = try r.object("stream_options") { _ = try s.bool("include_obfuscation") }
-        if let m = try r.int("max_output_tokens", min: 16) { p.maxOutputTokens = Int(m) }
-        p.maxToolCalls = try r.int("max_tool_calls", min: 1)
-        p.metadata = try parseMetadata(r)
-        p.temperature = try r.number("temperature", min: 0, max: 2)
-        p.topP = try r.number("top_p", min: 0, max: 1)
-        p.topLogprobs = try r.int("top_logprobs", min: 0, max: 20)
+        let maxOutputTokens = try r.int("max_output_tokens", min: 16).map { Int($0) }
+        let maxToolCalls = try r.int("max_tool_calls", min: 1)
+        let metadata = try parseMetadata(r)
+        let temperature = try r.number("temperature", min: 0, max: 2)
+        let topP = try r.number("top_p", min: 0, max: 1)
+        let topLogprobs = try r.int("top_logprobs", min: 0, max: 20)
+        var reasoningEffort: String?, reasoningSummary: String?
         if let reasoning = try r.object("reasoning") {
-            p.reasoningEffort = try reasoning.enumString("effort", ["none", "minimal", "low", "medium", "high", "xhigh"])
-            p.reasoningSummary = try reasoning.enumString("summary", ["auto", "concise", "detailed"])
-            if p.reasoningSummary == nil {
-                p.reasoningSummary = try reasoning.enumString("generate_summary", ["auto", "concise", "detailed"])
+            reasoningEffort = try reasoning.enumString("effort", ["none", "minimal", "low", "medium", "high", "xhigh"])
+            reasoningSummary = try reasoning.enumString("summary", ["auto", "concise", "detailed"])
+            if reasoningSummary == nil {
+                reasoningSummary = try reasoning.enumString("generate_summary", ["auto", "concise", "detailed"])
             }
         }
-        p.text = try ResponseTextConfig.parse(r.object("text"), topLevelVerbosity: r.enumString("verbosity", ["low", "medium", "high"]))
+        let text = try ResponseTextConfig.parse(r.object("text"), topLevelVerbosity: r.enumString("verbosity", ["low", "medium", "high"]))
         let tools = try ResponseTools.parse(r.array("tools"))
-        p.tools = tools.tools
-        p.toolsJSON = tools.echo
-        let choice = try ResponseTools.parseChoice(r.raw("tool_choice"), tools: p.tools)
-        p.toolChoice = choice.choice
-        p.toolChoiceJSON = choice.echo
-        p.parallelToolCalls = try r.bool("parallel_tool_calls") ?? true
-        p.promptCacheKey = try r.string("prompt_cache_key")
-        p.promptCacheRetention = try r.enumString("prompt_cache_retention", ["in_memory", "24h"])
+        let choice = try ResponseTools.parseChoice(r.raw("tool_choice"), tools: tools.tools)
+        let parallelToolCalls = try r.bool("parallel_tool_calls") ?? true
+        let promptCacheKey = try r.string("prompt_cache_key")
+        let promptCacheRetention = try r.enumString("prompt_cache_retention", ["in_memory", "24h"])
+        var include: [String] = []
         if let inc = try r.array("include") {
             for (i, v) in inc.enumerated() {
                 guard let s = v.stringValue else { throw FieldReader.typeError("include[\(i)]", "a string", v) }
                 guard includeValues.contains(s) else { throw FieldReader.invalidValue("include[\(i)]", s, includeValues) }
-                p.include.append(s)
+                include.append(s)
             }
         }
-        p.truncation = try r.enumString("truncation", ["auto", "disabled"]) ?? "disabled"
-        p.serviceTier = try r.enumString("service_tier", ["auto", "default", "flex", "scale", "priority"])
-        p.user = try r.string("user")
-        p.safetyIdentifier = try r.string("safety_identifier")
-        if let s = p.safetyIdentifier, s.count > 64 {
+        let truncation = try r.enumString("truncation", ["auto", "disabled"]) ?? "disabled"
+        let serviceTier = try r.enumString("service_tier", ["auto", "default", "flex", "scale", "priority"])
+        let user = try r.string("user")
+        let safetyIdentifier = try r.string("safety_identifier")
+        if let s = safetyIdentifier, s.count > 64 {
             throw .invalidRequest("Invalid 'safety_identifier': string too long. Expected a string with maximum length 64, but got a string with length \(s.count) instead.",
                                   param: "safety_identifier", code: "string_above_max_length")
         }
+        var conversation: String?
         if let c = r.raw("conversation") {
-            if let s = c.stringValue { p.conversation = s } else if let o = try r.object("conversation") {
-                p.conversation = try o.requiredString("id")
+            if let s = c.stringValue { conversation = s } else if let o = try r.object("conversation") {
+                conversation = try o.requiredString("id")
             }
         }
-        if let prompt = try r.object("prompt") { p.promptID = try prompt.requiredString("id") }
-        if input == nil, p.previousResponseID == nil, p.promptID == nil, p.conversation == nil {
+        var promptID: String?
+        if let prompt = try r.object("prompt") { promptID = try prompt.requiredString("id") }
+        if input == nil, previousResponseID == nil, promptID == nil, conversation == nil {
             throw .missingParameter("input")
         }
-        if p.background, !p.store {
+        if background, !store {
             throw .invalidRequest("Background responses must be stored: 'store' cannot be false when 'background' is true.",
                                   param: "store", code: "invalid_value")
         }
-        if p.conversation != nil, p.previousResponseID != nil {
+        if conversation != nil, previousResponseID != nil {
             throw .invalidRequest("Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.",
                                   param: "conversation", code: "mutually_exclusive_parameters")
         }
-        return p
-    }
-
-    init(model: String, input: JSON?) {
-        self.model = model
-        self.input = input
-        store = true
-        background = false
-        stream = false
-        metadata = .object([])
-        text = ResponseTextConfig()
-        tools = []
-        toolsJSON = []
-        toolChoice = .auto
-        toolChoiceJSON = "auto"
-        parallelToolCalls = true
-        include = []
-        truncation = "disabled"
+        return ResponseCreateParams(
+            model: model, input: input, instructions: instructions, previousResponseID: previousResponseID, store: store,
+            background: background, stream: stream, maxOutputTokens: maxOutputTokens, maxToolCalls: maxToolCalls, metadata: metadata,
+            temperature: temperature, topP: topP, topLogprobs: topLogprobs, reasoningEffort: reasoningEffort,
+            reasoningSummary: reasoningSummary, text: text, tools: tools.tools, toolsJSON: tools.echo, toolChoice: choice.choice,
+            toolChoiceJSON: choice.echo, parallelToolCalls: parallelToolCalls, promptCacheKey: promptCacheKey,
+            promptCacheRetention: promptCacheRetention, include: include, truncation: truncation, serviceTier: serviceTier, user: user,
+            safetyIdentifier: safetyIdentifier, conversation: conversation, promptID: promptID)
     }
 
     /// `metadata`: at most 16 string values, keys ≤ 64 and values ≤ 512 characters.

@@ -9,9 +9,14 @@ import SimSupport
 enum ResponseItemsDocument {
     static func encode(history: [JSON], items: [JSON]) -> [UInt8] {
         var w = JSONWriter(capacity: 25 + estimate(history) + estimate(items))
-        w.raw(#"{"history":"#)
-        writeItems(history, &w)
-        w.raw(#","items":"#)
+        // A conversation's first turn (the common case) has no history.
+        if history.isEmpty {
+            w.raw(#"{"history":[],"items":"#)
+        } else {
+            w.raw(#"{"history":"#)
+            writeItems(history, &w)
+            w.raw(#","items":"#)
+        }
         writeItems(items, &w)
         w.bytes.append(UInt8(ascii: "}"))
         return w.bytes
@@ -36,14 +41,23 @@ enum ResponseItemsDocument {
             return
         }
         w.raw(#"{"id":"#); w.writeString(id)
-        w.raw(#","type":"message","role":"#); w.writeString(role)
-        w.raw(#","content":["#)
+        // The usual role and status are written as part of the literals around them.
+        if role == "user" {
+            w.raw(#","type":"message","role":"user","content":["#)
+        } else {
+            w.raw(#","type":"message","role":"#); w.writeString(role)
+            w.raw(#","content":["#)
+        }
         for (i, part) in parts.enumerated() {
             if i > 0 { w.bytes.append(UInt8(ascii: ",")) }
             writePart(part, &w)
         }
-        w.raw(#"],"status":"#); w.writeString(status)
-        w.bytes.append(UInt8(ascii: "}"))
+        if status == "completed" {
+            w.raw(#"],"status":"completed"}"#)
+        } else {
+            w.raw(#"],"status":"#); w.writeString(status)
+            w.bytes.append(UInt8(ascii: "}"))
+        }
     }
 
     /// `w.write(part)`; `{"type":"input_text","text":…}` with its keys written as literals.

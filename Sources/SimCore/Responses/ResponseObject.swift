@@ -25,12 +25,17 @@ public enum ResponseObject {
 
         /// `JSONWriter.write(json)`, without the tree.
         func write(_ w: inout JSONWriter) {
+            writeAllButEnd(&w)
+            w.raw("}")
+        }
+
+        /// `write`, but for its closing brace (the caller writes it, joined to what follows).
+        func writeAllButEnd(_ w: inout JSONWriter) {
             w.raw(#"{"input_tokens":"#); w.writeInt(Int64(input))
             w.raw(#","input_tokens_details":{"cached_tokens":"#); w.writeInt(Int64(cached))
             w.raw(#","cache_write_tokens":0},"output_tokens":"#); w.writeInt(Int64(output))
             w.raw(#","output_tokens_details":{"reasoning_tokens":"#); w.writeInt(Int64(reasoning))
             w.raw(#"},"total_tokens":"#); w.writeInt(Int64(input + output))
-            w.raw("}")
         }
     }
 
@@ -71,23 +76,48 @@ public enum ResponseObject {
         private var serviceTier: String { params.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default" }
         private var sampling: Bool { model.family == .reasoning }
 
-        /// `JSONWriter.encode(tree)`, written straight to bytes.
+        /// `JSONWriter.encode(tree)`, written straight to bytes. Members a typical foreground reply
+        /// writes the same way every time (completed, not in the background, no incomplete
+        /// details, no output limits, no user, empty metadata) are joined to the literal runs
+        /// around them: each literal is a call and an append, whatever its length.
         var encoded: [UInt8] {
             var w = JSONWriter(capacity: 1536)
             w.raw(#"{"id":"#); w.writeString(id)
             w.raw(#","object":"response","created_at":"#); w.writeInt(createdAt)
-            w.raw(#","status":"#); w.writeString(status)
-            w.raw(#","background":"#); w.writeBool(params.background)
-            w.raw(#","completed_at":"#); w.writeOptional(status == "completed" ? completedAt : nil)
-            w.raw(#","error":null,"incomplete_details":"#)
-            if let incompleteReason { w.raw(#"{"reason":"#); w.writeString(incompleteReason); w.raw("}") } else { w.raw("null") }
-            w.raw(#","instructions":"#); w.writeOptional(params.instructions)
-            w.raw(#","max_output_tokens":"#); w.writeOptional(params.maxOutputTokens.map(Int64.init))
-            w.raw(#","max_tool_calls":"#); w.writeOptional(params.maxToolCalls)
-            w.raw(#","model":"#); w.writeString(params.model)
+            if status == "completed", !params.background, let completedAt {
+                w.raw(#","status":"completed","background":false,"completed_at":"#); w.writeInt(completedAt)
+            } else {
+                w.raw(#","status":"#); w.writeString(status)
+                w.raw(#","background":"#); w.writeBool(params.background)
+                w.raw(#","completed_at":"#); w.writeOptional(status == "completed" ? completedAt : nil)
+            }
+            if let incompleteReason {
+                w.raw(#","error":null,"incomplete_details":{"reason":"#); w.writeString(incompleteReason)
+                w.raw(#"},"instructions":"#)
+            } else {
+                w.raw(#","error":null,"incomplete_details":null,"instructions":"#)
+            }
+            w.writeOptional(params.instructions)
+            if params.maxOutputTokens == nil, params.maxToolCalls == nil {
+                w.raw(#","max_output_tokens":null,"max_tool_calls":null,"model":"#)
+            } else {
+                w.raw(#","max_output_tokens":"#); w.writeOptional(params.maxOutputTokens.map(Int64.init))
+                w.raw(#","max_tool_calls":"#); w.writeOptional(params.maxToolCalls)
+                w.raw(#","model":"#)
+            }
+            w.writeString(params.model)
             w.raw(#","output":"#); ResponseOutputItem.write(output, &w)
             if hasDefaultSettings { w.raw(Self.defaultSettings) } else { writeSettings(&w) }
-            if let usage { w.raw(#","usage":"#); usage.write(&w) }
+            let plainEnd = params.user == nil && internalFields.isEmpty && params.metadata.objectValue?.isEmpty == true
+            if let usage {
+                w.raw(#","usage":"#)
+                // The end of `usage.write`, with what follows it when that is always the same.
+                usage.writeAllButEnd(&w)
+                if plainEnd { w.raw(#"},"metadata":{}}"#); return w.bytes }
+                w.raw("}")
+            } else if plainEnd {
+                w.raw(#","metadata":{}}"#); return w.bytes
+            }
             if let user = params.user { w.raw(#","user":"#); w.writeString(user) }
             w.raw(#","metadata":"#); w.write(params.metadata)
             for (k, v) in internalFields {
@@ -129,7 +159,7 @@ public enum ResponseObject {
             model.family != .reasoning && params.parallelToolCalls && params.previousResponseID == nil && params.promptCacheKey == nil
                 && params.promptCacheRetention == nil && params.safetyIdentifier == nil && serviceTier == "default" && params.store
                 && (params.temperature ?? 1) == 1 && (params.topP ?? 1) == 1 && (params.topLogprobs ?? 0) == 0
-                && params.text.verbosity == "medium" && params.text.formatJSON == ResponseTextConfig.textFormat
+                && params.text.verbosity == "medium" && params.text.hasTextFormat
                 && params.toolChoiceJSON == "auto" && params.toolsJSON.isEmpty && params.truncation == "disabled"
         }
 

@@ -58,8 +58,10 @@ public struct ResponseService: Sendable {
             tools: allowedTools, toolChoice: p.toolChoice, parallelToolCalls: p.parallelToolCalls, toolOutputs: ready.conversation.toolOutputs,
             reasoningEffort: ready.model.family == .reasoning ? (p.reasoningEffort ?? "medium") : nil, overrides: overrides,
             lastUserMessageTokens: ready.conversation.lastUserMessageTokens)
-        let out = inference.generator.generate(request)
-        let built = ResponseOutputBuilder(ids: ids, seed: request.contentSeed)
+        // The seed is read before the request moves into the generator (its last use).
+        let contentSeed = request.contentSeed
+        let out = inference.generator.generate(consume request)
+        let built = ResponseOutputBuilder(ids: ids, seed: contentSeed)
             .build(out, model: ready.model, params: p, topicText: ready.conversation.lastUserMessage)
 
         let now = env.now()
@@ -116,7 +118,8 @@ public struct ResponseService: Sendable {
         let history = try previousConversation(tenant: tenant, id: p.previousResponseID)
         let id = reserveID ? ResponseIDs.response(ids) : ""
         let items = try ResponseInput(ids: ids, tenant: tenant, files: files, context: history).normalize(p.input)
-        var all = history + items
+        // Without history (most requests) the items are the conversation: no concatenated copy.
+        var all = history.isEmpty ? items : history + items
         try ResponseConversation.checkToolPairing(all)
         if case .jsonObject = p.text.format {
             let texts = [p.instructions ?? ""] + all.map { $0.encodedString }

@@ -12,6 +12,14 @@ public struct ResponseTextConfig: Sendable {
 
     public init() {}
 
+    /// `formatJSON == Self.textFormat` (`{"type":"text"}`), read without the generic comparison.
+    var hasTextFormat: Bool {
+        guard case let .object(pairs) = formatJSON, pairs.count == 1, pairs[0].0 == "type", case let .string(type) = pairs[0].1 else {
+            return false
+        }
+        return type == "text"
+    }
+
     public var json: JSON { .object([("format", formatJSON), ("verbosity", .string(verbosity))]) }
 
     /// `JSONWriter.write(json)`, without building the outer object.
