@@ -15,13 +15,14 @@ public struct JSONWriter {
         String(decoding: encode(value), as: UTF8.self)
     }
 
-    /// Appends literal JSON text as is.
-    @inline(__always) public mutating func raw(_ s: StaticString) {
+    /// Appends literal JSON text as is. `@inlinable`: the encoders in other modules call it for
+    /// every fixed piece of text, and a call across modules costs more than the append.
+    @inlinable @inline(__always) public mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// The string's UTF-8 bytes as they are (no quoting or escaping).
-    @inline(__always) public mutating func appendRaw(_ s: String) { bytes.appendUTF8(s) }
+    @inlinable @inline(__always) public mutating func appendRaw(_ s: String) { bytes.appendUTF8(s) }
 
     public mutating func write(_ value: JSON) {
         switch value {
@@ -76,11 +77,20 @@ public struct JSONWriter {
     }
 
     public mutating func writeString(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { utf8 in
+        // Read in place (a `var` copy for `withUTF8` cost more than writing a short string).
+        s.withUTF8Bytes { utf8 in
+            var i = JSONBytes.firstSpecial(utf8, from: 0)
+            if i == utf8.count {
+                // Nothing to escape (nearly every string): the quotes and the bytes. (No
+                // `reserveCapacity` here: reserving a little more on every call would regrow
+                // the array to the exact size each time instead of geometrically.)
+                bytes.append(UInt8(ascii: "\""))
+                bytes.append(contentsOf: utf8)
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
+            bytes.append(UInt8(ascii: "\""))
             var start = 0
-            var i = 0
             while true {
                 i = JSONBytes.firstSpecial(utf8, from: i)
                 if i == utf8.count { break }
@@ -103,8 +113,8 @@ public struct JSONWriter {
                 }
             }
             if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count])) }
+            bytes.append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
 
