@@ -1,3 +1,4 @@
+import Synchronization
 import SimHTTP
 import SimSupport
 
@@ -20,18 +21,29 @@ public final class Journal: Sendable {
         let responseIsJSON: Bool
         let note: JSON?
     }
-    /// A ring: `entries[head]` is the oldest once the buffer is full.
-    private struct State {
-        var entries: [Entry] = []
-        var head = 0
-        var next = 1
-        var ordered: [Entry] { Array(entries[head...] + entries[..<head]) }
-    }
-    private let state = Locked(State())
+    /// One slot per kept entry: entry `seq` lives in slot `seq % capacity`, so the newest
+    /// `capacity` entries are the ones kept. A request takes its number from one atomic counter
+    /// and locks only its own slot: the server's threads never wait for each other here (one
+    /// lock around a ring was the most contended lock under load, and its waits cost futex
+    /// calls and context switches).
+    private let slots: [Locked<Entry?>]
+    private let sequence = Atomic<Int>(0)
     public let capacity: Int
     static let maxBodyBytes = 256 * 1024
 
-    public init(capacity: Int = 1000) { self.capacity = max(1, capacity) }
+    public init(capacity: Int = 1000) {
+        self.capacity = max(1, capacity)
+        slots = (0..<self.capacity).map { _ in Locked(nil) }
+    }
+
+    /// The kept entries, oldest first.
+    private var ordered: [Entry] {
+        var all: [Entry] = []
+        all.reserveCapacity(capacity)
+        for slot in slots { if let e = slot.withLock({ $0 }) { all.append(e) } }
+        all.sort { $0.seq < $1.seq }
+        return all
+    }
 
     func record(request: HTTPRequest, response: HTTPResponse, tenant: String?, requestID: String, startedAt: Double,
                 durationMs: Double, note: JSON? = nil) {
@@ -46,37 +58,30 @@ public final class Journal: Sendable {
         let respJSON = response.header("content-type").map { HeaderName.hasPrefixIgnoringCase($0, "application/json") } ?? false
         if respJSON, let b = response.bodyBytes, b.count <= Self.maxBodyBytes { respBody = b }
         let query = request.query.isEmpty ? "" : request.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        // The entry pushed out of the ring is released after the lock (its bodies can be large,
-        // and the server's other thread waits for this lock).
-        let evicted: Entry? = state.withLock { s in
-            var e = Entry(seq: s.next, method: request.method, path: request.path, query: query, status: response.status,
-                          tenant: tenant, requestID: requestID, startedAt: startedAt, durationMs: durationMs,
-                          requestBody: reqBody, requestIsJSON: reqJSON, responseBody: respBody,
-                          responseIsJSON: respJSON, note: note)
-            s.next += 1
-            if s.entries.count < capacity {
-                s.entries.append(e)
-                return nil
-            }
-            swap(&s.entries[s.head], &e)
-            s.head = (s.head + 1) % capacity
-            return e
+        let seq = sequence.wrappingAdd(1, ordering: .relaxed).newValue
+        var entry: Entry? = Entry(seq: seq, method: request.method, path: request.path, query: query, status: response.status,
+                                  tenant: tenant, requestID: requestID, startedAt: startedAt, durationMs: durationMs,
+                                  requestBody: reqBody, requestIsJSON: reqJSON, responseBody: respBody,
+                                  responseIsJSON: respJSON, note: note)
+        slots[seq % capacity].withLock { current in
+            // A thread that took its number earlier but comes later must not replace a newer entry.
+            if let held = current?.seq, held > seq { return }
+            swap(&current, &entry)
         }
-        _ = evicted
+        // What `entry` holds now (the entry pushed out, or this one if it came too late) is
+        // released here, after the lock: its bodies can be large.
+        _ = entry
     }
 
     func clear(tenant: String? = nil) {
-        state.withLock { s in
-            var kept = s.ordered
-            if let t = tenant { kept.removeAll { $0.tenant == t } } else { kept.removeAll() }
-            s.entries = kept
-            s.head = 0
+        for slot in slots {
+            slot.withLock { e in if tenant == nil || e?.tenant == tenant { e = nil } }
         }
     }
 
     /// Entries as JSON, optionally for one tenant, at most `limit` of the newest.
     func render(tenant: String?, limit: Int?) -> JSON {
-        let entries = state.withLock { s in s.ordered.filter { tenant == nil || $0.tenant == tenant } }
+        let entries = ordered.filter { tenant == nil || $0.tenant == tenant }
         let chosen = limit.map { Array(entries.suffix($0)) } ?? entries
         return .object([("object", "list"), ("data", .array(chosen.map(Self.json)))])
     }

@@ -1,0 +1,52 @@
+import Testing
+import Dispatch
+@testable import SimApp
+import SimHTTP
+import SimSupport
+
+/// The journal keeps the newest `capacity` entries, oldest first, whichever threads wrote them.
+@Suite struct JournalTests {
+    static func record(_ j: Journal, _ path: String, tenant: String?) {
+        let request = HTTPRequest(method: "POST", path: path, headers: [("content-type", "application/json")], body: .bytes(Array("{}".utf8)))
+        let response = HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(Array(#"{"ok":true}"#.utf8)))
+        j.record(request: request, response: response, tenant: tenant, requestID: "req_\(path)", startedAt: 0, durationMs: 1)
+    }
+
+    static func paths(_ j: Journal, tenant: String? = nil, limit: Int? = nil) -> [String] {
+        (j.render(tenant: tenant, limit: limit)["data"]?.arrayValue ?? []).compactMap { $0["path"]?.stringValue }
+    }
+
+    @Test func keepsTheNewestCapacityEntriesOldestFirst() {
+        let j = Journal(capacity: 5)
+        for i in 1...12 { Self.record(j, "/\(i)", tenant: i % 2 == 0 ? "even" : "odd") }
+        #expect(Self.paths(j) == ["/8", "/9", "/10", "/11", "/12"])
+        #expect(Self.paths(j, tenant: "even") == ["/8", "/10", "/12"])
+        #expect(Self.paths(j, limit: 2) == ["/11", "/12"])
+        let seqs = (j.render(tenant: nil, limit: nil)["data"]?.arrayValue ?? []).compactMap { $0["seq"]?.intValue }
+        #expect(seqs == [8, 9, 10, 11, 12])
+        // Clearing one tenant leaves the other's entries, in order; new entries still push out
+        // only entries `capacity` older than themselves.
+        j.clear(tenant: "even")
+        #expect(Self.paths(j) == ["/9", "/11"])
+        for i in 13...14 { Self.record(j, "/\(i)", tenant: "odd") }
+        #expect(Self.paths(j) == ["/11", "/13", "/14"])
+        j.clear()
+        #expect(Self.paths(j).isEmpty)
+    }
+
+    @Test func concurrentWritersLoseNothingWithinCapacityAndKeepTheNewest() {
+        let j = Journal(capacity: 1000)
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            for i in 0..<400 { Self.record(j, "/\(t)/\(i)", tenant: "t\(t)") }
+        }
+        let data = j.render(tenant: nil, limit: nil)["data"]?.arrayValue ?? []
+        let seqs = data.compactMap { $0["seq"]?.intValue }
+        // 1,600 written, 1,000 kept: exactly numbers 601...1600, in order.
+        #expect(seqs == Array(601...1600))
+        for t in 0..<4 {
+            // Each writer's own entries stay in the order it wrote them.
+            let mine = Self.paths(j, tenant: "t\(t)").map { Int($0.split(separator: "/").last!)! }
+            #expect(mine == mine.sorted())
+        }
+    }
+}
