@@ -154,18 +154,29 @@ probe() {
     echo "$res $hdrs"
 }
 
-# run_wrk URL METHOD BODY CTYPE TAG -> prints the BENCH_RESULT key=value fields
+# CPU time (user + system, clock ticks) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# run_wrk URL METHOD BODY CTYPE TAG PID -> prints the BENCH_RESULT key=value fields, plus
+# cpu_us=N: the server's CPU microseconds per request during the measured run. Throughput
+# depends on how wrk and the server share the 2 cores; CPU per request is what the server
+# itself spends (kernel time on its behalf included).
 run_wrk() {
-    local url=$1 method=$2 body=$3 ctype=$4 tag=$5
+    local url=$1 method=$2 body=$3 ctype=$4 tag=$5 pid=$6 t0 t1 res
     export BENCH_API_KEY=$API_KEY BENCH_METHOD=$method BENCH_BODY_FILE=$body BENCH_CONTENT_TYPE=$ctype
     if [[ "$WARMUP" != 0 ]]; then
         wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$BENCH_DIR/wrk.lua" "$url" >"$WORK/$tag.warmup" 2>&1 \
             || die "wrk warm-up failed against $url (see $WORK/$tag.warmup)"
     fi
+    t0=$(cpu_ticks "$pid")
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH_DIR/wrk.lua" "$url" >"$WORK/$tag.wrk" 2>&1 \
         || die "wrk failed against $url: $(cat "$WORK/$tag.wrk")"
-    grep '^BENCH_RESULT' "$WORK/$tag.wrk" | head -n1 | cut -d' ' -f2- \
-        || die "no BENCH_RESULT in wrk output for $url"
+    t1=$(cpu_ticks "$pid")
+    res=$(grep '^BENCH_RESULT' "$WORK/$tag.wrk" | head -n1 | cut -d' ' -f2-)
+    [[ -n "$res" ]] || die "no BENCH_RESULT in wrk output for $url"
+    echo "$res cpu_us=$(awk -v d=$((t1 - t0)) -v n="$(field "$res" requests)" -v hz="$CLK_TCK" \
+        'BEGIN { if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print 0 }')"
 }
 
 field() { # field "k=v k=v" KEY
@@ -192,7 +203,7 @@ for row in "${ROWS[@]}"; do
     read -r status size ours_hdrs <<<"$(probe "$OURS_URL$rpath" "$method" "$body" "$ctype" "$WORK/probe$i.ours")"
     if [[ ! "$status" =~ ^2 ]]; then
         NOTES+=("$label: our server answered $status before the benchmark: $(head -c 300 "$WORK/probe$i.ours" 2>/dev/null)")
-        RESULTS+=("$(printf '%-28s %10s %10s %6s %8s %8s %8s %8s  %s' "$label" - - - - - - - "ERROR (probe $status)")")
+        RESULTS+=("$(printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s  %s' "$label" - - - - - - - - - "ERROR (probe $status)")")
         SETUP_ERRORS=$((SETUP_ERRORS + 1))
         continue
     fi
@@ -209,9 +220,9 @@ for row in "${ROWS[@]}"; do
     # side (highest req/s) is reported.
     ours="" ref=""
     for round in $(seq 1 "$ROUNDS"); do
-        o=$(run_wrk "$OURS_URL$rpath" "$method" "$body" "$ctype" "ours$i.$round")
+        o=$(run_wrk "$OURS_URL$rpath" "$method" "$body" "$ctype" "ours$i.$round" "$OURS_PID")
         kill -0 "$OURS_PID" 2>/dev/null || die "openai-sim died during the benchmark of $label (stderr: $(tail -n 20 "$WORK/ours.stderr"))"
-        r=$(run_wrk "$REF_URL$rpath" "$method" "$body" "$ctype" "ref$i.$round")
+        r=$(run_wrk "$REF_URL$rpath" "$method" "$body" "$ctype" "ref$i.$round" "$REF_PID")
         [[ $ROUNDS -gt 1 ]] && log "  round $round: ours $(field "$o" rps) req/s, ref $(field "$r" rps) req/s"
         if [[ -z "$ours" ]] || awk -v a="$(field "$o" rps)" -v b="$(field "$ours" rps)" 'BEGIN { exit !(a > b) }'; then ours=$o; fi
         if [[ -z "$ref" ]] || awk -v a="$(field "$r" rps)" -v b="$(field "$ref" rps)" 'BEGIN { exit !(a > b) }'; then ref=$r; fi
@@ -234,7 +245,8 @@ for row in "${ROWS[@]}"; do
         NOTES+=("$label: our server had non-2xx=$(field "$ours" non2xx) connect=$(field "$ours" connect) read=$(field "$ours" read) write=$(field "$ours" write) timeout=$(field "$ours" timeout) under load")
     fi
     [[ ${#why[@]} -gt 0 ]] && verdict="$verdict (${why[*]})"
-    RESULTS+=("$(printf '%-28s %10.0f %10.0f %6s %8s %8s %8s %8s  %s' "$label" "$o_rps" "$r_rps" "$ratio" "$o_p50" "$o_p99" "$r_p50" "$r_p99" "$verdict")")
+    RESULTS+=("$(printf '%-28s %10.0f %10.0f %6s %8s %8s %8s %8s %8s %8s  %s' "$label" "$o_rps" "$r_rps" "$ratio" "$o_p50" "$o_p99" \
+        "$r_p50" "$r_p99" "$(field "$ours" cpu_us)" "$(field "$ref" cpu_us)" "$verdict")")
 done
 
 kill -0 "$OURS_PID" 2>/dev/null || die "openai-sim died during the benchmark"
@@ -250,8 +262,9 @@ if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 0.5) }'; then
     echo "WARNING: the machine was busy before the run (load $LOAD_BEFORE): figures are unreliable"
 fi
 echo
-printf '%-28s %10s %10s %6s %8s %8s %8s %8s  %s\n' endpoint "ours req/s" "ref req/s" ratio "ours p50" "ours p99" "ref p50" "ref p99" result
-printf '%-28s %10s %10s %6s %8s %8s %8s %8s  %s\n' "" "" "" "" "(ms)" "(ms)" "(ms)" "(ms)" ""
+printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s  %s\n' endpoint "ours req/s" "ref req/s" ratio "ours p50" "ours p99" "ref p50" "ref p99" \
+    "ours cpu" "ref cpu" result
+printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s  %s\n' "" "" "" "" "(ms)" "(ms)" "(ms)" "(ms)" "(us/req)" "(us/req)" ""
 for r in "${RESULTS[@]}"; do echo "$r"; done
 echo
 rss_row() {
