@@ -32,13 +32,7 @@ public struct KeySet: Sendable, ExpressibleByArrayLiteral {
 
     public init(arrayLiteral elements: String...) { self.init(elements) }
 
-    @inline(__always) static func hash(_ s: String) -> UInt64 {
-        s.withUTF8Bytes { buf in
-            var h: UInt64 = 0xcbf29ce484222325
-            for c in buf { h = (h ^ UInt64(c)) &* 0x100000001b3 }
-            return h | 1
-        }
-    }
+    @inline(__always) static func hash(_ s: String) -> UInt64 { StableHash.fnv1a(s) | 1 }
 
     public func contains(_ key: String) -> Bool {
         let hash = Self.hash(key)

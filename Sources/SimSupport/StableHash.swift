@@ -1,8 +1,8 @@
 /// FNV-1a 64: a hash that is the same in every process (Swift's `Hasher` is randomly seeded per run).
 public enum StableHash {
     public static func fnv1a(_ s: String, seed: UInt64 = 0xcbf29ce484222325) -> UInt64 {
-        var s = s
-        return s.withUTF8 { buf in
+        // Read in place (a `var` copy for `withUTF8` costs more than hashing a short string).
+        s.withUTF8Bytes { buf in
             var h = seed
             for c in buf { h ^= UInt64(c); h = h &* 0x100000001b3 }
             return h
