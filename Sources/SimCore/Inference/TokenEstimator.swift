@@ -304,7 +304,7 @@ public enum TokenEstimator {
             if S.isASCII {
                 let j = s.spaceLedWordEnd(at: i)
                 if j != i {
-                    body(i, j, carry.take(spaceLedLowerExpectation(letters: j - i - 1), j - i))
+                    body(i, j, carry.take(wordExpectation(letters: j - i - 1, upper: 0, nonASCII: 0, spaceLed: true), j - i))
                     i = j
                     continue
                 }
@@ -410,17 +410,11 @@ public enum TokenEstimator {
         return long + Double(short) * 0.4
     }
 
-    /// `wordExpectation(letters: letters, upper: 0, nonASCII: 0, spaceLed: true)` (the same double:
-    /// adding the zero for no non-ASCII letters to a positive value leaves it unchanged).
-    @inline(__always) private static func spaceLedLowerExpectation(letters: Int) -> Double {
-        letters <= 7 ? 1.015 : letters <= 9 ? 1.08 : 1.13 + Double(letters - 10) * 0.12
-    }
-
     /// Expected o200k tokens for a letter run of `letters` scalars (`upper` of them ASCII
     /// capitals, `nonASCII` beyond ASCII), led by a space or not. Fitted per length and shape on
     /// the corpus in docs/TOKENS.md: space-led lowercase words are nearly always one token;
     /// identifiers glued to symbols, capitalised long words and ALL-CAPS words split more often.
-    @inline(__always) private static func wordExpectation(letters: Int, upper: Int, nonASCII: Int, spaceLed: Bool) -> Double {
+    @inline(__always) static func wordExpectation(letters: Int, upper: Int, nonASCII: Int, spaceLed: Bool) -> Double {
         let base: Double
         if upper == letters && letters >= 4 {
             base = letters < 6 ? 1.15 : letters < 8 ? 1.5 : 1 + Double(letters) * 0.2

@@ -1,3 +1,5 @@
+import SimSupport
+
 /// A text split the classifier's way: lowercase ASCII word tokens (apostrophes dropped, so
 /// "don't" is `dont`), hashed like lexicon words, plus numbers; and the intensity factor.
 struct ModerationText {
@@ -41,7 +43,7 @@ struct ModerationText {
         defer { storage.deallocate() }
         var numbers: [(token: Int, value: Int)] = []
         let count = Self.bytes.withUnsafeBufferPointer { tokenize(bytes, $0, into: storage, numbers: &numbers) }
-        return body(UnsafeBufferPointer(start: storage, count: count), numbers, fnv1a(bytes))
+        return body(UnsafeBufferPointer(start: storage, count: count), numbers, StableHash.fnv1a(buffer: bytes))
     }
 
     /// Per byte, what the tokenizer does with it: a letter byte (ASCII letters, bytes >= 0x80
@@ -126,35 +128,11 @@ struct ModerationText {
 
     static let fnvOffset: UInt64 = 0xcbf29ce484222325, fnvPrime: UInt64 = 0x100000001b3
 
-    /// FNV-1a of all of `buf`, eight bytes per loop step (the same value as byte by byte).
-    static func fnv1a(_ buf: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let prime = fnvPrime
-        var h = fnvOffset
-        var i = 0
-        let n = buf.count
-        while i &+ 8 <= n {
-            h = (h ^ UInt64(buf[i])) &* prime
-            h = (h ^ UInt64(buf[i &+ 1])) &* prime
-            h = (h ^ UInt64(buf[i &+ 2])) &* prime
-            h = (h ^ UInt64(buf[i &+ 3])) &* prime
-            h = (h ^ UInt64(buf[i &+ 4])) &* prime
-            h = (h ^ UInt64(buf[i &+ 5])) &* prime
-            h = (h ^ UInt64(buf[i &+ 6])) &* prime
-            h = (h ^ UInt64(buf[i &+ 7])) &* prime
-            i &+= 8
-        }
-        while i < n {
-            h = (h ^ UInt64(buf[i])) &* prime
-            i &+= 1
-        }
-        return h
-    }
-
     /// Writes the tokens at `tokens` (room for `buf.count / 2 + 1`), appends the numbers;
     /// returns the token count. Separators end a token; apostrophes (ASCII, and U+2019) are
     /// skipped, inside a word or not; letters and digits are hashed. The whole-text hash is a
-    /// separate pass (`fnv1a`): two multiply chains in one loop kept too many values live, and
-    /// the letter loop, where most bytes go, spilled to the stack.
+    /// separate pass (`StableHash.fnv1a(buffer:)`): two multiply chains in one loop kept too
+    /// many values live, and the letter loop, where most bytes go, spilled to the stack.
     private static func tokenize(_ buf: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<UInt8>,
                                  into tokens: UnsafeMutablePointer<UInt64>, numbers: inout [(token: Int, value: Int)]) -> Int {
         let offset = fnvOffset, prime = fnvPrime

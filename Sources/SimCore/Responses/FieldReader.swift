@@ -100,12 +100,7 @@ public struct FieldReader: Sendable {
     }
 
     /// 400 for a key not in `allowed` (the Responses API's wording).
-    public func rejectUnknown(_ allowed: Set<String>) throws(APIError) {
-        for (k, _) in value.objectValue ?? [] where !allowed.contains(k) { throw unknownParameter(k) }
-    }
-
-    /// `rejectUnknown` against a `KeySet` (cheaper to ask: the request body's own fields).
-    public func rejectUnknown(keys allowed: KeySet) throws(APIError) {
+    public func rejectUnknown(_ allowed: KeySet) throws(APIError) {
         guard case let .object(pairs) = value else { return }
         for (k, _) in pairs where !allowed.contains(k) { throw unknownParameter(k) }
     }

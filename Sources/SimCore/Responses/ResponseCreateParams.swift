@@ -58,7 +58,7 @@ public struct ResponseCreateParams: Sendable {
     /// the returned value: each copy retained and released every string and array in it).
     public static func parse(_ body: JSON) throws(APIError) -> ResponseCreateParams {
         let r = FieldReader(body)
-        try r.rejectUnknown(keys: knownFields)
+        try r.rejectUnknown(knownFields)
         let model = try r.requiredString("model")
         let input = r.raw("input")
         if let input, input.stringValue == nil, input.arrayValue == nil {

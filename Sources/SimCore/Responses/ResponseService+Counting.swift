@@ -1,17 +1,17 @@
 import SimSupport
 
 extension ResponseService {
-    static let tokenCountFields: Set<String> = [
+    static let tokenCountFields: KeySet = [
         "model", "input", "previous_response_id", "tools", "text", "reasoning", "truncation", "instructions", "personality",
         "conversation", "tool_choice", "parallel_tool_calls",
     ]
-    static let compactFields: Set<String> = [
+    static let compactFields: KeySet = [
         "model", "input", "previous_response_id", "instructions", "prompt_cache_key", "prompt_cache_retention",
         "prompt_cache_options", "service_tier",
     ]
 
     /// Parses a body of another Responses operation with the create rules (after checking its own fields).
-    func params(_ body: JSON, allowed: Set<String>, defaultModel: String?) throws(APIError) -> ResponseCreateParams {
+    func params(_ body: JSON, allowed: KeySet, defaultModel: String?) throws(APIError) -> ResponseCreateParams {
         let r = FieldReader(body)
         try r.rejectUnknown(allowed)
         _ = try r.string("personality")
