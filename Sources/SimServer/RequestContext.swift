@@ -53,7 +53,7 @@ final class RequestContext: @unchecked Sendable {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return }
         spoolFD = fd
-        spoolPath = String(cString: template)
+        spoolPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     private func writeAll<C: Collection>(_ bytes: C) where C.Element == UInt8 {

@@ -76,18 +76,18 @@ enum ModerationScoreText {
         let t = (bits &* 1233) >> 12
         let count = t + (digits >= powersOf10[t] ? 1 : 0)
         // The digits, written last to first where they belong, two per step.
-        @inline(__always) func putDigits(_ d: UInt64, _ n: Int, at at: UnsafeMutablePointer<UInt8>) {
+        @inline(__always) func putDigits(_ d: UInt64, _ n: Int, at out: UnsafeMutablePointer<UInt8>) {
             let pairs = digitPairs.utf8Start
             var d = d, i = n
             while i >= 2 {
                 let q = d / 100
                 let r = Int(truncatingIfNeeded: d &- q &* 100) &* 2
-                at[i &- 2] = pairs[r]
-                at[i &- 1] = pairs[r &+ 1]
+                out[i &- 2] = pairs[r]
+                out[i &- 1] = pairs[r &+ 1]
                 d = q
                 i &-= 2
             }
-            if i == 1 { at[0] = UInt8(truncatingIfNeeded: d) &+ 48 }
+            if i == 1 { out[0] = UInt8(truncatingIfNeeded: d) &+ 48 }
         }
         // The decimal exponent of the first digit.
         let e10 = count - 1 - exponent
