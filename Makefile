@@ -4,7 +4,7 @@ APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev libyaml-dev pkg-config python3-
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: deps build serve test test-unit validate-scenarios test-python bench clean
+.PHONY: deps pgo-fresh build serve test test-unit validate-scenarios test-python bench clean
 
 ## Install the system libraries that are missing (Debian/Ubuntu).
 deps:
@@ -15,7 +15,16 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-build: deps
+## The release build is profile-guided (pgo/README.md). The Swift driver does not recompile when
+## only the profile changes, so a changed profile clears the release build once.
+pgo-fresh:
+	@want="$$(cksum pgo/openai-sim.profdata 2>/dev/null)"; \
+	if [ "$$(cat .build/pgo.stamp 2>/dev/null)" != "$$want" ]; then \
+	  if [ -e .build/release ]; then echo "pgo profile changed: clearing the release build"; rm -rf "$$(readlink -f .build/release)"; fi; \
+	  mkdir -p .build && printf '%s' "$$want" > .build/pgo.stamp; \
+	fi
+
+build: deps pgo-fresh
 	swift build -c release --product openai-sim
 
 ## Build (release) and serve on 127.0.0.1:4010. Pass flags with ARGS="--clock virtual --seed 7".
@@ -35,7 +44,7 @@ validate-scenarios:
 	.build/debug/openai-sim scenarios validate --dir scenarios
 
 ## The release build too: the linkage test checks what `make serve` runs.
-test-python:
+test-python: pgo-fresh
 	swift build --product openai-sim
 	swift build -c release --product openai-sim
 	OPENAI_SIM_BIN=$(CURDIR)/.build/debug/openai-sim OPENAI_SIM_RELEASE_BIN=$(CURDIR)/.build/release/openai-sim \
