@@ -3,7 +3,7 @@
 # (profile-guided optimization, see pgo/README.md). Run it after changing hot code; a stale
 # profile still builds (changed functions just lose their profile), it only helps less.
 #
-#   scripts/pgo.sh            # instrumented build, training, merge (about 8 minutes here)
+#   scripts/pgo.sh            # instrumented build, training, merge (about 4 minutes here)
 #
 # Training = what the profile should make fast:
 #   1. the official-SDK interop suite (Tests/interop) against the instrumented daemon: every
@@ -25,7 +25,9 @@ RUNTIME="$(ls "$TOOLCHAIN"/../lib/clang/*/lib/linux/libclang_rt.profile-"$(uname
 
 SCRATCH="$ROOT/.build/pgo-gen"
 RAW="$(mktemp -d)"
-trap 'rm -rf "$RAW"' EXIT
+PID=""
+# The training server is stopped on any exit (its profile is then lost, and the merge fails).
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$RAW"' EXIT
 
 log "instrumented build (scratch $SCRATCH)"
 # OPENAI_SIM_NO_PGO: the manifest must not also apply the current profile to this build.
@@ -55,6 +57,7 @@ if command -v wrk >/dev/null; then
       wrk -t2 -c64 -d3s -s bench/wrk.lua "$URL${path/\{file_id\}/$FID}" >/dev/null
   done < bench/endpoints.txt
   kill -INT "$PID"; wait "$PID" || true
+  PID=""
 else
   log "wrk not installed: the profile has the interop traffic only"
 fi
