@@ -43,11 +43,14 @@ validate-scenarios:
 	swift build --product openai-sim
 	.build/debug/openai-sim scenarios validate --dir scenarios
 
-## The release build too: the linkage test checks what `make serve` runs.
+## Both suites run twice: against the debug build (assertions on) and against the release build
+## `make serve` runs (optimized and profile-guided, see pgo/README.md); the linkage test checks it too.
 test-python: pgo-fresh
 	swift build --product openai-sim
 	swift build -c release --product openai-sim
 	OPENAI_SIM_BIN=$(CURDIR)/.build/debug/openai-sim OPENAI_SIM_RELEASE_BIN=$(CURDIR)/.build/release/openai-sim \
+	  scripts/interop.sh Tests/live
+	OPENAI_SIM_BIN=$(CURDIR)/.build/release/openai-sim OPENAI_SIM_RELEASE_BIN=$(CURDIR)/.build/release/openai-sim \
 	  scripts/interop.sh Tests/live
 
 bench: deps
