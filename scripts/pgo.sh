@@ -8,8 +8,8 @@
 # Training = what the profile should make fast:
 #   1. the official-SDK interop suite (Tests/interop) against the instrumented daemon: every
 #      endpoint family, so code outside the hot paths is not treated as never run;
-#   2. the benchmark rows of bench/endpoints.txt under wrk for a few seconds each (the request
-#      paths a load test and a CI suite hammer), when wrk is installed.
+#   2. the benchmark rows of bench/endpoints.txt under wrk for 3 s each, through bench/run.sh
+#      (the request paths a load test and a CI suite hammer).
 # Needs what `make test` needs (the interop venv is made by scripts/interop.sh).
 set -euo pipefail
 
@@ -25,9 +25,7 @@ RUNTIME="$(ls "$TOOLCHAIN"/../lib/clang/*/lib/linux/libclang_rt.profile-"$(uname
 
 SCRATCH="$ROOT/.build/pgo-gen"
 RAW="$(mktemp -d)"
-PID=""
-# The training server is stopped on any exit (its profile is then lost, and the merge fails).
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$RAW"' EXIT
+trap 'rm -rf "$RAW"' EXIT
 
 log "instrumented build (scratch $SCRATCH)"
 # OPENAI_SIM_NO_PGO: the manifest must not also apply the current profile to this build.
@@ -41,26 +39,10 @@ log "training 1/2: interop suite"
 # The suite's verdict does not matter here (the real run is `make test`), its traffic does.
 OPENAI_SIM_BIN="$BIN" scripts/interop.sh --no-header >/dev/null || log "interop suite failed (profile still written)"
 
-if command -v wrk >/dev/null; then
-  log "training 2/2: benchmark rows"
-  OUT="$RAW/serve.out"
-  "$BIN" serve --port 0 --host 127.0.0.1 --clock virtual --seed 0 >"$OUT" 2>/dev/null &
-  PID=$!
-  for _ in $(seq 100); do URL=$(grep -oE 'http://[0-9.]+:[0-9]+' "$OUT" | head -1 || true); [ -n "$URL" ] && break; sleep 0.05; done
-  printf '{"prompt": "bench", "completion": "ok"}\n%.0s' $(seq 1 16) >"$RAW/bench.jsonl"
-  FID=$(curl -s -H "Authorization: Bearer bench" -F purpose=assistants -F "file=@$RAW/bench.jsonl;filename=bench.jsonl" \
-        "$URL/v1/files" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  while read -r method path body ctype _; do
-    [[ -z "$method" || "$method" == \#* ]] && continue
-    [[ "$body" == "-" ]] || body="bench/$body"
-    BENCH_API_KEY=bench BENCH_METHOD="$method" BENCH_BODY_FILE="$body" BENCH_CONTENT_TYPE="${ctype:-application/json}" \
-      wrk -t2 -c64 -d3s -s bench/wrk.lua "$URL${path/\{file_id\}/$FID}" >/dev/null
-  done < bench/endpoints.txt
-  kill -INT "$PID"; wait "$PID" || true
-  PID=""
-else
-  log "wrk not installed: the profile has the interop traffic only"
-fi
+log "training 2/2: benchmark rows (bench/run.sh against the instrumented binary)"
+# run.sh starts the server, uploads its file, runs every bench/endpoints.txt row and stops the
+# server with SIGTERM (a clean exit, which writes the profile). Its verdict does not matter here.
+OPENAI_SIM_BIN="$BIN" BENCH_SECONDS=3 BENCH_WARMUP_SECONDS=0 bench/run.sh >/dev/null 2>&1 || true
 
 mkdir -p pgo
 "$PROFDATA" merge -o pgo/openai-sim.profdata "$RAW"/*.profraw
