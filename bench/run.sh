@@ -157,26 +157,30 @@ probe() {
 # CPU time (user + system, clock ticks) a process has used so far.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# Involuntary context switches (preemptions) of all a process's threads so far.
+preemptions() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^nonvoluntary_ctxt_switches/ { n += $2 } END { print n + 0 }'; }
 
 # run_wrk URL METHOD BODY CTYPE TAG PID -> prints the BENCH_RESULT key=value fields, plus
-# cpu_us=N: the server's CPU microseconds per request during the measured run. Throughput
+# cpu_us=N: the server's CPU microseconds per request during the measured run, and
+# preempt=N: how often per request one of its threads was preempted (mostly by wrk). Throughput
 # depends on how wrk and the server share the 2 cores; CPU per request is what the server
 # itself spends (kernel time on its behalf included).
 run_wrk() {
-    local url=$1 method=$2 body=$3 ctype=$4 tag=$5 pid=$6 t0 t1 res
+    local url=$1 method=$2 body=$3 ctype=$4 tag=$5 pid=$6 t0 t1 p0 p1 res
     export BENCH_API_KEY=$API_KEY BENCH_METHOD=$method BENCH_BODY_FILE=$body BENCH_CONTENT_TYPE=$ctype
     if [[ "$WARMUP" != 0 ]]; then
         wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$BENCH_DIR/wrk.lua" "$url" >"$WORK/$tag.warmup" 2>&1 \
             || die "wrk warm-up failed against $url (see $WORK/$tag.warmup)"
     fi
-    t0=$(cpu_ticks "$pid")
+    t0=$(cpu_ticks "$pid"); p0=$(preemptions "$pid")
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$BENCH_DIR/wrk.lua" "$url" >"$WORK/$tag.wrk" 2>&1 \
         || die "wrk failed against $url: $(cat "$WORK/$tag.wrk")"
-    t1=$(cpu_ticks "$pid")
+    t1=$(cpu_ticks "$pid"); p1=$(preemptions "$pid")
     res=$(grep '^BENCH_RESULT' "$WORK/$tag.wrk" | head -n1 | cut -d' ' -f2-)
     [[ -n "$res" ]] || die "no BENCH_RESULT in wrk output for $url"
     echo "$res cpu_us=$(awk -v d=$((t1 - t0)) -v n="$(field "$res" requests)" -v hz="$CLK_TCK" \
-        'BEGIN { if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print 0 }')"
+        'BEGIN { if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print 0 }') preempt=$(awk -v d=$((p1 - p0)) \
+        -v n="$(field "$res" requests)" 'BEGIN { if (n > 0) printf "%.2f", d / n; else print 0 }')"
 }
 
 field() { # field "k=v k=v" KEY
@@ -203,7 +207,7 @@ for row in "${ROWS[@]}"; do
     read -r status size ours_hdrs <<<"$(probe "$OURS_URL$rpath" "$method" "$body" "$ctype" "$WORK/probe$i.ours")"
     if [[ ! "$status" =~ ^2 ]]; then
         NOTES+=("$label: our server answered $status before the benchmark: $(head -c 300 "$WORK/probe$i.ours" 2>/dev/null)")
-        RESULTS+=("$(printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s  %s' "$label" - - - - - - - - - "ERROR (probe $status)")")
+        RESULTS+=("$(printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s %8s %8s  %s' "$label" - - - - - - - - - - - "ERROR (probe $status)")")
         SETUP_ERRORS=$((SETUP_ERRORS + 1))
         continue
     fi
@@ -245,13 +249,19 @@ for row in "${ROWS[@]}"; do
         NOTES+=("$label: our server had non-2xx=$(field "$ours" non2xx) connect=$(field "$ours" connect) read=$(field "$ours" read) write=$(field "$ours" write) timeout=$(field "$ours" timeout) under load")
     fi
     [[ ${#why[@]} -gt 0 ]] && verdict="$verdict (${why[*]})"
-    RESULTS+=("$(printf '%-28s %10.0f %10.0f %6s %8s %8s %8s %8s %8s %8s  %s' "$label" "$o_rps" "$r_rps" "$ratio" "$o_p50" "$o_p99" \
-        "$r_p50" "$r_p99" "$(field "$ours" cpu_us)" "$(field "$ref" cpu_us)" "$verdict")")
+    RESULTS+=("$(printf '%-28s %10.0f %10.0f %6s %8s %8s %8s %8s %8s %8s %8s %8s  %s' "$label" "$o_rps" "$r_rps" "$ratio" "$o_p50" "$o_p99" \
+        "$r_p50" "$r_p99" "$(field "$ours" cpu_us)" "$(field "$ref" cpu_us)" "$(field "$ours" preempt)" "$(field "$ref" preempt)" "$verdict")")
 done
 
 kill -0 "$OURS_PID" 2>/dev/null || die "openai-sim died during the benchmark"
 sleep 1
 RSS_AFTER=$(rss_kb "$OURS_PID")
+# The load left state behind (every POST /v1/responses is stored); a reset drops it and must
+# hand the memory back.
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$OURS_URL/__sim/reset" || true)
+[[ "$code" == 200 ]] || die "POST /__sim/reset answered '$code', expected 200"
+sleep 1
+RSS_AFTER_RESET=$(rss_kb "$OURS_PID")
 
 # ---------------------------------------------------------------- report
 echo
@@ -262,22 +272,24 @@ if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 0.5) }'; then
     echo "WARNING: the machine was busy before the run (load $LOAD_BEFORE): figures are unreliable"
 fi
 echo
-printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s  %s\n' endpoint "ours req/s" "ref req/s" ratio "ours p50" "ours p99" "ref p50" "ref p99" \
-    "ours cpu" "ref cpu" result
-printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s  %s\n' "" "" "" "" "(ms)" "(ms)" "(ms)" "(ms)" "(us/req)" "(us/req)" ""
+printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s %8s %8s  %s\n' endpoint "ours req/s" "ref req/s" ratio "ours p50" "ours p99" "ref p50" "ref p99" \
+    "ours cpu" "ref cpu" "ours pre" "ref pre" result
+printf '%-28s %10s %10s %6s %8s %8s %8s %8s %8s %8s %8s %8s  %s\n' "" "" "" "" "(ms)" "(ms)" "(ms)" "(ms)" "(us/req)" "(us/req)" "(/req)" "(/req)" ""
 for r in "${RESULTS[@]}"; do echo "$r"; done
 echo
-rss_row() {
+rss_row() { # LABEL KB [NOTE]: with a NOTE the row is information, not held to the target
     local label=$1 kb=$2 mb verdict
     mb=$(kb_to_mb "$kb")
     verdict=PASS
     awk -v m="$mb" -v t="$RSS_TARGET_MB" 'BEGIN { exit !(m <= t) }' || verdict=FAIL
+    [[ -n "${3:-}" ]] && verdict="($3)"
     printf '%-34s %8s MB   %s\n' "$label" "$mb" "$verdict"
 }
 echo "openai-sim resident memory (VmRSS), target <= ${RSS_TARGET_MB} MB:"
 rss_row "idle after start" "$RSS_START"
 rss_row "idle before load (1 file uploaded)" "$RSS_BEFORE_LOAD"
-rss_row "idle after load" "$RSS_AFTER"
+rss_row "idle after load" "$RSS_AFTER" "holds what the load stored: each POST /v1/responses is kept"
+rss_row "idle after load, then reset" "$RSS_AFTER_RESET"
 if [[ ${#NOTES[@]} -gt 0 ]]; then
     echo
     echo "notes:"
