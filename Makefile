@@ -4,7 +4,7 @@ APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev libyaml-dev pkg-config python3-
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: deps pgo-fresh build serve test test-unit validate-scenarios test-python bench clean
+.PHONY: deps pgo-fresh build serve test test-unit validate-scenarios test-python test-fuzz bench clean
 
 ## Install the system libraries that are missing (Debian/Ubuntu).
 deps:
@@ -31,8 +31,9 @@ build: deps pgo-fresh
 serve: build
 	.build/release/openai-sim serve $(ARGS)
 
-## Every test: Swift unit/in-process/live tests, then the Python live-daemon and official-SDK interop suites.
-test: deps test-unit validate-scenarios test-python
+## Every test: Swift unit/in-process/live tests, the Python live-daemon and official-SDK interop
+## suites, then the spec-driven fuzz run.
+test: deps test-unit validate-scenarios test-python test-fuzz
 
 test-unit:
 	swift build --build-tests
@@ -52,6 +53,12 @@ test-python: pgo-fresh
 	  scripts/interop.sh Tests/live
 	OPENAI_SIM_BIN=$(CURDIR)/.build/release/openai-sim OPENAI_SIM_RELEASE_BIN=$(CURDIR)/.build/release/openai-sim \
 	  scripts/interop.sh Tests/live
+
+## Robustness: schemathesis sends ~56,000 requests generated from the official spec (valid and
+## invalid) to the release build; a 5xx answer, a request over 10 s or a crash fails (scripts/fuzz.sh).
+test-fuzz: pgo-fresh
+	swift build -c release --product openai-sim
+	OPENAI_SIM_BIN=$(CURDIR)/.build/release/openai-sim scripts/fuzz.sh
 
 bench: deps
 	bench/run.sh

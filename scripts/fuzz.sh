@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Robustness fuzz: schemathesis generates requests (valid and invalid) from the official OpenAPI
+# spec for every operation openai-sim serves and sends them to a live server. Fails on any 5xx
+# answer, any request that takes longer than FUZZ_TIMEOUT seconds (a hang), or a server that is
+# no longer running afterwards (a crash). Whether 4xx answers match the spec's schemas is the
+# interop suite's spec check (scripts/interop.sh); the spec documents only the success status of
+# most operations and describes error bodies without their {"error": ...} wrapper, so the fuzzer's
+# own status-code and schema checks would report those differences, not our bugs.
+#
+#   scripts/fuzz.sh            (make fuzz; make test runs it after the Python suites)
+#
+# Creates (if missing) a virtualenv at .build/fuzz-venv with a pinned schemathesis. Skips with
+# a message, exit 0, when ../shared/openapi/openai-openapi.yaml is absent (a user's clone).
+#
+# Env:
+#   OPENAI_SIM_BIN   server binary (default: .build/release/openai-sim, else .build/debug/openai-sim)
+#   FUZZ_EXAMPLES    examples per operation and phase (default 15)
+#   FUZZ_SEED        schemathesis seed (default 20261127: the same cases on every run)
+#   FUZZ_TIMEOUT     seconds one request may take (default 10)
+#   FUZZ_VENV        venv location (default: <repo>/.build/fuzz-venv)
+#   FUZZ_SERVER_ARGS more `openai-sim serve` flags (e.g. --scenario FILE, to check that a 5xx fails the run)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+log() { printf 'fuzz.sh: %s\n' "$*" >&2; }
+
+SPEC="$ROOT/../shared/openapi/openai-openapi.yaml"
+if [ ! -f "$SPEC" ]; then
+  log "SKIPPED: $SPEC not found (the fuzz run needs the official spec beside the repo in ../shared)"
+  exit 0
+fi
+
+BIN="${OPENAI_SIM_BIN:-}"
+if [ -z "$BIN" ]; then
+  if [ -x .build/release/openai-sim ]; then BIN=.build/release/openai-sim; else BIN=.build/debug/openai-sim; fi
+fi
+[ -x "$BIN" ] || { log "no server binary at $BIN (run swift build first)"; exit 2; }
+
+VENV="${FUZZ_VENV:-$ROOT/.build/fuzz-venv}"
+REQUIREMENTS=("schemathesis==4.32.5")
+STAMP="$VENV/.fuzz-requirements"
+WANT="$(printf '%s\n' "${REQUIREMENTS[@]}")"
+if [ ! -x "$VENV/bin/st" ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  log "setting up $VENV"
+  rm -rf "$VENV"
+  mkdir -p "$(dirname "$VENV")"
+  python3 -m venv "$VENV" || { log "cannot create a virtualenv (install python3-venv)"; exit 2; }
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${REQUIREMENTS[@]}" \
+    || { log "pip install failed"; rm -rf "$VENV"; exit 2; }
+  printf '%s' "$WANT" >"$STAMP"
+fi
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$BIN" serve --port 0 --clock virtual --seed 0 --log-format json ${FUZZ_SERVER_ARGS:-} >"$WORK/stdout" 2>"$WORK/stderr" &
+SERVER_PID=$!
+URL=""
+for _ in $(seq 1 200); do
+  URL="$(grep -o 'http://[0-9.:]*/v1' "$WORK/stdout" | head -n1)"
+  [ -n "$URL" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited at start: $(tail -n 20 "$WORK/stderr")"; exit 2; }
+  sleep 0.05
+done
+[ -n "$URL" ] || { log "server printed no URL"; exit 2; }
+log "fuzzing $URL ($BIN)"
+
+# The operations openai-sim serves (evals and the organization API are not simulated).
+PATHS='^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning)'
+"$VENV/bin/st" run "$SPEC" --url "$URL" \
+  -H "Authorization: Bearer sk-fuzz" \
+  --include-path-regex "$PATHS" \
+  --checks not_a_server_error \
+  --request-timeout "${FUZZ_TIMEOUT:-10}" \
+  --max-examples "${FUZZ_EXAMPLES:-15}" \
+  --seed "${FUZZ_SEED:-20261127}" \
+  --workers 2 \
+  --no-color >"$WORK/st.out" 2>&1
+rc=$?
+# The summary (and any failure with its curl reproduction) without the progress lines.
+sed -n '/^=* \(FAILURES\|ERRORS\|WARNINGS\|SUMMARY\) =*$/,$p' "$WORK/st.out"
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+  log "FAILED: the server is no longer running after the fuzz run: $(tail -n 20 "$WORK/stderr")"
+  exit 1
+fi
+if [ $rc -ne 0 ]; then
+  log "FAILED: schemathesis exit status $rc (5xx answers, hangs or errors above)"
+  exit 1
+fi
+cases=$(grep -o '[0-9]* generated' "$WORK/st.out" | tail -n1)
+log "passed: ${cases:-?} cases, no 5xx answer, no request over ${FUZZ_TIMEOUT:-10} s, server still running"
