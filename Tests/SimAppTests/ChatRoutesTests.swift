@@ -79,6 +79,8 @@ import SimTesting
             ([], [], "messages"),
             ([], [["role": "user"]], "messages[0].content"),
             ([], [["role": "user", "content": 5]], "messages[0].content"),
+            ([], [Self.user("hi"), ["role": "function", "content": "{}"]], "messages[1].name"),
+            ([], [Self.user("hi"), ["role": "function", "name": "lookup"]], "messages[1].content"),
             ([("response_format", ["type": "json_schema", "json_schema": ["schema": ["type": "object"]]])], [Self.user("hi")],
              "response_format.json_schema.name"),
             ([("tools", [["type": "function", "function": ["name": "bad name!"]]])], [Self.user("hi")], "tools[0].function.name"),
@@ -90,6 +92,14 @@ import SimTesting
         }
         let notJSON = await sim.send("POST", "/v1/chat/completions", body: .bytes(Array("{nope".utf8)), headers: [("content-type", "application/json")])
         #expect(notJSON.status == 400)
+    }
+
+    /// The deprecated function message: `content` is required but may be null (the spec's
+    /// ChatCompletionRequestFunctionMessage); found by the fuzz run.
+    @Test func functionMessageAcceptsNullContent() async {
+        let r = await create(messages: [Self.user("What is the weather?"), ["role": "function", "name": "weather", "content": .null]])
+        #expect(r.status == 200, "\(r.text)")
+        #expect(r.json["choices"]?.arrayValue?.first?["message"]?["role"] == "assistant")
     }
 
     @Test func unknownModelIs404ModelNotFound() async {

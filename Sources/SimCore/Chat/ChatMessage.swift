@@ -44,8 +44,11 @@ public struct ChatMessage: Sendable {
             m.text = rendered.joined(separator: "\n")
         }
         if role == "tool" { m.toolCallID = try r.requiredString("tool_call_id") }
+        // The deprecated function message: `name` and `content` required, `content` may be null.
+        if role == "function" { _ = try r.requiredString("name") }
         guard let content = r.raw("content") else {
             if role == "assistant" && (m.toolCalls != nil || r.raw("function_call") != nil || r.raw("refusal") != nil) { return m }
+            if role == "function", case .null? = value["content"] { return m }
             throw .missingParameter(r.name("content"))
         }
         switch content {
