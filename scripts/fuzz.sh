@@ -14,7 +14,8 @@
 #
 # Env:
 #   OPENAI_SIM_BIN   server binary (default: .build/release/openai-sim, else .build/debug/openai-sim)
-#   FUZZ_EXAMPLES    examples per operation and phase (default 15)
+#   FUZZ_EXAMPLES    examples per operation in the fuzzing phases (default 15; the coverage phase
+#                    generates its own, most of the ~56,000 cases, whatever this says)
 #   FUZZ_SEED        schemathesis seed (default 20261127: the same cases on every run)
 #   FUZZ_TIMEOUT     seconds one request may take (default 10)
 #   FUZZ_VENV        venv location (default: <repo>/.build/fuzz-venv)
@@ -73,6 +74,8 @@ log "fuzzing $URL ($BIN)"
 
 # The operations openai-sim serves (evals and the organization API are not simulated).
 PATHS='^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning)'
+# Run from the scratch directory: schemathesis and hypothesis write caches into the current one.
+cd "$WORK"
 "$VENV/bin/st" run "$SPEC" --url "$URL" \
   -H "Authorization: Bearer sk-fuzz" \
   --include-path-regex "$PATHS" \
