@@ -39,18 +39,9 @@ fi
 [ -x "$BIN" ] || { log "no server binary at $BIN (run swift build first)"; exit 2; }
 
 VENV="${FUZZ_VENV:-$ROOT/.build/fuzz-venv}"
-REQUIREMENTS=("schemathesis==4.32.5")
-STAMP="$VENV/.fuzz-requirements"
-WANT="$(printf '%s\n' "${REQUIREMENTS[@]}")"
-if [ ! -x "$VENV/bin/st" ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
-  log "setting up $VENV"
-  rm -rf "$VENV"
-  mkdir -p "$(dirname "$VENV")"
-  python3 -m venv "$VENV" || { log "cannot create a virtualenv (install python3-venv)"; exit 2; }
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${REQUIREMENTS[@]}" \
-    || { log "pip install failed"; rm -rf "$VENV"; exit 2; }
-  printf '%s' "$WANT" >"$STAMP"
-fi
+# shellcheck source=scripts/venv.sh
+. "$ROOT/scripts/venv.sh"
+ensure_venv "$VENV" .fuzz-requirements "schemathesis==4.32.5" || exit 2
 
 WORK="$(mktemp -d)"
 SERVER_PID=""

@@ -28,7 +28,9 @@ public struct ChatMessage: Sendable {
             throw .invalidRequest("Invalid value: '\(role)'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.",
                                   param: "\(p).role", code: "invalid_value")
         }
-        var m = ChatMessage(role: role, text: "", contentParts: nil, content: value["content"] ?? .null, name: try r.string("name"),
+        // The deprecated function message: `name` and `content` required, `content` may be null.
+        let name = role == "function" ? try r.requiredString("name") : try r.string("name")
+        var m = ChatMessage(role: role, text: "", contentParts: nil, content: value["content"] ?? .null, name: name,
                             toolCalls: nil, toolCallID: nil, imageTokens: 0)
         if role == "assistant", let calls = try r.array("tool_calls") {
             m.toolCalls = .array(calls)
@@ -44,8 +46,6 @@ public struct ChatMessage: Sendable {
             m.text = rendered.joined(separator: "\n")
         }
         if role == "tool" { m.toolCallID = try r.requiredString("tool_call_id") }
-        // The deprecated function message: `name` and `content` required, `content` may be null.
-        if role == "function" { _ = try r.requiredString("name") }
         guard let content = r.raw("content") else {
             if role == "assistant" && (m.toolCalls != nil || r.raw("function_call") != nil || r.raw("refusal") != nil) { return m }
             if role == "function", case .null? = value["content"] { return m }
