@@ -1,5 +1,6 @@
 import Testing
 import Dispatch
+import Foundation
 @testable import SimApp
 import SimHTTP
 import SimSupport
@@ -48,5 +49,25 @@ import SimSupport
             let mine = Self.paths(j, tenant: "t\(t)").map { Int($0.split(separator: "/").last!)! }
             #expect(mine == mine.sorted())
         }
+    }
+
+    /// Each writing thread keeps its own ring; a thread that wrote early and then went quiet
+    /// still holds its old entries, but a read shows only the newest `capacity` overall.
+    @Test func aQuietThreadsOldEntriesAreNotShownOnceNewerOnesFillTheCapacity() {
+        let j = Journal(capacity: 100)
+        let early = Thread { for i in 0..<10 { Self.record(j, "/early/\(i)", tenant: "a") } }
+        early.start()
+        while !early.isFinished { usleep(1000) }
+        for i in 0..<150 { Self.record(j, "/late/\(i)", tenant: "b") }
+        let seqs = (j.render(tenant: nil, limit: nil)["data"]?.arrayValue ?? []).compactMap { $0["seq"]?.intValue }
+        #expect(seqs == Array(61...160))
+        #expect(Self.paths(j, tenant: "a").isEmpty)
+        // Within the capacity, both threads' entries are merged in number order.
+        let k = Journal(capacity: 100)
+        let other = Thread { for i in 0..<5 { Self.record(k, "/other/\(i)", tenant: "a") } }
+        other.start()
+        while !other.isFinished { usleep(1000) }
+        for i in 0..<5 { Self.record(k, "/main/\(i)", tenant: "b") }
+        #expect(Self.paths(k) == (0..<5).map { "/other/\($0)" } + (0..<5).map { "/main/\($0)" })
     }
 }
