@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Robustness fuzz: schemathesis generates requests (valid and invalid) from the official OpenAPI
-# spec for every operation openai-sim serves and sends them to a live server. Fails on any 5xx
-# answer, any request that takes longer than FUZZ_TIMEOUT seconds (a hang), or a server that is
-# no longer running afterwards (a crash). Whether 4xx answers match the spec's schemas is the
-# interop suite's spec check (scripts/interop.sh); the spec documents only the success status of
-# most operations and describes error bodies without their {"error": ...} wrapper, so the fuzzer's
-# own status-code and schema checks would report those differences, not our bugs.
+# Robustness and conformance fuzz: schemathesis generates requests (valid and invalid) from the
+# official OpenAPI spec for every operation openai-sim serves and sends them to a live server.
+# Fails on any 5xx answer, any request that takes longer than FUZZ_TIMEOUT seconds (a hang), a
+# server that is no longer running afterwards (a crash), or a JSON answer that does not match the
+# spec: the check `spec_conformance` (Tests/fuzz/spec_hooks.py) runs the project's shared checker
+# (../shared/tools/spec_check.py) on every answer, with the interop suite's allowances for the
+# places the spec contradicts itself (Tests/interop/spec_gaps.py). The fuzzer's own
+# status-code and schema checks are not used: the spec documents only the success status of
+# most operations and error bodies without their {"error": ...} wrapper, so they would report
+# those differences, not our bugs.
 #
 #   scripts/fuzz.sh            (make fuzz; make test runs it after the Python suites)
 #
@@ -41,7 +44,9 @@ fi
 VENV="${FUZZ_VENV:-$ROOT/.build/fuzz-venv}"
 # shellcheck source=scripts/venv.sh
 . "$ROOT/scripts/venv.sh"
-ensure_venv "$VENV" .fuzz-requirements "schemathesis==4.32.5" || exit 2
+# jsonschema and pyyaml: the shared spec checker the spec_conformance check runs (the same pins as
+# scripts/interop.sh).
+ensure_venv "$VENV" .fuzz-requirements "schemathesis==4.32.5" "pyyaml==6.0.4" "jsonschema==4.26.0" || exit 2
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
@@ -67,10 +72,10 @@ log "fuzzing $URL ($BIN)"
 PATHS='^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning)'
 # Run from the scratch directory: schemathesis and hypothesis write caches into the current one.
 cd "$WORK"
-"$VENV/bin/st" run "$SPEC" --url "$URL" \
+SCHEMATHESIS_HOOKS="$ROOT/Tests/fuzz/spec_hooks.py" "$VENV/bin/st" run "$SPEC" --url "$URL" \
   -H "Authorization: Bearer sk-fuzz" \
   --include-path-regex "$PATHS" \
-  --checks not_a_server_error \
+  --checks not_a_server_error,spec_conformance \
   --request-timeout "${FUZZ_TIMEOUT:-10}" \
   --max-examples "${FUZZ_EXAMPLES:-15}" \
   --seed "${FUZZ_SEED:-20261127}" \
@@ -79,13 +84,16 @@ cd "$WORK"
 rc=$?
 # The summary (and any failure with its curl reproduction) without the progress lines.
 sed -n '/^=* \(FAILURES\|ERRORS\|WARNINGS\|SUMMARY\) =*$/,$p' "$WORK/st.out"
+grep '^spec_conformance:' "$WORK/st.out" >&2 || true
+# No summary means schemathesis stopped before testing (a bad hook, a bad option): show why.
+grep -q '^=* SUMMARY =*$' "$WORK/st.out" || tail -n 30 "$WORK/st.out"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
   log "FAILED: the server is no longer running after the fuzz run: $(tail -n 20 "$WORK/stderr")"
   exit 1
 fi
 if [ $rc -ne 0 ]; then
-  log "FAILED: schemathesis exit status $rc (5xx answers, hangs or errors above)"
+  log "FAILED: schemathesis exit status $rc (5xx answers, hangs, answers that do not match the spec, or errors above)"
   exit 1
 fi
 cases=$(grep -o '[0-9]* generated' "$WORK/st.out" | tail -n1)
-log "passed: ${cases:-?} cases, no 5xx answer, no request over ${FUZZ_TIMEOUT:-10} s, server still running"
+log "passed: ${cases:-?} cases, no 5xx answer, every JSON answer matches the spec (allowances above), no request over ${FUZZ_TIMEOUT:-10} s, server still running"
