@@ -54,8 +54,9 @@ test-python: pgo-fresh
 	OPENAI_SIM_BIN=$(CURDIR)/.build/release/openai-sim OPENAI_SIM_RELEASE_BIN=$(CURDIR)/.build/release/openai-sim \
 	  scripts/interop.sh Tests/live
 
-## Robustness: schemathesis sends ~56,000 requests generated from the official spec (valid and
-## invalid) to the release build; a 5xx answer, a request over 10 s or a crash fails (scripts/fuzz.sh).
+## Robustness and conformance: schemathesis sends ~56,000 requests generated from the official spec
+## (valid and invalid) to the release build; a 5xx answer, a request over 10 s, a crash or a JSON
+## answer the spec refuses fails (scripts/fuzz.sh).
 test-fuzz: pgo-fresh
 	swift build -c release --product openai-sim
 	OPENAI_SIM_BIN=$(CURDIR)/.build/release/openai-sim scripts/fuzz.sh
