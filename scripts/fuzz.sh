@@ -3,14 +3,16 @@
 # official OpenAPI spec for every operation openai-sim serves and sends them to a live server.
 # Fails on any 5xx answer, any request that takes longer than FUZZ_TIMEOUT seconds (a hang), a
 # server that is no longer running afterwards (a crash), or a JSON answer that does not match the
-# spec: the check `spec_conformance` (Tests/fuzz/spec_hooks.py) runs the project's shared checker
-# (../shared/tools/spec_check.py) on every answer, with the interop suite's allowances for the
-# places the spec contradicts itself (Tests/interop/spec_gaps.py). The fuzzer's own
+# spec. Path parameters are pinned to live resources created first (Tests/fuzz/seed_resources.py),
+# so retrieve/cancel/delete reach their success paths. The spec check, `spec_conformance`
+# (Tests/fuzz/spec_hooks.py), runs the project's shared checker (../shared/tools/spec_check.py)
+# on every answer, with the interop suite's allowances for the places the spec contradicts
+# itself (Tests/interop/spec_gaps.py). The fuzzer's own
 # status-code and schema checks are not used: the spec documents only the success status of
 # most operations and error bodies without their {"error": ...} wrapper, so they would report
 # those differences, not our bugs.
 #
-#   scripts/fuzz.sh            (make fuzz; make test runs it after the Python suites)
+#   scripts/fuzz.sh            (make test-fuzz; make test runs it after the Python suites)
 #
 # Creates (if missing) a virtualenv at .build/fuzz-venv with a pinned schemathesis. Skips with
 # a message, exit 0, when ../shared/openapi/openai-openapi.yaml is absent (a user's clone).
@@ -68,11 +70,18 @@ done
 [ -n "$URL" ] || { log "server printed no URL"; exit 2; }
 log "fuzzing $URL ($BIN)"
 
+# One live resource of each kind (a file, an upload, a batch, a finished fine-tuning job with its
+# checkpoint, permission and model, a stored chat completion, a response), pinned as the path
+# parameters of every operation that takes one: otherwise every generated id is unknown and only
+# the 404 paths are reached. A refusal here is the simulator's failure.
+"$VENV/bin/python" "$ROOT/Tests/fuzz/seed_resources.py" "$URL" sk-fuzz "$WORK/schemathesis.toml" \
+  || { log "FAILED: could not create the resources to fuzz"; exit 1; }
+
 # The operations openai-sim serves (evals and the organization API are not simulated).
 PATHS='^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning)'
 # Run from the scratch directory: schemathesis and hypothesis write caches into the current one.
 cd "$WORK"
-SCHEMATHESIS_HOOKS="$ROOT/Tests/fuzz/spec_hooks.py" "$VENV/bin/st" run "$SPEC" --url "$URL" \
+SCHEMATHESIS_HOOKS="$ROOT/Tests/fuzz/spec_hooks.py" "$VENV/bin/st" --config-file "$WORK/schemathesis.toml" run "$SPEC" --url "$URL" \
   -H "Authorization: Bearer sk-fuzz" \
   --include-path-regex "$PATHS" \
   --checks not_a_server_error,spec_conformance \
