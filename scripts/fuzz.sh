@@ -70,10 +70,11 @@ done
 [ -n "$URL" ] || { log "server printed no URL"; exit 2; }
 log "fuzzing $URL ($BIN)"
 
-# One live resource of each kind (a file, an upload, a batch, a finished fine-tuning job with its
-# checkpoint, permission and model, a stored chat completion, a response), pinned as the path
-# parameters of every operation that takes one: otherwise every generated id is unknown and only
-# the 404 paths are reached. A refusal here is the simulator's failure.
+# Live resources (a file, an upload, a batch, a finished fine-tuning job with its checkpoint,
+# permission and model, a stored chat completion, a response), pinned as the path parameters of
+# every operation that takes one, with a set of their own for DELETE and for cancel operations:
+# otherwise every generated id is unknown and only the 404 paths are reached. A refusal here is
+# the simulator's failure.
 "$VENV/bin/python" "$ROOT/Tests/fuzz/seed_resources.py" "$URL" sk-fuzz "$WORK/schemathesis.toml" \
   || { log "FAILED: could not create the resources to fuzz"; exit 1; }
 

@@ -28,8 +28,9 @@ public final class Journal: Sendable {
     /// each thread free the other's entries: glibc then takes the other thread's arena lock for
     /// every chunk too big for its per-thread cache (a 1 KB body is), and under load on
     /// POST /v1/responses those waits were 0.44 futex calls per request. A read merges the rings.
-    /// Memory: at most `capacity` entries per thread that records (the MHD threads, and the
-    /// threads that deliver deferred replies), of which only the newest `capacity` are shown.
+    /// Memory: at most `capacity` entries per ring, one ring per thread that records (the MHD
+    /// threads, the threads that deliver deferred replies; past 16 such threads they share
+    /// rings), of which only the newest `capacity` are shown.
     private struct Ring {
         var entries: [Entry?] = []
         var next = 0
