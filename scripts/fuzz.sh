@@ -52,22 +52,45 @@ ensure_venv "$VENV" .fuzz-requirements "schemathesis==4.32.5" "pyyaml==6.0.4" "j
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
+SERVER_PIDS=()
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+  for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-"$BIN" serve --port 0 --clock virtual --seed 0 --log-format json ${FUZZ_SERVER_ARGS:-} >"$WORK/stdout" 2>"$WORK/stderr" &
-SERVER_PID=$!
-URL=""
-for _ in $(seq 1 200); do
-  URL="$(grep -o 'http://[0-9.:]*/v1' "$WORK/stdout" | head -n1)"
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited at start: $(tail -n 20 "$WORK/stderr")"; exit 2; }
-  sleep 0.05
-done
-[ -n "$URL" ] || { log "server printed no URL"; exit 2; }
+# start_server NAME ARGS...: starts `openai-sim serve` on a free port; sets URL and SERVER_PID.
+start_server() {
+  local name=$1; shift
+  "$BIN" serve --port 0 --clock virtual --seed 0 --log-format json "$@" >"$WORK/$name.stdout" 2>"$WORK/$name.stderr" &
+  SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
+  URL=""
+  for _ in $(seq 1 200); do
+    URL="$(grep -o 'http://[0-9.:]*/v1' "$WORK/$name.stdout" | head -n1)"
+    [ -n "$URL" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited at start: $(tail -n 20 "$WORK/$name.stderr")"; exit 2; }
+    sleep 0.05
+  done
+  log "server printed no URL"; exit 2
+}
+
+# Self-check first: against a server whose GET /v1/models answers a list the spec refuses
+# (Tests/fuzz/fuzz-selfcheck.yaml), the spec check must fail. A check that cannot fail would
+# make every run below pass.
+start_server selfcheck --scenario "$ROOT/Tests/fuzz/fuzz-selfcheck.yaml"
+(cd "$WORK" && SCHEMATHESIS_HOOKS="$ROOT/Tests/fuzz/spec_hooks.py" "$VENV/bin/st" run "$SPEC" --url "$URL" \
+  -H "Authorization: Bearer sk-fuzz" --include-path-regex '^/models$' --include-method GET \
+  --checks spec_conformance --phases examples,fuzzing --max-examples 2 --seed 1 --no-color) >"$WORK/selfcheck.out" 2>&1
+if ! grep -q 'Custom check failed: `spec_conformance`' "$WORK/selfcheck.out"; then
+  log "FAILED: the spec check did not catch a GET /v1/models answer the spec refuses:"
+  tail -n 30 "$WORK/selfcheck.out"
+  exit 1
+fi
+kill "$SERVER_PID" 2>/dev/null
+log "self-check: the spec check fails on a bad answer, as it must"
+
+start_server fuzz ${FUZZ_SERVER_ARGS:-}
 log "fuzzing $URL ($BIN)"
 
 # Live resources (a file, an upload, a batch, a finished fine-tuning job with its checkpoint,
@@ -98,7 +121,7 @@ grep '^spec_conformance:' "$WORK/st.out" >&2 || true
 # No summary means schemathesis stopped before testing (a bad hook, a bad option): show why.
 grep -q '^=* SUMMARY =*$' "$WORK/st.out" || tail -n 30 "$WORK/st.out"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-  log "FAILED: the server is no longer running after the fuzz run: $(tail -n 20 "$WORK/stderr")"
+  log "FAILED: the server is no longer running after the fuzz run: $(tail -n 20 "$WORK/fuzz.stderr")"
   exit 1
 fi
 if [ $rc -ne 0 ]; then
