@@ -23,26 +23,57 @@ public final class Journal: Sendable {
     }
     /// The kept entries are those numbered within `capacity` of the newest, as if one ring of
     /// `capacity` slots held them. They live in one ring per writing thread (`Sharded` by
-    /// `ThreadSlot`), each of up to `capacity` entries, so an entry is pushed out, and its memory
-    /// freed, by the thread that allocated it. A single ring shared by the server's threads made
-    /// each thread free the other's entries: glibc then takes the other thread's arena lock for
-    /// every chunk too big for its per-thread cache (a 1 KB body is), and under load on
-    /// POST /v1/responses those waits were 0.44 futex calls per request. A read merges the rings.
-    /// Memory: at most `capacity` entries per ring, one ring per thread that records (the MHD
-    /// threads, the threads that deliver deferred replies; past 16 such threads they share
-    /// rings), of which only the newest `capacity` are shown.
+    /// `ThreadSlot`), so an entry is dropped, and its memory freed, by the thread that allocated
+    /// it. A single ring shared by the server's threads made each thread free the other's
+    /// entries: glibc then takes the other thread's arena lock for every chunk too big for its
+    /// per-thread cache (a 1 KB body is), and under load on POST /v1/responses those waits were
+    /// 0.44 futex calls per request. A read merges the rings.
+    /// Memory: each time a thread records, its ring drops its oldest entries that a read would
+    /// no longer show, so busy rings together hold about `capacity` entries. A thread that stops
+    /// recording keeps what it held (at most `capacity`) until a reset; past 16 recording
+    /// threads (MHD threads, threads delivering deferred replies) they share rings.
     private struct Ring {
-        var entries: [Entry?] = []
-        var next = 0
+        /// A circular buffer of up to `capacity` slots: `count` entries from `head`, the oldest
+        /// first (nil where `clear(tenant:)` removed one).
+        var slots: [Entry?] = []
+        var head = 0
+        var count = 0
 
-        /// Adds `entry`; returns the entry it pushed out, if any.
-        mutating func push(_ entry: Entry, capacity: Int) -> Entry? {
-            if entries.count < capacity { entries.append(entry); return nil }
-            var out: Entry? = entry
-            swap(&entries[next], &out)
-            next = next + 1 == capacity ? 0 : next + 1
+        /// Adds `entry`. First drops, from the oldest end, up to two entries numbered at or
+        /// below `floor` (no longer shown) and the holes before them. Returns what it dropped,
+        /// for the caller to release after the lock.
+        mutating func push(_ entry: Entry, capacity: Int, floor: Int) -> (Entry?, Entry?, Entry?) {
+            var out: (Entry?, Entry?, Entry?) = (nil, nil, nil)
+            var steps = 0
+            while count > 0, steps < 4 {
+                if let e = slots[head] {
+                    guard e.seq <= floor, out.1 == nil else { break }
+                    if out.0 == nil { out.0 = e } else { out.1 = e }
+                }
+                slots[head] = nil
+                head = head + 1 == slots.count ? 0 : head + 1
+                count -= 1
+                steps += 1
+            }
+            if count < slots.count {
+                let tail = head + count < slots.count ? head + count : head + count - slots.count
+                slots[tail] = entry
+                count += 1
+            } else if slots.count < capacity {
+                // Grow (only while the ring is full of shown entries): oldest first again, then append.
+                if head != 0 { slots = Array(slots[head...] + slots[..<head]); head = 0 }
+                slots.append(entry)
+                count += 1
+            } else {
+                // Full of shown entries (numbers taken out of order): the oldest goes.
+                out.2 = slots[head]
+                slots[head] = entry
+                head = head + 1 == slots.count ? 0 : head + 1
+            }
             return out
         }
+
+        var kept: Int { slots.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
     }
     private let rings: Sharded<Ring>
     private let sequence = Atomic<Int>(0)
@@ -57,7 +88,7 @@ public final class Journal: Sendable {
     /// The kept entries, oldest first.
     private var ordered: [Entry] {
         var all: [Entry] = []
-        rings.forEach { r in for case let e? in r.entries { all.append(e) } }
+        rings.forEach { r in for case let e? in r.slots { all.append(e) } }
         // Numbers taken before the read started; entries pushed out of the one-ring view are dropped.
         let oldest = sequence.load(ordering: .relaxed) - capacity
         all.removeAll { $0.seq <= oldest }
@@ -84,15 +115,22 @@ public final class Journal: Sendable {
                           requestBody: reqBody, requestIsJSON: reqJSON, responseBody: respBody,
                           responseIsJSON: respJSON, note: note)
         let cap = capacity
-        let evicted = rings.withLock { $0.push(entry, capacity: cap) }
-        // The entry pushed out is released here, after the lock: its bodies can be large.
-        _ = evicted
+        let dropped = rings.withLock { $0.push(entry, capacity: cap, floor: seq - cap) }
+        // What was dropped is released here, after the lock: its bodies can be large.
+        _ = dropped
+    }
+
+    /// Entries held in all rings, shown or not (for tests of the memory bound).
+    var heldCount: Int {
+        var n = 0
+        rings.forEach { n += $0.kept }
+        return n
     }
 
     func clear(tenant: String? = nil) {
         rings.forEach { r in
             if tenant == nil { r = Ring(); return }
-            for i in r.entries.indices where r.entries[i]?.tenant == tenant { r.entries[i] = nil }
+            for i in r.slots.indices where r.slots[i]?.tenant == tenant { r.slots[i] = nil }
         }
     }
 

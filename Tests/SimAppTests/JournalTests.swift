@@ -70,4 +70,23 @@ import SimSupport
         for i in 0..<5 { Self.record(k, "/main/\(i)", tenant: "b") }
         #expect(Self.paths(k) == (0..<5).map { "/other/\($0)" } + (0..<5).map { "/main/\($0)" })
     }
+
+    /// Two threads taking turns: each drops what a read no longer shows as it records, so the
+    /// rings together hold about `capacity` entries, not `capacity` each.
+    @Test func busyThreadsTogetherHoldAboutTheCapacity() {
+        let j = Journal(capacity: 100)
+        let turnA = DispatchSemaphore(value: 1), turnB = DispatchSemaphore(value: 0)
+        let a = Thread { for i in 0..<1000 { turnA.wait(); Self.record(j, "/a/\(i)", tenant: "a"); turnB.signal() } }
+        let b = Thread { for i in 0..<1000 { turnB.wait(); Self.record(j, "/b/\(i)", tenant: "b"); turnA.signal() } }
+        a.start(); b.start()
+        while !(a.isFinished && b.isFinished) { usleep(1000) }
+        let seqs = (j.render(tenant: nil, limit: nil)["data"]?.arrayValue ?? []).compactMap { $0["seq"]?.intValue }
+        #expect(seqs == Array(1901...2000))
+        #expect(j.heldCount >= 100 && j.heldCount <= 104, "held \(j.heldCount)")
+        // A quiet thread keeps what it held: the main thread now records alone.
+        for i in 0..<300 { Self.record(j, "/main/\(i)", tenant: "m") }
+        #expect(Self.paths(j).count == 100)
+        #expect(Self.paths(j, tenant: "m").count == 100)
+        #expect(j.heldCount <= 100 + 104 + 4, "held \(j.heldCount)")
+    }
 }
