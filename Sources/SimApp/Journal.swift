@@ -5,7 +5,9 @@ import SimSupport
 /// The request journal behind `GET /__sim/requests`: newest last, bounded. Bodies are kept as raw
 /// bytes and only parsed when the journal is read, to keep the hot path cheap.
 public final class Journal: Sendable {
-    struct Entry: Sendable {
+    /// A class, so that the rings move one reference per entry: a struct of this size is copied
+    /// and destroyed field by field (a retain and release per string and array) wherever it moves.
+    final class Entry: Sendable {
         let seq: Int
         let method: String
         let path: String
@@ -20,6 +22,15 @@ public final class Journal: Sendable {
         let responseBody: [UInt8]?
         let responseIsJSON: Bool
         let note: JSON?
+
+        init(seq: Int, method: String, path: String, query: String, status: Int, tenant: String?, requestID: String,
+             startedAt: Double, durationMs: Double, requestBody: [UInt8]?, requestIsJSON: Bool, responseBody: [UInt8]?,
+             responseIsJSON: Bool, note: JSON?) {
+            self.seq = seq; self.method = method; self.path = path; self.query = query; self.status = status
+            self.tenant = tenant; self.requestID = requestID; self.startedAt = startedAt; self.durationMs = durationMs
+            self.requestBody = requestBody; self.requestIsJSON = requestIsJSON; self.responseBody = responseBody
+            self.responseIsJSON = responseIsJSON; self.note = note
+        }
     }
     /// The kept entries are those numbered within `capacity` of the newest, as if one ring of
     /// `capacity` slots held them. They live in one ring per writing thread (`Sharded` by
@@ -42,15 +53,16 @@ public final class Journal: Sendable {
         /// Adds `entry`. First drops, from the oldest end, up to two entries numbered at or
         /// below `floor` (no longer shown) and the holes before them. Returns what it dropped,
         /// for the caller to release after the lock.
-        mutating func push(_ entry: Entry, capacity: Int, floor: Int) -> (Entry?, Entry?, Entry?) {
+        mutating func push(_ entry: consuming Entry, capacity: Int, floor: Int) -> (Entry?, Entry?, Entry?) {
             var out: (Entry?, Entry?, Entry?) = (nil, nil, nil)
             var steps = 0
             while count > 0, steps < 4 {
-                if let e = slots[head] {
-                    guard e.seq <= floor, out.1 == nil else { break }
-                    if out.0 == nil { out.0 = e } else { out.1 = e }
+                // The number is read in place and a dropped entry moved out (`take`): copying an
+                // entry would retain and release each of its strings and arrays.
+                if let seq = slots[head]?.seq {
+                    guard seq <= floor, out.1 == nil else { break }
+                    if out.0 == nil { out.0 = slots[head].take() } else { out.1 = slots[head].take() }
                 }
-                slots[head] = nil
                 head = head + 1 == slots.count ? 0 : head + 1
                 count -= 1
                 steps += 1
@@ -66,7 +78,7 @@ public final class Journal: Sendable {
                 count += 1
             } else {
                 // Full of shown entries (numbers taken out of order): the oldest goes.
-                out.2 = slots[head]
+                out.2 = slots[head].take()
                 slots[head] = entry
                 head = head + 1 == slots.count ? 0 : head + 1
             }
