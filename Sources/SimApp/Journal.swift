@@ -57,8 +57,7 @@ public final class Journal: Sendable {
             var out: (Entry?, Entry?, Entry?) = (nil, nil, nil)
             var steps = 0
             while count > 0, steps < 4 {
-                // The number is read in place and a dropped entry moved out (`take`): copying an
-                // entry would retain and release each of its strings and arrays.
+                // A dropped entry is moved out (`take`), not copied and then cleared.
                 if let seq = slots[head]?.seq {
                     guard seq <= floor, out.1 == nil else { break }
                     if out.0 == nil { out.0 = slots[head].take() } else { out.1 = slots[head].take() }
