@@ -75,13 +75,21 @@ start_server() {
   log "server printed no URL"; exit 2
 }
 
+# st_run CONFIG_FILE|"" RUN_OPTIONS...: `st run` against $URL with the spec_conformance check
+# loaded (Tests/fuzz/spec_hooks.py), from the scratch directory (schemathesis and hypothesis
+# write caches into the current one).
+st_run() {
+  local config=() ; [ -n "$1" ] && config=(--config-file "$1"); shift
+  (cd "$WORK" && SCHEMATHESIS_HOOKS="$ROOT/Tests/fuzz/spec_hooks.py" "$VENV/bin/st" "${config[@]}" run "$SPEC" \
+    --url "$URL" -H "Authorization: Bearer sk-fuzz" --no-color "$@")
+}
+
 # Self-check first: against a server whose GET /v1/models answers a list the spec refuses
 # (Tests/fuzz/fuzz-selfcheck.yaml), the spec check must fail. A check that cannot fail would
 # make every run below pass.
 start_server selfcheck --scenario "$ROOT/Tests/fuzz/fuzz-selfcheck.yaml"
-(cd "$WORK" && SCHEMATHESIS_HOOKS="$ROOT/Tests/fuzz/spec_hooks.py" "$VENV/bin/st" run "$SPEC" --url "$URL" \
-  -H "Authorization: Bearer sk-fuzz" --include-path-regex '^/models$' --include-method GET \
-  --checks spec_conformance --phases examples,fuzzing --max-examples 2 --seed 1 --no-color) >"$WORK/selfcheck.out" 2>&1
+st_run "" --include-path-regex '^/models$' --include-method GET \
+  --checks spec_conformance --phases examples,fuzzing --max-examples 2 --seed 1 >"$WORK/selfcheck.out" 2>&1
 if ! grep -q 'Custom check failed: `spec_conformance`' "$WORK/selfcheck.out"; then
   log "FAILED: the spec check did not catch a GET /v1/models answer the spec refuses:"
   tail -n 30 "$WORK/selfcheck.out"
@@ -103,17 +111,13 @@ log "fuzzing $URL ($BIN)"
 
 # The operations openai-sim serves (evals and the organization API are not simulated).
 PATHS='^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning)'
-# Run from the scratch directory: schemathesis and hypothesis write caches into the current one.
-cd "$WORK"
-SCHEMATHESIS_HOOKS="$ROOT/Tests/fuzz/spec_hooks.py" "$VENV/bin/st" --config-file "$WORK/schemathesis.toml" run "$SPEC" --url "$URL" \
-  -H "Authorization: Bearer sk-fuzz" \
+st_run "$WORK/schemathesis.toml" \
   --include-path-regex "$PATHS" \
   --checks not_a_server_error,spec_conformance \
   --request-timeout "${FUZZ_TIMEOUT:-10}" \
   --max-examples "${FUZZ_EXAMPLES:-15}" \
   --seed "${FUZZ_SEED:-20261127}" \
-  --workers 2 \
-  --no-color >"$WORK/st.out" 2>&1
+  --workers 2 >"$WORK/st.out" 2>&1
 rc=$?
 # The summary (and any failure with its curl reproduction) without the progress lines.
 sed -n '/^=* \(FAILURES\|ERRORS\|WARNINGS\|SUMMARY\) =*$/,$p' "$WORK/st.out"

@@ -22,7 +22,7 @@ public struct MultipartFormBody: Sendable {
     public private(set) var parts: [Part] = []
 
     /// A body with `boundary` (a random one when nil).
-    public init(boundary: String? = nil, random: @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    public init(boundary: String? = nil, random: @Sendable () -> Double = OpenAIClient.Configuration.systemRandom) {
         self.boundary = boundary ?? ("----OpenAIClientBoundary" + (0..<24).map { _ in
             String(Int(random() * 16) & 15, radix: 16)
         }.joined())
