@@ -1,4 +1,5 @@
 import SimSupport
+import SimCore
 
 /// `openai-sim serve` flags.
 struct ServeOptions {
@@ -11,6 +12,8 @@ struct ServeOptions {
     var logFormat = Logger.Format.text
     var maxBodySize = 540 * 1024 * 1024
     var journalSize = 1000
+    /// nil: keep every stored response and chat completion (`--max-stored 0`).
+    var maxStored: Int? = Retention.defaultMaxStored
     var threads = 2
     var scenarios: [String] = []
     var scenariosDir = "./scenarios"
@@ -38,6 +41,8 @@ struct ServeOptions {
       --log-format text|json One log line per request on stderr (default text)
       --max-body-size BYTES  Largest accepted request body (default 566231040, i.e. 540 MiB)
       --journal-size N       Requests kept by GET /__sim/requests (default 1000)
+      --max-stored N         Stored responses, and stored chat completions, kept per API key; past N the
+                             oldest are forgotten (404 afterwards, as if expired). 0 keeps all (default 10000)
       --threads N            HTTP worker threads (default 2)
       --scenario FILE|NAME   Play a scenario script for every tenant (repeatable); a bad file stops startup
       --scenarios-dir DIR    Where X-Sim-Scenario: NAME and POST /__sim/scenarios find NAME.yaml (default ./scenarios)
@@ -104,6 +109,10 @@ struct ServeOptions {
                 let s = try v()
                 guard let n = Int(s), n > 0 else { throw CLIError("--journal-size must be a positive integer, got \(s)") }
                 o.journalSize = n
+            case "--max-stored":
+                let s = try v()
+                guard let n = Int(s), n >= 0 else { throw CLIError("--max-stored must be a non-negative integer, got \(s)") }
+                o.maxStored = n == 0 ? nil : n
             case "--threads":
                 let s = try v()
                 guard let n = Int(s), (1...64).contains(n) else { throw CLIError("--threads must be 1-64, got \(s)") }

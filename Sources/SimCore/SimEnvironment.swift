@@ -14,14 +14,18 @@ public final class SimEnvironment: Sendable {
     /// Moves whenever a tenant gains a fine-tuned model (see `ModelService.listBytes`). Belongs
     /// to the record store, so environments over the same stores share it.
     let ownModelsGeneration: MemoGeneration
+    /// How much generated output is kept (stored responses and chat completions per tenant).
+    public let retention: Retention
 
-    public convenience init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger = .silent, epoch: UInt64 = 0) {
+    public convenience init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger = .silent, epoch: UInt64 = 0,
+                            retention: Retention = Retention()) {
         self.init(clock: clock, seed: seed, records: records, blobs: blobs, logger: logger, epoch: epoch,
-                  ownModelsGeneration: MemoGeneration())
+                  ownModelsGeneration: MemoGeneration(), retention: retention)
     }
 
     init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger, epoch: UInt64,
-         ownModelsGeneration: MemoGeneration) {
+         ownModelsGeneration: MemoGeneration, retention: Retention) {
+        self.retention = retention
         self.ownModelsGeneration = ownModelsGeneration
         self.epoch = epoch
         self.clock = clock
@@ -53,6 +57,24 @@ public final class SimEnvironment: Sendable {
     }
 
     public func now() -> Int64 { clock.unixSeconds() }
+}
+
+/// How many stored responses and stored chat completions a tenant keeps. The API keeps them for
+/// 30 days; a simulator serving a load test would keep millions (about 2.8 KB each for a
+/// response), so past the limit the oldest are forgotten first, as if expired: retrieving one,
+/// or chaining from it with `previous_response_id`, answers 404 as for an unknown id.
+public struct Retention: Sendable, Equatable {
+    /// Per tenant and kind (responses, chat completions); nil keeps everything.
+    public var maxStoredPerTenant: Int?
+    public static let defaultMaxStored = 10_000
+    public init(maxStoredPerTenant: Int? = Retention.defaultMaxStored) {
+        self.maxStoredPerTenant = maxStoredPerTenant.map { max(1, $0) }
+    }
+    /// Trims the (tenant, collections) after an insert: the oldest records past the limit go.
+    func enforce(_ records: RecordStore, tenant: String, collections: [String]) throws {
+        guard let keep = maxStoredPerTenant else { return }
+        for c in collections { try records.trim(tenant: tenant, collection: c, keepingNewest: keep) }
+    }
 }
 
 extension SimEnvironment {

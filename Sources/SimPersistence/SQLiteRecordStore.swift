@@ -5,6 +5,11 @@ import SimSupport
 public final class SQLiteRecordStore: RecordStore {
     /// The underlying database (exposed for diagnostics and tests).
     public let database: SQLiteDatabase
+    /// Record counts of the (tenant, collection) pairs `trim` has counted, kept current by every
+    /// write after that, so a retention limit checked after each insert costs no COUNT(*). Read
+    /// and written only inside `database.withConnection`, which serializes all access.
+    private let counts = Locked<[BucketKey: Int]>([:])
+    private struct BucketKey: Hashable { let tenant: String; let collection: String }
 
     /// Opens or creates the store at `path` and brings its schema up to date; throws `StoreError` on failure.
     public init(path: String) throws {
@@ -36,19 +41,20 @@ public final class SQLiteRecordStore: RecordStore {
         return try wrap { conn in
             // Update in place when present (keeping seq); otherwise insert, and AUTOINCREMENT hands out the next seq,
             // which never goes back, even after deletes or a reopen.
-            let seq: Int64 = try conn.transaction {
+            let (seq, inserted): (Int64, Bool) = try conn.transaction {
                 let key: [SQLiteValue] = [.text(record.tenant), .text(record.collection), .text(record.id)]
                 var seq: Int64?
                 try conn.query("""
                     UPDATE records SET created_at = ?, body = ? WHERE tenant = ? AND collection = ? AND id = ? RETURNING seq
                     """, [.int(record.createdAt), .text(body)] + key) { row in seq = row.int64(0); return false }
-                if seq == nil {
-                    try conn.query("INSERT INTO records (tenant, collection, id, created_at, body) VALUES (?, ?, ?, ?, ?) RETURNING seq",
-                                   key + [.int(record.createdAt), .text(body)]) { row in seq = row.int64(0); return false }
-                }
+                if let seq { return (seq, false) }
+                try conn.query("INSERT INTO records (tenant, collection, id, created_at, body) VALUES (?, ?, ?, ?, ?) RETURNING seq",
+                               key + [.int(record.createdAt), .text(body)]) { row in seq = row.int64(0); return false }
                 guard let seq else { throw StoreError("put \(record.id): the database returned no seq") }
-                return seq
+                return (seq, true)
             }
+            // Counted once committed.
+            if inserted { adjustCount(record.tenant, record.collection, by: 1) }
             var stored = record
             stored.seq = seq
             return stored
@@ -73,8 +79,47 @@ public final class SQLiteRecordStore: RecordStore {
     @discardableResult
     public func delete(tenant: String, collection: String, id: String) throws -> Bool {
         try wrap { conn in
-            try conn.run("DELETE FROM records WHERE tenant = ? AND collection = ? AND id = ?",
-                         [.text(tenant), .text(collection), .text(id)]) > 0
+            let n = try conn.run("DELETE FROM records WHERE tenant = ? AND collection = ? AND id = ?",
+                                 [.text(tenant), .text(collection), .text(id)])
+            adjustCount(tenant, collection, by: -n)
+            return n > 0
+        }
+    }
+
+    /// Oldest first by seq; the count comes from `counts` after the first call for a pair.
+    @discardableResult
+    public func trim(tenant: String, collection: String, keepingNewest keep: Int) throws -> [String] {
+        let key = BucketKey(tenant: tenant, collection: collection)
+        return try wrap { conn in
+            var n = counts.withLock { $0[key] }
+            if n == nil {
+                try conn.query("SELECT COUNT(*) FROM records WHERE tenant = ? AND collection = ?",
+                               [.text(tenant), .text(collection)]) { row in n = Int(row.int64(0)); return false }
+                counts.withLock { $0[key] = n ?? 0 }
+            }
+            let over = (n ?? 0) - max(0, keep)
+            guard over > 0 else { return [] }
+            let (ids, deleted): ([String], Int) = try conn.transaction {
+                var ids: [String] = []
+                var lastSeq: Int64 = 0
+                try conn.query("SELECT id, seq FROM records WHERE tenant = ? AND collection = ? ORDER BY seq ASC LIMIT ?",
+                               [.text(tenant), .text(collection), .int(Int64(over))]) { row in
+                    ids.append(row.text(0)); lastSeq = row.int64(1); return true
+                }
+                let deleted = try conn.run("DELETE FROM records WHERE tenant = ? AND collection = ? AND seq <= ?",
+                                           [.text(tenant), .text(collection), .int(lastSeq)])
+                return (ids, deleted)
+            }
+            adjustCount(tenant, collection, by: -deleted)
+            return ids
+        }
+    }
+
+    private func adjustCount(_ tenant: String, _ collection: String, by delta: Int) {
+        guard delta != 0 else { return }
+        counts.withLock { c in
+            let key = BucketKey(tenant: tenant, collection: collection)
+            if let n = c[key] { c[key] = max(0, n + delta) }
         }
     }
 
@@ -136,12 +181,18 @@ public final class SQLiteRecordStore: RecordStore {
 
     /// Deletes every record of `tenant`.
     public func deleteTenant(_ tenant: String) throws {
-        try wrap { conn in _ = try conn.run("DELETE FROM records WHERE tenant = ?", [.text(tenant)]) }
+        try wrap { conn in
+            _ = try conn.run("DELETE FROM records WHERE tenant = ?", [.text(tenant)])
+            counts.withLock { c in c = c.filter { $0.key.tenant != tenant } }
+        }
     }
 
     /// Deletes every record (the seq counter keeps counting).
     public func deleteAll() throws {
-        try wrap { conn in _ = try conn.run("DELETE FROM records") }
+        try wrap { conn in
+            _ = try conn.run("DELETE FROM records")
+            counts.withLock { $0 = [:] }
+        }
     }
 }
 

@@ -11,9 +11,10 @@ public final class TestHarness: Sendable {
     public let clock: VirtualClock
     public let env: SimEnvironment
 
-    public init(seed: UInt64 = 0, records: RecordStore = MemoryRecordStore(), blobs: BlobStore = MemoryBlobStore()) {
+    public init(seed: UInt64 = 0, records: RecordStore = MemoryRecordStore(), blobs: BlobStore = MemoryBlobStore(),
+                retention: Retention = Retention()) {
         clock = VirtualClock()
-        env = SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs)
+        env = SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, retention: retention)
         app = App(env: env)
     }
 

@@ -65,6 +65,21 @@ import SimTesting
         #expect(await sim.send("GET", "/v1/chat/completions/\(id)").status == 404)
     }
 
+    @Test func theOldestStoredCompletionsGoPastTheRetentionLimit() async {
+        let sim = TestHarness(seed: 5, retention: Retention(maxStoredPerTenant: 2))
+        var ids: [String] = []
+        for i in 0..<3 {
+            let r = await sim.send("POST", "/v1/chat/completions",
+                                   json: ["model": "gpt-4o-mini", "store": true, "messages": [Self.user("question \(i)")]])
+            ids.append(r.json["id"]?.stringValue ?? "")
+        }
+        let list = await sim.send("GET", "/v1/chat/completions?order=asc")
+        #expect(list.json["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == Array(ids.suffix(2)))
+        #expect(await sim.send("GET", "/v1/chat/completions/\(ids[0])").status == 404)
+        #expect(await sim.send("GET", "/v1/chat/completions/\(ids[0])/messages").status == 404)
+        #expect(await sim.send("GET", "/v1/chat/completions/\(ids[1])").status == 200)
+    }
+
     @Test func completionsOfOtherTenantsAreInvisible() async {
         let id = await create([("store", true)]).json["id"]?.stringValue ?? ""
         #expect(await sim.send("GET", "/v1/chat/completions/\(id)", key: "sk-other").status == 404)

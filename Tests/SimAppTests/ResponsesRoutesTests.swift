@@ -51,6 +51,39 @@ struct ResponsesTestOverrides: Middleware {
         #expect(await sim.send("DELETE", "/v1/responses/\(id)").status == 404)
     }
 
+    /// Past the retention limit the oldest stored responses are forgotten, per tenant: retrieving
+    /// one, its input items, or chaining from it answers 404 as for an unknown id.
+    @Test func theOldestStoredResponsesGoPastTheRetentionLimit() async throws {
+        let sim = TestHarness(retention: Retention(maxStoredPerTenant: 3))
+        var ids: [String] = []
+        for i in 0..<5 {
+            let r = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": .string("turn \(i)")])
+            ids.append(try #require(r.json["id"]?.stringValue))
+        }
+        let other = await sim.send("POST", "/v1/responses", key: "sk-other", json: ["model": "gpt-4o-mini", "input": "hi"])
+        for id in ids.prefix(2) {
+            let got = await sim.send("GET", "/v1/responses/\(id)")
+            #expect(got.status == 404 && got.json["error"]?["message"] == .string("Response with id '\(id)' not found."))
+            #expect(await sim.send("GET", "/v1/responses/\(id)/input_items").status == 404)
+            let chained = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "more", "previous_response_id": .string(id)])
+            #expect(chained.status == 400 && chained.json["error"]?["param"] == "previous_response_id")
+        }
+        for id in ids.suffix(3) {
+            #expect(await sim.send("GET", "/v1/responses/\(id)").status == 200)
+            #expect(await sim.send("GET", "/v1/responses/\(id)/input_items").status == 200)
+        }
+        #expect(await sim.send("GET", "/v1/responses/\(other.json["id"]?.stringValue ?? "")", key: "sk-other").status == 200,
+                "another key's responses are not counted against this one")
+        let tenant = Tenant.forAPIKey("sk-test").id
+        for c in [ResponseService.collection, ResponseService.inputItemsCollection] {
+            let page = try sim.env.records.list(tenant: tenant, collection: c, query: ListQuery(limit: 100))
+            #expect(page.records.count == 3, "\(c) holds the newest three")
+        }
+        // "store": false responses are not stored, so they push nothing out.
+        _ = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "x", "store": false])
+        #expect(await sim.send("GET", "/v1/responses/\(ids[4])").status == 200)
+    }
+
     @Test func storedResponsesAreKeptEncodedAsTheBytesTheCreateAnswered() async throws {
         let r = await create(["model": "gpt-4o-mini", "input": "Name three \"rivers\".\n", "instructions": "Be brief."])
         let id = try #require(r.json["id"]?.stringValue)

@@ -26,6 +26,49 @@ import Testing
         #expect(list.lastIndex(of: 5) == nil)
     }
 
+    /// Removing from the front (a trimmed bucket's oldest ids) mixed with appends and removals
+    /// elsewhere, across chunk boundaries, before and after a removal has made a chunk short.
+    @Test func removingFromTheFrontReadsLikeAnArray() {
+        var list = ChunkedList<Int>()
+        var reference: [Int] = []
+        let size = ChunkedList<Int>.chunkSize
+        func check(_ what: String) {
+            #expect(list.count == reference.count, "\(what)")
+            #expect(list.first == reference.first, "\(what)")
+            #expect((0..<reference.count).allSatisfy { list[$0] == reference[$0] }, "\(what)")
+        }
+        var next = 0
+        func append(_ n: Int) { for _ in 0..<n { list.append(next); reference.append(next); next += 1 } }
+        func dropFront(_ n: Int) { for _ in 0..<n { list.removeFirst(); reference.removeFirst() } }
+        append(2 * size + 5)
+        dropFront(3)
+        check("three off the front of a full first chunk")
+        #expect(list.lastIndex(of: 3) == 0 && list.lastIndex(of: 2) == nil, "a removed front element is not found")
+        dropFront(size - 3)
+        check("the first chunk emptied from the front")
+        append(size)
+        dropFront(size + 1)
+        check("past a chunk boundary with appends between")
+        // A removal from the middle makes a chunk short (the list switches to chunk starts) ...
+        let middle = reference[size / 2]
+        list.removeLast(middle)
+        reference.remove(at: size / 2)
+        check("after a removal from the middle")
+        // ... and the front keeps moving after it.
+        dropFront(size / 2 + 7)
+        append(3)
+        check("front removals with chunk starts")
+        // `remove` takes the front when it matches, the last occurrence otherwise.
+        let front = reference[0], last = reference[reference.count - 1]
+        list.remove(front); reference.removeFirst()
+        list.remove(last); reference.removeLast()
+        check("remove(front) and remove(last)")
+        dropFront(reference.count)
+        check("emptied from the front")
+        append(5)
+        check("appends into an emptied list")
+    }
+
     @Test func emptyingAChunkDropsIt() {
         var list = ChunkedList<Int>()
         let size = ChunkedList<Int>.chunkSize

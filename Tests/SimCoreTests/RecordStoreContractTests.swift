@@ -284,4 +284,36 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
             #expect(try store.get(tenant: "t1", collection: "files", id: "a")?.body == ["v": 3])
         }
     }
+
+    /// A retention limit: the oldest records of one (tenant, collection) go first, a replaced
+    /// record keeps its place, deletes and resets keep the store's count right (the SQLite store
+    /// caches it), and nothing else is touched.
+    @Test(arguments: StoreKind.allCases)
+    func trimDropsTheOldestOfOneBucketOnly(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            for i in 1...6 { try store.put(rec("r\(i)", collection: "responses")) }
+            try store.put(rec("o1", tenant: "t2", collection: "responses"))
+            try store.put(rec("f1", collection: "files"))
+            #expect(try store.trim(tenant: "t1", collection: "responses", keepingNewest: 10).isEmpty)
+            try store.put(rec("r1", collection: "responses", ["v": 2]))   // replaced: still the oldest
+            #expect(try store.trim(tenant: "t1", collection: "responses", keepingNewest: 4) == ["r1", "r2"])
+            #expect(try store.get(tenant: "t1", collection: "responses", id: "r1") == nil)
+            #expect(ids(try store.list(tenant: "t1", collection: "responses", query: ListQuery(order: .asc))) == ["r3", "r4", "r5", "r6"])
+            #expect(try store.get(tenant: "t2", collection: "responses", id: "o1") != nil)
+            #expect(try store.get(tenant: "t1", collection: "files", id: "f1") != nil)
+            // After a delete and an insert the count is still exact: 4 - 1 + 1 = 4, nothing over.
+            #expect(try store.delete(tenant: "t1", collection: "responses", id: "r3"))
+            try store.put(rec("r7", collection: "responses"))
+            #expect(try store.trim(tenant: "t1", collection: "responses", keepingNewest: 4).isEmpty)
+            #expect(try store.trim(tenant: "t1", collection: "responses", keepingNewest: 1) == ["r4", "r5", "r6"])
+            #expect(ids(try store.list(tenant: "t1", collection: "responses", query: ListQuery())) == ["r7"])
+            // A tenant reset empties the bucket; new records count from zero.
+            try store.deleteTenant("t1")
+            for i in 8...9 { try store.put(rec("r\(i)", collection: "responses")) }
+            #expect(try store.trim(tenant: "t1", collection: "responses", keepingNewest: 2).isEmpty)
+            #expect(try store.trim(tenant: "t1", collection: "responses", keepingNewest: 0) == ["r8", "r9"])
+            try store.deleteAll()
+            #expect(try store.trim(tenant: "t2", collection: "responses", keepingNewest: 0).isEmpty)
+        }
+    }
 }

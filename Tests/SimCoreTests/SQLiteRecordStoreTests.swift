@@ -27,6 +27,22 @@ private func rec(_ id: String, tenant: String = "t1", collection: String = "file
         #expect(try reopened.put(rec("c")).seq > lastSeq, "a deleted record's seq is never reused")
     }
 
+    /// The retention count is cached in memory: a reopened store counts what the file holds.
+    @Test func trimAfterReopenCountsTheRecordsOnDisk() throws {
+        let dir = try ScratchDirectory()
+        let path = dir.path + "/records.sqlite"
+        do {
+            let store = try SQLiteRecordStore(path: path)
+            for i in 1...5 { try store.put(rec("r\(i)", collection: "responses")) }
+            #expect(try store.trim(tenant: "t1", collection: "responses", keepingNewest: 4) == ["r1"])
+        }
+        let reopened = try SQLiteRecordStore(path: path)
+        try reopened.put(rec("r6", collection: "responses"))
+        #expect(try reopened.trim(tenant: "t1", collection: "responses", keepingNewest: 3) == ["r2", "r3"])
+        try reopened.put(rec("r7", collection: "responses"))
+        #expect(try reopened.trim(tenant: "t1", collection: "responses", keepingNewest: 3) == ["r4"])
+    }
+
     @Test func reopeningAppliesNoMigrationTwice() throws {
         let dir = try ScratchDirectory()
         let path = dir.path + "/records.sqlite"

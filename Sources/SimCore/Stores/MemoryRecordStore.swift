@@ -112,9 +112,32 @@ public final class MemoryRecordStore: RecordStore {
         return state.withLock { s in
             let key = BucketKey(tenant: tenant, collection: collection)
             guard s.buckets[key]?.removeValue(forKey: recordKey) != nil else { return false }
-            s.buckets[key]?.order.removeLast(id)
+            s.buckets[key]?.order.remove(id)
             return true
         }
+    }
+
+    public func trim(tenant: String, collection: String, keepingNewest keep: Int) throws -> [String] {
+        let key = BucketKey(tenant: tenant, collection: collection)
+        // The dropped documents are freed after the lock is released.
+        var dropped: [Entry] = []
+        let ids: [String] = state.withLock { s in
+            guard let n = s.buckets[key]?.order.count, n > max(0, keep) else { return [] }
+            var out: [String] = []
+            out.reserveCapacity(n - max(0, keep))
+            dropped.reserveCapacity(n - max(0, keep))
+            func drop(_ b: inout Bucket) {
+                while b.order.count > max(0, keep), let id = b.order.first {
+                    b.order.removeFirst()
+                    if let e = b.removeValue(forKey: RecordKey(id)) { dropped.append(e) }
+                    out.append(id)
+                }
+            }
+            drop(&s.buckets[key, default: Bucket()])
+            return out
+        }
+        dropped.removeAll()
+        return ids
     }
 
     public func list(tenant: String, collection: String, query: ListQuery) throws -> RecordPage {
@@ -169,12 +192,17 @@ public final class MemoryRecordStore: RecordStore {
 }
 
 /// An append-mostly list in fixed-size chunks: appending never copies more than one chunk
-/// (a single array of a million ids copies all of them, 16 MB, when it grows).
+/// (a single array of a million ids copies all of them, 16 MB, when it grows), and removing the
+/// first element (the oldest, when a bucket is trimmed) moves nothing.
 struct ChunkedList<Element> {
     static var chunkSize: Int { 4096 }
     private var chunks: [[Element]] = []
-    /// `starts[c]`: the index of chunk `c`'s first element (kept only once a removal has made
-    /// some chunk short; until then every chunk but the last is full and an index is a division).
+    /// Elements at the front of `chunks[0]` already removed by `removeFirst`: they stay in place
+    /// until the whole chunk is dropped, so a removal from the front shifts no other element.
+    private var head = 0
+    /// `starts[c]`: the index of chunk `c`'s first live element (kept only once a removal other
+    /// than from the front has made some chunk short; until then every chunk but the last is
+    /// full and an index is a division).
     private var starts: [Int]?
     private(set) var count = 0
 
@@ -189,16 +217,37 @@ struct ChunkedList<Element> {
         count += 1
     }
 
+    /// Where chunk `c`'s live elements begin.
+    @inline(__always) private func low(_ c: Int) -> Int { c == 0 ? head : 0 }
+
     subscript(i: Int) -> Element {
         precondition(i >= 0 && i < count, "ChunkedList index out of range")
-        guard let starts else { return chunks[i / Self.chunkSize][i % Self.chunkSize] }
+        guard let starts else {
+            let p = i + head
+            return chunks[p / Self.chunkSize][p % Self.chunkSize]
+        }
         // The last chunk starting at or before i.
         var lo = 0, hi = starts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
             if starts[mid] <= i { lo = mid } else { hi = mid - 1 }
         }
-        return chunks[lo][i - starts[lo]]
+        return chunks[lo][i - starts[lo] + low(lo)]
+    }
+
+    var first: Element? { count == 0 ? nil : chunks[0][head] }
+
+    /// Removes the first element (the list must not be empty).
+    mutating func removeFirst() {
+        precondition(count > 0, "removeFirst on an empty ChunkedList")
+        head += 1
+        count -= 1
+        if starts != nil { for c in 1..<chunks.count { starts![c] -= 1 } }
+        if head == chunks[0].count {
+            chunks.removeFirst()
+            starts?.removeFirst()
+            head = 0
+        }
     }
 }
 
@@ -206,31 +255,39 @@ extension ChunkedList where Element: Equatable {
     /// The position of the last `e`, or nil.
     func lastIndex(of e: Element) -> Int? {
         var end = count
-        for c in chunks.reversed() {
-            end -= c.count
-            if let j = c.lastIndex(of: e) { return end + j }
+        for ci in chunks.indices.reversed() {
+            let c = chunks[ci], lo = low(ci)
+            end -= c.count - lo
+            if let j = c[lo...].lastIndex(of: e) { return end + j - lo }
         }
         return nil
+    }
+
+    /// Removes `e`: at once when it is the first element (a trimmed bucket's oldest id),
+    /// otherwise the last occurrence (if any).
+    mutating func remove(_ e: Element) {
+        if let f = first, f == e { removeFirst() } else { removeLast(e) }
     }
 
     /// Removes the last occurrence of `e` (if any).
     mutating func removeLast(_ e: Element) {
         for ci in chunks.indices.reversed() {
-            guard let j = chunks[ci].lastIndex(of: e) else { continue }
+            guard let j = chunks[ci][low(ci)...].lastIndex(of: e) else { continue }
             chunks[ci].remove(at: j)
             count -= 1
             if starts == nil, ci != chunks.count - 1 {
                 var s: [Int] = []
                 s.reserveCapacity(chunks.count)
                 var at = 0
-                for c in chunks { s.append(at); at += c.count }
+                for c in chunks.indices { s.append(at); at += chunks[c].count - low(c) }
                 starts = s
             } else if starts != nil {
                 for c in (ci + 1)..<chunks.count { starts![c] -= 1 }
             }
-            if chunks[ci].isEmpty {
+            if chunks[ci].count == low(ci) {
                 chunks.remove(at: ci)
                 starts?.remove(at: ci)
+                if ci == 0 { head = 0 }
             }
             return
         }

@@ -144,6 +144,11 @@ public protocol RecordStore: Sendable {
     @discardableResult
     func delete(tenant: String, collection: String, id: String) throws -> Bool
     func list(tenant: String, collection: String, query: ListQuery) throws -> RecordPage
+    /// Deletes the oldest records of (tenant, collection), in creation order, until at most
+    /// `keepingNewest` remain; returns the deleted ids, oldest first. Cheap when nothing is over
+    /// (a retention limit calls it after every insert).
+    @discardableResult
+    func trim(tenant: String, collection: String, keepingNewest: Int) throws -> [String]
     /// Every record of a collection across all tenants (for sweeps such as expiry); oldest first.
     func all(collection: String) throws -> [StoredRecord]
     func deleteTenant(_ tenant: String) throws
