@@ -288,7 +288,7 @@ rss_row() { # LABEL KB [NOTE]: with a NOTE the row is information, not held to t
 echo "openai-sim resident memory (VmRSS), target <= ${RSS_TARGET_MB} MB:"
 rss_row "idle after start" "$RSS_START"
 rss_row "idle before load (1 file uploaded)" "$RSS_BEFORE_LOAD"
-rss_row "idle after load" "$RSS_AFTER" "holds what the load stored: each POST /v1/responses is kept"
+rss_row "idle after load" "$RSS_AFTER" "holds what the load stored: the newest 10,000 responses (--max-stored)"
 rss_row "idle after load, then reset" "$RSS_AFTER_RESET"
 if [[ ${#NOTES[@]} -gt 0 ]]; then
     echo

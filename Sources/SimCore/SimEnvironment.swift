@@ -62,7 +62,7 @@ public final class SimEnvironment: Sendable {
 /// How many stored responses and stored chat completions a tenant keeps. The API keeps them for
 /// 30 days; a simulator serving a load test would keep millions (about 2.8 KB each for a
 /// response), so past the limit the oldest are forgotten first, as if expired: retrieving one,
-/// or chaining from it with `previous_response_id`, answers 404 as for an unknown id.
+/// or chaining from it with `previous_response_id`, answers as for an unknown id.
 public struct Retention: Sendable, Equatable {
     /// Per tenant and kind (responses, chat completions); nil keeps everything.
     public var maxStoredPerTenant: Int?
