@@ -460,3 +460,24 @@ def test_two_fresh_servers_with_the_same_seed_answer_byte_identically(start_serv
     other = responses_session(start_server(seed=12))
     assert one == two
     assert one[0] != other[0]
+
+
+def test_max_stored_forgets_the_oldest_responses_per_key(start_server: Callable[..., SimServer]) -> None:
+    """`--max-stored 2`: the third stored response pushes out the first, for its key only; the
+    SDK then sees what an unknown id gets (404 on retrieve, 400 on chaining)."""
+    sim = start_server(extra_args=("--max-stored", "2"))
+    with sim.client("sk-one") as one, sim.client("sk-two") as two:
+        other = two.responses.create(model="gpt-4o-mini", input="hello")
+        first, second, third = (one.responses.create(model="gpt-4o-mini", input=f"turn {i}") for i in range(3))
+        with pytest.raises(openai.NotFoundError) as e:
+            one.responses.retrieve(first.id)
+        assert_error_shape(e.value, 404)
+        with pytest.raises(openai.BadRequestError) as e:
+            one.responses.create(model="gpt-4o-mini", input="more", previous_response_id=first.id)
+        assert assert_error_shape(e.value, 400)["code"] == "previous_response_not_found"
+        assert one.responses.retrieve(second.id).id == second.id and one.responses.retrieve(third.id).id == third.id
+        assert two.responses.retrieve(other.id).id == other.id
+        # Stored chat completions are held to the same limit.
+        made = [one.chat.completions.create(model="gpt-4o-mini", store=True,
+                                            messages=[{"role": "user", "content": f"q{i}"}]) for i in range(3)]
+        assert [c.id for c in one.chat.completions.list(order="asc")] == [made[1].id, made[2].id]

@@ -594,3 +594,20 @@ def test_data_dir_survives_kill9(sim_factory, tmp_path):
     assert second["id"] != meta["id"], "the restarted server handed out an id that already exists"
     listed = [f["id"] for f in s2.request("GET", "/v1/files").json()["data"]]
     assert meta["id"] in listed and second["id"] in listed, listed
+
+
+@pytest.mark.parametrize("flag,value,message", [
+    ("--port", "70000", "--port must be 0-65535, got 70000"),
+    ("--journal-size", "0", "--journal-size must be a positive integer, got 0"),
+    ("--max-stored", "-1", "--max-stored must be a non-negative integer, got -1"),
+    ("--max-stored", "many", "--max-stored must be a non-negative integer, got many"),
+    ("--clock", "sundial", "--clock must be live or virtual, got sundial"),
+])
+def test_a_bad_flag_value_stops_startup_with_a_message(flag, value, message):
+    """A bad value exits 2 before listening, naming the flag and the value (never a default)."""
+    if not BIN.exists():
+        pytest.skip(f"openai-sim binary not found at {BIN} (build it with `swift build`, or set OPENAI_SIM_BIN)")
+    done = subprocess.run([str(BIN), "serve", "--port", "0", flag, value], capture_output=True, text=True,
+                          timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done
+    assert message in done.stderr and "listening" not in done.stdout
