@@ -39,8 +39,47 @@ def base64_embeddings_as_arrays(path: str, body: Any) -> tuple[Any, bool]:
 
 
 BASE64_NOTE = "embeddings answered as base64 strings (encoding_format=base64); the spec types `embedding` as an array of numbers"
+UNDOCUMENTED_ERROR_NOTE = ("error statuses the spec does not document for the operation (or unknown routes), checked "
+                           "against its ErrorResponse schema {\"error\": {message, type, param, code}}")
+EDGE_502_NOTE = ("the API's edge (Cloudflare) answers 502 with an integer code (cf_bad_gateway, as the scenario preset "
+                 "bad_gateway reproduces); the spec's Error.code is a string or null")
 UNWRAPPED_NOTE = ("documented error statuses whose schema is the bare Error object, checked inside the {\"error\": ...} "
                   "wrapper the API and the SDK use")
+
+
+def _documents_json(spec: Any, method: str, path: str, status: int) -> bool:
+    """Whether `spec.check` judges this exchange: the operation is known and declares a JSON schema
+    for the status (or a default). Mirrors spec_check.Spec.check's lookup, cancel fallback included."""
+    _, op = spec.operation(method, path)
+    if op is None and path.split("?")[0].rstrip("/").endswith("/cancel"):
+        _, op = spec.operation(method, path.split("?")[0].rstrip("/")[: -len("/cancel")])
+    if op is None:
+        return False
+    responses = op.get("responses", {})
+    resp = responses.get(str(status)) or responses.get("default")
+    if resp is None:
+        return False
+    if "$ref" in resp:
+        resp = spec.doc["components"]["responses"][resp["$ref"].split("/")[-1]]
+    media = resp.get("content", {}).get("application/json")
+    return bool(media and "schema" in media)
+
+
+_error_validators: dict[int, Any] = {}
+
+
+def error_shape_violations(spec: Any, method: str, path: str, status: int, body: Any) -> list[str]:
+    """`body` against the spec's components.schemas.ErrorResponse (what every API error looks like)."""
+    from jsonschema import Draft202012Validator
+    v = _error_validators.get(id(spec))
+    if v is None:
+        v = Draft202012Validator({"$ref": "#/components/schemas/ErrorResponse", "components": spec.doc["components"]})
+        _error_validators[id(spec)] = v
+    out = []
+    for e in v.iter_errors(body):
+        loc = "/".join(str(x) for x in e.absolute_path)
+        out.append(f"{method} {path.split('?')[0]} {status} (as ErrorResponse) at /{loc}: {e.message[:200]}")
+    return out[:5]
 
 
 def judge(spec: Any, method: str, path: str, status: int, body: Any) -> tuple[list[str], list[str]]:
@@ -49,8 +88,18 @@ def judge(spec: Any, method: str, path: str, status: int, body: Any) -> tuple[li
     Allowances: base64 embeddings (above); an error body {"error": {...}} where the spec documents
     that status with the bare Error object {type, message, param, code} (DELETE /responses/{id}
     404, for one: other operations document {"error": ...}, and those are checked as they are);
-    and the KNOWN_SPEC_GAPS. Each allowance used is returned, for the caller to report."""
+    and the KNOWN_SPEC_GAPS. Each allowance used is returned, for the caller to report. An error
+    status the spec does not document for the operation (most 4xx), or any error of a route the
+    spec does not have, is held to the spec's generic ErrorResponse schema instead."""
     notes: list[str] = []
+    if status >= 400 and not _documents_json(spec, method, path, status):
+        bad = error_shape_violations(spec, method, path, status, body)
+        err = body.get("error") if isinstance(body, dict) else None
+        if bad and status == 502 and isinstance(err, dict) and err.get("type") == "cf_bad_gateway" and err.get("code") == 502:
+            bad = error_shape_violations(spec, method, path, status, dict(body, error=dict(err, code=None)))
+            if not bad:
+                return [], [UNDOCUMENTED_ERROR_NOTE, EDGE_502_NOTE]
+        return bad, [UNDOCUMENTED_ERROR_NOTE]
     body, was_base64 = base64_embeddings_as_arrays(path, body)
     if was_base64:
         notes.append(BASE64_NOTE)
