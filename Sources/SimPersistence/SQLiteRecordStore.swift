@@ -111,6 +111,9 @@ public final class SQLiteRecordStore: RecordStore {
                 return (ids, deleted)
             }
             adjustCount(tenant, collection, by: -deleted)
+            // Fewer rows than the count promised (it cannot, short of another process writing the
+            // file): forget the count, so the next call counts again.
+            if ids.count < over { counts.withLock { _ = $0.removeValue(forKey: key) } }
             return ids
         }
     }
