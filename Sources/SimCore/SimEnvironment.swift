@@ -70,10 +70,13 @@ public struct Retention: Sendable, Equatable {
     public init(maxStoredPerTenant: Int? = Retention.defaultMaxStored) {
         self.maxStoredPerTenant = maxStoredPerTenant.map { max(1, $0) }
     }
-    /// Trims the (tenant, collections) after an insert: the oldest records past the limit go.
-    func enforce(_ records: RecordStore, tenant: String, collections: [String]) throws {
-        guard let keep = maxStoredPerTenant else { return }
-        for c in collections { try records.trim(tenant: tenant, collection: c, keepingNewest: keep) }
+}
+
+extension SimEnvironment {
+    /// After an insert into `collection`: the tenant's oldest records past `retention` go.
+    func trimStored(tenant: String, collection: String) throws {
+        guard let keep = retention.maxStoredPerTenant else { return }
+        try records.trim(tenant: tenant, collection: collection, keepingNewest: keep)
     }
 }
 

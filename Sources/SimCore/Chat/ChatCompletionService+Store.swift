@@ -17,7 +17,7 @@ extension ChatCompletionService {
         do {
             try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: completion["created"]?.intValue ?? env.now(),
                                              body: body))
-            try env.retention.enforce(env.records, tenant: tenant.id, collections: [Self.collection])
+            try env.trimStored(tenant: tenant.id, collection: Self.collection)
         } catch { throw .serverError("\(error)") }
     }
 

@@ -90,7 +90,8 @@ public struct ResponseService: Sendable {
                 try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, encodedBody: doc))
                 try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record))
                 // Both collections hold one record per response, inserted together: trimmed alike.
-                try env.retention.enforce(env.records, tenant: tenant.id, collections: [Self.collection, Self.inputItemsCollection])
+                try env.trimStored(tenant: tenant.id, collection: Self.collection)
+                try env.trimStored(tenant: tenant.id, collection: Self.inputItemsCollection)
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
         guard let tree else { return Created(encoded: record, events: nil, stored: store) }

@@ -119,21 +119,20 @@ public final class MemoryRecordStore: RecordStore {
 
     public func trim(tenant: String, collection: String, keepingNewest keep: Int) throws -> [String] {
         let key = BucketKey(tenant: tenant, collection: collection)
+        let keep = max(0, keep)
         // The dropped documents are freed after the lock is released.
         var dropped: [Entry] = []
         let ids: [String] = state.withLock { s in
-            guard let n = s.buckets[key]?.order.count, n > max(0, keep) else { return [] }
+            guard let n = s.buckets[key]?.order.count, n > keep else { return [] }
             var out: [String] = []
-            out.reserveCapacity(n - max(0, keep))
-            dropped.reserveCapacity(n - max(0, keep))
             func drop(_ b: inout Bucket) {
-                while b.order.count > max(0, keep), let id = b.order.first {
+                while b.order.count > keep, let id = b.order.first {
                     b.order.removeFirst()
                     if let e = b.removeValue(forKey: RecordKey(id)) { dropped.append(e) }
                     out.append(id)
                 }
             }
-            drop(&s.buckets[key, default: Bucket()])
+            drop(&s.buckets[key]!)
             return out
         }
         dropped.removeAll()
