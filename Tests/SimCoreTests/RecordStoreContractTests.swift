@@ -316,4 +316,61 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
             #expect(try store.trim(tenant: "t2", collection: "responses", keepingNewest: 0).isEmpty)
         }
     }
+
+    /// Encoded documents of every size (the memory store packs small ones into shared blocks
+    /// and keeps large ones apart) read back byte for byte while their neighbours are replaced,
+    /// deleted and evicted, in two buckets written in turn.
+    @Test(arguments: StoreKind.allCases)
+    func encodedDocumentsSurviveTheirNeighboursReplacementDeletionAndEviction(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            var expected: [String: [UInt8]] = [:]   // "collection/id" -> bytes
+            var live: [String: [String]] = ["responses": [], "chat": []]   // oldest first
+            var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
+            func next(_ n: Int) -> Int {
+                rng = rng &* 6364136223846793005 &+ 1442695040888963407
+                return Int((rng >> 33) % UInt64(n))
+            }
+            func document(_ tag: Int) -> [UInt8] {
+                // Sizes from empty strings to past the memory store's 16 KiB packing limit.
+                let sizes = [0, 1, 7, 200, 1_000, 4_000, 9_000, 16_384, 20_000, 70_000]
+                let text = String(repeating: Character(UnicodeScalar(UInt8(97 + tag % 26))), count: sizes[next(sizes.count)])
+                return Array(#"{"n":\#(tag),"s":"\#(text)"}"#.utf8)
+            }
+            func check() throws {
+                for (key, bytes) in expected {
+                    let parts = key.split(separator: "/").map(String.init)
+                    let got = try store.get(tenant: "t1", collection: parts[0], id: parts[1])
+                    #expect(got?.encodedBody == bytes, "\(key)")
+                }
+            }
+            for step in 0..<400 {
+                let collection = step % 2 == 0 ? "responses" : "chat"
+                switch next(10) {
+                case 0 where !live[collection]!.isEmpty:   // replace a random record
+                    let id = live[collection]![next(live[collection]!.count)]
+                    let bytes = document(step)
+                    try store.put(StoredRecord(tenant: "t1", collection: collection, id: id, createdAt: 1, encodedBody: bytes))
+                    expected["\(collection)/\(id)"] = bytes
+                case 1 where !live[collection]!.isEmpty:   // delete a random record
+                    let i = next(live[collection]!.count)
+                    let id = live[collection]!.remove(at: i)
+                    #expect(try store.delete(tenant: "t1", collection: collection, id: id))
+                    expected["\(collection)/\(id)"] = nil
+                default:   // insert, then keep the newest 25
+                    let id = "r\(step)"
+                    let bytes = document(step)
+                    try store.put(StoredRecord(tenant: "t1", collection: collection, id: id, createdAt: 1, encodedBody: bytes))
+                    expected["\(collection)/\(id)"] = bytes
+                    live[collection]!.append(id)
+                    let dropped = try store.trim(tenant: "t1", collection: collection, keepingNewest: 25)
+                    #expect(dropped == Array(live[collection]!.prefix(dropped.count)))
+                    for id in dropped { expected["\(collection)/\(id)"] = nil }
+                    live[collection]!.removeFirst(dropped.count)
+                }
+                if step % 50 == 49 { try check() }
+            }
+            try check()
+            #expect(expected.count == live["responses"]!.count + live["chat"]!.count)
+        }
+    }
 }

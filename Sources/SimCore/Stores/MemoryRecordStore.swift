@@ -3,7 +3,7 @@ import SimSupport
 /// Records kept in memory (the default ephemeral mode and unit tests), one bucket per
 /// (tenant, collection): a bucket's growth rehashes only its own ids, and lists walk the bucket's
 /// insertion order without copying it. A bucket keeps per record only what its key does not
-/// say (no tenant or collection), and encoded documents without spare capacity.
+/// say (no tenant or collection), and packs encoded documents into shared blocks (`ByteSlab`).
 public final class MemoryRecordStore: RecordStore {
     private struct BucketKey: Hashable { let tenant: String; let collection: String }
     /// A record id with its hash computed once. Ids of one collection share their length and
@@ -22,7 +22,35 @@ public final class MemoryRecordStore: RecordStore {
     private struct Entry {
         var createdAt: Int64
         var seq: Int64
-        var document: StoredRecord.Document
+        var document: Held
+    }
+    /// A document as a bucket keeps it: trees as they are, encoded bytes packed into the
+    /// bucket's blocks (`ByteSlab`), or on their own when larger than `ByteSlab.largest`.
+    private enum Held {
+        case tree(JSON)
+        case bytes([UInt8])
+        case packed(SlabBytes)
+
+        /// A tree or a large document as it will be held (nil: small bytes, packed under the
+        /// lock). Large bytes drop a writer's reserve: a record kept for the life of the process
+        /// should cost its bytes and no more (malloc rounds sizes up a little, so only a reserve
+        /// of 64 bytes or more is worth the copy).
+        static func unpacked(_ document: StoredRecord.Document) -> Held? {
+            switch document {
+            case let .tree(json): return .tree(json)
+            case let .encoded(bytes) where bytes.count > ByteSlab.largest:
+                return .bytes(bytes.capacity - bytes.count >= 64 ? bytes.withUnsafeBufferPointer { Array($0) } : bytes)
+            case .encoded: return nil
+            }
+        }
+
+        var document: StoredRecord.Document {
+            switch self {
+            case let .tree(json): return .tree(json)
+            case let .bytes(b): return .encoded(b)
+            case let .packed(p): return .encoded(p.array)
+            }
+        }
     }
     /// A bucket's records, once it holds more than 4,096, in 256 tables picked by the id's hash,
     /// and its insertion order in chunks: a Swift table or array grows by copying all of itself,
@@ -35,6 +63,21 @@ public final class MemoryRecordStore: RecordStore {
         var tables: [[RecordKey: Entry]] = [[:]]
         /// Ids in insertion order (deleted ids are removed).
         var order = ChunkedList<String>()
+        /// The block new encoded documents are packed into.
+        var slab: ByteSlab?
+
+        /// Copies `bytes` into this bucket's current block (a new one when it is full).
+        mutating func pack(_ bytes: [UInt8]) -> Held {
+            bytes.withUnsafeBytes { raw in
+                if let slab, let at = slab.append(raw) {
+                    return .packed(SlabBytes(slab: slab, offset: Int32(at), count: Int32(raw.count)))
+                }
+                let fresh = ByteSlab(capacity: max(ByteSlab.capacity(forBucketOf: order.count), raw.count))
+                slab = fresh
+                let at = fresh.append(raw)!
+                return .packed(SlabBytes(slab: fresh, offset: Int32(at), count: Int32(raw.count)))
+            }
+        }
 
         @inline(__always) func table(_ key: RecordKey) -> Int {
             tables.count == 1 ? 0 : Int(truncatingIfNeeded: key.hash >> 56)
@@ -60,7 +103,7 @@ public final class MemoryRecordStore: RecordStore {
         }
 
         static func record(_ key: BucketKey, _ id: String, _ e: Entry) -> StoredRecord {
-            StoredRecord(tenant: key.tenant, collection: key.collection, id: id, createdAt: e.createdAt, seq: e.seq, document: e.document)
+            StoredRecord(tenant: key.tenant, collection: key.collection, id: id, createdAt: e.createdAt, seq: e.seq, document: e.document.document)
         }
     }
     private struct State {
@@ -71,7 +114,9 @@ public final class MemoryRecordStore: RecordStore {
     public init() {}
 
     public func put(_ record: StoredRecord) throws -> StoredRecord {
-        var entry = Entry(createdAt: record.createdAt, seq: 0, document: record.document.shrunk())
+        // Small encoded documents are copied into the bucket's block, under the lock.
+        let held = Held.unpacked(record.document)
+        var entry = Entry(createdAt: record.createdAt, seq: 0, document: .tree(.null))
         let key = RecordKey(record.id)
         let seq: Int64 = state.withLock { s in
             let next = s.nextSeq
@@ -79,6 +124,7 @@ public final class MemoryRecordStore: RecordStore {
             // One in-place access to the bucket: its dictionary is never copied. A new id (the
             // common case) costs one probe of the table: a large bucket's probes are cache misses.
             func store(_ b: inout Bucket) {
+                if let held { entry.document = held } else if case let .encoded(bytes) = record.document { entry.document = b.pack(bytes) }
                 entry.seq = next
                 if let old = b.updateValue(entry, forKey: key) {
                     // Replaced: the record keeps its place.

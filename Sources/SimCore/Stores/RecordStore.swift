@@ -20,14 +20,6 @@ public struct StoredRecord: Sendable {
     enum Document: Sendable {
         case tree(JSON)
         case encoded([UInt8])
-
-        /// Without spare capacity in encoded bytes (writers reserve room to grow): a record kept
-        /// for the life of the process should cost its bytes and no more.
-        func shrunk() -> Document {
-            // malloc rounds sizes up a little: only a writer's reserve is worth a copy.
-            guard case let .encoded(bytes) = self, bytes.capacity - bytes.count >= 64 else { return self }
-            return .encoded(bytes.withUnsafeBufferPointer { Array($0) })
-        }
     }
 
     init(tenant: String, collection: String, id: String, createdAt: Int64, seq: Int64, document: Document) {

@@ -1,0 +1,61 @@
+/// Encoded documents of one `MemoryRecordStore` bucket, packed one after another into shared
+/// blocks instead of one heap allocation each.
+///
+/// Why: a stored response lives for thousands of requests (until retention evicts it), and
+/// kept as its own allocation it sits in the malloc heap between the short-lived buffers every
+/// request allocates and frees. Measured on 2026-11-27 (perf, POST /v1/responses under wrk): with
+/// records interleaved that way, glibc's `_int_malloc`, `_int_free`, `malloc_consolidate` and
+/// `unlink_chunk` cost ~6 µs more per request than with `store: false`, because freed request
+/// buffers no longer merge back into free space and every large request walks the bins.
+/// Packed, a record costs a copy into the bucket's current block, and evicting it releases a
+/// reference; a block is freed when the last document in it is gone.
+///
+/// A block is written only under the store's lock and never rewritten: bytes once appended are
+/// immutable, so readers holding a `SlabBytes` need no lock.
+final class ByteSlab: @unchecked Sendable {
+    /// Blocks grow with their bucket (a bucket holding a handful of records should not reserve
+    /// a large block), from `minCapacity` to `maxCapacity`.
+    static let minCapacity = 4 * 1024
+    static let maxCapacity = 256 * 1024
+    /// Documents larger than this get their own allocation.
+    static let largest = 16 * 1024
+
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    private(set) var used = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(byteCount: capacity, alignment: 16)
+    }
+    deinit { base.deallocate() }
+
+    /// Copies `bytes` to the end of the block; nil when they do not fit.
+    func append(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.count <= capacity - used else { return nil }
+        let at = used
+        if let src = bytes.baseAddress, bytes.count > 0 { (base + at).copyMemory(from: src, byteCount: bytes.count) }
+        used += bytes.count
+        return at
+    }
+
+    /// The block size for a bucket of `records` records: about 1/16 of what the bucket holds at
+    /// a kilobyte a record, so a block pins at most a sixteenth of its bucket when records go
+    /// out of order, within [minCapacity, maxCapacity].
+    static func capacity(forBucketOf records: Int) -> Int {
+        var c = minCapacity
+        while c < maxCapacity, c < records * 64 { c *= 2 }
+        return c
+    }
+}
+
+/// One document's bytes inside a `ByteSlab` (which it keeps alive).
+struct SlabBytes: Sendable {
+    let slab: ByteSlab
+    let offset: Int32
+    let count: Int32
+
+    var array: [UInt8] {
+        Array(UnsafeRawBufferPointer(start: slab.base + Int(offset), count: Int(count)))
+    }
+}
