@@ -73,10 +73,10 @@ public struct Retention: Sendable, Equatable {
 }
 
 extension SimEnvironment {
-    /// After an insert into `collection`: the tenant's oldest records past `retention` go.
-    func trimStored(tenant: String, collection: String) throws {
-        guard let keep = retention.maxStoredPerTenant else { return }
-        try records.trim(tenant: tenant, collection: collection, keepingNewest: keep)
+    /// Stores `stored` (responses, chat completions and what belongs to them); then each
+    /// tenant's oldest records past `retention` go, in every collection written.
+    func putRetained(_ stored: [StoredRecord]) throws {
+        try records.put(stored, keepingNewest: retention.maxStoredPerTenant)
     }
 }
 

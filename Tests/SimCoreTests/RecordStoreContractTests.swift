@@ -373,4 +373,27 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
             #expect(expected.count == live["responses"]!.count + live["chat"]!.count)
         }
     }
+
+    /// Several records at once, then a trim of every bucket they went to (how a stored response
+    /// and its input items are written): the same as the calls one by one.
+    @Test(arguments: StoreKind.allCases)
+    func puttingRecordsTogetherTrimsEveryBucketTheyWentTo(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            for i in 1...3 {
+                try store.put([rec("i\(i)", collection: "items"), rec("r\(i)", collection: "responses")], keepingNewest: 2)
+            }
+            #expect(ids(try store.list(tenant: "t1", collection: "items", query: ListQuery(order: .asc))) == ["i2", "i3"])
+            #expect(ids(try store.list(tenant: "t1", collection: "responses", query: ListQuery(order: .asc))) == ["r2", "r3"])
+            // A replaced record keeps its place; another tenant's bucket is untouched.
+            try store.put([rec("i2", collection: "items", ["v": 2]), rec("x1", tenant: "t2", collection: "items")], keepingNewest: 1)
+            #expect(ids(try store.list(tenant: "t1", collection: "items", query: ListQuery())) == ["i3"], "i2 is still the older one")
+            #expect(try store.get(tenant: "t2", collection: "items", id: "x1") != nil)
+            // Two records of one bucket in one call, then trimmed once.
+            try store.put([rec("r4", collection: "responses"), rec("r5", collection: "responses")], keepingNewest: 3)
+            #expect(ids(try store.list(tenant: "t1", collection: "responses", query: ListQuery(order: .asc))) == ["r3", "r4", "r5"])
+            // Without a limit nothing goes.
+            try store.put([rec("r6", collection: "responses")], keepingNewest: nil)
+            #expect(ids(try store.list(tenant: "t1", collection: "responses", query: ListQuery(order: .asc))) == ["r3", "r4", "r5", "r6"])
+        }
+    }
 }

@@ -15,9 +15,8 @@ extension ChatCompletionService {
         }
         let body = completion.setting("_messages", .array(messages))
         do {
-            try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: completion["created"]?.intValue ?? env.now(),
-                                             body: body))
-            try env.trimStored(tenant: tenant.id, collection: Self.collection)
+            try env.putRetained([StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: completion["created"]?.intValue ?? env.now(),
+                                              body: body)])
         } catch { throw .serverError("\(error)") }
     }
 

@@ -87,11 +87,9 @@ public struct ResponseService: Sendable {
             // Stored encoded: compact, and read only by input_items and previous_response_id.
             let doc = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
             do {
-                try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, encodedBody: doc))
-                try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record))
                 // Both collections hold one record per response, inserted together: trimmed alike.
-                try env.trimStored(tenant: tenant.id, collection: Self.collection)
-                try env.trimStored(tenant: tenant.id, collection: Self.inputItemsCollection)
+                try env.putRetained([StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, encodedBody: doc),
+                                     StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record)])
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
         guard let tree else { return Created(encoded: record, events: nil, stored: store) }

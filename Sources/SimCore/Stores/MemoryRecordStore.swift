@@ -114,34 +114,69 @@ public final class MemoryRecordStore: RecordStore {
     public init() {}
 
     public func put(_ record: StoredRecord) throws -> StoredRecord {
-        // Small encoded documents are copied into the bucket's block, under the lock.
         let held = Held.unpacked(record.document)
-        var entry = Entry(createdAt: record.createdAt, seq: 0, document: .tree(.null))
         let key = RecordKey(record.id)
-        let seq: Int64 = state.withLock { s in
-            let next = s.nextSeq
-            var isNew = false
-            // One in-place access to the bucket: its dictionary is never copied. A new id (the
-            // common case) costs one probe of the table: a large bucket's probes are cache misses.
-            func store(_ b: inout Bucket) {
-                if let held { entry.document = held } else if case let .encoded(bytes) = record.document { entry.document = b.pack(bytes) }
-                entry.seq = next
-                if let old = b.updateValue(entry, forKey: key) {
-                    // Replaced: the record keeps its place.
-                    entry.seq = old.seq
-                    b[key] = entry
-                } else {
-                    isNew = true
-                    b.order.append(record.id)
-                }
-            }
-            store(&s.buckets[BucketKey(tenant: record.tenant, collection: record.collection), default: Bucket()])
-            if isNew { s.nextSeq += 1 }
-            return entry.seq
-        }
         var stored = record
-        stored.seq = seq
+        stored.seq = state.withLock { s in Self.insert(record, held, key, into: &s) }
         return stored
+    }
+
+    /// The records and their buckets' trims under one acquisition of the lock (a stored
+    /// response writes two records and trims two buckets: four acquisitions, one at a time, let
+    /// the other server thread in between, and it waited).
+    public func put(_ records: [StoredRecord], keepingNewest keep: Int?) throws {
+        let prepared = records.map { (Held.unpacked($0.document), RecordKey($0.id)) }
+        var dropped: [Entry] = []
+        state.withLock { s in
+            for (r, (held, key)) in zip(records, prepared) { _ = Self.insert(r, held, key, into: &s) }
+            guard let keep else { return }
+            for (i, r) in records.enumerated()
+            where !records[..<i].contains(where: { $0.tenant == r.tenant && $0.collection == r.collection }) {
+                _ = Self.trim(BucketKey(tenant: r.tenant, collection: r.collection), keep, in: &s, dropping: &dropped)
+            }
+        }
+        // The dropped documents are freed here, after the lock is released.
+        dropped.removeAll()
+    }
+
+    /// Inserts or replaces `record` (its document `held`, or packed into the bucket's block when
+    /// nil); returns its seq.
+    private static func insert(_ record: StoredRecord, _ held: Held?, _ key: RecordKey, into s: inout State) -> Int64 {
+        var entry = Entry(createdAt: record.createdAt, seq: s.nextSeq, document: .tree(.null))
+        var isNew = false
+        // One in-place access to the bucket: its dictionary is never copied. A new id (the
+        // common case) costs one probe of the table: a large bucket's probes are cache misses.
+        func store(_ b: inout Bucket) {
+            if let held { entry.document = held } else if case let .encoded(bytes) = record.document { entry.document = b.pack(bytes) }
+            if let old = b.updateValue(entry, forKey: key) {
+                // Replaced: the record keeps its place.
+                entry.seq = old.seq
+                b[key] = entry
+            } else {
+                isNew = true
+                b.order.append(record.id)
+            }
+        }
+        store(&s.buckets[BucketKey(tenant: record.tenant, collection: record.collection), default: Bucket()])
+        if isNew { s.nextSeq += 1 }
+        return entry.seq
+    }
+
+    /// Drops the oldest records of bucket `key` past `keep`, moving their entries to `dropped`
+    /// (for the caller to release after the lock); returns their ids, oldest first.
+    private static func trim(_ key: BucketKey, _ keep: Int, in s: inout State, dropping dropped: inout [Entry]) -> [String] {
+        let keep = max(0, keep)
+        guard let n = s.buckets[key]?.order.count, n > keep else { return [] }
+        var out: [String] = []
+        func drop(_ b: inout Bucket) {
+            while b.order.count > keep, let id = b.order.first {
+                b.order.removeFirst()
+                if let e = b.removeValue(forKey: RecordKey(id)) { dropped.append(e) }
+                out.append(id)
+            }
+        }
+        drop(&s.buckets[key]!)
+        return out
     }
 
     public func get(tenant: String, collection: String, id: String) throws -> StoredRecord? {
@@ -164,23 +199,11 @@ public final class MemoryRecordStore: RecordStore {
     }
 
     public func trim(tenant: String, collection: String, keepingNewest keep: Int) throws -> [String] {
-        let key = BucketKey(tenant: tenant, collection: collection)
-        let keep = max(0, keep)
-        // The dropped documents are freed after the lock is released.
         var dropped: [Entry] = []
-        let ids: [String] = state.withLock { s in
-            guard let n = s.buckets[key]?.order.count, n > keep else { return [] }
-            var out: [String] = []
-            func drop(_ b: inout Bucket) {
-                while b.order.count > keep, let id = b.order.first {
-                    b.order.removeFirst()
-                    if let e = b.removeValue(forKey: RecordKey(id)) { dropped.append(e) }
-                    out.append(id)
-                }
-            }
-            drop(&s.buckets[key]!)
-            return out
+        let ids = state.withLock { s in
+            Self.trim(BucketKey(tenant: tenant, collection: collection), keep, in: &s, dropping: &dropped)
         }
+        // The dropped documents are freed here, after the lock is released.
         dropped.removeAll()
         return ids
     }

@@ -141,6 +141,10 @@ public protocol RecordStore: Sendable {
     /// (a retention limit calls it after every insert).
     @discardableResult
     func trim(tenant: String, collection: String, keepingNewest: Int) throws -> [String]
+    /// `put` of each record in order, then (unless `keepingNewest` is nil) `trim` of each
+    /// (tenant, collection) they were written to. One call, so that a store can do it at once:
+    /// the memory store under one lock; the default does the calls one by one.
+    func put(_ records: [StoredRecord], keepingNewest: Int?) throws
     /// Every record of a collection across all tenants (for sweeps such as expiry); oldest first.
     func all(collection: String) throws -> [StoredRecord]
     func deleteTenant(_ tenant: String) throws
@@ -151,4 +155,15 @@ public protocol RecordStore: Sendable {
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension RecordStore {
+    public func put(_ records: [StoredRecord], keepingNewest keep: Int?) throws {
+        for r in records { try put(r) }
+        guard let keep else { return }
+        for (i, r) in records.enumerated()
+        where !records[..<i].contains(where: { $0.tenant == r.tenant && $0.collection == r.collection }) {
+            try trim(tenant: r.tenant, collection: r.collection, keepingNewest: keep)
+        }
+    }
 }
