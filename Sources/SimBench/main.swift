@@ -49,7 +49,10 @@ var i = 0
 while i + 1 < args.count {
     var row = Row(method: args[i], path: args[i + 1], body: nil)
     i += 2
-    if row.method != "GET", i < args.count, !args[i].hasPrefix("/"), args[i] != "GET", args[i] != "POST" {
+    // A body file: any argument that is not a method or a route (an absolute path counts when
+    // the file exists, so that /tmp/body.json works).
+    if row.method != "GET", i < args.count, args[i] != "GET", args[i] != "POST",
+       !args[i].hasPrefix("/") || FileManager.default.fileExists(atPath: args[i]) {
         guard let d = FileManager.default.contents(atPath: args[i]) else { fatalError("cannot read \(args[i])") }
         row.body = Array(d)
         i += 1
