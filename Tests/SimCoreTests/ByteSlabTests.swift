@@ -18,11 +18,14 @@ import Testing
     }
 
     @Test func blocksGrowWithTheirBucketWithinBounds() {
-        #expect(ByteSlab.capacity(forBucketOf: 0) == ByteSlab.minCapacity)
-        #expect(ByteSlab.capacity(forBucketOf: 64) == ByteSlab.minCapacity)
-        #expect(ByteSlab.capacity(forBucketOf: 65) == 2 * ByteSlab.minCapacity)
-        #expect(ByteSlab.capacity(forBucketOf: 1_000) == 64 * 1024)
-        #expect(ByteSlab.capacity(forBucketOf: 10_000_000) == ByteSlab.maxCapacity)
+        // A small bucket: exactly the document (what an allocation of its own would cost).
+        #expect(ByteSlab.capacity(forBucketOf: 0, fitting: 1_200) == 1_200)
+        #expect(ByteSlab.capacity(forBucketOf: 10, fitting: 1_200) == 1_200)
+        #expect(ByteSlab.capacity(forBucketOf: 10, fitting: 0) == 640)
+        // Then 64 bytes per record, up to the cap; a large document always fits.
+        #expect(ByteSlab.capacity(forBucketOf: 1_000, fitting: 1_200) == 64_000)
+        #expect(ByteSlab.capacity(forBucketOf: 10_000_000, fitting: 1_200) == ByteSlab.maxCapacity)
+        #expect(ByteSlab.capacity(forBucketOf: 10, fitting: ByteSlab.largest) == ByteSlab.largest)
         #expect(ByteSlab.largest < ByteSlab.maxCapacity)
     }
 

@@ -13,9 +13,9 @@
 /// A block is written only under the store's lock and never rewritten: bytes once appended are
 /// immutable, so readers holding a `SlabBytes` need no lock.
 final class ByteSlab: @unchecked Sendable {
-    /// Blocks grow with their bucket (a bucket holding a handful of records should not reserve
-    /// a large block), from `minCapacity` to `maxCapacity`.
-    static let minCapacity = 4 * 1024
+    /// Blocks grow with their bucket, up to `maxCapacity`: a bucket of a handful of records
+    /// (one API key's few stored responses) gets a block per document, exactly its size, as a
+    /// document of its own would cost.
     static let maxCapacity = 256 * 1024
     /// Documents larger than this get their own allocation.
     static let largest = 16 * 1024
@@ -39,13 +39,12 @@ final class ByteSlab: @unchecked Sendable {
         return at
     }
 
-    /// The block size for a bucket of `records` records: about 1/16 of what the bucket holds at
-    /// a kilobyte a record, so a block pins at most a sixteenth of its bucket when records go
-    /// out of order, within [minCapacity, maxCapacity].
-    static func capacity(forBucketOf records: Int) -> Int {
-        var c = minCapacity
-        while c < maxCapacity, c < records * 64 { c *= 2 }
-        return c
+    /// The size of a new block for a bucket of `records` records whose next document is
+    /// `size` bytes: 64 bytes per record the bucket holds (so a block pins at most about a
+    /// sixteenth of its bucket when records go out of order, at a kilobyte a record), at least
+    /// the document, at most `maxCapacity`.
+    static func capacity(forBucketOf records: Int, fitting size: Int) -> Int {
+        max(size, min(maxCapacity, records * 64))
     }
 }
 

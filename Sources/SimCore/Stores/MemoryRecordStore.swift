@@ -72,7 +72,7 @@ public final class MemoryRecordStore: RecordStore {
                 if let slab, let at = slab.append(raw) {
                     return .packed(SlabBytes(slab: slab, offset: Int32(at), count: Int32(raw.count)))
                 }
-                let fresh = ByteSlab(capacity: max(ByteSlab.capacity(forBucketOf: order.count), raw.count))
+                let fresh = ByteSlab(capacity: ByteSlab.capacity(forBucketOf: order.count, fitting: raw.count))
                 slab = fresh
                 let at = fresh.append(raw)!
                 return .packed(SlabBytes(slab: fresh, offset: Int32(at), count: Int32(raw.count)))
