@@ -68,7 +68,10 @@ public final class MemoryRecordStore: RecordStore {
 
         /// Copies `bytes` into this bucket's current block (a new one when it is full).
         mutating func pack(_ bytes: [UInt8]) -> Held {
-            bytes.withUnsafeBytes { raw in
+            // Nothing to copy, and no block of zero bytes to allocate (an encoded document is one
+            // JSON value, so never empty; this only keeps the store total).
+            if bytes.isEmpty { return .bytes([]) }
+            return bytes.withUnsafeBytes { raw in
                 if let slab, let at = slab.append(raw) {
                     return .packed(SlabBytes(slab: slab, offset: Int32(at), count: Int32(raw.count)))
                 }
