@@ -42,7 +42,7 @@ final class ByteSlab: @unchecked Sendable {
     /// The size of a new block for a bucket of `records` records whose next document is
     /// `size` bytes: 64 bytes per record the bucket holds (so a block pins at most about a
     /// sixteenth of its bucket when records go out of order, at a kilobyte a record), at least
-    /// the document, at most `maxCapacity`.
+    /// the document, otherwise at most `maxCapacity` (packed documents are at most `largest`).
     static func capacity(forBucketOf records: Int, fitting size: Int) -> Int {
         max(size, min(maxCapacity, records * 64))
     }
