@@ -5,7 +5,7 @@
 /// kept as its own allocation it sits in the malloc heap between the short-lived buffers every
 /// request allocates and frees. Measured on 2026-11-27 (perf, POST /v1/responses under wrk): with
 /// records interleaved that way, glibc's `_int_malloc`, `_int_free`, `malloc_consolidate` and
-/// `unlink_chunk` cost ~6 µs more per request than with `store: false`, because freed request
+/// `unlink_chunk` cost 5–7 µs more per request than with `store: false`, because freed request
 /// buffers no longer merge back into free space and every large request walks the bins.
 /// Packed, a record costs a copy into the bucket's current block, and evicting it releases a
 /// reference; a block is freed when the last document in it is gone.
