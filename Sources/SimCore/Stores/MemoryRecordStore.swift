@@ -133,9 +133,8 @@ public final class MemoryRecordStore: RecordStore {
         state.withLock { s in
             for (r, (held, key)) in zip(records, prepared) { _ = Self.insert(r, held, key, into: &s) }
             guard let keep else { return }
-            for (i, r) in records.enumerated()
-            where !records[..<i].contains(where: { $0.tenant == r.tenant && $0.collection == r.collection }) {
-                _ = Self.trim(BucketKey(tenant: r.tenant, collection: r.collection), keep, in: &s, dropping: &dropped)
+            StoredRecord.forEachBucket(of: records) {
+                _ = Self.trim(BucketKey(tenant: $0, collection: $1), keep, in: &s, dropping: &dropped)
             }
         }
         // The dropped documents are freed here, after the lock is released.

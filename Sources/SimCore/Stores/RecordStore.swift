@@ -161,9 +161,17 @@ extension RecordStore {
     public func put(_ records: [StoredRecord], keepingNewest keep: Int?) throws {
         for r in records { try put(r) }
         guard let keep else { return }
+        try StoredRecord.forEachBucket(of: records) { try trim(tenant: $0, collection: $1, keepingNewest: keep) }
+    }
+}
+
+extension StoredRecord {
+    /// Calls `body(tenant, collection)` once for each (tenant, collection) of `records`, in
+    /// order of first appearance (the buckets `put(_:keepingNewest:)` trims).
+    static func forEachBucket(of records: [StoredRecord], _ body: (String, String) throws -> Void) rethrows {
         for (i, r) in records.enumerated()
         where !records[..<i].contains(where: { $0.tenant == r.tenant && $0.collection == r.collection }) {
-            try trim(tenant: r.tenant, collection: r.collection, keepingNewest: keep)
+            try body(r.tenant, r.collection)
         }
     }
 }
