@@ -84,6 +84,46 @@ struct ResponsesTestOverrides: Middleware {
         #expect(await sim.send("GET", "/v1/responses/\(ids[4])").status == 200)
     }
 
+    /// Background responses are retained in buckets of their own: foreground traffic past the
+    /// limit does not push out one still running, which can then be retrieved, cancelled,
+    /// listed for its input items and deleted. Newer background responses do push it out.
+    @Test func foregroundTrafficDoesNotEvictARunningBackgroundResponse() async throws {
+        let sim = TestHarness(retention: Retention(maxStoredPerTenant: 2))
+        let job = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "Write about rivers.", "background": true])
+        let id = try #require(job.json["id"]?.stringValue)
+        #expect(job.json["status"] == "queued")
+        for i in 0..<4 {
+            #expect(await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": .string("turn \(i)")]).status == 200)
+        }
+        let got = await sim.send("GET", "/v1/responses/\(id)")
+        #expect(got.status == 200 && got.json["status"] == "queued")
+        let items = await sim.send("GET", "/v1/responses/\(id)/input_items")
+        #expect(items.status == 200 && items.json["data"]?.arrayValue?.count == 1)
+        let cancelled = await sim.send("POST", "/v1/responses/\(id)/cancel")
+        #expect(cancelled.status == 200 && cancelled.json["status"] == "cancelled")
+        #expect(await sim.send("GET", "/v1/responses/\(id)").json["status"] == "cancelled", "the cancel was stored")
+        let tenant = Tenant.forAPIKey("sk-test").id
+        for c in [ResponseService.collection, ResponseService.inputItemsCollection] {
+            #expect(try sim.env.records.list(tenant: tenant, collection: c, query: ListQuery(limit: 100)).records.count == 2)
+        }
+        #expect(await sim.send("DELETE", "/v1/responses/\(id)").json["deleted"] == true)
+        #expect(await sim.send("GET", "/v1/responses/\(id)").status == 404)
+        #expect(await sim.send("GET", "/v1/responses/\(id)/input_items").status == 404)
+        for c in [ResponseService.collection, ResponseService.inputItemsCollection] {
+            #expect(try sim.env.records.list(tenant: tenant, collection: c + ".background", query: ListQuery(limit: 100)).records.isEmpty,
+                    "the delete removed both of its records")
+        }
+
+        // Background responses count against each other.
+        var background: [String] = []
+        for i in 0..<3 {
+            let r = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": .string("job \(i)"), "background": true])
+            background.append(try #require(r.json["id"]?.stringValue))
+        }
+        #expect(await sim.send("GET", "/v1/responses/\(background[0])").status == 404)
+        #expect(await sim.send("GET", "/v1/responses/\(background[2])").status == 200)
+    }
+
     @Test func storedResponsesAreKeptEncodedAsTheBytesTheCreateAnswered() async throws {
         let r = await create(["model": "gpt-4o-mini", "input": "Name three \"rivers\".\n", "instructions": "Be brief."])
         let id = try #require(r.json["id"]?.stringValue)

@@ -481,3 +481,16 @@ def test_max_stored_forgets_the_oldest_responses_per_key(start_server: Callable[
         made = [one.chat.completions.create(model="gpt-4o-mini", store=True,
                                             messages=[{"role": "user", "content": f"q{i}"}]) for i in range(3)]
         assert [c.id for c in one.chat.completions.list(order="asc")] == [made[1].id, made[2].id]
+
+
+def test_max_stored_keeps_a_running_background_response_past_foreground_traffic(start_server: Callable[..., SimServer]) -> None:
+    """Background responses are counted apart: three foreground responses past `--max-stored 2`
+    do not push out a background one still queued, which the SDK can then poll and cancel."""
+    sim = start_server(extra_args=("--max-stored", "2"))
+    with sim.client("sk-bg") as c:
+        job = c.responses.create(model="gpt-4o-mini", input="Write a long essay about bridges.", background=True)
+        for i in range(3):
+            c.responses.create(model="gpt-4o-mini", input=f"turn {i}")
+        assert c.responses.retrieve(job.id).status == "queued"
+        assert c.responses.cancel(job.id).status == "cancelled"
+        assert [i.type for i in c.responses.input_items.list(job.id)] == ["message"]

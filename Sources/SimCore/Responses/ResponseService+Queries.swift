@@ -72,10 +72,12 @@ extension ResponseService {
 
     /// - Remark: DELETE /v1/responses/{response_id}
     public func delete(tenant: Tenant, id: String) throws(APIError) -> JSON {
-        guard try record(tenant, Self.collection, id) != nil else { throw Self.notFound(id) }
+        guard let r = try record(tenant, Self.collection, id) else { throw Self.notFound(id) }
+        // The input items live in the bucket of the same kind (foreground or background).
+        let suffix = r.collection.hasSuffix(Self.backgroundSuffix) ? Self.backgroundSuffix : ""
         do {
-            try env.records.delete(tenant: tenant.id, collection: Self.collection, id: id)
-            try env.records.delete(tenant: tenant.id, collection: Self.inputItemsCollection, id: id)
+            try env.records.delete(tenant: tenant.id, collection: r.collection, id: id)
+            try env.records.delete(tenant: tenant.id, collection: Self.inputItemsCollection + suffix, id: id)
         } catch { throw .serverError("\(error)") }
         return .object([("id", .string(id)), ("object", "response"), ("deleted", true)])
     }

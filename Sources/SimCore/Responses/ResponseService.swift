@@ -2,10 +2,14 @@ import SimSupport
 
 /// The Responses API: create (foreground, streamed or background), retrieve, delete, cancel,
 /// input items, input token counts and compaction. Stored responses live in `responses`, their
-/// input items (and the conversation before them) in `response_input_items`.
+/// input items (and the conversation before them) in `response_input_items`; background
+/// responses in the same two names with a `.background` suffix, so that retention
+/// (`--max-stored`, the newest N per bucket) never drops a running background response to make
+/// room for foreground traffic.
 public struct ResponseService: Sendable {
     public static let collection = "responses"
     public static let inputItemsCollection = "response_input_items"
+    static let backgroundSuffix = ".background"
 
     let env: SimEnvironment
     let inference: InferenceEngine
@@ -86,10 +90,11 @@ public struct ResponseService: Sendable {
         if store {
             // Stored encoded: compact, and read only by input_items and previous_response_id.
             let doc = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
+            let suffix = runsInBackground ? Self.backgroundSuffix : ""
             do {
                 // Both collections hold one record per response, inserted together: trimmed alike.
-                try env.putRetained([StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection, id: id, createdAt: now, encodedBody: doc),
-                                     StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: record)])
+                try env.putRetained([StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection + suffix, id: id, createdAt: now, encodedBody: doc),
+                                     StoredRecord(tenant: tenant.id, collection: Self.collection + suffix, id: id, createdAt: now, encodedBody: record)])
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
         guard let tree else { return Created(encoded: record, events: nil, stored: store) }
@@ -189,7 +194,12 @@ public struct ResponseService: Sendable {
         return (doc?["history"]?.arrayValue ?? []) + (doc?["items"]?.arrayValue ?? []) + output
     }
 
+    /// A stored response (`collection`) or its input items (`inputItemsCollection`), from the
+    /// foreground bucket or, when not there, the background one.
     func record(_ tenant: Tenant, _ collection: String, _ id: String) throws(APIError) -> StoredRecord? {
-        do { return try env.records.get(tenant: tenant.id, collection: collection, id: id) } catch { throw .serverError("\(error)") }
+        do {
+            if let r = try env.records.get(tenant: tenant.id, collection: collection, id: id) { return r }
+            return try env.records.get(tenant: tenant.id, collection: collection + Self.backgroundSuffix, id: id)
+        } catch { throw .serverError("\(error)") }
     }
 }
