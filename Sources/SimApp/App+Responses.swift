@@ -66,26 +66,26 @@ extension App {
         }
     }
 
-    /// A stored response as a stream: what exists now, the rest when a background run finishes.
+    /// A stored response as a stream: what exists now, the rest as a background run produces it
+    /// on the clock (a cancel or delete meanwhile ends the stream).
     static func replay(_ ctx: RouteContext, id: String, startingAfter: Int64?) throws(APIError) -> HTTPResponse {
         let service = ctx.services.responses
         let replay = try service.replay(tenant: ctx.tenant, id: id, startingAfter: startingAfter)
-        let clock = ctx.services.env.clock
-        let writer = SSEWriter(clock: clock, options: sseOptions(ctx.overrides), namedEvents: true)
+        let writer = SSEWriter(clock: ctx.services.env.clock, options: sseOptions(ctx.overrides), namedEvents: true)
         for e in replay.now { writer.event(e.type, e.data) }
-        if let later = replay.later {
-            let tenant = ctx.tenant
-            let wait = max(0, Double(later.at) - clock.now())
-            clock.schedule(after: wait) {
-                if !service.isCancelled(tenant: tenant, id: id) {
-                    for e in later.events { writer.event(e.type, e.data) }
-                }
-                writer.finish()
-            }
-        } else {
-            writer.finish()
-        }
+        play(replay.later[...], to: writer, clock: ctx.services.env.clock, service: service, tenant: ctx.tenant, id: id)
         return writer.response()
+    }
+
+    /// Sends each step when the clock reaches it, one timer at a time.
+    private static func play(_ steps: ArraySlice<ResponseService.Replay.Step>, to writer: SSEWriter, clock: SimClock,
+                             service: ResponseService, tenant: Tenant, id: String) {
+        guard let step = steps.first else { writer.finish(); return }
+        clock.schedule(after: max(0, Double(step.at) - clock.now())) {
+            guard !service.isCancelled(tenant: tenant, id: id) else { writer.finish(); return }
+            for e in step.events { writer.event(e.type, e.data) }
+            play(steps.dropFirst(), to: writer, clock: clock, service: service, tenant: tenant, id: id)
+        }
     }
 
     /// A scenario's stream behaviour for this request.

@@ -200,6 +200,71 @@ struct ResponsesTestOverrides: Middleware {
         #expect(types.last == "response.completed")
     }
 
+    /// What a stream holds now, without waiting for its end; nil once it has ended.
+    static func available(_ stream: ResponseStream) -> [UInt8]? {
+        var out: [UInt8] = []
+        while true {
+            switch stream.next(max: 1 << 20, waker: {}) {
+            case let .data(d): out += d
+            case .wait: return out
+            default: return out.isEmpty ? nil : out
+            }
+        }
+    }
+
+    /// The event names a stream has sent so far, once it has at least `count` (steps after the
+    /// first due at the same time are sent from another thread).
+    static func eventTypes(_ stream: ResponseStream, soFar text: inout String, atLeast count: Int) async throws -> [String] {
+        for _ in 0..<200 {
+            if let bytes = available(stream) { text += String(decoding: bytes, as: UTF8.self) }
+            if events(text).count >= count { break }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return events(text).map(\.0)
+    }
+
+    @Test func streamingRetrieveSendsTheRunAsTheClockReachesEachPart() async throws {
+        let id = await create(["model": "gpt-4o-mini", "input": "Write a long essay about bridges.", "background": true]).json["id"]?.stringValue ?? ""
+        let req = HTTPRequest(method: "GET", target: "/v1/responses/\(id)?stream=true", headers: [("authorization", "Bearer sk-test")])
+        let response: HTTPResponse = await withCheckedContinuation { c in sim.app.respond(to: req).whenReady { c.resume(returning: $0) } }
+        guard case let .stream(stream) = response.body else { Issue.record("not a stream"); return }
+        var text = ""
+        #expect(try await Self.eventTypes(stream, soFar: &text, atLeast: 2) == ["response.created", "response.queued"])
+        var counts: [Int] = []
+        var sawPartialOutput = false
+        for _ in 0..<30 {
+            try sim.advance(seconds: 1)
+            let types = try await Self.eventTypes(stream, soFar: &text, atLeast: (counts.last ?? 2) + 1)
+            counts.append(types.count)
+            if types.last == "response.completed" { break }
+            #expect(types.contains("response.in_progress"), "running from the first second after the queue")
+            if types.contains("response.output_text.delta") { sawPartialOutput = true }
+        }
+        let all = Self.events(text)
+        #expect(all.last?.0 == "response.completed")
+        #expect(all.map { $0.1["sequence_number"]?.intValue ?? -1 } == Array(0..<Int64(all.count)), "in order, none lost or repeated")
+        #expect(sawPartialOutput, "deltas arrive while the run is in progress, not all at its end")
+        #expect(counts.count >= 3 && counts == counts.sorted() && Set(counts).count == counts.count, "\(counts): every second brings more")
+        let deltas = all.filter { $0.0 == "response.output_text.delta" }.compactMap { $0.1["delta"]?.stringValue }.joined()
+        #expect(deltas == all.last?.1["response"]?["output"]?.arrayValue?.last?["content"]?.arrayValue?.first?["text"]?.stringValue)
+        #expect(Self.available(stream) == nil, "the stream ended")
+    }
+
+    @Test func cancellingARunningBackgroundResponseEndsItsStream() async throws {
+        let id = await create(["model": "gpt-4o-mini", "input": "Write a long essay about bridges.", "background": true]).json["id"]?.stringValue ?? ""
+        let req = HTTPRequest(method: "GET", target: "/v1/responses/\(id)?stream=true", headers: [("authorization", "Bearer sk-test")])
+        let response: HTTPResponse = await withCheckedContinuation { c in sim.app.respond(to: req).whenReady { c.resume(returning: $0) } }
+        guard case let .stream(stream) = response.body else { Issue.record("not a stream"); return }
+        try sim.advance(seconds: 2)
+        var text = ""
+        let before = try await Self.eventTypes(stream, soFar: &text, atLeast: 4)
+        #expect(before.contains("response.output_text.delta") && !before.contains("response.completed"))
+        #expect(await sim.send("POST", "/v1/responses/\(id)/cancel").json["status"] == "cancelled")
+        try sim.advance(seconds: 60)
+        let rest = String(decoding: await stream.collect(), as: UTF8.self)
+        #expect(!rest.contains("response.completed") && !rest.contains("response.output_text.done"), "nothing after the cancel")
+    }
+
     @Test func secondCallWithTheSameLongPrefixReportsCachedTokens() async {
         let instructions = (0..<80).map { "Policy line \($0): refunds for item \($0) take five business days." }.joined(separator: "\n")
         let first = await create(["model": "gpt-4.1", "instructions": .string(instructions), "input": "Refund for item 3?"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from typing import Any, Callable, Iterator, Optional
 
 import jsonschema
@@ -381,6 +383,39 @@ def test_background_response_moves_with_the_clock_and_can_be_cancelled(client: o
     with pytest.raises(openai.BadRequestError) as e:
         client.responses.cancel(foreground.id)
     assert_error_shape(e.value, 400)
+
+
+def test_retrieve_stream_of_a_running_background_response_follows_the_clock(client: openai.OpenAI, sim: SimServer) -> None:
+    """The SDK's stream of a queued background response gets `in_progress` once the clock passes
+    the queue, output deltas while the run goes on, and `response.completed` when it ends."""
+    r = client.responses.create(model="gpt-4o-mini", input="Write a long essay about bridges.", background=True)
+    seen: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        with client.responses.retrieve(r.id, stream=True) as events:
+            for e in events:
+                seen.append(e.type)
+        done.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def wait_for(n: int) -> list[str]:
+        deadline = time.monotonic() + 10
+        while len(seen) < n and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return list(seen)
+
+    assert wait_for(2) == ["response.created", "response.queued"]
+    sim.advance(2)
+    running = wait_for(4)
+    assert "response.in_progress" in running and "response.output_text.delta" in running
+    assert "response.completed" not in running
+    sim.advance(60)
+    assert done.wait(10), "the stream ends when the run does"
+    assert seen[-1] == "response.completed" and len(seen) > len(running)
+    assert client.responses.retrieve(r.id).status == "completed"
 
 
 def test_retrieve_input_items_pagination_and_delete(client: openai.OpenAI) -> None:

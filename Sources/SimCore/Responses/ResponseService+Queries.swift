@@ -26,10 +26,15 @@ extension ResponseService {
     }
 
     /// A stored response replayed as a stream: the events available now, and (for background
-    /// work still running) the rest with the second at which they become available.
+    /// work still running) the rest in steps, each with the second at which it becomes available.
     public struct Replay: Sendable {
+        public struct Step: Sendable {
+            public let at: Int64
+            public let events: [ResponseEvents.Event]
+        }
         public let now: [ResponseEvents.Event]
-        public let later: (at: Int64, events: [ResponseEvents.Event])?
+        /// In time order; empty when the stream ends with `now`.
+        public let later: [Step]
     }
 
     /// - Remark: GET /v1/responses/{response_id}?stream=true
@@ -41,19 +46,45 @@ extension ResponseService {
         let now = env.now()
         switch ResponseLifecycle.phase(body, now: now) {
         case .final:
-            return Replay(now: ResponseEvents.after(all, startingAfter), later: nil)
+            return Replay(now: ResponseEvents.after(all, startingAfter), later: [])
         case .cancelled:
             let view = ResponseLifecycle.view(body, now: now)
             let head = ResponseEvents.build(view, background: background).prefix(background ? 3 : 2)
-            return Replay(now: ResponseEvents.after(Array(head), startingAfter), later: nil)
+            return Replay(now: ResponseEvents.after(Array(head), startingAfter), later: [])
         case .queued, .inProgress:
-            // created (+ queued) (+ in_progress once running) now; the rest when the run completes.
-            let started = ResponseLifecycle.phase(body, now: now) == .inProgress
-            let headCount = background ? (started ? 3 : 2) : 2
-            let head = Array(all.prefix(headCount))
-            let tail = Array(all.dropFirst(headCount))
-            let at = ResponseLifecycle.completesAt(body) ?? now
-            return Replay(now: ResponseEvents.after(head, startingAfter), later: (at, ResponseEvents.after(tail, startingAfter)))
+            let times = Self.availability(of: all, body: body, now: now)
+            var ready: [ResponseEvents.Event] = []
+            var steps: [Replay.Step] = []
+            var i = 0
+            while i < all.count, times[i] <= now { ready.append(all[i]); i += 1 }
+            while i < all.count {
+                let at = times[i]
+                var group: [ResponseEvents.Event] = []
+                while i < all.count, times[i] == at { group.append(all[i]); i += 1 }
+                let kept = ResponseEvents.after(group, startingAfter)
+                if !kept.isEmpty { steps.append(Replay.Step(at: at, events: kept)) }
+            }
+            return Replay(now: ResponseEvents.after(ready, startingAfter), later: steps)
+        }
+    }
+
+    /// The second at which each event of a background run becomes available: `created` and
+    /// `queued` at once, `in_progress` when the queue second is over, the output events spread
+    /// evenly over the run (as a model writes them), and the final event when the run completes.
+    /// Non-decreasing, so a stream sends them in order.
+    static func availability(of events: [ResponseEvents.Event], body: JSON, now: Int64) -> [Int64] {
+        let end = ResponseLifecycle.completesAt(body) ?? now
+        let start = min(ResponseLifecycle.queuedUntil(body) ?? end, end)
+        let started = events.firstIndex { $0.type == "response.in_progress" } ?? 0
+        let outputs = max(0, events.count - started - 2)  // between in_progress and the final event
+        let run = end - start
+        return events.indices.map { i in
+            if i < started { return Int64.min }
+            if i == started { return start }
+            if i == events.count - 1 { return end }
+            // Output event k of n arrives at start + (k + 1) * run / (n + 1): within the run, never at its end.
+            let k = Int64(i - started - 1)
+            return start + (k + 1) * run / Int64(outputs + 1)
         }
     }
 
