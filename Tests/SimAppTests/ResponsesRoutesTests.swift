@@ -250,6 +250,39 @@ struct ResponsesTestOverrides: Middleware {
         #expect(Self.available(stream) == nil, "the stream ended")
     }
 
+    /// `background` with `stream`: the create's own stream follows the run, and the response is
+    /// stored running, so it can be retrieved (and resumed with `starting_after`) meanwhile.
+    @Test func streamedBackgroundCreateFollowsTheRunAndCanBeResumed() async throws {
+        let body: JSON = ["model": "gpt-4o-mini", "input": "Write a long essay about bridges.", "background": true, "stream": true]
+        let req = HTTPRequest(method: "POST", target: "/v1/responses", headers: [("authorization", "Bearer sk-test"), ("content-type", "application/json")],
+                              body: .bytes(body.encoded))
+        let response: HTTPResponse = await withCheckedContinuation { c in sim.app.respond(to: req).whenReady { c.resume(returning: $0) } }
+        guard case let .stream(stream) = response.body else { Issue.record("not a stream"); return }
+        var text = ""
+        #expect(try await Self.eventTypes(stream, soFar: &text, atLeast: 2) == ["response.created", "response.queued"])
+        let id = try #require(Self.events(text).first?.1["response"]?["id"]?.stringValue)
+        #expect(await sim.send("GET", "/v1/responses/\(id)").json["status"] == "queued")
+        try sim.advance(seconds: 2)
+        let running = try await Self.eventTypes(stream, soFar: &text, atLeast: 4)
+        #expect(running.contains("response.in_progress") && running.contains("response.output_text.delta") && !running.contains("response.completed"))
+        #expect(await sim.send("GET", "/v1/responses/\(id)").json["status"] == "in_progress")
+
+        // A second client resumes after the events it already has.
+        let seen = Int64(running.count - 1)
+        let resume = HTTPRequest(method: "GET", target: "/v1/responses/\(id)?stream=true&starting_after=\(seen)",
+                                 headers: [("authorization", "Bearer sk-test")])
+        let resumed: HTTPResponse = await withCheckedContinuation { c in sim.app.respond(to: resume).whenReady { c.resume(returning: $0) } }
+        guard case let .stream(second) = resumed.body else { Issue.record("not a stream"); return }
+        try sim.advance(seconds: 60)
+        let all = Self.events(text + String(decoding: await stream.collect(), as: UTF8.self))
+        #expect(all.last?.0 == "response.completed")
+        #expect(all.map { $0.1["sequence_number"]?.intValue ?? -1 } == Array(0..<Int64(all.count)))
+        let rest = Self.events(String(decoding: await second.collect(), as: UTF8.self))
+        #expect(rest.first?.1["sequence_number"]?.intValue == seen + 1)
+        #expect(rest.map(\.0) == all.dropFirst(Int(seen) + 1).map(\.0), "the resumed stream is the rest of the first")
+        #expect(await sim.send("GET", "/v1/responses/\(id)").json["status"] == "completed")
+    }
+
     @Test func cancellingARunningBackgroundResponseEndsItsStream() async throws {
         let id = await create(["model": "gpt-4o-mini", "input": "Write a long essay about bridges.", "background": true]).json["id"]?.stringValue ?? ""
         let req = HTTPRequest(method: "GET", target: "/v1/responses/\(id)?stream=true", headers: [("authorization", "Bearer sk-test")])

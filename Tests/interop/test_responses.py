@@ -418,6 +418,27 @@ def test_retrieve_stream_of_a_running_background_response_follows_the_clock(clie
     assert client.responses.retrieve(r.id).status == "completed"
 
 
+def test_background_stream_follows_the_run_and_resumes_after_a_disconnect(client: openai.OpenAI, sim: SimServer) -> None:
+    """`background=True, stream=True`: the create's stream follows the run on the clock; a client
+    that drops it resumes with `retrieve(stream=True, starting_after=N)` and gets the rest."""
+    first = client.responses.create(model="gpt-4o-mini", input="Write a long essay about bridges.", background=True, stream=True)
+    got = []
+    for e in first:
+        got.append(e)
+        if e.type == "response.queued":
+            break
+    first.close()  # the connection drops after two events
+    assert [e.type for e in got] == ["response.created", "response.queued"]
+    rid, cursor = got[0].response.id, got[-1].sequence_number  # type: ignore[union-attr]
+    assert client.responses.retrieve(rid).status == "queued"
+    sim.advance(120)
+    rest = list(client.responses.retrieve(rid, stream=True, starting_after=cursor))
+    assert rest[0].sequence_number == cursor + 1 and rest[0].type == "response.in_progress"
+    assert rest[-1].type == "response.completed"
+    text = "".join(e.delta for e in rest if e.type == "response.output_text.delta")  # type: ignore[union-attr]
+    assert text == client.responses.retrieve(rid).output_text
+
+
 def test_retrieve_input_items_pagination_and_delete(client: openai.OpenAI) -> None:
     r = client.responses.create(model="gpt-4o-mini", metadata={"team": "docs"}, input=[
         {"role": "system", "content": "Be brief."},

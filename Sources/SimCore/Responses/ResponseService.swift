@@ -24,11 +24,13 @@ public struct ResponseService: Sendable {
     }
 
     /// A created response: the object as the caller sees it now (encoded; empty when streamed),
-    /// and its stream events when asked for.
+    /// and its stream events when asked for. A streamed background response has no events here:
+    /// `followsRun` is its id, and its stream is the stored response replayed on the clock.
     public struct Created: Sendable {
         public let encoded: [UInt8]
         public let events: [ResponseEvents.Event]?
         public let stored: Bool
+        public var followsRun: String? = nil
     }
 
     /// Everything a request resolves to before the model runs.
@@ -69,7 +71,7 @@ public struct ResponseService: Sendable {
             .build(out, model: ready.model, params: p, topicText: ready.conversation.lastUserMessage)
 
         let now = env.now()
-        let runsInBackground = p.background && !p.stream
+        let runsInBackground = p.background
         var completedAt = now
         var timing: [(String, JSON)] = []
         if runsInBackground {
@@ -98,7 +100,8 @@ public struct ResponseService: Sendable {
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
         guard let tree else { return Created(encoded: record, events: nil, stored: store) }
-        // A stream never runs in the background: its tree is the final response.
+        // A background stream follows the stored run; a foreground stream's tree is the final response.
+        if stream && runsInBackground { return Created(encoded: [], events: nil, stored: store, followsRun: id) }
         if stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: background), stored: store) }
         return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: store)
     }
