@@ -84,7 +84,8 @@ extension App {
                              service: ResponseService, tenant: Tenant, id: String) {
         guard let step = steps.first else { writer.finish(); return }
         clock.schedule(after: max(0, Double(step.at) - clock.now())) {
-            guard !service.isCancelled(tenant: tenant, id: id) else { writer.finish(); return }
+            // The client has gone (nothing more to send), or the run was cancelled or deleted.
+            guard !writer.stream.isCancelled, !service.isCancelled(tenant: tenant, id: id) else { writer.finish(); return }
             for e in step.events { writer.event(e.type, e.data) }
             play(steps.dropFirst(), to: writer, clock: clock, service: service, tenant: tenant, id: id)
         }
