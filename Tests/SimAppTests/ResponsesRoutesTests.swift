@@ -215,7 +215,7 @@ struct ResponsesTestOverrides: Middleware {
     /// The event names a stream has sent so far, once it has at least `count` (steps after the
     /// first due at the same time are sent from another thread).
     static func eventTypes(_ stream: ResponseStream, soFar text: inout String, atLeast count: Int) async throws -> [String] {
-        for _ in 0..<200 {
+        for _ in 0..<1000 {  // up to 5 s: generous for a loaded CI machine, instant when the events are there
             if let bytes = available(stream) { text += String(decoding: bytes, as: UTF8.self) }
             if events(text).count >= count { break }
             try await Task.sleep(nanoseconds: 5_000_000)

@@ -401,15 +401,17 @@ def test_retrieve_stream_of_a_running_background_response_follows_the_clock(clie
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
 
-    def wait_for(n: int) -> list[str]:
+    def wait_for(event: str) -> list[str]:
         deadline = time.monotonic() + 10
-        while len(seen) < n and time.monotonic() < deadline:
+        while event not in seen and time.monotonic() < deadline:
             time.sleep(0.01)
         return list(seen)
 
-    assert wait_for(2) == ["response.created", "response.queued"]
+    assert wait_for("response.queued") == ["response.created", "response.queued"]
+    time.sleep(0.2)
+    assert seen == ["response.created", "response.queued"], "nothing more before the clock moves"
     sim.advance(2)
-    running = wait_for(4)
+    running = wait_for("response.output_text.delta")
     assert "response.in_progress" in running and "response.output_text.delta" in running
     assert "response.completed" not in running
     sim.advance(60)
