@@ -73,7 +73,14 @@ extension App {
     static func replay(_ ctx: RouteContext, id: String, startingAfter: Int64?) throws(APIError) -> HTTPResponse {
         let service = ctx.services.responses
         let replay = try service.replay(tenant: ctx.tenant, id: id, startingAfter: startingAfter)
-        let writer = SSEWriter(clock: ctx.services.env.clock, options: sseOptions(ctx.overrides), namedEvents: true)
+        var options = sseOptions(ctx.overrides)
+        if let error = options.errorEvent {
+            // Shaped as the Responses `error` event, numbered after the events sent before the cut.
+            let first = replay.now.first ?? replay.later.first?.events.first
+            let firstSeq = first?.data["sequence_number"]?.intValue ?? (startingAfter ?? -1) + 1
+            options.errorEvent = ResponseEvents.errorEvent(error, sequence: firstSeq + Int64(options.cutAfterEvents ?? 1))
+        }
+        let writer = SSEWriter(clock: ctx.services.env.clock, options: options, namedEvents: true)
         for e in replay.now { writer.event(e.type, e.data) }
         play(replay.later[...], to: writer, clock: ctx.services.env.clock, service: service, tenant: ctx.tenant, id: id)
         return writer.response()

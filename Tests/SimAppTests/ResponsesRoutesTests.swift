@@ -354,6 +354,31 @@ struct ResponsesTestOverrides: Middleware {
         #expect(stored.0.status == 200)
     }
 
+    /// A scenario's broken stream on a background run: the Responses `error` event after the
+    /// events kept, numbered in sequence, and the run itself goes on to complete.
+    @Test func aBrokenBackgroundStreamLeavesTheRunGoing() async throws {
+        var o = RequestOverrides()
+        o.stream = .init(cutAfterEvents: 3, errorEvent: ["code": "server_error", "message": "boom"])
+        let clock = VirtualClock()
+        let env = SimEnvironment(clock: clock, seed: 0, records: MemoryRecordStore(), blobs: MemoryBlobStore())
+        let app = App(env: env, middlewares: [ResponsesTestOverrides(overrides: o)])
+        let body: JSON = ["model": "gpt-4o-mini", "input": "Write about owls.", "background": true, "stream": true]
+        let req = HTTPRequest(method: "POST", target: "/v1/responses",
+                              headers: [("authorization", "Bearer sk-x"), ("content-type", "application/json")], body: .bytes(body.encoded))
+        let resp: HTTPResponse = await withCheckedContinuation { c in app.respond(to: req).whenReady { c.resume(returning: $0) } }
+        guard case let .stream(stream) = resp.body else { Issue.record("not a stream"); return }
+        try clock.advance(by: 2)
+        let events = Self.events(String(decoding: await stream.collect(), as: UTF8.self))
+        #expect(events.map(\.0) == ["response.created", "response.queued", "response.in_progress", "error"])
+        #expect(events.last?.1 == ["type": "error", "code": "server_error", "message": "boom", "param": nil, "sequence_number": 3])
+        let id = try #require(events.first?.1["response"]?["id"]?.stringValue)
+        try clock.advance(by: 60)
+        let get = HTTPRequest(method: "GET", target: "/v1/responses/\(id)", headers: [("authorization", "Bearer sk-x")])
+        let got: HTTPResponse = await withCheckedContinuation { c in app.respond(to: get).whenReady { c.resume(returning: $0) } }
+        let stored = try JSONParser.parse(got.bodyBytes ?? [])
+        #expect(stored["status"] == "completed", "the broken stream did not fail the run")
+    }
+
     @Test func sameSeedSameRequestsGiveIdenticalBytes() async {
         func run(_ seed: UInt64) async -> [[UInt8]] {
             let h = TestHarness(seed: seed)

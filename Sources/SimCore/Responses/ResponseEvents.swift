@@ -51,9 +51,25 @@ public enum ResponseEvents {
             ?? "The server had an error while processing your request. Sorry about that!"
         var b = Builder()
         b.seq = Int64(head.count)
-        b.add("error", [("code", .string(given ?? code)), ("message", .string(message)), ("param", error["param"] ?? .null)])
+        b.add("error", errorFields(error, given: given ?? code, message: message))
         b.add("response.failed", [("response", ResponseObject.failed(response, code: code, message: message))])
         return (head + b.events, code, message)
+    }
+
+    /// A scenario's `error_event` as the Responses stream's `error` event with `sequence`, for
+    /// streams that only break (a background run goes on; nothing is marked failed).
+    public static func errorEvent(_ error: JSON, sequence: Int64) -> JSON {
+        let given = error["code"]?.stringValue ?? error["error"]?["code"]?.stringValue ?? "server_error"
+        let message = error["message"]?.stringValue ?? error["error"]?["message"]?.stringValue
+            ?? "The server had an error while processing your request. Sorry about that!"
+        var b = Builder()
+        b.seq = sequence
+        b.add("error", errorFields(error, given: given, message: message))
+        return b.events[0].data
+    }
+
+    private static func errorFields(_ error: JSON, given: String, message: String) -> [(String, JSON)] {
+        [("code", .string(given)), ("message", .string(message)), ("param", error["param"] ?? .null)]
     }
 
     /// The events after `startingAfter` (the `starting_after` query of a stream resume).
