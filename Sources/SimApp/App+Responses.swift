@@ -42,6 +42,8 @@ extension App {
             try Self.checkInclude(ctx.request)
             let id = ctx.param("response_id")
             let stream = try Self.boolQuery(q.string("stream"), param: "stream") ?? false
+            // Accepted and checked; the simulator's stream events carry no obfuscation padding.
+            _ = try Self.boolQuery(q.string("include_obfuscation"), param: "include_obfuscation")
             guard stream else { return .json(try ctx.services.responses.retrieve(tenant: ctx.tenant, id: id)) }
             var startingAfter: Int64?
             if let s = q.string("starting_after") {

@@ -283,6 +283,17 @@ struct ResponsesTestOverrides: Middleware {
         #expect(await sim.send("GET", "/v1/responses/\(id)").json["status"] == "completed")
     }
 
+    @Test func retrieveQueryFlagsMustBeBooleans() async throws {
+        let id = try #require(await create(["model": "gpt-4o-mini", "input": "hi"]).json["id"]?.stringValue)
+        for (query, param) in [("stream=maybe", "stream"), ("stream=true&include_obfuscation=maybe", "include_obfuscation"),
+                               ("stream=true&starting_after=x", "starting_after")] {
+            let r = await sim.send("GET", "/v1/responses/\(id)?\(query)")
+            #expect(r.status == 400 && r.json["error"]?["param"] == .string(param) && r.json["error"]?["code"] == "invalid_type", "\(query)")
+        }
+        let ok = await sim.send("GET", "/v1/responses/\(id)?include_obfuscation=false")
+        #expect(ok.status == 200 && ok.json["id"] == .string(id))
+    }
+
     @Test func cancellingARunningBackgroundResponseEndsItsStream() async throws {
         let id = await create(["model": "gpt-4o-mini", "input": "Write a long essay about bridges.", "background": true]).json["id"]?.stringValue ?? ""
         let req = HTTPRequest(method: "GET", target: "/v1/responses/\(id)?stream=true", headers: [("authorization", "Bearer sk-test")])
