@@ -49,6 +49,26 @@ import SimTesting
         #expect(text == plain.json["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue)
     }
 
+    /// With `n` > 1 the choices' chunks take turns (as the API's choices arrive side by side);
+    /// gathered by `index` they are the non-streamed choices.
+    @Test func streamedChoicesAreInterleavedAndReassembleByIndex() async {
+        let r = await create([("stream", true), ("n", 3)])
+        let chunks = r.text.components(separatedBy: "\n\n").filter { !$0.isEmpty && $0 != "data: [DONE]" }
+            .compactMap { try? JSONParser.parse(String($0.dropFirst(6))) }
+        let indices = chunks.compactMap { $0["choices"]?.arrayValue?.first?["index"]?.intValue }
+        #expect(Array(indices.prefix(6)) == [0, 1, 2, 0, 1, 2], "\(indices.prefix(12))")
+        var texts = ["", "", ""]
+        var finishes = 0
+        for c in chunks {
+            guard let choice = c["choices"]?.arrayValue?.first, let i = choice["index"]?.intValue else { continue }
+            texts[Int(i)] += choice["delta"]?["content"]?.stringValue ?? ""
+            if choice["finish_reason"]?.stringValue != nil { finishes += 1 }
+        }
+        #expect(finishes == 3)
+        let plain = await create([("n", 3)])
+        #expect(texts == (plain.json["choices"]?.arrayValue ?? []).compactMap { $0["message"]?["content"]?.stringValue })
+    }
+
     @Test func storedCompletionsCanBeListedUpdatedAndDeleted() async {
         let id = await create([("store", true), ("metadata", ["k": "v"])]).json["id"]?.stringValue ?? ""
         _ = await create()

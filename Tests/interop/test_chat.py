@@ -84,6 +84,16 @@ def test_n_returns_distinct_indexed_choices(client: openai.OpenAI) -> None:
     assert c.usage.completion_tokens > 0
 
 
+def test_streamed_choices_take_turns_and_the_stream_helper_reassembles_them(client: openai.OpenAI) -> None:
+    messages = ask("Suggest a name for a bakery.")
+    plain = client.chat.completions.create(model=MODEL, n=2, messages=messages)
+    chunks = list(client.chat.completions.create(model=MODEL, n=2, messages=messages, stream=True))
+    assert [ch.choices[0].index for ch in chunks[:4]] == [0, 1, 0, 1]
+    with client.chat.completions.stream(model=MODEL, n=2, messages=messages) as stream:
+        final = stream.get_final_completion()
+    assert [c.message.content for c in final.choices] == [c.message.content for c in plain.choices]
+
+
 def test_stream_with_include_usage_matches_the_plain_answer(client: openai.OpenAI) -> None:
     messages = ask("What makes a good cup of coffee?")
     plain = client.chat.completions.create(model=MODEL, messages=messages, seed=42)

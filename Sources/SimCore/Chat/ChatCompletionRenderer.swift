@@ -91,6 +91,8 @@ struct ChatCompletionRenderer {
 
     /// The chunk sequence of a streamed completion (without `[DONE]`): per choice a role chunk,
     /// one chunk per token (or tool-call argument piece), a finish chunk; then the usage chunk.
+    /// With `n` > 1 the choices' chunks are interleaved, one of each in turn, as the API's
+    /// choices arrive while they are generated side by side (a client must go by `index`).
     func chunks(choices: [ChatChoice], usage: JSON?, obfuscationSeed: UInt64?) -> [JSON] {
         var rng = SeededRandom(seed: obfuscationSeed ?? 0)
         var out: [JSON] = []
@@ -105,16 +107,19 @@ struct ChatCompletionRenderer {
         func choiceJSON(_ index: Int, _ delta: JSON, logprobs: JSON = .null, finish: JSON = .null) -> JSON {
             .object([("index", .int(Int64(index))), ("delta", delta), ("logprobs", logprobs), ("finish_reason", finish)])
         }
+        // Each choice's chunk bodies in order, then sent in turns.
+        var lanes: [[JSON]] = []
         for c in choices {
             let i = c.index
+            var lane: [JSON] = []
             if c.output.toolCalls.isEmpty {
-                chunk(choiceJSON(i, .object([("role", "assistant"), ("content", ""), ("refusal", .null)])))
+                lane.append(choiceJSON(i, .object([("role", "assistant"), ("content", ""), ("refusal", .null)])))
                 let pieces = TokenEstimator.pieces(c.output.text ?? "")
                 for (k, piece) in pieces.enumerated() {
                     let lp: JSON = c.logprobs.map { lps in
                         .object([("content", .array(k < lps.count ? [lps[k]] : [])), ("refusal", .null)])
                     } ?? .null
-                    chunk(choiceJSON(i, .object([("content", .string(piece))]), logprobs: lp))
+                    lane.append(choiceJSON(i, .object([("content", .string(piece))]), logprobs: lp))
                 }
             } else {
                 for (t, call) in c.output.toolCalls.enumerated() {
@@ -123,14 +128,23 @@ struct ChatCompletionRenderer {
                     let delta: JSON = t == 0
                         ? .object([("role", "assistant"), ("content", .null), ("tool_calls", .array([head])), ("refusal", .null)])
                         : .object([("tool_calls", .array([head]))])
-                    chunk(choiceJSON(i, delta))
+                    lane.append(choiceJSON(i, delta))
                     for piece in argumentPieces(call.arguments) {
-                        chunk(choiceJSON(i, .object([("tool_calls", .array([.object([("index", .int(Int64(t))),
-                                                                                        ("function", .object([("arguments", .string(piece))]))])]))])))
+                        lane.append(choiceJSON(i, .object([("tool_calls", .array([.object([("index", .int(Int64(t))),
+                                                                                             ("function", .object([("arguments", .string(piece))]))])]))])))
                     }
                 }
             }
-            chunk(choiceJSON(i, .object([]), finish: .string(c.output.finishReason.rawValue)))
+            lane.append(choiceJSON(i, .object([]), finish: .string(c.output.finishReason.rawValue)))
+            lanes.append(lane)
+        }
+        if lanes.count == 1 {
+            for body in lanes[0] { chunk(body) }
+        } else {
+            let longest = lanes.map(\.count).max() ?? 0
+            for step in 0..<longest {
+                for lane in lanes where step < lane.count { chunk(lane[step]) }
+            }
         }
         if let usage { chunk(nil, usageValue: usage) }
         return out
