@@ -105,10 +105,10 @@ extension ResponseService {
     public func delete(tenant: Tenant, id: String) throws(APIError) -> JSON {
         guard let r = try record(tenant, Self.collection, id) else { throw Self.notFound(id) }
         // The input items live in the bucket of the same kind (foreground or background).
-        let suffix = r.collection.hasSuffix(Self.backgroundSuffix) ? Self.backgroundSuffix : ""
+        let items = r.collection == Self.backgroundCollection ? Self.backgroundInputItemsCollection : Self.inputItemsCollection
         do {
             try env.records.delete(tenant: tenant.id, collection: r.collection, id: id)
-            try env.records.delete(tenant: tenant.id, collection: Self.inputItemsCollection + suffix, id: id)
+            try env.records.delete(tenant: tenant.id, collection: items, id: id)
         } catch { throw .serverError("\(error)") }
         return .object([("id", .string(id)), ("object", "response"), ("deleted", true)])
     }

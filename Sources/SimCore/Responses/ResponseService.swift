@@ -10,6 +10,8 @@ public struct ResponseService: Sendable {
     public static let collection = "responses"
     public static let inputItemsCollection = "response_input_items"
     static let backgroundSuffix = ".background"
+    static let backgroundCollection = collection + backgroundSuffix
+    static let backgroundInputItemsCollection = inputItemsCollection + backgroundSuffix
 
     let env: SimEnvironment
     let inference: InferenceEngine
@@ -92,11 +94,13 @@ public struct ResponseService: Sendable {
         if store {
             // Stored encoded: compact, and read only by input_items and previous_response_id.
             let doc = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
-            let suffix = runsInBackground ? Self.backgroundSuffix : ""
+            // Named once, not concatenated per request (a name over 15 bytes is a heap string).
+            let (itemsBucket, responseBucket) = runsInBackground
+                ? (Self.backgroundInputItemsCollection, Self.backgroundCollection) : (Self.inputItemsCollection, Self.collection)
             do {
                 // Both collections hold one record per response, inserted together: trimmed alike.
-                try env.putRetained([StoredRecord(tenant: tenant.id, collection: Self.inputItemsCollection + suffix, id: id, createdAt: now, encodedBody: doc),
-                                     StoredRecord(tenant: tenant.id, collection: Self.collection + suffix, id: id, createdAt: now, encodedBody: record)])
+                try env.putRetained([StoredRecord(tenant: tenant.id, collection: itemsBucket, id: id, createdAt: now, encodedBody: doc),
+                                     StoredRecord(tenant: tenant.id, collection: responseBucket, id: id, createdAt: now, encodedBody: record)])
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
         guard let tree else { return Created(encoded: record, events: nil, stored: store) }
@@ -202,7 +206,9 @@ public struct ResponseService: Sendable {
     func record(_ tenant: Tenant, _ collection: String, _ id: String) throws(APIError) -> StoredRecord? {
         do {
             if let r = try env.records.get(tenant: tenant.id, collection: collection, id: id) { return r }
-            return try env.records.get(tenant: tenant.id, collection: collection + Self.backgroundSuffix, id: id)
+            let background = collection == Self.collection ? Self.backgroundCollection
+                : collection == Self.inputItemsCollection ? Self.backgroundInputItemsCollection : collection + Self.backgroundSuffix
+            return try env.records.get(tenant: tenant.id, collection: background, id: id)
         } catch { throw .serverError("\(error)") }
     }
 }
