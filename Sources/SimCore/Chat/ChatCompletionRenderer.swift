@@ -138,13 +138,8 @@ struct ChatCompletionRenderer {
             lane.append(choiceJSON(i, .object([]), finish: .string(c.output.finishReason.rawValue)))
             lanes.append(lane)
         }
-        if lanes.count == 1 {
-            for body in lanes[0] { chunk(body) }
-        } else {
-            let longest = lanes.map(\.count).max() ?? 0
-            for step in 0..<longest {
-                for lane in lanes where step < lane.count { chunk(lane[step]) }
-            }
+        for step in 0..<(lanes.map(\.count).max() ?? 0) {
+            for lane in lanes where step < lane.count { chunk(lane[step]) }
         }
         if let usage { chunk(nil, usageValue: usage) }
         return out

@@ -45,31 +45,35 @@ public enum ResponseEvents {
     public static func failing(_ events: [Event], keep: Int, error: JSON, response: JSON)
         -> (events: [Event], code: String, message: String) {
         let head = Array(events.prefix(max(0, keep)))
-        let given = error["code"]?.stringValue ?? error["error"]?["code"]?.stringValue
-        let code = given.flatMap { errorCodes.contains($0) ? $0 : nil } ?? "server_error"
-        let message = error["message"]?.stringValue ?? error["error"]?["message"]?.stringValue
-            ?? "The server had an error while processing your request. Sorry about that!"
+        let e = ErrorPayload(error)
+        let code = e.given.flatMap { errorCodes.contains($0) ? $0 : nil } ?? "server_error"
         var b = Builder()
         b.seq = Int64(head.count)
-        b.add("error", errorFields(error, given: given ?? code, message: message))
-        b.add("response.failed", [("response", ResponseObject.failed(response, code: code, message: message))])
-        return (head + b.events, code, message)
+        b.add("error", e.fields)
+        b.add("response.failed", [("response", ResponseObject.failed(response, code: code, message: e.message))])
+        return (head + b.events, code, e.message)
     }
 
     /// A scenario's `error_event` as the Responses stream's `error` event with `sequence`, for
     /// streams that only break (a background run goes on; nothing is marked failed).
     public static func errorEvent(_ error: JSON, sequence: Int64) -> JSON {
-        let given = error["code"]?.stringValue ?? error["error"]?["code"]?.stringValue ?? "server_error"
-        let message = error["message"]?.stringValue ?? error["error"]?["message"]?.stringValue
-            ?? "The server had an error while processing your request. Sorry about that!"
         var b = Builder()
         b.seq = sequence
-        b.add("error", errorFields(error, given: given, message: message))
+        b.add("error", ErrorPayload(error).fields)
         return b.events[0].data
     }
 
-    private static func errorFields(_ error: JSON, given: String, message: String) -> [(String, JSON)] {
-        [("code", .string(given)), ("message", .string(message)), ("param", error["param"] ?? .null)]
+    /// A scenario's error payload (its fields flat or under `error`) as the `error` event's fields.
+    private struct ErrorPayload {
+        let given: String?
+        let message: String
+        let fields: [(String, JSON)]
+        init(_ error: JSON) {
+            given = error["code"]?.stringValue ?? error["error"]?["code"]?.stringValue
+            message = error["message"]?.stringValue ?? error["error"]?["message"]?.stringValue
+                ?? "The server had an error while processing your request. Sorry about that!"
+            fields = [("code", .string(given ?? "server_error")), ("message", .string(message)), ("param", error["param"] ?? .null)]
+        }
     }
 
     /// The events after `startingAfter` (the `starting_after` query of a stream resume).

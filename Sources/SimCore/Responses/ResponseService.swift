@@ -9,9 +9,12 @@ import SimSupport
 public struct ResponseService: Sendable {
     public static let collection = "responses"
     public static let inputItemsCollection = "response_input_items"
-    static let backgroundSuffix = ".background"
-    static let backgroundCollection = collection + backgroundSuffix
-    static let backgroundInputItemsCollection = inputItemsCollection + backgroundSuffix
+    static let backgroundCollection = "responses.background"
+    static let backgroundInputItemsCollection = "response_input_items.background"
+    /// The background bucket of `collection` or `inputItemsCollection`.
+    static func background(_ collection: String) -> String {
+        collection == Self.collection ? backgroundCollection : backgroundInputItemsCollection
+    }
 
     let env: SimEnvironment
     let inference: InferenceEngine
@@ -206,9 +209,7 @@ public struct ResponseService: Sendable {
     func record(_ tenant: Tenant, _ collection: String, _ id: String) throws(APIError) -> StoredRecord? {
         do {
             if let r = try env.records.get(tenant: tenant.id, collection: collection, id: id) { return r }
-            let background = collection == Self.collection ? Self.backgroundCollection
-                : collection == Self.inputItemsCollection ? Self.backgroundInputItemsCollection : collection + Self.backgroundSuffix
-            return try env.records.get(tenant: tenant.id, collection: background, id: id)
+            return try env.records.get(tenant: tenant.id, collection: Self.background(collection), id: id)
         } catch { throw .serverError("\(error)") }
     }
 }
