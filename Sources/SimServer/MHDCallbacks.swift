@@ -58,6 +58,11 @@ private func access(_ shared: DaemonShared, _ connection: OpaquePointer, _ url: 
     }
 
     let conn = ConnectionRef(ptr: connection)
+    if let response = ctx.ready {
+        // Called again on the loop's next turn (see `.now` below): hand over the answer.
+        ctx.ready = nil
+        return queue(response, on: conn, ctx: ctx, shared: shared)
+    }
     if ctx.dispatched {
         // Called again after a resume: send what the responder produced.
         let state = ctx.pending.withLock { p -> (HTTPResponse?, Bool) in (p.response.take(), p.hung) }
@@ -71,7 +76,17 @@ private func access(_ shared: DaemonShared, _ connection: OpaquePointer, _ url: 
     let reply = shared.responder.respond(to: ctx.makeRequest())
     switch reply {
     case let .now(response):
-        return queue(response, on: conn, ctx: ctx, shared: shared)
+        // Kept for the event loop's next turn instead of queued now. A handler that returns
+        // without a response leaves the connection in libmicrohttpd's ready list (epoll mode,
+        // which SimServer always uses), and the loop calls it again on its next turn, after
+        // every other ready connection, without a system call of its own. So a thread computes
+        // the answers of all the requests that arrived together before it sends the first one.
+        // Sent one by one, each answer woke a waiting client thread that, on a busy machine,
+        // preempted the server before its next request (measured under `make bench`, client on
+        // the same 2 cores: half a context switch per POST; deferred, a third, and POST rows ran
+        // 20-30 % faster, GETs unchanged). An idle server pays two extra `epoll_wait(0)` calls.
+        ctx.ready = response
+        return .YES
     case let .later(pending):
         ctx.pending.withLock { $0.suspended = true }
         shared.park(ctx, conn)

@@ -24,6 +24,8 @@ final class RequestContext: @unchecked Sendable {
     var received = 0
     var tooLarge = false
     var dispatched = false
+    /// An answer computed on the final handler call, queued on the next (see `access`).
+    var ready: HTTPResponse?
     /// In `DaemonShared`'s parked table (suspended until a deferred reply or shutdown).
     var parked = false
     var stream: StreamState?
