@@ -5,7 +5,24 @@ import SimSupport
 /// insertion order without copying it. A bucket keeps per record only what its key does not
 /// say (no tenant or collection), and packs encoded documents into shared blocks (`ByteSlab`).
 public final class MemoryRecordStore: RecordStore {
-    private struct BucketKey: Hashable { let tenant: String; let collection: String }
+    /// A bucket's key with its hash computed once (FNV-1a over both strings): every store call
+    /// looks a bucket up, and `String`'s own hashing (SipHash of both strings per lookup) cost
+    /// ~600 instructions a lookup, six lookups for each stored response.
+    private struct BucketKey: Hashable {
+        let tenant: String
+        let collection: String
+        let hash: UInt64
+        init(tenant: String, collection: String) {
+            self.tenant = tenant
+            self.collection = collection
+            // 0xFF never occurs in UTF-8, so ("ab", "c") and ("a", "bc") hash apart.
+            hash = StableHash.fnv1a(collection, seed: (StableHash.fnv1a(tenant) ^ 0xFF) &* 0x100000001b3)
+        }
+        static func == (a: BucketKey, b: BucketKey) -> Bool {
+            a.hash == b.hash && a.tenant == b.tenant && a.collection == b.collection
+        }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
     /// A record id with its hash computed once. Ids of one collection share their length and
     /// prefix, so comparing two means reading both strings' bytes (a cache miss each in a large
     /// bucket); the inline hash settles almost every probe, and growth rehashes without reading ids.
@@ -126,15 +143,17 @@ public final class MemoryRecordStore: RecordStore {
 
     /// The records and their buckets' trims under one acquisition of the lock (a stored
     /// response writes two records and trims two buckets: four acquisitions, one at a time, let
-    /// the other server thread in between, and it waited).
+    /// the other server thread in between, and it waited), and one lookup of each record's
+    /// bucket: the trim follows the insert in the same access. Trimming after each insert keeps
+    /// the same records as trimming once after all of them (the oldest go first either way).
     public func put(_ records: [StoredRecord], keepingNewest keep: Int?) throws {
         let prepared = records.map { (Held.unpacked($0.document), RecordKey($0.id)) }
         var dropped: [Entry] = []
         state.withLock { s in
-            for (r, (held, key)) in zip(records, prepared) { _ = Self.insert(r, held, key, into: &s) }
-            guard let keep else { return }
-            StoredRecord.forEachBucket(of: records) {
-                _ = Self.trim(BucketKey(tenant: $0, collection: $1), keep, in: &s, dropping: &dropped)
+            for (r, (held, key)) in zip(records, prepared) {
+                _ = Self.insert(r, held, key, into: &s) { b in
+                    if let keep { Self.trim(&b, keep) { dropped.append($1) } }
+                }
             }
         }
         // The dropped documents are freed here, after the lock is released.
@@ -142,8 +161,9 @@ public final class MemoryRecordStore: RecordStore {
     }
 
     /// Inserts or replaces `record` (its document `held`, or packed into the bucket's block when
-    /// nil); returns its seq.
-    private static func insert(_ record: StoredRecord, _ held: Held?, _ key: RecordKey, into s: inout State) -> Int64 {
+    /// nil), then calls `then` on its bucket in the same access; returns its seq.
+    private static func insert(_ record: StoredRecord, _ held: Held?, _ key: RecordKey, into s: inout State,
+                               then: (inout Bucket) -> Void = { _ in }) -> Int64 {
         var entry = Entry(createdAt: record.createdAt, seq: s.nextSeq, document: .tree(.null))
         var isNew = false
         // One in-place access to the bucket: its dictionary is never copied. A new id (the
@@ -158,27 +178,21 @@ public final class MemoryRecordStore: RecordStore {
                 isNew = true
                 b.order.append(record.id)
             }
+            then(&b)
         }
         store(&s.buckets[BucketKey(tenant: record.tenant, collection: record.collection), default: Bucket()])
         if isNew { s.nextSeq += 1 }
         return entry.seq
     }
 
-    /// Drops the oldest records of bucket `key` past `keep`, moving their entries to `dropped`
-    /// (for the caller to release after the lock); returns their ids, oldest first.
-    private static func trim(_ key: BucketKey, _ keep: Int, in s: inout State, dropping dropped: inout [Entry]) -> [String] {
+    /// Drops the oldest records of `b` past `keep`, oldest first, handing each id and entry to
+    /// `drop` (entries are for the caller to release after the lock).
+    private static func trim(_ b: inout Bucket, _ keep: Int, _ drop: (String, Entry) -> Void) {
         let keep = max(0, keep)
-        guard let n = s.buckets[key]?.order.count, n > keep else { return [] }
-        var out: [String] = []
-        func drop(_ b: inout Bucket) {
-            while b.order.count > keep, let id = b.order.first {
-                b.order.removeFirst()
-                if let e = b.removeValue(forKey: RecordKey(id)) { dropped.append(e) }
-                out.append(id)
-            }
+        while b.order.count > keep, let id = b.order.first {
+            b.order.removeFirst()
+            if let e = b.removeValue(forKey: RecordKey(id)) { drop(id, e) }
         }
-        drop(&s.buckets[key]!)
-        return out
     }
 
     public func get(tenant: String, collection: String, id: String) throws -> StoredRecord? {
@@ -202,8 +216,11 @@ public final class MemoryRecordStore: RecordStore {
 
     public func trim(tenant: String, collection: String, keepingNewest keep: Int) throws -> [String] {
         var dropped: [Entry] = []
-        let ids = state.withLock { s in
-            Self.trim(BucketKey(tenant: tenant, collection: collection), keep, in: &s, dropping: &dropped)
+        var ids: [String] = []
+        let key = BucketKey(tenant: tenant, collection: collection)
+        state.withLock { s in
+            guard let n = s.buckets[key]?.order.count, n > max(0, keep) else { return }
+            Self.trim(&s.buckets[key]!, keep) { ids.append($0); dropped.append($1) }
         }
         // The dropped documents are freed here, after the lock is released.
         dropped.removeAll()
