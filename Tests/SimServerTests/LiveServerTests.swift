@@ -158,6 +158,33 @@ struct ScriptedResponder: HTTPResponder {
         }
     }
 
+    /// Answers are queued on the event loop's turn after the one that computed them (see
+    /// `access` in MHDCallbacks): requests that arrive together, two of them pipelined on each
+    /// connection, must still each get their own answer, in order.
+    @Test func requestsArrivingTogetherEachGetTheirOwnAnswer() throws {
+        try withServer { _, port in
+            let probe = try RawHTTPConnection(port: port)
+            probe.send("GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n")
+            let list = try JSONParser.parse(try #require(probe.readResponse()).body)
+            let ids = (list["data"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+            try #require(ids.count >= 8)
+            let connections = try (0..<16).map { _ in try RawHTTPConnection(port: port) }
+            // Everything is sent before anything is read, so the daemon finds many connections ready at once.
+            for (i, c) in connections.enumerated() {
+                let a = ids[i % ids.count], b = ids[(i + 3) % ids.count]
+                c.send("GET /v1/models/\(a) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n"
+                       + "GET /v1/models/\(b) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n")
+            }
+            for (i, c) in connections.enumerated() {
+                for expected in [ids[i % ids.count], ids[(i + 3) % ids.count]] {
+                    let r = try #require(c.readResponse())
+                    #expect(r.status == 200)
+                    #expect(try JSONParser.parse(r.body)["id"]?.stringValue == expected)
+                }
+            }
+        }
+    }
+
     @Test func unknownRouteAndMissingKeyThroughTheDaemon() throws {
         try withServer { _, port in
             let c = try RawHTTPConnection(port: port)
