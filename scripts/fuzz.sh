@@ -102,15 +102,15 @@ start_server fuzz ${FUZZ_SERVER_ARGS:-}
 log "fuzzing $URL ($BIN)"
 
 # Live resources (a file, an upload, a batch, a finished fine-tuning job with its checkpoint,
-# permission and model, a stored chat completion, a response), pinned as the path parameters of
+# permission and model, a stored chat completion, a response, an eval with a run and an output item), pinned as the path parameters of
 # every operation that takes one, with a set of their own for DELETE and for cancel operations:
 # otherwise every generated id is unknown and only the 404 paths are reached. A refusal here is
 # the simulator's failure.
 "$VENV/bin/python" "$ROOT/Tests/fuzz/seed_resources.py" "$URL" sk-fuzz "$WORK/schemathesis.toml" \
   || { log "FAILED: could not create the resources to fuzz"; exit 1; }
 
-# The operations openai-sim serves (evals and the organization API are not simulated).
-PATHS='^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning)'
+# The operations openai-sim serves (the organization API is not simulated).
+PATHS='^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning|evals)'
 # One worker. With two, schemathesis' worker threads ast.parse at the same time (hypothesis
 # describing a lambda-built strategy), which CPython 3.11 does not survive reliably:
 # "SystemError: AST constructor recursion depth mismatch" (python/cpython#106905), reported as a

@@ -58,6 +58,7 @@ public final class App: HTTPResponder {
         Self.registerChatRoutes(&r)
         Self.registerEmbeddingsRoutes(&r)
         Self.registerModerationsRoutes(&r)
+        Self.registerEvalsRoutes(&r)
         router = r
         var next: @Sendable (Exchange) -> HTTPReply = { [unowned self] exchange in
             do throws(APIError) { return try route(exchange) } catch { return .now(Self.errorResponse(error)) }
@@ -68,6 +69,7 @@ public final class App: HTTPResponder {
         }
         chain.entry = next
         services.batches.attach(executor: self)
+        services.evals.attach(executor: self)
     }
 
     var env: SimEnvironment { services.env }

@@ -44,6 +44,7 @@ public final class Services: Sendable {
     public let inference: InferenceEngine
     public let responses: ResponseService
     public let chat: ChatCompletionService
+    public let evals: EvalService
 
     public init(env: SimEnvironment) {
         self.env = env
@@ -58,6 +59,7 @@ public final class Services: Sendable {
         inference.generator.register(fineTunedAnswers, id: "fine-tuning")
         responses = ResponseService(env: env, inference: inference, models: models, files: files)
         chat = ChatCompletionService(env: env, models: models, engine: inference)
+        evals = EvalService(env: env, models: models)
     }
 
     /// `base`, except that what handlers draw IDs through (`env`, chat, responses) uses `ids`: an
@@ -76,5 +78,6 @@ public final class Services: Sendable {
         inference = base.inference
         responses = ResponseService(env: ids, inference: base.inference, models: base.models, files: base.files)
         chat = ChatCompletionService(env: ids, models: base.models, engine: base.inference)
+        evals = base.evals
     }
 }

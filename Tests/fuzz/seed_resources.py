@@ -66,10 +66,21 @@ line = {"custom_id": "r1", "method": "POST", "url": "/v1/chat/completions",
         "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello"}]}}
 
 
+def eval_and_run() -> dict:
+    ev = call("POST", f"{BASE}/evals", {
+        "name": "fuzz", "data_source_config": {"type": "custom", "item_schema": {"type": "object"}},
+        "testing_criteria": [{"type": "string_check", "name": "same", "input": "{{sample.output_text}}",
+                              "reference": "{{item.answer}}", "operation": "eq"}]})["id"]
+    run = call("POST", f"{BASE}/evals/{ev}/runs", {"data_source": {"type": "jsonl", "source": {"type": "file_content", "content": [
+        {"item": {"answer": "yes"}, "sample": {"output_text": "yes"}}, {"item": {"answer": "yes"}, "sample": {"output_text": "no"}}]}}})["id"]
+    return {"path.eval_id": ev, "path.run_id": run}
+
+
 def fresh() -> dict:
     """One of each kind that a DELETE or a cancel could use up."""
     batch_file = upload_file("batch", "batch.jsonl", [line])
     return {
+        **eval_and_run(),
         "path.file_id": batch_file,
         "path.upload_id": call("POST", f"{BASE}/uploads", {"filename": "part.jsonl", "purpose": "batch", "bytes": 64,
                                                            "mime_type": "application/jsonl"})["id"],
@@ -89,6 +100,10 @@ keep = dict(fresh(), **{
 })
 deleted = dict(fresh(), **{"path.model": finished[1]["fine_tuned_model"]})
 cancelled = fresh()
+# The runs' output items exist once the clock has passed them.
+call("POST", f"{ROOT}/__sim/clock/advance", {"seconds": 10})
+keep["path.output_item_id"] = call(
+    "GET", f"{BASE}/evals/{keep['path.eval_id']}/runs/{keep['path.run_id']}/output_items")["data"][0]["id"]
 
 
 def inline(pins: dict) -> str:

@@ -17,6 +17,9 @@ KNOWN_SPEC_GAPS = [
      "the stored request's messages; the spec's own example shows role 'user'"),
     ("/files", "'evals' is not one of",
      "CreateFileRequest.purpose accepts 'evals', but OpenAIFile.purpose (the file the same request returns) omits it"),
+    ("/evals/", "error: None is not of type 'object'",
+     "EvalRun.error and an output item's sample.error are typed EvalApiError, not nullable, but the spec's own examples "
+     "show \"error\": null for a run or sample without an error"),
 ]
 
 
