@@ -23,6 +23,7 @@ public final class OpenAIClient: Sendable {
     public var models: Models { Models(client: self) }
     /// `/batches`.
     public var batches: Batches { Batches(client: self) }
+    public var evals: Evals { Evals(client: self) }
     /// `/fine_tuning`.
     public var fineTuning: FineTuning { FineTuning(client: self) }
     /// `/chat/completions`.

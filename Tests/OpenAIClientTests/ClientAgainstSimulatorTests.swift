@@ -38,6 +38,43 @@ import Testing
         }
     }
 
+    @Test func evalRunsDecodeStrictlyAndPageThroughOutputItems() async throws {
+        let sim = TestHarness()
+        let client = Self.client(sim)
+        let eval = try await client.evals.create(CreateEvalRequest(
+            name: "capitals", metadata: ["team": "geo"],
+            dataSourceConfig: ["type": "custom", "item_schema": ["type": "object"]],
+            testingCriteria: [["type": "string_check", "name": "exact", "input": "{{sample.output_text}}",
+                               "reference": "{{item.answer}}", "operation": "eq"]]))
+        #expect(eval.id.hasPrefix("eval_") && eval.metadata == ["team": "geo"])
+        #expect(try await client.evals.update(eval.id, UpdateEvalRequest(name: "renamed")).name == "renamed")
+        let rows: [JSONValue] = (0..<5).map { i in
+            ["item": ["answer": "yes"], "sample": ["output_text": i < 3 ? "yes" : "no"]]
+        }
+        let run = try await client.evals.runs.create(evalID: eval.id, CreateEvalRunRequest(
+            dataSource: ["type": "jsonl", "source": ["type": "file_content", "content": .array(rows)]]))
+        #expect(run.status == .queued && !run.status.isTerminal)
+        try sim.advance(seconds: 10)
+        let done = try await client.evals.runs.retrieve(evalID: eval.id, runID: run.id)
+        #expect(done.status == .completed)
+        let c = done.resultCounts
+        #expect((c.total, c.errored, c.failed, c.passed) == (5, 0, 2, 3))
+        var statuses: [String] = []
+        for try await item in client.evals.runs.allOutputItems(evalID: eval.id, runID: run.id, limit: 2) { statuses.append(item.status) }
+        #expect(statuses == ["pass", "pass", "pass", "fail", "fail"])
+        var runs: [String] = []
+        for try await r in client.evals.runs.listAll(evalID: eval.id, status: "completed") { runs.append(r.id) }
+        #expect(runs == [run.id])
+        #expect(try await client.evals.runs.delete(evalID: eval.id, runID: run.id).deleted == true)
+        #expect(try await client.evals.delete(eval.id).evalID == eval.id)
+        do {
+            _ = try await client.evals.retrieve(eval.id)
+            Issue.record("expected 404")
+        } catch let OpenAIError.status(e) {
+            #expect(e.status == 404 && e.param == "eval_id")
+        }
+    }
+
     @Test func badPurposeIs400WithParam() async throws {
         let client = Self.client(TestHarness())
         do {
