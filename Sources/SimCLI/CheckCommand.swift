@@ -6,7 +6,7 @@ import OpenAIClientCore
 /// `openai-sim check`: runs the conformance suite through OpenAIClient against any base URL.
 enum CheckCommand {
     static let areas = ["models", "files", "uploads", "chat", "responses", "embeddings", "moderations", "batches",
-                        "fine_tuning", "errors"]
+                        "evals", "fine_tuning", "errors"]
 
     static let help = """
     Usage: openai-sim check --base-url URL [options]

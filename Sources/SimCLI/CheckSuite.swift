@@ -32,6 +32,7 @@ final class CheckSuite: @unchecked Sendable {
                 case "embeddings": try await checkEmbeddings()
                 case "moderations": try await checkModerations()
                 case "batches": try await checkBatches()
+                case "evals": try await checkEvals()
                 case "fine_tuning": try await checkFineTuning()
                 case "errors": try await checkErrors()
                 default: break
