@@ -203,6 +203,17 @@ enum EvalValidation {
         }
     }
 
+    /// A JSON-schema output format's `name`, `description`, `schema` and `strict` (chat nests them
+    /// in `json_schema`, responses puts them beside `type`).
+    static func schemaSpec(_ v: JSON, _ param: String, schemaRequired: Bool) throws(APIError) {
+        try string(v, "name", param, required: true)
+        try string(v, "description", param, required: false)
+        if let schema = member(v, "schema") { try object(schema, "\(param).schema") } else if schemaRequired {
+            throw .missingParameter("\(param).schema")
+        }
+        try boolean(v, "strict", param)
+    }
+
     /// A run's `sampling_params` with its null members dropped, after checking the rest.
     static func samplingParams(_ s: JSON, type: String) throws(APIError) -> JSON {
         let p = "data_source.sampling_params"
@@ -244,10 +255,7 @@ enum EvalValidation {
             if f["type"]?.stringValue == "json_schema" {
                 guard let js = member(f, "json_schema") else { throw .missingParameter("\(p).response_format.json_schema") }
                 try object(js, "\(p).response_format.json_schema")
-                try string(js, "name", "\(p).response_format.json_schema", required: true)
-                try string(js, "description", "\(p).response_format.json_schema", required: false)
-                if let sc = member(js, "schema") { try object(sc, "\(p).response_format.json_schema.schema") }
-                try boolean(js, "strict", "\(p).response_format.json_schema")
+                try schemaSpec(js, "\(p).response_format.json_schema", schemaRequired: false)
             }
         }
         if let t = member(s, "text") {
@@ -257,13 +265,7 @@ enum EvalValidation {
                 try object(f, "\(p).text.format")
                 guard member(f, "type") != nil else { throw .missingParameter("\(p).text.format.type") }
                 try oneOf(f, "type", "\(p).text.format", ["text", "json_object", "json_schema"])
-                if f["type"]?.stringValue == "json_schema" {
-                    try string(f, "name", "\(p).text.format", required: true)
-                    guard let schema = member(f, "schema") else { throw .missingParameter("\(p).text.format.schema") }
-                    try object(schema, "\(p).text.format.schema")
-                    try string(f, "description", "\(p).text.format", required: false)
-                    try boolean(f, "strict", "\(p).text.format")
-                }
+                if f["type"]?.stringValue == "json_schema" { try schemaSpec(f, "\(p).text.format", schemaRequired: true) }
             }
         }
         var out = picking(s, ["reasoning_effort", "temperature", "max_completion_tokens", "top_p", "seed", "response_format", "tools", "text"])
