@@ -84,7 +84,7 @@ private func access(_ shared: DaemonShared, _ connection: OpaquePointer, _ url: 
         // Sent one by one, each answer woke a waiting client thread that, on a busy machine,
         // preempted the server before its next request (measured under `make bench`, client on
         // the same 2 cores: half a context switch per POST; deferred, a third, and POST rows ran
-        // 20-30 % faster, GETs unchanged). An idle server pays two extra `epoll_wait(0)` calls.
+        // 20-30 % faster, GETs no slower). An idle server pays two extra `epoll_wait(0)` calls.
         ctx.ready = response
         return .YES
     case let .later(pending):

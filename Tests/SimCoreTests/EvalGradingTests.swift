@@ -101,3 +101,29 @@ import SimSupport
         #expect(python["passed"] == false && python["error"]?.stringValue?.contains("not simulated") == true)
     }
 }
+
+extension EvalGradingTests {
+    /// The bit-parallel LCS against the plain dynamic program, on seeded random sequences that
+    /// cross 64-element word boundaries.
+    @Test func bitParallelLCSMatchesTheDynamicProgram() {
+        func plain(_ x: [Character], _ y: [Character]) -> Int {
+            guard !x.isEmpty, !y.isEmpty else { return 0 }
+            var prev = [Int](repeating: 0, count: y.count + 1), cur = prev
+            for i in 1...x.count {
+                for j in 1...y.count { cur[j] = x[i - 1] == y[j - 1] ? prev[j - 1] + 1 : max(prev[j], cur[j - 1]) }
+                swap(&prev, &cur)
+            }
+            return prev[y.count]
+        }
+        var rng = SeededRandom(seed: 11)
+        let alphabet = Array("abcde ")
+        for _ in 0..<200 {
+            let x = (0..<Int(rng.next() % 200)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            let y = (0..<Int(rng.next() % 200)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            #expect(TextSimilarity.lcs(x, y) == plain(x, y))
+        }
+        // Long texts stay fast (a dynamic program would fill 10^8 cells).
+        let long = String(repeating: "the quick brown fox jumps over the lazy dog ", count: 230)
+        #expect(TextSimilarity.fuzzyMatch(long, long) == 1)
+    }
+}

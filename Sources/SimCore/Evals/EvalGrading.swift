@@ -90,17 +90,39 @@ public enum TextSimilarity {
         return 2 * Double(lcs(x, y)) / Double(x.count + y.count)
     }
 
-    static func lcs<T: Equatable>(_ x: [T], _ y: [T]) -> Int {
+    /// Length of the longest common subsequence, bit-parallel (Hyyrö): one pass over `y` with a
+    /// bit per element of `x`, so two 10,000-character texts cost 1.6 million word operations, not
+    /// 100 million cells.
+    static func lcs<T: Hashable>(_ x: [T], _ y: [T]) -> Int {
         guard !x.isEmpty, !y.isEmpty else { return 0 }
-        var prev = [Int](repeating: 0, count: y.count + 1)
-        var cur = prev
-        for i in 1...x.count {
-            for j in 1...y.count {
-                cur[j] = x[i - 1] == y[j - 1] ? prev[j - 1] + 1 : max(prev[j], cur[j - 1])
+        let words = (x.count + 63) / 64
+        var match: [T: [UInt64]] = [:]
+        for (i, e) in x.enumerated() { match[e, default: [UInt64](repeating: 0, count: words)][i / 64] |= 1 << UInt64(i % 64) }
+        var v = [UInt64](repeating: ~0, count: words)
+        let none = [UInt64](repeating: 0, count: words)
+        for e in y {
+            let m = match[e] ?? none
+            // V = (V + (V & M)) | (V - (V & M)), carries and borrows running across the words.
+            var carry: UInt64 = 0, borrow: UInt64 = 0
+            for k in 0..<words {
+                let u = v[k] & m[k]
+                let (s1, c1) = v[k].addingReportingOverflow(u)
+                let (s2, c2) = s1.addingReportingOverflow(carry)
+                carry = (c1 || c2) ? 1 : 0
+                let (d1, b1) = v[k].subtractingReportingOverflow(u)
+                let (d2, b2) = d1.subtractingReportingOverflow(borrow)
+                borrow = (b1 || b2) ? 1 : 0
+                v[k] = s2 | d2
             }
-            swap(&prev, &cur)
         }
-        return prev[y.count]
+        // Zero bits of V among the first x.count are the common subsequence's length.
+        var zeros = 0
+        for k in 0..<words {
+            let bits = k == words - 1 && x.count % 64 != 0 ? x.count % 64 : 64
+            let mask: UInt64 = bits == 64 ? ~0 : (1 << UInt64(bits)) - 1
+            zeros += (~v[k] & mask).nonzeroBitCount
+        }
+        return zeros
     }
 
     static func ngrams(_ w: [String], _ n: Int) -> [String: Int] {
