@@ -25,33 +25,17 @@ struct EvalRunSampler {
     static let defaultMaxTokens: Int64 = 2048
     static let defaultSeed: Int64 = 42
 
-    init(type: String, source: JSON, executor: InternalRequestExecutor) throws(APIError) {
+    /// `source` as `EvalService.checkedRunSource` returns it (its members already checked).
+    init(type: String, source: JSON, executor: InternalRequestExecutor) {
         self.type = type
         self.executor = executor
         model = source["model"]?.stringValue ?? ""
         params = source["sampling_params"] ?? .null
-        if !params.isNull, params.objectValue == nil {
-            throw .invalidType("data_source.sampling_params", expected: "an object", got: params)
-        }
-        guard type != "jsonl" else {
-            template = nil; itemReference = nil; endpoint = nil
-            return
-        }
-        guard let im = source["input_messages"], !im.isNull else { throw .missingParameter("data_source.input_messages") }
-        switch im["type"]?.stringValue {
-        case "template":
-            guard let t = im["template"]?.arrayValue else { throw .missingParameter("data_source.input_messages.template") }
-            for (i, m) in t.enumerated() where m["role"]?.stringValue == nil {
-                throw .missingParameter("data_source.input_messages.template[\(i)].role")
-            }
-            template = t; itemReference = nil
-        case "item_reference":
-            guard let r = im["item_reference"]?.stringValue else { throw .missingParameter("data_source.input_messages.item_reference") }
-            template = nil; itemReference = r
-        default:
-            throw .invalidValue("data_source.input_messages.type", im["type"]?.stringValue ?? "", supported: ["template", "item_reference"])
-        }
-        endpoint = executor.internalEndpoint(method: "POST", path: type == "responses" ? "/v1/responses" : "/v1/chat/completions")
+        let im = source["input_messages"]
+        template = im?["template"]?.arrayValue
+        itemReference = im?["item_reference"]?.stringValue
+        endpoint = type == "jsonl" ? nil
+            : executor.internalEndpoint(method: "POST", path: type == "responses" ? "/v1/responses" : "/v1/chat/completions")
     }
 
     /// The text of a message's `content`: a string (rendered), an `input_text`/`output_text`

@@ -18,12 +18,18 @@ enum EvalValidation {
         return v
     }
 
-    static func string(_ g: JSON, _ key: String, _ param: String, required: Bool) throws(APIError) {
+    /// `param.key`, or `key` at the top level (`param` empty).
+    static func path(_ param: String, _ key: String) -> String { param.isEmpty ? key : "\(param).\(key)" }
+
+    /// `g[key]` as a string (nil when absent or null and not required).
+    @discardableResult
+    static func string(_ g: JSON, _ key: String, _ param: String, required: Bool) throws(APIError) -> String? {
         guard let v = member(g, key) else {
-            if required { throw .missingParameter("\(param).\(key)") }
-            return
+            if required { throw .missingParameter(path(param, key)) }
+            return nil
         }
-        guard v.stringValue != nil else { throw .invalidType("\(param).\(key)", expected: "a string", got: v) }
+        guard let s = v.stringValue else { throw .invalidType(path(param, key), expected: "a string", got: v) }
+        return s
     }
 
     static func number(_ g: JSON, _ key: String, _ param: String, required: Bool) throws(APIError) {
