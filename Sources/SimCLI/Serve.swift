@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Dispatch
 import Glibc
 import SimApp
 import SimCore
@@ -12,6 +11,16 @@ import SimSupport
 /// The composition root: picks the live implementations (MHD, SQLite, disk blobs, system clock).
 enum Serve {
     static func run(_ o: ServeOptions) throws -> Never {
+        // SIGINT and SIGTERM are blocked before any thread starts, so every thread inherits the
+        // mask and the main thread takes them with sigwait below. (A signal source from
+        // libdispatch was used before: on Linux it reads a signalfd, and a SIGTERM the kernel
+        // happened to deliver to an MHD worker thread was re-raised on that thread, where the
+        // signalfd never saw it. About one stop in eight under load hung for good.)
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         let logger = Logger(format: o.logFormat)
         let scenarios = try ScenariosCommand.loadForServe(o.scenarios, dir: o.scenariosDir)
         let clock: SimClock = o.clock == .virtual ? VirtualClock() : LiveClock(scale: o.timeScale)
@@ -46,26 +55,21 @@ enum Serve {
                                                     tempDirectory: root + "/tmp"), responder: app)
         let port = try server.start()
         let host = o.host == "0.0.0.0" ? "127.0.0.1" : o.host
-        // Signals are handled before the URL is printed: whoever reads it may stop us at once.
-        let stop: @Sendable (Int32) -> Void = { sig in
-            logger.info("shutting down", [("signal", .int(Int64(sig)))])
-            server.stop()
-            logger.flush()
-            if ephemeral { try? FileManager.default.removeItem(atPath: root) }
-            exit(0)
-        }
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let src = DispatchSource.makeSignalSource(signal: sig, queue: .main)
-            src.setEventHandler { stop(sig) }
-            src.resume()
-            sources.append(src)
-        }
+        // The signals are already blocked (above), so one sent as soon as the URL is read waits.
         Console.output("openai-sim \(Version.current) listening on http://\(host):\(port)/v1\n")
         logger.info("ready", [("clock", .string(o.clock.rawValue)), ("seed", .int(Int64(o.seed))),
                               ("data_dir", JSON(ephemeral ? nil : root))])
-        withExtendedLifetime(sources) { dispatchMain() }
+        var sig: Int32 = 0
+        while sigwait(&stopSignals, &sig) != 0 {}
+        logger.info("shutting down", [("signal", .int(Int64(sig)))])
+        // A second Ctrl-C while the server drains ends the process the default way.
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+        server.stop()
+        logger.flush()
+        if ephemeral { try? FileManager.default.removeItem(atPath: root) }
+        exit(0)
     }
 }
 
