@@ -50,26 +50,35 @@ extension App {
     private func resolveTenantID(_ s: String) -> String { s.hasPrefix("t_") ? s : Tenant.forAPIKey(s).id }
 
     private func resetTarget(_ req: HTTPRequest) throws(APIError) -> Tenant? {
-        if let key = req.queryValue("api_key") { return Tenant.forAPIKey(key) }
+        if let key = req.queryValue("api_key") { return try tenant(forKey: key) }
         guard !req.bodyBytes().isEmpty else { return nil }
         let p = try Params.json(req)
-        if let key = try p.string("api_key") { return Tenant.forAPIKey(key) }
+        if let key = try p.string("api_key") { return try tenant(forKey: key) }
         return nil
+    }
+
+    /// The tenant a key's requests land in (a key minted by the admin API: its project's).
+    private func tenant(forKey key: String) throws(APIError) -> Tenant {
+        try services.admin.tenant(forMintedKey: key) ?? Tenant.forAPIKey(key)
     }
 
     /// Drops all state (or one tenant's): records, blobs, ID streams and journal entries, then
     /// returns the freed heap to the operating system.
     func reset(tenant: Tenant?) throws(APIError) {
         do {
-            if let t = tenant {
-                env.blobs.deleteAll(prefix: BlobKey.tenantPrefix(t))
-                try env.records.deleteTenant(t.id)
-                env.resetIDs(tenant: t)
-                services.inference.reset(tenant: t)
-                journal.clear(tenant: t.id)
-                resetScenarioState(tenant: t)
+            if let root = tenant {
+                // An organization's reset takes its other projects' state and its minted keys along.
+                for t in [root] + services.admin.forgetOrganization(root: root) {
+                    env.blobs.deleteAll(prefix: BlobKey.tenantPrefix(t))
+                    try env.records.deleteTenant(t.id)
+                    env.resetIDs(tenant: t)
+                    services.inference.reset(tenant: t)
+                    journal.clear(tenant: t.id)
+                    resetScenarioState(tenant: t)
+                }
             } else {
                 try env.records.deleteAll()
+                services.admin.forgetAll()
                 env.blobs.deleteAll()
                 env.resetIDs()
                 services.inference.reset(tenant: nil)

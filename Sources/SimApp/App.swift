@@ -1,4 +1,5 @@
 import SimCore
+import Synchronization
 import SimHTTP
 import SimSupport
 
@@ -29,6 +30,8 @@ public final class App: HTTPResponder {
     /// One thread's tenants by `Authorization` value, and the last one looked up: a client sends
     /// the same value on every request, and comparing it costs less than hashing it.
     struct TenantCache {
+        /// `AdminService.revocations` when the entries were cached: a revoked key must not stay cached.
+        var generation = 0
         var last: (auth: String, tenant: Tenant)?
         var byAuth: [String: Tenant] = [:]
     }
@@ -59,6 +62,7 @@ public final class App: HTTPResponder {
         Self.registerEmbeddingsRoutes(&r)
         Self.registerModerationsRoutes(&r)
         Self.registerEvalsRoutes(&r)
+        Self.registerAdminRoutes(&r)
         router = r
         var next: @Sendable (Exchange) -> HTTPReply = { [unowned self] exchange in
             do throws(APIError) { return try route(exchange) } catch { return .now(Self.errorResponse(error)) }
@@ -167,7 +171,13 @@ public final class App: HTTPResponder {
         guard let auth = request.header("authorization") else { throw .missingAPIKey }
         // Keyed by the header value as sent: a client sends the same value on every request, so
         // the token is parsed and hashed into a tenant once per client.
+        let generation = services.admin.revocations.load(ordering: .acquiring)
         let cached: Tenant? = tenants.withLock { cache in
+            if cache.generation != generation {
+                cache = TenantCache()
+                cache.generation = generation
+                return nil
+            }
             if let last = cache.last, last.auth == auth { return last.tenant }
             guard let t = cache.byAuth[auth] else { return nil }
             cache.last = (auth, t)
@@ -176,8 +186,11 @@ public final class App: HTTPResponder {
         if let cached { return cached }
         let token = Self.bearerToken(auth)
         guard !token.isEmpty else { throw .missingAPIKey }
-        let t = Tenant.forAPIKey(token)
+        // A key minted by the admin API maps to its organization and project (a revoked one is a
+        // 401); any other token is its own organization in open mode.
+        let t = try services.admin.tenant(forMintedKey: token) ?? Tenant.forAPIKey(token)
         tenants.withLock { cache in
+            guard cache.generation == generation else { return }
             if cache.byAuth.count > 1_000 { cache.byAuth.removeAll() }
             cache.byAuth[auth] = t
             cache.last = (auth, t)

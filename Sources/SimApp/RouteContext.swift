@@ -45,6 +45,7 @@ public final class Services: Sendable {
     public let responses: ResponseService
     public let chat: ChatCompletionService
     public let evals: EvalService
+    public let admin: AdminService
 
     public init(env: SimEnvironment) {
         self.env = env
@@ -60,6 +61,7 @@ public final class Services: Sendable {
         responses = ResponseService(env: env, inference: inference, models: models, files: files)
         chat = ChatCompletionService(env: env, models: models, engine: inference)
         evals = EvalService(env: env, models: models)
+        admin = AdminService(env: env)
     }
 
     /// `base`, except that what handlers draw IDs through (`env`, chat, responses) uses `ids`: an
@@ -79,5 +81,6 @@ public final class Services: Sendable {
         responses = ResponseService(env: ids, inference: base.inference, models: base.models, files: base.files)
         chat = ChatCompletionService(env: ids, models: base.models, engine: base.inference)
         evals = base.evals
+        admin = base.admin
     }
 }

@@ -12,26 +12,44 @@ public final class Tenant: Sendable, Hashable {
     /// The organization's name as the API reports it (`openai-organization` header, `ft:` model names).
     public let organizationSlug: String
     public let projectID: String
+    /// Where the organization's own state (projects, keys, users: the admin API) is stored: the
+    /// `id` of the tenant for the organization's default project. Equal to `id` for every tenant
+    /// an API key maps to in open mode; a key minted for another project (a service account's)
+    /// maps to a tenant of its own with the same organization.
+    public let organizationTenantID: String
     /// Facts services remember on this tenant object, each valid only while the stamp stored
     /// here equals the service's current `MemoGeneration.stamp` (-1: nothing known). Not part
     /// of the tenant's value (equality, hash).
     let settledJobsStamp = Atomic<Int>(-1)
     let noOwnModelsStamp = Atomic<Int>(-1)
 
-    init(id: String, organizationID: String, organizationSlug: String, projectID: String) {
+    init(id: String, organizationID: String, organizationSlug: String, projectID: String, organizationTenantID: String? = nil) {
         self.id = id
         self.organizationID = organizationID
         self.organizationSlug = organizationSlug
         self.projectID = projectID
+        self.organizationTenantID = organizationTenantID ?? id
+    }
+
+    /// The organization's default project (the tenant its admin state lives in).
+    public var isOrganizationRoot: Bool { id == organizationTenantID }
+
+    /// The tenant for `project` of the organization whose root tenant is `root`: the root itself
+    /// for its default project, otherwise an isolated slice of state of the project's own.
+    public static func forProject(root: Tenant, project: String, defaultProject: String) -> Tenant {
+        if project == defaultProject { return root }
+        let h = StableHash.fnv1a(project, seed: StableHash.fnv1a(root.id))
+        return Tenant(id: root.id + "_p" + String(h, radix: 16).leftPadded(16), organizationID: root.organizationID,
+                      organizationSlug: root.organizationSlug, projectID: project, organizationTenantID: root.id)
     }
 
     public static func == (a: Tenant, b: Tenant) -> Bool {
         a === b || (a.id == b.id && a.organizationID == b.organizationID && a.organizationSlug == b.organizationSlug
-                    && a.projectID == b.projectID)
+                    && a.projectID == b.projectID && a.organizationTenantID == b.organizationTenantID)
     }
 
     public func hash(into h: inout Hasher) {
-        h.combine(id); h.combine(organizationID); h.combine(organizationSlug); h.combine(projectID)
+        h.combine(id); h.combine(organizationID); h.combine(organizationSlug); h.combine(projectID); h.combine(organizationTenantID)
     }
 
     /// The tenant an API key maps to; the same key always yields the same tenant.

@@ -72,6 +72,8 @@ public struct HTTPRequest: Sendable {
     }
 
     public func queryValue(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
+    /// Every value of a repeated query parameter, in order.
+    public func queryValues(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
 
     public var contentType: String? { header("content-type") }
 

@@ -1,0 +1,182 @@
+import SimCore
+import SimHTTP
+import SimSupport
+
+/// The organization admin API (`/v1/organization/…`): projects, project users, service
+/// accounts, project API keys, admin API keys, users and invites. See `AdminService`.
+extension App {
+    static func registerAdminRoutes(_ r: inout Router<RouteHandler>) {
+        @Sendable func page(_ p: AdminService.Page) -> RouteResult { .json(cursorList(p.data, ids: p.ids, hasMore: p.hasMore)) }
+        let base = "/v1/organization"
+
+        // Projects
+        r.add("POST", base + "/projects") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["name", "residency", "external_key_id"])
+            return .json(try ctx.services.admin.createProject(tenant: ctx.tenant, name: try p.requiredString("name"),
+                                                              residency: try p.string("residency"), externalKeyID: try p.string("external_key_id")))
+        }
+        r.add("GET", base + "/projects") { ctx in
+            let q = ctx.query
+            let archived = try App.boolQuery(q.string("include_archived"), param: "include_archived") ?? false
+            return page(try ctx.services.admin.listProjects(tenant: ctx.tenant, after: q.string("after"),
+                                                            limit: try q.limit(default: 20, range: 1...100), includeArchived: archived))
+        }
+        r.add("GET", base + "/projects/{project_id}") { ctx in
+            .json(try ctx.services.admin.retrieveProject(tenant: ctx.tenant, id: ctx.param("project_id")))
+        }
+        r.add("POST", base + "/projects/{project_id}") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["name", "external_key_id"])
+            return .json(try ctx.services.admin.updateProject(tenant: ctx.tenant, id: ctx.param("project_id"), name: try p.string("name"),
+                                                              externalKeyID: try p.string("external_key_id")))
+        }
+        r.add("POST", base + "/projects/{project_id}/archive") { ctx in
+            .json(try ctx.services.admin.archiveProject(tenant: ctx.tenant, id: ctx.param("project_id")))
+        }
+
+        // Project users
+        r.add("GET", base + "/projects/{project_id}/users") { ctx in
+            let q = ctx.query
+            return page(try ctx.services.admin.listProjectUsers(tenant: ctx.tenant, project: ctx.param("project_id"), after: q.string("after"),
+                                                                limit: try q.limit(default: 20, range: 1...100)))
+        }
+        r.add("POST", base + "/projects/{project_id}/users") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["user_id", "email", "role"])
+            return .json(try ctx.services.admin.addProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), userID: try p.string("user_id"),
+                                                               email: try p.string("email"), role: try p.requiredString("role")))
+        }
+        r.add("GET", base + "/projects/{project_id}/users/{user_id}") { ctx in
+            .json(try ctx.services.admin.retrieveProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id")))
+        }
+        r.add("POST", base + "/projects/{project_id}/users/{user_id}") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["role"])
+            return .json(try ctx.services.admin.updateProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id"),
+                                                                  role: try p.string("role")))
+        }
+        r.add("DELETE", base + "/projects/{project_id}/users/{user_id}") { ctx in
+            .json(try ctx.services.admin.removeProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id")))
+        }
+
+        // Service accounts
+        r.add("POST", base + "/projects/{project_id}/service_accounts") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["name", "create_service_account_only"])
+            var accountOnly = false
+            if let v = p.raw("create_service_account_only") {
+                guard let b = v.boolValue else { throw APIError.invalidType("create_service_account_only", expected: "a boolean", got: v) }
+                accountOnly = b
+            }
+            return .json(try ctx.services.admin.createServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
+                                                                     name: try p.requiredString("name"), accountOnly: accountOnly))
+        }
+        r.add("GET", base + "/projects/{project_id}/service_accounts") { ctx in
+            let q = ctx.query
+            return page(try ctx.services.admin.listServiceAccounts(tenant: ctx.tenant, project: ctx.param("project_id"), after: q.string("after"),
+                                                                   limit: try q.limit(default: 20, range: 1...100)))
+        }
+        r.add("GET", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
+            .json(try ctx.services.admin.retrieveServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
+                                                                id: ctx.param("service_account_id")))
+        }
+        r.add("POST", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["name", "role"])
+            return .json(try ctx.services.admin.updateServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
+                                                                     id: ctx.param("service_account_id"), name: try p.string("name"),
+                                                                     role: try p.string("role")))
+        }
+        r.add("DELETE", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
+            .json(try ctx.services.admin.deleteServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
+                                                              id: ctx.param("service_account_id")))
+        }
+
+        // Project API keys
+        r.add("GET", base + "/projects/{project_id}/api_keys") { ctx in
+            let q = ctx.query
+            if let access = q.string("owner_project_access"), !["active", "inactive", "any"].contains(access) {
+                throw APIError.invalidValue("owner_project_access", access, supported: ["active", "inactive", "any"])
+            }
+            return page(try ctx.services.admin.listProjectKeys(tenant: ctx.tenant, project: ctx.param("project_id"), after: q.string("after"),
+                                                               limit: try q.limit(default: 20, range: 1...100)))
+        }
+        r.add("GET", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
+            .json(try ctx.services.admin.retrieveProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
+        }
+        r.add("DELETE", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
+            .json(try ctx.services.admin.deleteProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
+        }
+
+        // Admin API keys
+        r.add("POST", base + "/admin_api_keys") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["name", "expires_in_seconds"])
+            return .json(try ctx.services.admin.createAdminKey(tenant: ctx.tenant, name: try p.requiredString("name"),
+                                                               expiresIn: try p.int("expires_in_seconds")))
+        }
+        r.add("GET", base + "/admin_api_keys") { ctx in
+            let q = ctx.query
+            return page(try ctx.services.admin.listAdminKeys(tenant: ctx.tenant, after: q.string("after"),
+                                                             limit: try q.limit(default: 20, range: 1...100), order: try q.order(default: .asc)))
+        }
+        r.add("GET", base + "/admin_api_keys/{key_id}") { ctx in
+            .json(try ctx.services.admin.retrieveAdminKey(tenant: ctx.tenant, id: ctx.param("key_id")))
+        }
+        r.add("DELETE", base + "/admin_api_keys/{key_id}") { ctx in
+            .json(try ctx.services.admin.deleteAdminKey(tenant: ctx.tenant, id: ctx.param("key_id")))
+        }
+
+        // Users
+        r.add("GET", base + "/users") { ctx in
+            let q = ctx.query
+            return page(try ctx.services.admin.listUsers(tenant: ctx.tenant, after: q.string("after"),
+                                                         limit: try q.limit(default: 20, range: 1...100),
+                                                         emails: ctx.request.queryValues("emails") + ctx.request.queryValues("emails[]")))
+        }
+        r.add("GET", base + "/users/{user_id}") { ctx in
+            .json(try ctx.services.admin.retrieveUser(tenant: ctx.tenant, id: ctx.param("user_id")))
+        }
+        r.add("POST", base + "/users/{user_id}") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["role", "role_id", "technical_level", "developer_persona"])
+            return .json(try ctx.services.admin.updateUser(tenant: ctx.tenant, id: ctx.param("user_id"), role: try p.string("role")))
+        }
+        r.add("DELETE", base + "/users/{user_id}") { ctx in
+            .json(try ctx.services.admin.deleteUser(tenant: ctx.tenant, id: ctx.param("user_id")))
+        }
+
+        // Invites
+        r.add("POST", base + "/invites") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["email", "role", "projects"])
+            var projects: [(id: String, role: String)] = []
+            if let v = p.raw("projects") {
+                guard let list = v.arrayValue else { throw APIError.invalidType("projects", expected: "an array", got: v) }
+                for (i, item) in list.enumerated() {
+                    guard case .object = item else { throw APIError.invalidType("projects[\(i)]", expected: "an object", got: item) }
+                    let e = Params(object: item)
+                    do throws(APIError) {
+                        try e.rejectUnknown(["id", "role"])
+                        projects.append((try e.requiredString("id"), try e.requiredString("role")))
+                    } catch {
+                        throw APIError.invalidRequest(error.message, param: "projects[\(i)].\(error.param ?? "")", code: error.code, status: error.status)
+                    }
+                }
+            }
+            return .json(try ctx.services.admin.invite(tenant: ctx.tenant, email: try p.requiredString("email"), role: try p.requiredString("role"),
+                                                       projects: projects))
+        }
+        r.add("GET", base + "/invites") { ctx in
+            let q = ctx.query
+            return page(try ctx.services.admin.listInvites(tenant: ctx.tenant, after: q.string("after"), limit: try q.limit(default: 20, range: 1...100)))
+        }
+        r.add("GET", base + "/invites/{invite_id}") { ctx in
+            .json(try ctx.services.admin.retrieveInvite(tenant: ctx.tenant, id: ctx.param("invite_id")))
+        }
+        r.add("DELETE", base + "/invites/{invite_id}") { ctx in
+            .json(try ctx.services.admin.deleteInvite(tenant: ctx.tenant, id: ctx.param("invite_id")))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Testing
+import SimApp
+import SimCore
+import SimHTTP
+import SimSupport
+import SimTesting
+
+@Suite struct AdminRoutesTests {
+    static let base = "/v1/organization"
+
+    func serviceAccountKey(_ sim: TestHarness, project: String) async -> (account: String, key: String) {
+        let r = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", json: ["name": "bot"])
+        #expect(r.status == 200)
+        return (r.json["id"]?.stringValue ?? "", r.json["api_key"]?["value"]?.stringValue ?? "")
+    }
+
+    @Test func anOrganizationStartsWithItsOwnerAndDefaultProject() async {
+        let sim = TestHarness()
+        let projects = await sim.send("GET", "\(Self.base)/projects").json
+        let list = projects["data"]?.arrayValue ?? []
+        #expect(list.count == 1 && list.first?["name"] == "Default project" && list.first?["status"] == "active")
+        let users = await sim.send("GET", "\(Self.base)/users").json["data"]?.arrayValue ?? []
+        #expect(users.count == 1 && users.first?["role"] == "owner")
+        let owner = users.first?["id"]?.stringValue ?? ""
+        let project = list.first?["id"]?.stringValue ?? ""
+        let members = await sim.send("GET", "\(Self.base)/projects/\(project)/users").json["data"]?.arrayValue ?? []
+        #expect(members.map { $0["id"]?.stringValue } == [owner])
+    }
+
+    @Test func aServiceAccountKeyLandsInItsProjectAndStopsWhenRevoked() async {
+        let sim = TestHarness()
+        let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "payments"]).json["id"]?.stringValue ?? ""
+        let (account, key) = await serviceAccountKey(sim, project: project)
+        #expect(key.hasPrefix("sk-svcacct-"))
+        // The bot's state is its project's, not the default project's.
+        let made = await sim.send("POST", "/v1/chat/completions", key: key,
+                                  json: ["model": "gpt-4o-mini", "store": true, "messages": [["role": "user", "content": "hi"]]])
+        #expect(made.status == 200)
+        let id = made.json["id"]?.stringValue ?? ""
+        #expect(await sim.send("GET", "/v1/chat/completions/\(id)", key: key).status == 200)
+        #expect(await sim.send("GET", "/v1/chat/completions/\(id)").status == 404)
+        // Its organization is the owner's: it can read the owner's projects.
+        let seen = await sim.send("GET", "\(Self.base)/projects/\(project)", key: key)
+        #expect(seen.status == 200 && seen.json["name"] == "payments")
+
+        let deleted = await sim.send("DELETE", "\(Self.base)/projects/\(project)/service_accounts/\(account)")
+        #expect(deleted.json["deleted"] == true)
+        let refused = await sim.send("GET", "/v1/models", key: key)
+        #expect(refused.status == 401 && refused.json["error"]?["code"] == "invalid_api_key")
+        #expect(refused.json["error"]?["message"]?.stringValue?.contains(key) == false)
+    }
+
+    @Test func anAdminKeyIsItsOrganizationsOwnerUntilDeleted() async {
+        let sim = TestHarness()
+        let made = await sim.send("POST", "\(Self.base)/admin_api_keys", json: ["name": "ops"]).json
+        let key = made["value"]?.stringValue ?? ""
+        #expect(key.hasPrefix("sk-admin-") && made["expires_at"] == .null)
+        #expect(made["redacted_value"]?.stringValue == "sk-admin..." + String(key.suffix(3)))
+        // Same organization, same default project: the owner's files are visible.
+        let owner = await sim.send("GET", "\(Self.base)/projects").json
+        let viaAdmin = await sim.send("GET", "\(Self.base)/projects", key: key).json
+        #expect(owner == viaAdmin)
+        let listed = await sim.send("GET", "\(Self.base)/admin_api_keys").json["data"]?.arrayValue ?? []
+        #expect(listed.count == 1 && listed.first?["value"] == nil)
+        _ = await sim.send("DELETE", "\(Self.base)/admin_api_keys/\(made["id"]?.stringValue ?? "")")
+        #expect(await sim.send("GET", "\(Self.base)/projects", key: key).status == 401)
+    }
+
+    @Test func resettingTheOrganizationTakesItsProjectsAndKeysAlong() async {
+        let sim = TestHarness()
+        let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "p"]).json["id"]?.stringValue ?? ""
+        let (_, key) = await serviceAccountKey(sim, project: project)
+        let made = await sim.send("POST", "/v1/chat/completions", key: key,
+                                  json: ["model": "gpt-4o-mini", "store": true, "messages": [["role": "user", "content": "hi"]]])
+        #expect(made.status == 200)
+        let reset = await sim.send("POST", "/__sim/reset", key: nil, json: ["api_key": "sk-test"])
+        #expect(reset.status == 200)
+        // The minted key was forgotten: in open mode it is now a tenant of its own, with nothing in it.
+        let after = await sim.send("GET", "/v1/chat/completions", key: key)
+        #expect(after.status == 200 && after.json["data"]?.arrayValue?.isEmpty == true)
+        let projects = await sim.send("GET", "\(Self.base)/projects").json["data"]?.arrayValue ?? []
+        #expect(projects.map { $0["name"] } == ["Default project"])
+    }
+
+    @Test func sameSeedSameRequestsSameBodies() async {
+        func play() async -> [JSON] {
+            let sim = TestHarness(seed: 9)
+            var out: [JSON] = []
+            let p = await sim.send("POST", "\(Self.base)/projects", json: ["name": "a"]).json
+            out.append(p)
+            out.append(await sim.send("POST", "\(Self.base)/projects/\(p["id"]?.stringValue ?? "")/service_accounts", json: ["name": "b"]).json)
+            out.append(await sim.send("POST", "\(Self.base)/admin_api_keys", json: ["name": "c"]).json)
+            out.append(await sim.send("POST", "\(Self.base)/invites", json: ["email": "a@b.co", "role": "owner"]).json)
+            return out
+        }
+        let a = await play(), b = await play()
+        #expect(a == b)
+        #expect(a.allSatisfy { $0["error"] == nil })
+    }
+
+    @Test func badInputsNameTheirParam() async {
+        let sim = TestHarness()
+        let cases: [(String, String, JSON, Int, String)] = [
+            ("POST", "/projects", [:], 400, "name"),
+            ("POST", "/projects", ["name": 5], 400, "name"),
+            ("POST", "/projects", ["name": "x", "colour": "red"], 400, "colour"),
+            ("GET", "/projects/proj_nope", .null, 404, "project_id"),
+            ("POST", "/invites", ["email": "a@b.co", "role": "admin"], 400, "role"),
+            ("POST", "/invites", ["email": "a@b.co", "role": "reader", "projects": [["id": 1, "role": "member"]]], 400, "projects[0].id"),
+            ("POST", "/admin_api_keys", ["name": "k", "expires_in_seconds": 31_536_001], 400, "expires_in_seconds"),
+            ("GET", "/projects?after=proj_nope", .null, 404, "after"),
+        ]
+        for (method, path, body, status, param) in cases {
+            let r = await sim.send(method, Self.base + path, json: body == .null ? nil : body)
+            #expect(r.status == status, "\(method) \(path)")
+            #expect(r.json["error"]?["param"]?.stringValue == param, "\(method) \(path): \(r.json)")
+        }
+        let dup = await sim.send("GET", "\(Self.base)/users").json["data"]?.arrayValue?.first?["id"]?.stringValue ?? ""
+        let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "p"]).json["id"]?.stringValue ?? ""
+        let again = await sim.send("POST", "\(Self.base)/projects/\(project)/users", json: ["user_id": .string(dup), "role": "owner"])
+        #expect(again.status == 400)
+    }
+}

@@ -1,0 +1,204 @@
+"""The organization admin API with the official SDK (`client.admin.organization…`): projects,
+service accounts whose keys work (in their own project) until revoked, project API keys, admin
+API keys, users, project users and invites, and the errors the SDK raises.
+
+In open mode the key a test starts with is its organization's owner key: the SDK sends it as
+the admin key (`admin_api_key=`)."""
+from __future__ import annotations
+
+import io
+
+import openai
+import pytest
+
+from harness import SimServer, assert_error_shape, assert_request_id, new_key
+
+
+def admin_client(sim: SimServer, key: str) -> openai.OpenAI:
+    return openai.OpenAI(base_url=sim.base_url, api_key=key, admin_api_key=key, max_retries=0, timeout=30.0)
+
+
+@pytest.fixture
+def org(sim: SimServer, api_key: str):
+    c = admin_client(sim, api_key)
+    try:
+        yield c.admin.organization
+    finally:
+        c.close()
+
+
+def test_projects_lifecycle_and_pagination(org) -> None:
+    first = org.projects.list()
+    assert_request_id(first)
+    assert [p.name for p in first.data] == ["Default project"], first
+    default = first.data[0]
+    assert default.id.startswith("proj_") and default.status == "active"
+
+    made = [org.projects.create(name=f"team-{i}") for i in range(5)]
+    assert all(p.object == "organization.project" and p.id.startswith("proj_") for p in made)
+    assert org.projects.retrieve(made[0].id).name == "team-0"
+    renamed = org.projects.update(made[0].id, name="team-zero")
+    assert renamed.name == "team-zero" and org.projects.retrieve(made[0].id).name == "team-zero"
+
+    # auto-pagination over pages of two, oldest first
+    names = [p.name for p in org.projects.list(limit=2)]
+    assert names == ["Default project", "team-zero", "team-1", "team-2", "team-3", "team-4"]
+
+    archived = org.projects.archive(made[1].id)
+    assert archived.status == "archived" and isinstance(archived.archived_at, int)
+    assert made[1].id not in [p.id for p in org.projects.list()]
+    assert made[1].id in [p.id for p in org.projects.list(include_archived=True)]
+    with pytest.raises(openai.BadRequestError) as e:
+        org.projects.update(made[1].id, name="back")
+    assert_error_shape(e.value, 400)
+    with pytest.raises(openai.BadRequestError):
+        org.projects.archive(default.id)
+
+    with pytest.raises(openai.NotFoundError) as e:
+        org.projects.retrieve("proj_nope")
+    assert assert_error_shape(e.value, 404)["param"] == "project_id"
+    with pytest.raises(openai.BadRequestError) as e:
+        org.projects.create(name="x", residency="MOON")
+    assert assert_error_shape(e.value, 400)["param"] == "residency"
+
+
+def test_service_account_key_works_in_its_project_until_deleted(sim: SimServer, org, api_key: str) -> None:
+    project = org.projects.create(name="payments")
+    account = org.projects.service_accounts.create(project.id, name="ci-bot")
+    assert account.object == "organization.project.service_account" and account.id.startswith("svc_acct_")
+    assert account.role == "member"
+    key = account.api_key
+    assert key is not None and key.value.startswith("sk-svcacct-") and key.id.startswith("key_")
+
+    listed = org.projects.api_keys.list(project.id)
+    assert [k.id for k in listed.data] == [key.id]
+    assert listed.data[0].owner.type == "service_account" and listed.data[0].owner.service_account.id == account.id
+    assert key.value not in listed.data[0].redacted_value and listed.data[0].redacted_value.startswith("sk-svcacct")
+    assert org.projects.api_keys.retrieve(key.id, project_id=project.id).id == key.id
+
+    # The key works, in its own project: files there are not the default project's.
+    bot = sim.client(key.value)
+    owner = sim.client(api_key)
+    try:
+        f = bot.files.create(file=("bot.txt", io.BytesIO(b"from the bot"), "text/plain"), purpose="assistants")
+        assert [x.id for x in bot.files.list()] == [f.id]
+        assert f.id not in [x.id for x in owner.files.list()]
+        with pytest.raises(openai.NotFoundError):
+            owner.files.retrieve(f.id)
+
+        # A key owned by a service account goes with the account.
+        with pytest.raises(openai.BadRequestError):
+            org.projects.api_keys.delete(key.id, project_id=project.id)
+        gone = org.projects.service_accounts.delete(account.id, project_id=project.id)
+        assert gone.deleted is True and gone.object == "organization.project.service_account.deleted"
+        with pytest.raises(openai.AuthenticationError) as e:
+            bot.files.list()
+        body = assert_error_shape(e.value, 401)
+        assert body["code"] == "invalid_api_key" and key.value not in body["message"]
+        assert org.projects.api_keys.list(project.id).data == []
+        with pytest.raises(openai.NotFoundError):
+            org.projects.service_accounts.retrieve(account.id, project_id=project.id)
+    finally:
+        bot.close()
+        owner.close()
+
+
+def test_archiving_a_project_revokes_its_keys(sim: SimServer, org) -> None:
+    project = org.projects.create(name="short-lived")
+    account = org.projects.service_accounts.create(project.id, name="worker")
+    only = org.projects.service_accounts.create(project.id, name="no-key", create_service_account_only=True)
+    assert only.api_key is None
+    assert [a.name for a in org.projects.service_accounts.list(project.id)] == ["worker", "no-key"]
+    updated = org.projects.service_accounts.update(account.id, project_id=project.id, role="owner")
+    assert updated.role == "owner"
+    bot = sim.client(account.api_key.value)
+    try:
+        assert bot.models.list().data
+        org.projects.archive(project.id)
+        with pytest.raises(openai.AuthenticationError):
+            bot.models.list()
+        with pytest.raises(openai.BadRequestError):
+            org.projects.service_accounts.create(project.id, name="late")
+    finally:
+        bot.close()
+
+
+def test_admin_api_keys_reach_the_same_organization(sim: SimServer, org) -> None:
+    project = org.projects.create(name="shared")
+    made = org.admin_api_keys.create(name="ops", expires_in_seconds=3600)
+    assert_request_id(made)
+    assert made.object == "organization.admin_api_key" and made.value.startswith("sk-admin-")
+    assert made.redacted_value.startswith("sk-admin...") and made.value not in made.redacted_value
+    assert made.expires_at == made.created_at + 3600 and made.owner.role == "owner"
+    assert org.admin_api_keys.retrieve(made.id).name == "ops"
+    assert [k.id for k in org.admin_api_keys.list()] == [made.id]
+
+    ops = admin_client(sim, made.value)
+    try:
+        assert project.id in [p.id for p in ops.admin.organization.projects.list()]
+        org.admin_api_keys.delete(made.id)
+        with pytest.raises(openai.AuthenticationError):
+            ops.admin.organization.projects.list()
+    finally:
+        ops.close()
+    with pytest.raises(openai.NotFoundError):
+        org.admin_api_keys.retrieve(made.id)
+    with pytest.raises(openai.BadRequestError) as e:
+        org.admin_api_keys.create(name="forever", expires_in_seconds=0)
+    assert assert_error_shape(e.value, 400)["param"] == "expires_in_seconds"
+
+
+def test_users_project_users_and_invites(sim: SimServer, org) -> None:
+    users = org.users.list()
+    assert len(users.data) == 1
+    owner = users.data[0]
+    assert owner.object == "organization.user" and owner.id.startswith("user-") and owner.role == "owner"
+    assert org.users.retrieve(owner.id).email == owner.email
+    assert [u.id for u in org.users.list(emails=[owner.email])] == [owner.id]
+    assert org.users.list(emails=["nobody@example.com"]).data == []
+    with pytest.raises(openai.BadRequestError):
+        org.users.update(owner.id, role="reader")  # the last owner stays
+
+    project = org.projects.create(name="research")
+    members = org.projects.users.list(project.id)
+    assert [(m.id, m.role) for m in members.data] == [(owner.id, "owner")]
+    assert org.projects.users.update(owner.id, project_id=project.id, role="member").role == "member"
+    assert org.projects.users.delete(owner.id, project_id=project.id).deleted is True
+    assert org.projects.users.list(project.id).data == []
+    added = org.projects.users.create(project.id, user_id=owner.id, role="owner")
+    assert added.id == owner.id and added.role == "owner"
+    with pytest.raises(openai.BadRequestError):
+        org.projects.users.create(project.id, user_id=owner.id, role="owner")  # already a member
+    with pytest.raises(openai.NotFoundError):
+        org.projects.users.create(project.id, user_id="user-nobody", role="member")
+
+    invite = org.invites.create(email="new.hire@example.com", role="reader",
+                                projects=[{"id": project.id, "role": "member"}])
+    assert invite.object == "organization.invite" and invite.status == "pending"
+    assert invite.id.startswith("invite-") and invite.expires_at == invite.created_at + 7 * 86400
+    assert invite.projects[0].id == project.id
+    assert [i.id for i in org.invites.list()] == [invite.id]
+    sim.advance(7 * 86400)
+    assert org.invites.retrieve(invite.id).status == "expired"
+    assert org.invites.delete(invite.id).deleted is True
+    with pytest.raises(openai.NotFoundError):
+        org.invites.retrieve(invite.id)
+    with pytest.raises(openai.BadRequestError) as e:
+        org.invites.create(email="not-an-email", role="reader")
+    assert assert_error_shape(e.value, 400)["param"] == "email"
+    with pytest.raises(openai.BadRequestError) as e:
+        org.invites.create(email="x@example.com", role="reader", projects=[{"id": "proj_nope", "role": "member"}])
+    assert assert_error_shape(e.value, 400)["param"] == "projects[0].id"
+
+
+def test_two_owner_keys_are_two_organizations(sim: SimServer) -> None:
+    a = admin_client(sim, new_key("org-a"))
+    b = admin_client(sim, new_key("org-b"))
+    try:
+        made = a.admin.organization.projects.create(name="only-in-a")
+        assert made.id not in [p.id for p in b.admin.organization.projects.list()]
+        with pytest.raises(openai.NotFoundError):
+            b.admin.organization.projects.retrieve(made.id)
+    finally:
+        a.close()
+        b.close()
