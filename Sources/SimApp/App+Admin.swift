@@ -180,3 +180,63 @@ extension App {
         }
     }
 }
+
+/// GET /v1/organization/usage/… and /v1/organization/costs.
+extension App {
+    /// Usage endpoints for APIs the simulator does not serve: their buckets are always empty.
+    static let unmeteredUsage = ["audio_speeches", "audio_transcriptions", "code_interpreter_sessions", "file_search_calls",
+                                 "images", "vector_stores", "web_search_calls"]
+
+    static func registerUsageRoutes(_ r: inout Router<RouteHandler>) {
+        for kind in UsageMeter.Kind.allCases {
+            let groups = kind == .completions ? ["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"]
+                : ["project_id", "user_id", "api_key_id", "model"]
+            r.add("GET", "/v1/organization/usage/\(kind.rawValue)") { ctx in
+                let q = try usageQuery(ctx, groups: groups, batchFilter: kind == .completions, kinds: [kind])
+                return .json(try UsageService(meter: ctx.services.inference.usage, clock: ctx.services.env.clock)
+                    .page(tenant: ctx.tenant, kind: kind, q))
+            }
+        }
+        for name in unmeteredUsage {
+            r.add("GET", "/v1/organization/usage/\(name)") { ctx in
+                var q = try usageQuery(ctx, groups: ["project_id", "user_id", "api_key_id", "model", "size", "source"], batchFilter: false, kinds: [])
+                q.filter.untracked = true
+                return .json(try UsageService(meter: ctx.services.inference.usage, clock: ctx.services.env.clock)
+                    .page(tenant: ctx.tenant, kind: .completions, q))
+            }
+        }
+        r.add("GET", "/v1/organization/costs") { ctx in
+            let q = try usageQuery(ctx, groups: ["project_id", "line_item", "api_key_id"], batchFilter: false,
+                                   kinds: Set(UsageMeter.Kind.allCases))
+            return .json(try UsageService(meter: ctx.services.inference.usage, clock: ctx.services.env.clock)
+                .page(tenant: ctx.tenant, kind: nil, q))
+        }
+    }
+
+    /// The query parameters the usage and costs endpoints share. Arrays come as `name[]=…`
+    /// (the official SDKs) or repeated `name=…`.
+    static func usageQuery(_ ctx: RouteContext, groups: [String], batchFilter: Bool, kinds: Set<UsageMeter.Kind>) throws(APIError) -> UsageService.Query {
+        let req = ctx.request
+        func list(_ name: String) -> [String] { req.queryValues(name) + req.queryValues(name + "[]") }
+        func int(_ name: String) throws(APIError) -> Int64? {
+            guard let s = req.queryValue(name) else { return nil }
+            guard let v = Int64(s) else {
+                throw APIError.invalidRequest("Invalid '\(name)': expected an integer, got '\(s)'.", param: name, code: "invalid_type")
+            }
+            return v
+        }
+        guard let start = try int("start_time") else { throw APIError.missingParameter("start_time") }
+        let groupBy = list("group_by")
+        for g in groupBy where !groups.contains(g) { throw APIError.invalidValue("group_by", g, supported: groups) }
+        var filter = UsageMeter.Filter(kinds: kinds)
+        let projects = list("project_ids"), models = list("models")
+        if !projects.isEmpty { filter.projects = Set(projects) }
+        if !models.isEmpty { filter.models = Set(models) }
+        if batchFilter { filter.batch = try boolQuery(req.queryValue("batch"), param: "batch") }
+        // Keys and users are not tracked per request: filtering on them matches nothing.
+        if !list("api_key_ids").isEmpty || !list("user_ids").isEmpty { filter.untracked = true }
+        let limit = try int("limit")
+        return UsageService.Query(start: start, end: try int("end_time"), width: req.queryValue("bucket_width") ?? "1d",
+                                  limit: limit.map { Int(clamping: $0) }, page: req.queryValue("page"), groupBy: groupBy, filter: filter)
+    }
+}

@@ -63,6 +63,7 @@ public final class App: HTTPResponder {
         Self.registerModerationsRoutes(&r)
         Self.registerEvalsRoutes(&r)
         Self.registerAdminRoutes(&r)
+        Self.registerUsageRoutes(&r)
         router = r
         var next: @Sendable (Exchange) -> HTTPReply = { [unowned self] exchange in
             do throws(APIError) { return try route(exchange) } catch { return .now(Self.errorResponse(error)) }

@@ -120,4 +120,45 @@ import SimTesting
         let again = await sim.send("POST", "\(Self.base)/projects/\(project)/users", json: ["user_id": .string(dup), "role": "owner"])
         #expect(again.status == 400)
     }
+
+    @Test func usageSplitsLiveFromBatchRequestsAndCostsFollowThePriceTable() async throws {
+        let sim = TestHarness()
+        let start = sim.clock.unixSeconds()
+        let chat = await sim.send("POST", "/v1/chat/completions", json: ["model": "gpt-4o-mini", "messages": [["role": "user", "content": "hi"]]]).json
+        let line = #"{"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"from a batch"}]}}"#
+        let file = await sim.sendMultipart("/v1/files", fields: [("purpose", "batch")], files: [("file", "in.jsonl", Array((line + "\n").utf8))])
+            .json["id"]?.stringValue ?? ""
+        let batch = await sim.send("POST", "/v1/batches", json: ["input_file_id": .string(file), "endpoint": "/v1/chat/completions",
+                                                                "completion_window": "24h"]).json["id"]?.stringValue ?? ""
+        try sim.advance(seconds: 3_600)
+        #expect(await sim.send("GET", "/v1/batches/\(batch)").json["status"] == "completed")
+
+        let day = await sim.send("GET", "\(Self.base)/usage/completions?start_time=\(start)&group_by[]=batch").json
+        let rows = day["data"]?.arrayValue?.first?["results"]?.arrayValue ?? []
+        let live = rows.first { $0["batch"] == false }, batched = rows.first { $0["batch"] == true }
+        #expect(live?["input_tokens"] == chat["usage"]?["prompt_tokens"] && live?["num_model_requests"] == 1)
+        #expect(live?["output_tokens"] == chat["usage"]?["completion_tokens"])
+        #expect(batched?["num_model_requests"] == 1)
+        let onlyBatch = await sim.send("GET", "\(Self.base)/usage/completions?start_time=\(start)&batch=true").json
+        #expect(onlyBatch["data"]?.arrayValue?.first?["results"]?.arrayValue?.first?["num_model_requests"] == 1)
+
+        // gpt-4o-mini: $0.15 per million input tokens, $0.60 per million output tokens.
+        let input = (live?["input_tokens"]?.intValue ?? 0) + (batched?["input_tokens"]?.intValue ?? 0)
+        let output = (live?["output_tokens"]?.intValue ?? 0) + (batched?["output_tokens"]?.intValue ?? 0)
+        let costs = await sim.send("GET", "\(Self.base)/costs?start_time=\(start)").json
+        let value = costs["data"]?.arrayValue?.first?["results"]?.arrayValue?.first?["amount"]?["value"]?.doubleValue ?? -1
+        #expect(abs(value - (Double(input) * 0.15 + Double(output) * 0.60) / 1_000_000) < 1e-9)
+
+        // Buckets are aligned to the width; a page holds `limit` of them.
+        let end = start + 5 * 3_600
+        let hours = await sim.send("GET", "\(Self.base)/usage/completions?start_time=\(start)&end_time=\(end)&bucket_width=1h&limit=2").json
+        let buckets = hours["data"]?.arrayValue ?? []
+        #expect(buckets.count == 2 && hours["has_more"] == true)
+        let aligned: Int64 = start / 3_600 * 3_600
+        #expect(buckets.first?["start_time"]?.intValue == aligned)
+        let bad = await sim.send("GET", "\(Self.base)/usage/completions?start_time=\(start)&bucket_width=1m&limit=2000")
+        #expect(bad.status == 400 && bad.json["error"]?["param"] == "limit")
+        let missing = await sim.send("GET", "\(Self.base)/usage/completions")
+        #expect(missing.status == 400 && missing.json["error"]?["param"] == "start_time")
+    }
 }

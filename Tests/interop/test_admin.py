@@ -202,3 +202,67 @@ def test_two_owner_keys_are_two_organizations(sim: SimServer) -> None:
     finally:
         a.close()
         b.close()
+
+
+def test_usage_and_costs_count_what_the_organization_did(sim: SimServer, api_key: str, org) -> None:
+    project = org.projects.create(name="metered")
+    bot_key = org.projects.service_accounts.create(project.id, name="meter-bot").api_key.value
+    owner = sim.client(api_key)
+    bot = sim.client(bot_key)
+    try:
+        status, clock = sim.control("GET", "/__sim/clock")
+        assert status == 200
+        start = int(clock["unix"])
+        chat = owner.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Count me in."}])
+        resp = bot.responses.create(model="gpt-4.1-mini", input="And me, from another project.")
+        emb = owner.embeddings.create(model="text-embedding-3-small", input=["one", "two words"])
+        owner.moderations.create(model="omni-moderation-latest", input="a perfectly ordinary sentence")
+
+        day = org.usage.completions(start_time=start, bucket_width="1d", group_by=["project_id", "model"])
+        assert_request_id(day)
+        assert day.object == "page" and day.has_more is False and len(day.data) == 1
+        bucket = day.data[0]
+        assert bucket.start_time <= start < bucket.end_time
+        rows = {(r.project_id, r.model): r for r in bucket.results}
+        default_project = [p.id for p in org.projects.list() if p.name == "Default project"][0]
+        mine = rows[(default_project, "gpt-4o-mini")]
+        assert mine.input_tokens == chat.usage.prompt_tokens and mine.output_tokens == chat.usage.completion_tokens
+        assert mine.num_model_requests == 1
+        theirs = rows[(project.id, "gpt-4.1-mini")]
+        assert theirs.input_tokens == resp.usage.input_tokens and theirs.output_tokens == resp.usage.output_tokens
+
+        only_bot = org.usage.completions(start_time=start, project_ids=[project.id])
+        assert [(r.input_tokens, r.project_id) for r in only_bot.data[0].results] == [(resp.usage.input_tokens, None)]
+
+        e = org.usage.embeddings(start_time=start, group_by=["model"]).data[0].results
+        assert [(r.model, r.input_tokens, r.num_model_requests) for r in e] == [("text-embedding-3-small", emb.usage.prompt_tokens, 1)]
+        m = org.usage.moderations(start_time=start).data[0].results
+        assert len(m) == 1 and m[0].num_model_requests == 1 and m[0].input_tokens > 0
+        assert org.usage.images(start_time=start).data[0].results == []
+
+        # Minute buckets, paged: 3 per page over 5 minutes.
+        sim.advance(240)
+        pages = org.usage.completions(start_time=start, end_time=start + 300, bucket_width="1m", limit=3)
+        assert len(pages.data) == 3 and pages.has_more is True and pages.next_page
+        rest = org.usage.completions(start_time=start, end_time=start + 300, bucket_width="1m", limit=3, page=pages.next_page)
+        assert len(rest.data) == 2 and rest.has_more is False and rest.next_page is None
+        counted = sum(r.num_model_requests for b in pages.data + rest.data for r in b.results)
+        assert counted == 2
+
+        costs = org.usage.costs(start_time=start, group_by=["line_item"])
+        items = {r.line_item: r for r in costs.data[0].results}
+        assert "gpt-4o-mini, input" in items and "gpt-4.1-mini, output" in items
+        assert all(r.amount.currency == "usd" and r.amount.value >= 0 for r in items.values())
+        total = org.usage.costs(start_time=start).data[0].results
+        assert len(total) == 1
+        assert abs(total[0].amount.value - sum(r.amount.value for r in items.values())) < 1e-6
+
+        with pytest.raises(openai.BadRequestError) as err:
+            org.usage.completions(start_time=start, group_by=["colour"])
+        assert assert_error_shape(err.value, 400)["param"] == "group_by"
+        with pytest.raises(openai.BadRequestError) as err:
+            org.usage.costs(start_time=start, bucket_width="1h")
+        assert assert_error_shape(err.value, 400)["param"] == "bucket_width"
+    finally:
+        owner.close()
+        bot.close()

@@ -62,6 +62,8 @@ public struct ChatCompletionService: Sendable {
         // for a batch line; the usage tree only for the stored copy and the stream's usage chunk.
         var usage: JSON { renderer.usage(prompt: prompt.inputTokens, cached: cached, choices: choices) }
         if req.store { try store(tenant: tenant, completion: renderer.completion(choices: choices, usage: usage, metadata: req.metadata ?? .object([])), req: req) }
+        engine.usage.record(tenant, .completions, model: req.model, input: prompt.inputTokens, cached: cached,
+                            output: choices.reduce(0) { $0 + $1.output.totalOutputTokens }, batch: engine.isBatch(env))
         let chunks = req.stream
             ? renderer.chunks(choices: choices, usage: req.includeUsage ? usage : Optional<JSON>.none,
                               obfuscationSeed: req.includeObfuscation ? StableHash.mix(seed, StableHash.fnv1a(id)) : nil)

@@ -9,18 +9,33 @@ public struct EmbeddingService: Sendable {
 
     let models: ModelService
 
-    public init(env: SimEnvironment) { models = ModelService(env: env) }
+    let meter: UsageMeter?
+    let batch: Bool
+
+    /// `meter` counts each answered request (as a batch line's when `batch`).
+    public init(env: SimEnvironment, meter: UsageMeter? = nil, batch: Bool = false) {
+        models = ModelService(env: env)
+        self.meter = meter
+        self.batch = batch
+    }
 
     /// Validates and embeds; returns the JSON response body.
     /// - Remark: POST /v1/embeddings
     public func create(tenant: Tenant, body: JSON) throws(APIError) -> [UInt8] {
         let request = try EmbeddingRequest.parse(body)
         let info = try models.resolve(tenant: tenant, id: request.model)
-        return try Self.create(request, model: info)
+        let (bytes, tokens) = try Self.createCounting(request, model: info)
+        meter?.record(tenant, .embeddings, model: info.id, input: tokens, batch: batch)
+        return bytes
     }
 
     /// The response for a validated request against a resolved model (no tenant state involved).
     public static func create(_ request: EmbeddingRequest, model info: ModelInfo) throws(APIError) -> [UInt8] {
+        try createCounting(request, model: info).bytes
+    }
+
+    /// `create`, and the request's input tokens.
+    static func createCounting(_ request: EmbeddingRequest, model info: ModelInfo) throws(APIError) -> (bytes: [UInt8], tokens: Int) {
         guard info.family == .embedding, let native = info.dimensions else {
             throw .invalidRequest("You are not allowed to generate embeddings from this model", param: "model")
         }
@@ -70,7 +85,7 @@ public struct EmbeddingService: Sendable {
         out.append(contentsOf: #"],"model":"#.utf8)
         out.append(contentsOf: tail.bytes)
         out.append(contentsOf: #","usage":{"prompt_tokens":\#(total),"total_tokens":\#(total)}}"#.utf8)
-        return out
+        return (out, total)
     }
 
     /// Only text-embedding-3 and later models take `dimensions`.

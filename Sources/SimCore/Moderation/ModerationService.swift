@@ -32,10 +32,16 @@ public struct ModerationService: Sendable {
     let models: ModelService
     let classifier: ModerationClassifier
 
-    public init(env: SimEnvironment, classifier: ModerationClassifier = .shared) {
+    let meter: UsageMeter?
+    let batch: Bool
+
+    /// `meter` counts each answered request (as a batch line's when `batch`).
+    public init(env: SimEnvironment, classifier: ModerationClassifier = .shared, meter: UsageMeter? = nil, batch: Bool = false) {
         self.env = env
         models = ModelService(env: env)
         self.classifier = classifier
+        self.meter = meter
+        self.batch = batch
     }
 
     /// - Remark: POST /v1/moderations
@@ -53,6 +59,17 @@ public struct ModerationService: Sendable {
         }
         let results = request.inputs.map { classify($0, omni: omni) }
         let id = env.ids(tenant).hex("modr-", length: 32)
+        if let meter {
+            var tokens = 0
+            for input in request.inputs {
+                switch input {
+                case let .text(s): tokens += TokenEstimator.count(s)
+                case let .parts(parts):
+                    for case let .text(t) in parts { tokens += TokenEstimator.count(t) }
+                }
+            }
+            meter.record(tenant, .moderations, model: info.id, input: tokens, batch: batch)
+        }
         return Self.encode(id: id, model: Self.reportedModel(info.id), results: results)
     }
 

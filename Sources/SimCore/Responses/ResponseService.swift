@@ -85,6 +85,8 @@ public struct ResponseService: Sendable {
             timing = [(ResponseLifecycle.queuedUntilKey, .int(queuedUntil)), (ResponseLifecycle.completesAtKey, .int(completedAt))]
         }
         let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: out.totalOutputTokens, reasoning: out.reasoningTokens)
+        inference.usage.record(tenant, .completions, model: ready.model.id, input: inputTokens, cached: cached,
+                               output: out.totalOutputTokens, batch: inference.isBatch(env))
         let (stream, store, background) = (p.stream, p.store, p.background)
         // `p` moves into the object (the last use): a copy would retain every field.
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,

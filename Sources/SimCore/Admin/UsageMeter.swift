@@ -1,0 +1,107 @@
+import Synchronization
+import SimSupport
+
+/// What the organization usage and costs endpoints report: every answered model request
+/// (completions: chat and responses; embeddings; moderations) counted per organization into
+/// one-minute buckets on the simulator's clock, by project, model and batch.
+///
+/// Kept in memory: a restart (even with `--data-dir`) starts the counts again, and a reset
+/// clears them with the rest of the organization's state.
+public final class UsageMeter: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case completions, embeddings, moderations }
+
+    struct Key: Hashable, Sendable {
+        let minute: Int64
+        let kind: Kind
+        let project: String
+        let model: String
+        let batch: Bool
+    }
+
+    public struct Counts: Sendable, Equatable {
+        public var input: Int64 = 0
+        public var cached: Int64 = 0
+        public var output: Int64 = 0
+        public var requests: Int64 = 0
+    }
+
+    /// Organization root tenant id → counts.
+    private let state = Mutex<[String: [Key: Counts]]>([:])
+    let clock: SimClock
+
+    public init(clock: SimClock) { self.clock = clock }
+
+    public func record(_ tenant: Tenant, _ kind: Kind, model: String, input: Int, cached: Int = 0, output: Int = 0, batch: Bool) {
+        let minute = clock.unixSeconds() / 60 * 60
+        let key = Key(minute: minute, kind: kind, project: tenant.projectID, model: model, batch: batch)
+        state.withLock { s in
+            var c = s[tenant.organizationTenantID, default: [:]][key] ?? Counts()
+            c.input += Int64(input)
+            c.cached += Int64(cached)
+            c.output += Int64(output)
+            c.requests += 1
+            s[tenant.organizationTenantID, default: [:]][key] = c
+        }
+    }
+
+    /// Forgets one organization's counts (or all).
+    public func reset(organizationTenantID: String?) {
+        state.withLock { s in
+            if let id = organizationTenantID { s.removeValue(forKey: id) } else { s.removeAll() }
+        }
+    }
+
+    /// One bucket's results: a row per group (`group` lists the fields grouped by).
+    public struct Row: Sendable {
+        public var project: String?
+        public var model: String?
+        public var batch: Bool?
+        public var counts = Counts()
+    }
+
+    public struct Filter: Sendable {
+        public var kinds: Set<Kind>
+        public var projects: Set<String>?
+        public var models: Set<String>?
+        public var batch: Bool?
+        /// Filters on fields the simulator does not track (api keys, users): when given, nothing matches.
+        public var untracked = false
+        public init(kinds: Set<Kind>, projects: Set<String>? = nil, models: Set<String>? = nil, batch: Bool? = nil) {
+            self.kinds = kinds
+            self.projects = projects
+            self.models = models
+            self.batch = batch
+        }
+    }
+
+    /// Rows per bucket start for `[start, end)`, buckets `width` seconds wide.
+    public func rows(organizationTenantID: String, filter: Filter, start: Int64, end: Int64, width: Int64,
+                     groupBy: Set<String>) -> [Int64: [Row]] {
+        let entries = state.withLock { $0[organizationTenantID] ?? [:] }
+        guard !filter.untracked else { return [:] }
+        var grouped: [Int64: [String: Row]] = [:]
+        for (k, c) in entries where k.minute >= start && k.minute < end && filter.kinds.contains(k.kind) {
+            if let p = filter.projects, !p.contains(k.project) { continue }
+            if let m = filter.models, !m.contains(k.model) { continue }
+            if let b = filter.batch, b != k.batch { continue }
+            let bucket = start + (k.minute - start) / width * width
+            var row = Row()
+            if groupBy.contains("project_id") { row.project = k.project }
+            if groupBy.contains("model") { row.model = k.model }
+            if groupBy.contains("batch") { row.batch = k.batch }
+            let id = "\(row.project ?? "")\u{1}\(row.model ?? "")\u{1}\(row.batch.map { $0 ? "1" : "0" } ?? "")"
+            var r = grouped[bucket, default: [:]][id] ?? row
+            r.counts.input += c.input
+            r.counts.cached += c.cached
+            r.counts.output += c.output
+            r.counts.requests += c.requests
+            grouped[bucket, default: [:]][id] = r
+        }
+        // Rows in a stable order: by the grouped fields.
+        return grouped.mapValues { rows in
+            rows.sorted { a, b in
+                (a.key) < (b.key)
+            }.map(\.value)
+        }
+    }
+}
