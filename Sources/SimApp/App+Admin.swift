@@ -5,63 +5,71 @@ import SimSupport
 /// The organization admin API (`/v1/organization/…`): projects, project users, service
 /// accounts, project API keys, admin API keys, users and invites. See `AdminService`.
 extension App {
+    /// A route of the admin API: the key must be allowed to administer (any key in open mode).
+    static func addAdmin(_ r: inout Router<RouteHandler>, _ method: String, _ path: String, _ handler: @escaping RouteHandler) {
+        r.add(method, path) { ctx in
+            try ctx.services.admin.authorizeAdmin(bearerToken(ctx.request.header("authorization") ?? ""))
+            return try handler(ctx)
+        }
+    }
+
     static func registerAdminRoutes(_ r: inout Router<RouteHandler>) {
         @Sendable func page(_ p: AdminService.Page) -> RouteResult { .json(cursorList(p.data, ids: p.ids, hasMore: p.hasMore)) }
         let base = "/v1/organization"
 
         // Projects
-        r.add("POST", base + "/projects") { ctx in
+        Self.addAdmin(&r, "POST", base + "/projects") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "residency", "external_key_id"])
             return .json(try ctx.services.admin.createProject(tenant: ctx.tenant, name: try p.requiredString("name"),
                                                               residency: try p.string("residency"), externalKeyID: try p.string("external_key_id")))
         }
-        r.add("GET", base + "/projects") { ctx in
+        Self.addAdmin(&r, "GET", base + "/projects") { ctx in
             let q = ctx.query
             let archived = try App.boolQuery(q.string("include_archived"), param: "include_archived") ?? false
             return page(try ctx.services.admin.listProjects(tenant: ctx.tenant, after: q.string("after"),
                                                             limit: try q.limit(default: 20, range: 1...100), includeArchived: archived))
         }
-        r.add("GET", base + "/projects/{project_id}") { ctx in
+        Self.addAdmin(&r, "GET", base + "/projects/{project_id}") { ctx in
             .json(try ctx.services.admin.retrieveProject(tenant: ctx.tenant, id: ctx.param("project_id")))
         }
-        r.add("POST", base + "/projects/{project_id}") { ctx in
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "external_key_id"])
             return .json(try ctx.services.admin.updateProject(tenant: ctx.tenant, id: ctx.param("project_id"), name: try p.string("name"),
                                                               externalKeyID: try p.string("external_key_id")))
         }
-        r.add("POST", base + "/projects/{project_id}/archive") { ctx in
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}/archive") { ctx in
             .json(try ctx.services.admin.archiveProject(tenant: ctx.tenant, id: ctx.param("project_id")))
         }
 
         // Project users
-        r.add("GET", base + "/projects/{project_id}/users") { ctx in
+        Self.addAdmin(&r, "GET", base + "/projects/{project_id}/users") { ctx in
             let q = ctx.query
             return page(try ctx.services.admin.listProjectUsers(tenant: ctx.tenant, project: ctx.param("project_id"), after: q.string("after"),
                                                                 limit: try q.limit(default: 20, range: 1...100)))
         }
-        r.add("POST", base + "/projects/{project_id}/users") { ctx in
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}/users") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["user_id", "email", "role"])
             return .json(try ctx.services.admin.addProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), userID: try p.string("user_id"),
                                                                email: try p.string("email"), role: try p.requiredString("role")))
         }
-        r.add("GET", base + "/projects/{project_id}/users/{user_id}") { ctx in
+        Self.addAdmin(&r, "GET", base + "/projects/{project_id}/users/{user_id}") { ctx in
             .json(try ctx.services.admin.retrieveProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id")))
         }
-        r.add("POST", base + "/projects/{project_id}/users/{user_id}") { ctx in
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}/users/{user_id}") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["role"])
             return .json(try ctx.services.admin.updateProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id"),
                                                                   role: try p.string("role")))
         }
-        r.add("DELETE", base + "/projects/{project_id}/users/{user_id}") { ctx in
+        Self.addAdmin(&r, "DELETE", base + "/projects/{project_id}/users/{user_id}") { ctx in
             .json(try ctx.services.admin.removeProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id")))
         }
 
         // Service accounts
-        r.add("POST", base + "/projects/{project_id}/service_accounts") { ctx in
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}/service_accounts") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "create_service_account_only"])
             var accountOnly = false
@@ -72,29 +80,29 @@ extension App {
             return .json(try ctx.services.admin.createServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                                      name: try p.requiredString("name"), accountOnly: accountOnly))
         }
-        r.add("GET", base + "/projects/{project_id}/service_accounts") { ctx in
+        Self.addAdmin(&r, "GET", base + "/projects/{project_id}/service_accounts") { ctx in
             let q = ctx.query
             return page(try ctx.services.admin.listServiceAccounts(tenant: ctx.tenant, project: ctx.param("project_id"), after: q.string("after"),
                                                                    limit: try q.limit(default: 20, range: 1...100)))
         }
-        r.add("GET", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
+        Self.addAdmin(&r, "GET", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
             .json(try ctx.services.admin.retrieveServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                                 id: ctx.param("service_account_id")))
         }
-        r.add("POST", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "role"])
             return .json(try ctx.services.admin.updateServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                                      id: ctx.param("service_account_id"), name: try p.string("name"),
                                                                      role: try p.string("role")))
         }
-        r.add("DELETE", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
+        Self.addAdmin(&r, "DELETE", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
             .json(try ctx.services.admin.deleteServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                               id: ctx.param("service_account_id")))
         }
 
         // Project API keys
-        r.add("GET", base + "/projects/{project_id}/api_keys") { ctx in
+        Self.addAdmin(&r, "GET", base + "/projects/{project_id}/api_keys") { ctx in
             let q = ctx.query
             if let access = q.string("owner_project_access"), !["active", "inactive", "any"].contains(access) {
                 throw APIError.invalidValue("owner_project_access", access, supported: ["active", "inactive", "any"])
@@ -102,53 +110,53 @@ extension App {
             return page(try ctx.services.admin.listProjectKeys(tenant: ctx.tenant, project: ctx.param("project_id"), after: q.string("after"),
                                                                limit: try q.limit(default: 20, range: 1...100)))
         }
-        r.add("GET", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
+        Self.addAdmin(&r, "GET", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
             .json(try ctx.services.admin.retrieveProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
         }
-        r.add("DELETE", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
+        Self.addAdmin(&r, "DELETE", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
             .json(try ctx.services.admin.deleteProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
         }
 
         // Admin API keys
-        r.add("POST", base + "/admin_api_keys") { ctx in
+        Self.addAdmin(&r, "POST", base + "/admin_api_keys") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "expires_in_seconds"])
             return .json(try ctx.services.admin.createAdminKey(tenant: ctx.tenant, name: try p.requiredString("name"),
                                                                expiresIn: try p.int("expires_in_seconds")))
         }
-        r.add("GET", base + "/admin_api_keys") { ctx in
+        Self.addAdmin(&r, "GET", base + "/admin_api_keys") { ctx in
             let q = ctx.query
             return page(try ctx.services.admin.listAdminKeys(tenant: ctx.tenant, after: q.string("after"),
                                                              limit: try q.limit(default: 20, range: 1...100), order: try q.order(default: .asc)))
         }
-        r.add("GET", base + "/admin_api_keys/{key_id}") { ctx in
+        Self.addAdmin(&r, "GET", base + "/admin_api_keys/{key_id}") { ctx in
             .json(try ctx.services.admin.retrieveAdminKey(tenant: ctx.tenant, id: ctx.param("key_id")))
         }
-        r.add("DELETE", base + "/admin_api_keys/{key_id}") { ctx in
+        Self.addAdmin(&r, "DELETE", base + "/admin_api_keys/{key_id}") { ctx in
             .json(try ctx.services.admin.deleteAdminKey(tenant: ctx.tenant, id: ctx.param("key_id")))
         }
 
         // Users
-        r.add("GET", base + "/users") { ctx in
+        Self.addAdmin(&r, "GET", base + "/users") { ctx in
             let q = ctx.query
             return page(try ctx.services.admin.listUsers(tenant: ctx.tenant, after: q.string("after"),
                                                          limit: try q.limit(default: 20, range: 1...100),
                                                          emails: ctx.request.queryValues("emails") + ctx.request.queryValues("emails[]")))
         }
-        r.add("GET", base + "/users/{user_id}") { ctx in
+        Self.addAdmin(&r, "GET", base + "/users/{user_id}") { ctx in
             .json(try ctx.services.admin.retrieveUser(tenant: ctx.tenant, id: ctx.param("user_id")))
         }
-        r.add("POST", base + "/users/{user_id}") { ctx in
+        Self.addAdmin(&r, "POST", base + "/users/{user_id}") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["role", "role_id", "technical_level", "developer_persona"])
             return .json(try ctx.services.admin.updateUser(tenant: ctx.tenant, id: ctx.param("user_id"), role: try p.string("role")))
         }
-        r.add("DELETE", base + "/users/{user_id}") { ctx in
+        Self.addAdmin(&r, "DELETE", base + "/users/{user_id}") { ctx in
             .json(try ctx.services.admin.deleteUser(tenant: ctx.tenant, id: ctx.param("user_id")))
         }
 
         // Invites
-        r.add("POST", base + "/invites") { ctx in
+        Self.addAdmin(&r, "POST", base + "/invites") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["email", "role", "projects"])
             var projects: [(id: String, role: String)] = []
@@ -168,14 +176,14 @@ extension App {
             return .json(try ctx.services.admin.invite(tenant: ctx.tenant, email: try p.requiredString("email"), role: try p.requiredString("role"),
                                                        projects: projects))
         }
-        r.add("GET", base + "/invites") { ctx in
+        Self.addAdmin(&r, "GET", base + "/invites") { ctx in
             let q = ctx.query
             return page(try ctx.services.admin.listInvites(tenant: ctx.tenant, after: q.string("after"), limit: try q.limit(default: 20, range: 1...100)))
         }
-        r.add("GET", base + "/invites/{invite_id}") { ctx in
+        Self.addAdmin(&r, "GET", base + "/invites/{invite_id}") { ctx in
             .json(try ctx.services.admin.retrieveInvite(tenant: ctx.tenant, id: ctx.param("invite_id")))
         }
-        r.add("DELETE", base + "/invites/{invite_id}") { ctx in
+        Self.addAdmin(&r, "DELETE", base + "/invites/{invite_id}") { ctx in
             .json(try ctx.services.admin.deleteInvite(tenant: ctx.tenant, id: ctx.param("invite_id")))
         }
     }
@@ -191,21 +199,21 @@ extension App {
         for kind in UsageMeter.Kind.allCases {
             let groups = kind == .completions ? ["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"]
                 : ["project_id", "user_id", "api_key_id", "model"]
-            r.add("GET", "/v1/organization/usage/\(kind.rawValue)") { ctx in
+            Self.addAdmin(&r, "GET", "/v1/organization/usage/\(kind.rawValue)") { ctx in
                 let q = try usageQuery(ctx, groups: groups, batchFilter: kind == .completions, kinds: [kind])
                 return .json(try UsageService(meter: ctx.services.inference.usage, clock: ctx.services.env.clock)
                     .page(tenant: ctx.tenant, kind: kind, q))
             }
         }
         for name in unmeteredUsage {
-            r.add("GET", "/v1/organization/usage/\(name)") { ctx in
+            Self.addAdmin(&r, "GET", "/v1/organization/usage/\(name)") { ctx in
                 var q = try usageQuery(ctx, groups: ["project_id", "user_id", "api_key_id", "model", "size", "source"], batchFilter: false, kinds: [])
                 q.filter.untracked = true
                 return .json(try UsageService(meter: ctx.services.inference.usage, clock: ctx.services.env.clock)
                     .page(tenant: ctx.tenant, kind: .completions, q))
             }
         }
-        r.add("GET", "/v1/organization/costs") { ctx in
+        Self.addAdmin(&r, "GET", "/v1/organization/costs") { ctx in
             let q = try usageQuery(ctx, groups: ["project_id", "line_item", "api_key_id"], batchFilter: false,
                                    kinds: Set(UsageMeter.Kind.allCases))
             return .json(try UsageService(meter: ctx.services.inference.usage, clock: ctx.services.env.clock)

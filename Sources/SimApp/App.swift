@@ -7,9 +7,12 @@ import SimSupport
 public struct AppConfig: Sendable {
     public var version: String
     public var timeScale: Double
-    public init(version: String = "0.1.0", timeScale: Double = 1) {
+    /// Open (any key) or strict (known keys only).
+    public var auth: AuthPolicy
+    public init(version: String = "0.1.0", timeScale: Double = 1, auth: AuthPolicy = .open) {
         self.version = version
         self.timeScale = timeScale
+        self.auth = auth
     }
 }
 
@@ -46,7 +49,7 @@ public final class App: HTTPResponder {
     public init(env: SimEnvironment, config: AppConfig = AppConfig(), journal: Journal = Journal(),
                 middlewares: [Middleware] = []) {
         self.middlewares = middlewares
-        services = Services(env: env)
+        services = Services(env: env, auth: config.auth)
         self.journal = journal
         self.config = config
         logger = env.logger
@@ -189,7 +192,13 @@ public final class App: HTTPResponder {
         guard !token.isEmpty else { throw .missingAPIKey }
         // A key minted by the admin API maps to its organization and project (a revoked one is a
         // 401); any other token is its own organization in open mode.
-        let t = try services.admin.tenant(forMintedKey: token) ?? Tenant.forAPIKey(token)
+        let t: Tenant
+        if let minted = try services.admin.tenant(forMintedKey: token) {
+            t = minted
+        } else {
+            try services.admin.requireKnown(token)
+            t = Tenant.forAPIKey(token)
+        }
         tenants.withLock { cache in
             guard cache.generation == generation else { return }
             if cache.byAuth.count > 1_000 { cache.byAuth.removeAll() }

@@ -47,7 +47,7 @@ public final class Services: Sendable {
     public let evals: EvalService
     public let admin: AdminService
 
-    public init(env: SimEnvironment) {
+    public init(env: SimEnvironment, auth: AuthPolicy = .open) {
         self.env = env
         files = FileService(env: env)
         uploads = UploadService(env: env)
@@ -61,7 +61,7 @@ public final class Services: Sendable {
         responses = ResponseService(env: env, inference: inference, models: models, files: files)
         chat = ChatCompletionService(env: env, models: models, engine: inference)
         evals = EvalService(env: env, models: models)
-        admin = AdminService(env: env)
+        admin = AdminService(env: env, auth: auth)
     }
 
     /// `base`, except that what handlers draw IDs through (`env`, chat, responses) uses `ids`: an

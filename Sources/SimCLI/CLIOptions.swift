@@ -25,6 +25,8 @@ struct ServeOptions {
     var replaySpeed = 1.0
     var replayMiss = "error"
     var replayIgnore: [String] = []
+    var strictAuth = false
+    var apiKeys: [String] = []
 
     static let help = """
     Usage: openai-sim serve [options]
@@ -45,6 +47,9 @@ struct ServeOptions {
                              kept per API key; past N the oldest are forgotten (not found afterwards, as if
                              expired). 0 keeps all (default 10000)
       --threads N            HTTP worker threads (default 2)
+      --auth open|strict     open: any bearer token is accepted, each its own organization (default);
+                             strict: only --api-key keys and keys minted by the admin API, others get 401
+      --api-key KEY          An owner key for --auth strict, its own organization (repeatable)
       --scenario FILE|NAME   Play a scenario script for every tenant (repeatable); a bad file stops startup
       --scenarios-dir DIR    Where X-Sim-Scenario: NAME and POST /__sim/scenarios find NAME.yaml (default ./scenarios)
       --record NAME          Proxy every /v1 request to --upstream with the caller's credentials and record
@@ -134,12 +139,22 @@ struct ServeOptions {
                 guard s == "error" || s == "simulate" else { throw CLIError("--replay-miss must be error or simulate, got \(s)") }
                 o.replayMiss = s
             case "--replay-ignore": o.replayIgnore.append(try v())
+            case "--auth":
+                let s = try v()
+                guard s == "open" || s == "strict" else { throw CLIError("--auth must be open or strict, got \(s)") }
+                o.strictAuth = s == "strict"
+            case "--api-key":
+                let s = try v()
+                guard !s.trimmingWhitespace().isEmpty else { throw CLIError("--api-key needs a non-empty key") }
+                o.apiKeys.append(s)
             default:
                 throw CLIError("unknown option \(arg) (see openai-sim serve --help)")
             }
             i += 1
         }
         try o.checkRecording()
+        if o.strictAuth && o.apiKeys.isEmpty { throw CLIError("--auth strict needs at least one --api-key (the keys it accepts)") }
+        if !o.strictAuth && !o.apiKeys.isEmpty { throw CLIError("--api-key only applies with --auth strict (open mode accepts any key)") }
         return o
     }
 

@@ -48,7 +48,8 @@ enum Serve {
                                  retention: Retention(maxStoredPerTenant: o.maxStored))
         let engine = ScenarioEngine(library: ScenarioLibrary(directory: o.scenariosDir), seed: o.seed, global: scenarios)
         let recording = try RecordingSetup.middlewares(o, clock: clock, logger: logger)
-        let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale),
+        let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale,
+                                        auth: AuthPolicy(strict: o.strictAuth, ownerKeys: Set(o.apiKeys))),
                       journal: Journal(capacity: o.journalSize),
                       middlewares: recording + [ScenarioMiddleware(engine: engine, clock: clock)])
         let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,

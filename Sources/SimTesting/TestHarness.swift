@@ -12,10 +12,10 @@ public final class TestHarness: Sendable {
     public let env: SimEnvironment
 
     public init(seed: UInt64 = 0, records: RecordStore = MemoryRecordStore(), blobs: BlobStore = MemoryBlobStore(),
-                retention: Retention = Retention()) {
+                retention: Retention = Retention(), auth: AuthPolicy = .open) {
         clock = VirtualClock()
         env = SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, retention: retention)
-        app = App(env: env)
+        app = App(env: env, config: AppConfig(auth: auth))
     }
 
     /// A response with its body collected.

@@ -161,4 +161,27 @@ import SimTesting
         let missing = await sim.send("GET", "\(Self.base)/usage/completions")
         #expect(missing.status == 400 && missing.json["error"]?["param"] == "start_time")
     }
+
+    @Test func strictModeAcceptsOnlyKnownKeysAndAdminKeysForTheAdminAPI() async {
+        let sim = TestHarness(auth: AuthPolicy(strict: true, ownerKeys: ["sk-owner"]))
+        let stranger = await sim.send("GET", "/v1/models", key: "sk-stranger-0123456789")
+        #expect(stranger.status == 401 && stranger.json["error"]?["code"] == "invalid_api_key")
+        #expect(stranger.json["error"]?["message"]?.stringValue?.hasPrefix("Incorrect API key provided: sk-st***6789.") == true)
+        #expect(await sim.send("GET", "/v1/models", key: "sk-owner").status == 200)
+
+        let project = await sim.send("POST", "\(Self.base)/projects", key: "sk-owner", json: ["name": "p"]).json["id"]?.stringValue ?? ""
+        let bot = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", key: "sk-owner", json: ["name": "bot"])
+            .json["api_key"]?["value"]?.stringValue ?? ""
+        #expect(await sim.send("GET", "/v1/models", key: bot).status == 200)
+        // A project key may not administer the organization.
+        let denied = await sim.send("GET", "\(Self.base)/projects", key: bot)
+        #expect(denied.status == 401 && denied.json["error"]?["message"]?.stringValue?.contains("api.management.read") == true)
+        #expect(await sim.send("GET", "\(Self.base)/usage/completions?start_time=0", key: bot).status == 401)
+
+        let admin = await sim.send("POST", "\(Self.base)/admin_api_keys", key: "sk-owner", json: ["name": "ops"]).json
+        let adminKey = admin["value"]?.stringValue ?? ""
+        #expect(await sim.send("GET", "\(Self.base)/projects", key: adminKey).status == 200)
+        _ = await sim.send("DELETE", "\(Self.base)/admin_api_keys/\(admin["id"]?.stringValue ?? "")", key: "sk-owner")
+        #expect(await sim.send("GET", "\(Self.base)/projects", key: adminKey).json["error"]?["code"] == "invalid_api_key")
+    }
 }

@@ -633,6 +633,9 @@ def test_data_dir_survives_kill9(sim_factory, tmp_path):
     ("--max-stored", "-1", "--max-stored must be a non-negative integer, got -1"),
     ("--max-stored", "many", "--max-stored must be a non-negative integer, got many"),
     ("--clock", "sundial", "--clock must be live or virtual, got sundial"),
+    ("--auth", "maybe", "--auth must be open or strict, got maybe"),
+    ("--auth", "strict", "--auth strict needs at least one --api-key"),
+    ("--api-key", "sk-x", "--api-key only applies with --auth strict"),
 ])
 def test_a_bad_flag_value_stops_startup_with_a_message(flag, value, message):
     """A bad value exits 2 before listening, naming the flag and the value (never a default)."""

@@ -30,10 +30,34 @@ public final class AdminService: Sendable {
     static let inviteSeconds: Int64 = 7 * 86_400
 
     let env: SimEnvironment
+    public let auth: AuthPolicy
     /// Bumped whenever a key is revoked, so request paths that cache key → tenant drop the cache.
     public let revocations = Atomic<Int>(0)
 
-    public init(env: SimEnvironment) { self.env = env }
+    public init(env: SimEnvironment, auth: AuthPolicy = .open) {
+        self.env = env
+        self.auth = auth
+    }
+
+    /// In strict mode, a token that was neither given at start nor minted here is refused.
+    /// (Minted keys are resolved before this is asked.)
+    public func requireKnown(_ token: String) throws(APIError) {
+        if auth.strict && !auth.ownerKeys.contains(token) { throw .invalidAPIKey(token) }
+    }
+
+    /// Whether `token` may use the admin API: any key in open mode; in strict mode an owner key
+    /// or a live admin key. Others get the 401 the API gives a key without the management scope.
+    public func authorizeAdmin(_ token: String) throws(APIError) {
+        guard auth.strict, !auth.ownerKeys.contains(token) else { return }
+        if token.hasPrefix("sk-admin-"), let r = try? env.records.get(tenant: Self.registryTenant, collection: Self.registry, id: Self.keyHash(token)),
+           r.body["revoked"]?.boolValue != true {
+            return
+        }
+        throw APIError(status: 401, type: "invalid_request_error",
+                       message: "You have insufficient permissions for this operation. Missing scopes: api.management.read. "
+                           + "Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), "
+                           + "and if you're using a restricted API key, that it has the necessary scopes.")
+    }
 
     // MARK: - Keys → tenants
 
