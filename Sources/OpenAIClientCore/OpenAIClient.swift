@@ -34,4 +34,6 @@ public final class OpenAIClient: Sendable {
     public var embeddings: Embeddings { Embeddings(client: self) }
     /// `/moderations`.
     public var moderations: Moderations { Moderations(client: self) }
+    /// `/organization`: the admin API.
+    public var organization: Organization { Organization(client: self) }
 }

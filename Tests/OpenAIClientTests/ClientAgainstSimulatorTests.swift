@@ -38,6 +38,46 @@ import Testing
         }
     }
 
+    @Test func organizationAdminDecodesStrictlyAndMintedKeysWork() async throws {
+        let sim = TestHarness()
+        let client = Self.client(sim)
+        let org = client.organization
+        let project = try await org.projects.create(name: "client-made")
+        #expect(project.id.hasPrefix("proj_") && project.status == "active")
+        #expect(try await org.projects.update(project.id, name: "renamed").name == "renamed")
+        var names: [String?] = []
+        for try await p in org.projects.listAll(limit: 1) { names.append(p.name) }
+        #expect(names == ["Default project", "renamed"])
+        let account = try await org.projects.createServiceAccount(projectID: project.id, name: "bot")
+        let key = try #require(account.apiKey)
+        #expect(key.value.hasPrefix("sk-svcacct-"))
+        #expect(try await org.projects.listAPIKeys(projectID: project.id).data.map(\.id) == [key.id])
+
+        // The minted key is a client of its own, in its project.
+        let bot = Self.client(sim, key: key.value)
+        _ = try await bot.chat.create(.init(model: "gpt-4o-mini", messages: [.user("hi")]))
+        let start = Int(sim.clock.unixSeconds())
+        let usage = try await org.usage("completions", startTime: start, groupBy: ["project_id"])
+        #expect(usage.object == "page" && usage.data.count == 1)
+        #expect(usage.data.first?.results.first?["project_id"] == .string(project.id))
+        let costs = try await org.costs(startTime: start)
+        #expect(costs.data.first?.results.count == 1)
+
+        let admin = try await org.adminAPIKeys.create(CreateAdminAPIKeyRequest(name: "ops"))
+        #expect(admin.value?.hasPrefix("sk-admin-") == true && admin.redactedValue.hasPrefix("sk-admin..."))
+        #expect(try await org.adminAPIKeys.list().data.map(\.id) == [admin.id])
+        #expect(try await org.adminAPIKeys.delete(admin.id).deleted)
+
+        #expect(try await org.projects.deleteServiceAccount(projectID: project.id, id: account.id).deleted)
+        do {
+            _ = try await bot.models.list()
+            Issue.record("expected 401 for a revoked key")
+        } catch let OpenAIError.status(e) {
+            #expect(e.status == 401 && e.code == "invalid_api_key")
+        }
+        #expect(try await org.projects.archive(project.id).status == "archived")
+    }
+
     @Test func evalRunsDecodeStrictlyAndPageThroughOutputItems() async throws {
         let sim = TestHarness()
         let client = Self.client(sim)

@@ -76,11 +76,23 @@ def eval_and_run() -> dict:
     return {"path.eval_id": ev, "path.run_id": run}
 
 
+def organization() -> dict:
+    """A project with a service account (and its key), an admin key, an invite and the owner."""
+    project = call("POST", f"{BASE}/organization/projects", {"name": "fuzz"})["id"]
+    account = call("POST", f"{BASE}/organization/projects/{project}/service_accounts", {"name": "fuzz-bot"})
+    owner = call("GET", f"{BASE}/organization/users")["data"][0]["id"]
+    return {"path.project_id": project, "path.service_account_id": account["id"], "path.api_key_id": account["api_key"]["id"],
+            "path.key_id": call("POST", f"{BASE}/organization/admin_api_keys", {"name": "fuzz"})["id"],
+            "path.invite_id": call("POST", f"{BASE}/organization/invites", {"email": "fuzz@example.com", "role": "reader"})["id"],
+            "path.user_id": owner}
+
+
 def fresh() -> dict:
     """One of each kind that a DELETE or a cancel could use up."""
     batch_file = upload_file("batch", "batch.jsonl", [line])
     return {
         **eval_and_run(),
+        **organization(),
         "path.file_id": batch_file,
         "path.upload_id": call("POST", f"{BASE}/uploads", {"filename": "part.jsonl", "purpose": "batch", "bytes": 64,
                                                            "mime_type": "application/jsonl"})["id"],

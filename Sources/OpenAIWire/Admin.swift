@@ -1,0 +1,120 @@
+/// A project of the organization (`Project` in the spec).
+public struct Project: Codable, Sendable, Hashable {
+    public let id: String
+    public let object: String
+    public let name: String?
+    public let createdAt: Int
+    public let archivedAt: Int?
+    public let status: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, object, name, status, createdAt = "created_at", archivedAt = "archived_at"
+    }
+}
+
+/// `POST /v1/organization/projects` and `POST /v1/organization/projects/{project_id}`.
+public struct ProjectRequest: Codable, Sendable {
+    public var name: String?
+    public init(name: String?) { self.name = name }
+}
+
+/// A project's service account (`ProjectServiceAccount`); `apiKey` only in the create answer,
+/// the one time the key's value is shown.
+public struct ProjectServiceAccount: Codable, Sendable, Hashable {
+    public let object: String
+    public let id: String
+    public let name: String
+    public let role: String
+    public let createdAt: Int
+    public let apiKey: ProjectServiceAccountAPIKey?
+
+    enum CodingKeys: String, CodingKey {
+        case object, id, name, role, createdAt = "created_at", apiKey = "api_key"
+    }
+}
+
+/// The key minted with a service account (`ProjectServiceAccountApiKey`).
+public struct ProjectServiceAccountAPIKey: Codable, Sendable, Hashable {
+    public let object: String
+    public let value: String
+    public let name: String
+    public let createdAt: Int
+    public let id: String
+
+    enum CodingKeys: String, CodingKey { case object, value, name, id, createdAt = "created_at" }
+}
+
+/// A project API key as listed (`ProjectApiKey`): the value only redacted. `owner` stays JSON
+/// (a user or a service account).
+public struct ProjectAPIKey: Codable, Sendable, Hashable {
+    public let object: String
+    public let redactedValue: String
+    public let name: String
+    public let createdAt: Int
+    public let lastUsedAt: Int?
+    public let id: String
+    public let owner: JSONValue
+
+    enum CodingKeys: String, CodingKey {
+        case object, name, id, owner, redactedValue = "redacted_value", createdAt = "created_at", lastUsedAt = "last_used_at"
+    }
+}
+
+/// An organization admin API key (`AdminApiKey`); `value` only in the create answer.
+public struct AdminAPIKey: Codable, Sendable, Hashable {
+    public let object: String
+    public let id: String
+    public let name: String?
+    public let redactedValue: String
+    public let createdAt: Int
+    public let expiresAt: Int?
+    public let value: String?
+
+    enum CodingKeys: String, CodingKey {
+        case object, id, name, value, redactedValue = "redacted_value", createdAt = "created_at", expiresAt = "expires_at"
+    }
+}
+
+/// `POST /v1/organization/admin_api_keys`.
+public struct CreateAdminAPIKeyRequest: Codable, Sendable {
+    public var name: String
+    public var expiresInSeconds: Int?
+    public init(name: String, expiresInSeconds: Int? = nil) {
+        self.name = name
+        self.expiresInSeconds = expiresInSeconds
+    }
+    enum CodingKeys: String, CodingKey { case name, expiresInSeconds = "expires_in_seconds" }
+}
+
+/// The answer of the admin API's deletes (`{"object": "….deleted", "id", "deleted"}`).
+public struct OrganizationObjectDeleted: Codable, Sendable, Hashable {
+    public let object: String
+    public let id: String
+    public let deleted: Bool
+}
+
+/// A page of usage or costs buckets (`UsageResponse`). A bucket's results stay JSON: their shape
+/// depends on the endpoint (`organization.usage.completions.result`, `organization.costs.result`, …).
+public struct UsagePage: Codable, Sendable, Hashable {
+    public let object: String
+    public let data: [UsageBucket]
+    public let hasMore: Bool
+    public let nextPage: String?
+
+    enum CodingKeys: String, CodingKey { case object, data, hasMore = "has_more", nextPage = "next_page" }
+}
+
+/// One time bucket (`UsageTimeBucket`).
+public struct UsageBucket: Codable, Sendable, Hashable {
+    public let object: String
+    public let startTime: Int
+    public let endTime: Int
+    public let results: [JSONValue]
+
+    enum CodingKeys: String, CodingKey { case object, results, startTime = "start_time", endTime = "end_time" }
+}
+
+public typealias ProjectListResponse = CursorPage<Project>
+public typealias ProjectServiceAccountListResponse = CursorPage<ProjectServiceAccount>
+public typealias ProjectAPIKeyListResponse = CursorPage<ProjectAPIKey>
+public typealias AdminAPIKeyListResponse = CursorPage<AdminAPIKey>
