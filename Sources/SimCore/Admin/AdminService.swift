@@ -33,6 +33,7 @@ public final class AdminService: Sendable {
     public let auth: AuthPolicy
     /// Bumped whenever a key is revoked, so request paths that cache key → tenant drop the cache.
     public let revocations = Atomic<Int>(0)
+    private let bootstrapLock = Mutex<Void>(())
 
     public init(env: SimEnvironment, auth: AuthPolicy = .open) {
         self.env = env
@@ -127,7 +128,15 @@ public final class AdminService: Sendable {
     }
 
     /// The organization of `tenant`, created with its owner and default project on first use.
+    /// Serialized: two first requests at once must not both create an owner.
     func org(_ tenant: Tenant) throws(APIError) -> Org {
+        let result: Result<Org, APIError> = bootstrapLock.withLock { _ in
+            do throws(APIError) { return .success(try loadOrCreateOrg(tenant)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func loadOrCreateOrg(_ tenant: Tenant) throws(APIError) -> Org {
         let root = Tenant(id: tenant.organizationTenantID, organizationID: tenant.organizationID,
                           organizationSlug: tenant.organizationSlug,
                           projectID: tenant.isOrganizationRoot ? tenant.projectID : "")
