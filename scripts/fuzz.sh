@@ -110,8 +110,8 @@ log "fuzzing $URL ($BIN)"
   || { log "FAILED: could not create the resources to fuzz"; exit 1; }
 
 # The operations openai-sim serves (of the organization API: projects and their users, service
-# accounts and API keys, admin API keys, users, invites, usage and costs).
-ORG='organization/(projects(/\{project_id\}(/(archive|users(/\{user_id\})?|service_accounts(/\{service_account_id\})?|api_keys(/\{api_key_id\})?))?)?|admin_api_keys(/\{key_id\})?|users(/\{user_id\})?|invites(/\{invite_id\})?|usage/[a-z_]+|costs)$'
+# accounts and API keys, admin API keys, users, invites, audit logs, usage and costs).
+ORG='organization/(projects(/\{project_id\}(/(archive|users(/\{user_id\})?|service_accounts(/\{service_account_id\})?|api_keys(/\{api_key_id\})?))?)?|admin_api_keys(/\{key_id\})?|users(/\{user_id\})?|invites(/\{invite_id\})?|audit_logs|usage/[a-z_]+|costs)$'
 PATHS="^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning|evals|$ORG)"
 # One worker. With two, schemathesis' worker threads ast.parse at the same time (hypothesis
 # describing a lambda-built strategy), which CPython 3.11 does not survive reliably:

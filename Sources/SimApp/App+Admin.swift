@@ -13,6 +13,30 @@ extension App {
         }
     }
 
+    /// The answer of a change to the organization, recorded in its audit log first.
+    static func audited(_ ctx: RouteContext, _ type: String, _ result: JSON) -> RouteResult {
+        let project = ctx.params["project_id"] ?? (type.hasPrefix("project.") ? result["id"]?.stringValue : nil)
+        var payload: [(String, JSON)] = [("id", result["id"] ?? .null)]
+        switch type {
+        case "project.created": payload.append(("data", .object([("name", result["name"] ?? .null)])))
+        case "project.updated": payload.append(("changes_requested", .object([("name", result["name"] ?? .null)])))
+        case "user.added", "service_account.created": payload.append(("data", .object([("role", result["role"] ?? .null)])))
+        case "user.updated", "service_account.updated": payload.append(("changes_requested", .object([("role", result["role"] ?? .null)])))
+        case "api_key.created": payload.append(("data", .object([("scopes", .array([]))])))
+        case "invite.sent": payload.append(("data", .object([("email", result["email"] ?? .null), ("role", result["role"] ?? .null)])))
+        default: break
+        }
+        let token = bearerToken(ctx.request.header("authorization") ?? "")
+        let admin = ctx.services.admin
+        admin.audit(tenant: ctx.tenant, token: token, type: type, payload: .object(payload), project: project)
+        // A service account's key is created with it.
+        if type == "service_account.created", let key = result["api_key"]?["id"] {
+            admin.audit(tenant: ctx.tenant, token: token, type: "api_key.created",
+                        payload: .object([("id", key), ("data", .object([("scopes", .array([]))]))]), project: project)
+        }
+        return .json(result)
+    }
+
     static func registerAdminRoutes(_ r: inout Router<RouteHandler>) {
         @Sendable func page(_ p: AdminService.Page) -> RouteResult { .json(cursorList(p.data, ids: p.ids, hasMore: p.hasMore)) }
         let base = "/v1/organization"
@@ -21,7 +45,7 @@ extension App {
         Self.addAdmin(&r, "POST", base + "/projects") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "residency", "external_key_id"])
-            return .json(try ctx.services.admin.createProject(tenant: ctx.tenant, name: try p.requiredString("name"),
+            return audited(ctx, "project.created", try ctx.services.admin.createProject(tenant: ctx.tenant, name: try p.requiredString("name"),
                                                               residency: try p.string("residency"), externalKeyID: try p.string("external_key_id")))
         }
         Self.addAdmin(&r, "GET", base + "/projects") { ctx in
@@ -36,11 +60,11 @@ extension App {
         Self.addAdmin(&r, "POST", base + "/projects/{project_id}") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "external_key_id"])
-            return .json(try ctx.services.admin.updateProject(tenant: ctx.tenant, id: ctx.param("project_id"), name: try p.string("name"),
+            return audited(ctx, "project.updated", try ctx.services.admin.updateProject(tenant: ctx.tenant, id: ctx.param("project_id"), name: try p.string("name"),
                                                               externalKeyID: try p.string("external_key_id")))
         }
         Self.addAdmin(&r, "POST", base + "/projects/{project_id}/archive") { ctx in
-            .json(try ctx.services.admin.archiveProject(tenant: ctx.tenant, id: ctx.param("project_id")))
+            audited(ctx, "project.archived", try ctx.services.admin.archiveProject(tenant: ctx.tenant, id: ctx.param("project_id")))
         }
 
         // Project users
@@ -52,7 +76,7 @@ extension App {
         Self.addAdmin(&r, "POST", base + "/projects/{project_id}/users") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["user_id", "email", "role"])
-            return .json(try ctx.services.admin.addProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), userID: try p.string("user_id"),
+            return audited(ctx, "user.added", try ctx.services.admin.addProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), userID: try p.string("user_id"),
                                                                email: try p.string("email"), role: try p.requiredString("role")))
         }
         Self.addAdmin(&r, "GET", base + "/projects/{project_id}/users/{user_id}") { ctx in
@@ -61,11 +85,11 @@ extension App {
         Self.addAdmin(&r, "POST", base + "/projects/{project_id}/users/{user_id}") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["role"])
-            return .json(try ctx.services.admin.updateProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id"),
+            return audited(ctx, "user.updated", try ctx.services.admin.updateProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id"),
                                                                   role: try p.string("role")))
         }
         Self.addAdmin(&r, "DELETE", base + "/projects/{project_id}/users/{user_id}") { ctx in
-            .json(try ctx.services.admin.removeProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id")))
+            audited(ctx, "user.deleted", try ctx.services.admin.removeProjectUser(tenant: ctx.tenant, project: ctx.param("project_id"), user: ctx.param("user_id")))
         }
 
         // Service accounts
@@ -77,7 +101,7 @@ extension App {
                 guard let b = v.boolValue else { throw APIError.invalidType("create_service_account_only", expected: "a boolean", got: v) }
                 accountOnly = b
             }
-            return .json(try ctx.services.admin.createServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
+            return audited(ctx, "service_account.created", try ctx.services.admin.createServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                                      name: try p.requiredString("name"), accountOnly: accountOnly))
         }
         Self.addAdmin(&r, "GET", base + "/projects/{project_id}/service_accounts") { ctx in
@@ -92,12 +116,12 @@ extension App {
         Self.addAdmin(&r, "POST", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "role"])
-            return .json(try ctx.services.admin.updateServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
+            return audited(ctx, "service_account.updated", try ctx.services.admin.updateServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                                      id: ctx.param("service_account_id"), name: try p.string("name"),
                                                                      role: try p.string("role")))
         }
         Self.addAdmin(&r, "DELETE", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
-            .json(try ctx.services.admin.deleteServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
+            audited(ctx, "service_account.deleted", try ctx.services.admin.deleteServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                               id: ctx.param("service_account_id")))
         }
 
@@ -114,14 +138,14 @@ extension App {
             .json(try ctx.services.admin.retrieveProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
         }
         Self.addAdmin(&r, "DELETE", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
-            .json(try ctx.services.admin.deleteProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
+            audited(ctx, "api_key.deleted", try ctx.services.admin.deleteProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
         }
 
         // Admin API keys
         Self.addAdmin(&r, "POST", base + "/admin_api_keys") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "expires_in_seconds"])
-            return .json(try ctx.services.admin.createAdminKey(tenant: ctx.tenant, name: try p.requiredString("name"),
+            return audited(ctx, "api_key.created", try ctx.services.admin.createAdminKey(tenant: ctx.tenant, name: try p.requiredString("name"),
                                                                expiresIn: try p.int("expires_in_seconds")))
         }
         Self.addAdmin(&r, "GET", base + "/admin_api_keys") { ctx in
@@ -133,7 +157,35 @@ extension App {
             .json(try ctx.services.admin.retrieveAdminKey(tenant: ctx.tenant, id: ctx.param("key_id")))
         }
         Self.addAdmin(&r, "DELETE", base + "/admin_api_keys/{key_id}") { ctx in
-            .json(try ctx.services.admin.deleteAdminKey(tenant: ctx.tenant, id: ctx.param("key_id")))
+            audited(ctx, "api_key.deleted", try ctx.services.admin.deleteAdminKey(tenant: ctx.tenant, id: ctx.param("key_id")))
+        }
+
+        // Audit logs
+        Self.addAdmin(&r, "GET", base + "/audit_logs") { ctx in
+            let req = ctx.request
+            func list(_ name: String) -> Set<String> { Set(req.queryValues(name) + req.queryValues(name + "[]")) }
+            func int(_ name: String) throws(APIError) -> Int64? {
+                guard let s = req.queryValue(name) else { return nil }
+                guard let v = Int64(s) else {
+                    throw APIError.invalidRequest("Invalid '\(name)': expected an integer, got '\(s)'.", param: name, code: "invalid_type")
+                }
+                return v
+            }
+            var q = AdminService.AuditQuery()
+            q.gt = try int("effective_at[gt]")
+            q.gte = try int("effective_at[gte]")
+            q.lt = try int("effective_at[lt]")
+            q.lte = try int("effective_at[lte]")
+            q.projects = list("project_ids")
+            q.types = list("event_types")
+            q.actorIDs = list("actor_ids")
+            q.actorEmails = list("actor_emails")
+            q.resources = list("resource_ids")
+            q.after = ctx.query.string("after")
+            q.before = ctx.query.string("before")
+            q.limit = try ctx.query.limit(default: 20, range: 1...100)
+            let page = try ctx.services.admin.listAuditLogs(tenant: ctx.tenant, q)
+            return .json(cursorList(page.data, ids: page.ids, hasMore: page.hasMore))
         }
 
         // Users
@@ -149,10 +201,10 @@ extension App {
         Self.addAdmin(&r, "POST", base + "/users/{user_id}") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["role", "role_id", "technical_level", "developer_persona"])
-            return .json(try ctx.services.admin.updateUser(tenant: ctx.tenant, id: ctx.param("user_id"), role: try p.string("role")))
+            return audited(ctx, "user.updated", try ctx.services.admin.updateUser(tenant: ctx.tenant, id: ctx.param("user_id"), role: try p.string("role")))
         }
         Self.addAdmin(&r, "DELETE", base + "/users/{user_id}") { ctx in
-            .json(try ctx.services.admin.deleteUser(tenant: ctx.tenant, id: ctx.param("user_id")))
+            audited(ctx, "user.deleted", try ctx.services.admin.deleteUser(tenant: ctx.tenant, id: ctx.param("user_id")))
         }
 
         // Invites
@@ -173,7 +225,7 @@ extension App {
                     }
                 }
             }
-            return .json(try ctx.services.admin.invite(tenant: ctx.tenant, email: try p.requiredString("email"), role: try p.requiredString("role"),
+            return audited(ctx, "invite.sent", try ctx.services.admin.invite(tenant: ctx.tenant, email: try p.requiredString("email"), role: try p.requiredString("role"),
                                                        projects: projects))
         }
         Self.addAdmin(&r, "GET", base + "/invites") { ctx in
@@ -184,7 +236,7 @@ extension App {
             .json(try ctx.services.admin.retrieveInvite(tenant: ctx.tenant, id: ctx.param("invite_id")))
         }
         Self.addAdmin(&r, "DELETE", base + "/invites/{invite_id}") { ctx in
-            .json(try ctx.services.admin.deleteInvite(tenant: ctx.tenant, id: ctx.param("invite_id")))
+            audited(ctx, "invite.deleted", try ctx.services.admin.deleteInvite(tenant: ctx.tenant, id: ctx.param("invite_id")))
         }
     }
 }

@@ -184,4 +184,29 @@ import SimTesting
         _ = await sim.send("DELETE", "\(Self.base)/admin_api_keys/\(admin["id"]?.stringValue ?? "")", key: "sk-owner")
         #expect(await sim.send("GET", "\(Self.base)/projects", key: adminKey).json["error"]?["code"] == "invalid_api_key")
     }
+
+    @Test func auditLogsPageBothWaysAndFilterByTime() async throws {
+        let sim = TestHarness()
+        var made: [String] = []
+        for i in 0..<5 {
+            made.append(await sim.send("POST", "\(Self.base)/projects", json: ["name": .string("p\(i)")]).json["id"]?.stringValue ?? "")
+            try sim.advance(seconds: 10)
+        }
+        func types(_ r: TestHarness.Result) -> [String?] {
+            (r.json["data"]?.arrayValue ?? []).map { e in e[e["type"]?.stringValue ?? ""]?["id"]?.stringValue }
+        }
+        let all = await sim.send("GET", "\(Self.base)/audit_logs")
+        #expect(types(all) == made.reversed().map { Optional($0) })
+        let ids = (all.json["data"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+        // `after` goes on to older events, `before` back to newer ones.
+        let older = await sim.send("GET", "\(Self.base)/audit_logs?after=\(ids[1])&limit=2")
+        #expect(types(older) == [made[2], made[1]] && older.json["has_more"] == true)
+        let newer = await sim.send("GET", "\(Self.base)/audit_logs?before=\(ids[3])&limit=2")
+        #expect(types(newer) == [made[3], made[2]] && newer.json["has_more"] == true)
+        let first = await sim.send("GET", "\(Self.base)/audit_logs?before=\(ids[1])&limit=5")
+        #expect(types(first) == [made[4]] && first.json["has_more"] == false)
+        let start = (all.json["data"]?.arrayValue?.last?["effective_at"]?.intValue ?? 0)
+        let window = await sim.send("GET", "\(Self.base)/audit_logs?effective_at[gt]=\(start)&effective_at[lte]=\(start + 20)")
+        #expect(types(window) == [made[2], made[1]])
+    }
 }

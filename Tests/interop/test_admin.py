@@ -266,3 +266,45 @@ def test_usage_and_costs_count_what_the_organization_did(sim: SimServer, api_key
     finally:
         owner.close()
         bot.close()
+
+
+def test_audit_logs_record_who_changed_what(sim: SimServer, org) -> None:
+    status, clock = sim.control("GET", "/__sim/clock")
+    start = int(clock["unix"])
+    project = org.projects.create(name="audited")
+    org.projects.update(project.id, name="audited-2")
+    account = org.projects.service_accounts.create(project.id, name="robot")
+    org.invites.create(email="someone@example.com", role="reader")
+    org.projects.archive(project.id)
+
+    events = list(org.audit_logs.list(effective_at={"gte": start}))
+    assert [e.type for e in events] == ["project.archived", "invite.sent", "api_key.created", "service_account.created",
+                                        "project.updated", "project.created"]
+    created = events[-1]
+    assert created.id.startswith("audit_log-") and created.effective_at >= start
+    assert created.project.id == project.id and created.actor.type == "api_key"
+    assert created.actor.api_key.type == "user" and created.actor.api_key.user.id.startswith("user-")
+    assert created.project_created.id == project.id and created.project_created.data.name == "audited"
+    assert events[-2].project_updated.id == project.id
+    assert events[2].api_key_created.id == account.api_key.id
+    assert events[0].project_archived.id == project.id
+    # Filters: by type, by resource, by project; paging newest first.
+    assert [e.type for e in org.audit_logs.list(event_types=["invite.sent"], effective_at={"gte": start})] == ["invite.sent"]
+    by_resource = org.audit_logs.list(resource_ids=[account.id])
+    assert [e.type for e in by_resource] == ["service_account.created"]
+    first = org.audit_logs.list(limit=2, effective_at={"gte": start})
+    assert len(first.data) == 2 and first.has_more is True
+    assert [e.type for e in first.data] == ["project.archived", "invite.sent"]
+
+
+    # A service account's key is the actor of what it does (open mode lets it administer).
+    other = org.projects.create(name="robot-home")
+    robot = org.projects.service_accounts.create(other.id, name="robot-2")
+    bot = admin_client(sim, robot.api_key.value)
+    try:
+        made = bot.admin.organization.projects.create(name="made-by-robot")
+        event = org.audit_logs.list(resource_ids=[made.id]).data[0]
+        assert event.actor.api_key.type == "service_account"
+        assert event.actor.api_key.service_account.id == robot.id and event.actor.api_key.id == robot.api_key.id
+    finally:
+        bot.close()

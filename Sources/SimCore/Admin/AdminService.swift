@@ -19,6 +19,7 @@ public final class AdminService: Sendable {
     static let adminKeys = "org_admin_api_keys"
     static let invites = "org_invites"
     static let orgState = "org_state"
+    static let auditLogs = "org_audit_logs"
     /// The registry of minted keys, across organizations: tenant `registryTenant`, id = key hash.
     static let registryTenant = "_keys"
     static let registry = "api_keys"
@@ -84,8 +85,8 @@ public final class AdminService: Sendable {
 
     static func redacted(_ key: String, prefix: String) -> String { prefix + "..." + String(key.suffix(3)) }
 
-    func register(_ root: Tenant, key: String, keyID: String, project: String) throws(APIError) {
-        let body: JSON = .object([("org_tenant_id", .string(root.id)), ("organization_id", .string(root.organizationID)),
+    func register(_ root: Tenant, key: String, keyID: String, project: String, serviceAccount: String? = nil) throws(APIError) {
+        let body: JSON = .object([("service_account_id", JSON(serviceAccount)), ("org_tenant_id", .string(root.id)), ("organization_id", .string(root.organizationID)),
                                   ("organization_slug", .string(root.organizationSlug)), ("default_project_id", .string(root.projectID)),
                                   ("project_id", .string(project)), ("key_id", .string(keyID)), ("revoked", false)])
         try put(Self.registryTenant, Self.registry, Self.keyHash(key), env.now(), body)
@@ -347,7 +348,7 @@ public final class AdminService: Sendable {
                                      ("owner_project_access", "active"), ("owner", owner), ("_project_id", .string(project)),
                                      ("_service_account_id", .string(id))])
             try put(org.root.id, Self.projectKeys, keyID, now, key)
-            try register(org.root, key: value, keyID: keyID, project: project)
+            try register(org.root, key: value, keyID: keyID, project: project, serviceAccount: id)
             apiKey = .object([("object", "organization.project.service_account.api_key"), ("value", .string(value)),
                               ("name", "Secret Key"), ("created_at", .int(now)), ("id", .string(keyID))])
         }
@@ -622,6 +623,74 @@ public final class AdminService: Sendable {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
             && !s.contains(" ")
+    }
+
+    // MARK: - Audit logs
+
+    /// Records what a caller (by its bearer token) did to the organization.
+    public func audit(tenant: Tenant, token: String, type: String, payload: JSON, project: String? = nil) {
+        guard let org = try? org(tenant) else { return }
+        var pairs: [(String, JSON)] = [("id", .string(env.ids(stream: org.root.id).make("audit_log-", length: 24))), ("type", .string(type)),
+                                       ("effective_at", .int(env.now())), ("actor", actor(org, token: token))]
+        if let project, let p = try? loadProject(org, project) {
+            pairs.append(("project", .object([("id", .string(project)), ("name", p["name"] ?? .null)])))
+        }
+        pairs.append((type, payload))
+        try? put(org.root.id, Self.auditLogs, pairs[0].1.stringValue ?? "", env.now(), .object(pairs))
+    }
+
+    /// The API-key actor of an audited call: a service account's key, or a user's (the owner's:
+    /// an open-mode or `--api-key` key, or an admin key). An unminted key gets a stable `key_` id.
+    func actor(_ org: Org, token: String) -> JSON {
+        let entry = Self.mintedPrefixes.contains { token.hasPrefix($0) }
+            ? (try? env.records.get(tenant: Self.registryTenant, collection: Self.registry, id: Self.keyHash(token)))?.body : nil
+        let keyID = entry?["key_id"]?.stringValue ?? "key_" + String(Self.keyHash(token).prefix(16))
+        if let sa = entry?["service_account_id"]?.stringValue {
+            return .object([("type", "api_key"), ("api_key", .object([("id", .string(keyID)), ("type", "service_account"),
+                                                                      ("service_account", .object([("id", .string(sa))]))]))])
+        }
+        let owner = try? env.records.get(tenant: org.root.id, collection: Self.users, id: org.ownerID)?.body
+        return .object([("type", "api_key"), ("api_key", .object([("id", .string(keyID)), ("type", "user"),
+                                                                  ("user", .object([("id", .string(org.ownerID)), ("email", owner?["email"] ?? "")]))]))])
+    }
+
+    public struct AuditQuery: Sendable {
+        public var gt, gte, lt, lte: Int64?
+        public var projects: Set<String> = [], types: Set<String> = [], actorIDs: Set<String> = [], actorEmails: Set<String> = []
+        public var resources: Set<String> = []
+        public var after, before: String?
+        public var limit = 20
+        public init() {}
+    }
+
+    /// Newest first.
+    /// - Remark: GET /v1/organization/audit_logs
+    public func listAuditLogs(tenant: Tenant, _ q: AuditQuery) throws(APIError) -> Page {
+        let org = try org(tenant)
+        var all = try records(org.root.id, Self.auditLogs).map(\.body).reversed().filter { e in
+            let t = e["effective_at"]?.intValue ?? 0
+            if let v = q.gt, !(t > v) { return false }
+            if let v = q.gte, !(t >= v) { return false }
+            if let v = q.lt, !(t < v) { return false }
+            if let v = q.lte, !(t <= v) { return false }
+            let type = e["type"]?.stringValue ?? ""
+            if !q.types.isEmpty && !q.types.contains(type) { return false }
+            if !q.projects.isEmpty && !q.projects.contains(e["project"]?["id"]?.stringValue ?? "") { return false }
+            if !q.resources.isEmpty && !q.resources.contains(e[type]?["id"]?.stringValue ?? "") { return false }
+            let key = e["actor"]?["api_key"]
+            let actorIDs = [key?["id"], key?["user"]?["id"], key?["service_account"]?["id"]].compactMap { $0?.stringValue }
+            if !q.actorIDs.isEmpty && q.actorIDs.isDisjoint(with: actorIDs) { return false }
+            if !q.actorEmails.isEmpty && !q.actorEmails.contains(key?["user"]?["email"]?.stringValue ?? "") { return false }
+            return true
+        }
+        if let before = q.before {
+            guard let i = all.firstIndex(where: { $0["id"]?.stringValue == before }) else {
+                throw .invalidRequest("No such object for 'before': '\(before)'.", param: "before", code: "not_found", status: 404)
+            }
+            all = Array(all[..<i].suffix(q.limit))
+            return Page(data: all, ids: all.compactMap { $0["id"]?.stringValue }, hasMore: i > all.count)
+        }
+        return try Self.page(Array(all), after: q.after, limit: q.limit)
     }
 
     // MARK: - Plumbing
