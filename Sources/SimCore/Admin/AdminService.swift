@@ -357,10 +357,7 @@ public final class AdminService: Sendable {
 
     /// - Remark: GET /v1/organization/projects/{project_id}/service_accounts
     public func listServiceAccounts(tenant: Tenant, project: String, after: String?, limit: Int) throws(APIError) -> Page {
-        let org = try org(tenant)
-        _ = try loadProject(org, project)
-        let all = try records(org.root.id, Self.serviceAccounts).map(\.body).filter { $0["_project_id"]?.stringValue == project }
-        return try Self.page(all.map(Self.visible), after: after, limit: limit)
+        try projectRecords(tenant, project, Self.serviceAccounts, after: after, limit: limit)
     }
 
     /// - Remark: GET /v1/organization/projects/{project_id}/service_accounts/{service_account_id}
@@ -394,20 +391,30 @@ public final class AdminService: Sendable {
     }
 
     func loadServiceAccount(_ org: Org, _ project: String, _ id: String) throws(APIError) -> JSON {
+        try loadInProject(org, Self.serviceAccounts, project, id, what: "service account", param: "service_account_id")
+    }
+
+    /// The page of `collection`'s records that belong to `project` (404 for an unknown project).
+    func projectRecords(_ tenant: Tenant, _ project: String, _ collection: String, after: String?, limit: Int) throws(APIError) -> Page {
+        let org = try org(tenant)
         _ = try loadProject(org, project)
-        guard let r = try? env.records.get(tenant: org.root.id, collection: Self.serviceAccounts, id: id),
+        let all = try records(org.root.id, collection).map(\.body).filter { $0["_project_id"]?.stringValue == project }
+        return try Self.page(all.map(Self.visible), after: after, limit: limit)
+    }
+
+    /// One record of `collection` that belongs to `project` (404 naming `param` otherwise).
+    func loadInProject(_ org: Org, _ collection: String, _ project: String, _ id: String, what: String, param: String) throws(APIError) -> JSON {
+        _ = try loadProject(org, project)
+        guard let r = try? env.records.get(tenant: org.root.id, collection: collection, id: id),
               r.body["_project_id"]?.stringValue == project else {
-            throw .invalidRequest("No such service account: '\(id)'.", param: "service_account_id", code: "not_found", status: 404)
+            throw .invalidRequest("No such \(what): '\(id)'.", param: param, code: "not_found", status: 404)
         }
         return r.body
     }
 
     /// - Remark: GET /v1/organization/projects/{project_id}/api_keys
     public func listProjectKeys(tenant: Tenant, project: String, after: String?, limit: Int) throws(APIError) -> Page {
-        let org = try org(tenant)
-        _ = try loadProject(org, project)
-        let all = try records(org.root.id, Self.projectKeys).map(\.body).filter { $0["_project_id"]?.stringValue == project }
-        return try Self.page(all.map(Self.visible), after: after, limit: limit)
+        try projectRecords(tenant, project, Self.projectKeys, after: after, limit: limit)
     }
 
     /// - Remark: GET /v1/organization/projects/{project_id}/api_keys/{api_key_id}
@@ -431,12 +438,7 @@ public final class AdminService: Sendable {
     }
 
     func loadProjectKey(_ org: Org, _ project: String, _ id: String) throws(APIError) -> JSON {
-        _ = try loadProject(org, project)
-        guard let r = try? env.records.get(tenant: org.root.id, collection: Self.projectKeys, id: id),
-              r.body["_project_id"]?.stringValue == project else {
-            throw .invalidRequest("No such API key: '\(id)'.", param: "api_key_id", code: "not_found", status: 404)
-        }
-        return r.body
+        try loadInProject(org, Self.projectKeys, project, id, what: "API key", param: "api_key_id")
     }
 
     // MARK: - Admin API keys
