@@ -47,7 +47,11 @@ extension App {
     }
 
     /// `tenant` is a tenant id (`t_…`) or an API key.
-    private func resolveTenantID(_ s: String) -> String { s.hasPrefix("t_") ? s : Tenant.forAPIKey(s).id }
+    private func resolveTenantID(_ s: String) -> String {
+        if s.hasPrefix("t_") { return s }
+        // A revoked minted key still names the project it worked in.
+        return ((try? services.admin.tenant(forMintedKey: s, includingRevoked: true)) ?? nil)?.id ?? Tenant.forAPIKey(s).id
+    }
 
     private func resetTarget(_ req: HTTPRequest) throws(APIError) -> Tenant? {
         if let key = req.queryValue("api_key") { return try tenant(forKey: key) }

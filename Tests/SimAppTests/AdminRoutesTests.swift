@@ -47,6 +47,11 @@ import SimTesting
         #expect(deleted.json["deleted"] == true)
         let refused = await sim.send("GET", "/v1/models", key: key)
         #expect(refused.status == 401 && refused.json["error"]?["code"] == "invalid_api_key")
+        // The journal filtered by the key (revoked or not) shows what it did in its project.
+        let journal = await sim.send("GET", "/__sim/requests?tenant=\(key)", key: nil).json["data"]?.arrayValue ?? []
+        let paths: [String] = journal.compactMap { $0["path"]?.stringValue }
+        #expect(paths.contains("/v1/chat/completions"))
+        #expect(!paths.contains("/v1/organization/projects"))  // the owner's create is the owner's
         #expect(refused.json["error"]?["message"]?.stringValue?.contains(key) == false)
     }
 

@@ -64,14 +64,15 @@ public final class AdminService: Sendable {
     // MARK: - Keys → tenants
 
     /// The tenant a minted key maps to; nil when the token was never minted here (open mode then
-    /// maps it like any other token). A revoked key is a 401.
-    public func tenant(forMintedKey token: String) throws(APIError) -> Tenant? {
+    /// maps it like any other token). A revoked key is a 401 (unless `includingRevoked`: the
+    /// journal's tenant filter still finds what it did).
+    public func tenant(forMintedKey token: String, includingRevoked: Bool = false) throws(APIError) -> Tenant? {
         guard Self.mintedPrefixes.contains(where: { token.hasPrefix($0) }) else { return nil }
         guard let r = try? env.records.get(tenant: Self.registryTenant, collection: Self.registry, id: Self.keyHash(token)) else {
             return nil
         }
         let b = r.body
-        if b["revoked"]?.boolValue == true { throw .invalidAPIKey(token) }
+        if b["revoked"]?.boolValue == true && !includingRevoked { throw .invalidAPIKey(token) }
         let root = Tenant(id: b["org_tenant_id"]?.stringValue ?? "", organizationID: b["organization_id"]?.stringValue ?? "",
                           organizationSlug: b["organization_slug"]?.stringValue ?? "",
                           projectID: b["default_project_id"]?.stringValue ?? "")
