@@ -23,6 +23,13 @@ public final class UsageMeter: Sendable {
         public var cached: Int64 = 0
         public var output: Int64 = 0
         public var requests: Int64 = 0
+
+        mutating func add(input: Int, cached: Int, output: Int) {
+            self.input += Int64(input)
+            self.cached += Int64(cached)
+            self.output += Int64(output)
+            requests += 1
+        }
     }
 
     /// Organization root tenant id → counts.
@@ -34,13 +41,9 @@ public final class UsageMeter: Sendable {
     public func record(_ tenant: Tenant, _ kind: Kind, model: String, input: Int, cached: Int = 0, output: Int = 0, batch: Bool) {
         let minute = clock.unixSeconds() / 60 * 60
         let key = Key(minute: minute, kind: kind, project: tenant.projectID, model: model, batch: batch)
+        // One lookup of each level, counted in place.
         state.withLock { s in
-            var c = s[tenant.organizationTenantID, default: [:]][key] ?? Counts()
-            c.input += Int64(input)
-            c.cached += Int64(cached)
-            c.output += Int64(output)
-            c.requests += 1
-            s[tenant.organizationTenantID, default: [:]][key] = c
+            s[tenant.organizationTenantID, default: [:]][key, default: Counts()].add(input: input, cached: cached, output: output)
         }
     }
 
