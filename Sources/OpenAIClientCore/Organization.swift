@@ -8,6 +8,44 @@ public struct Organization: Sendable {
     public var projects: Projects { Projects(client: client) }
     public var adminAPIKeys: AdminAPIKeys { AdminAPIKeys(client: client) }
 
+    /// The organization's members.
+    /// - Remark: GET /v1/organization/users
+    public func users(limit: Int? = nil, after: String? = nil, emails: [String] = []) async throws -> OrganizationUserListResponse {
+        try await client.adminJSON(.get("/organization/users", query: [("limit", limit.map(String.init)), ("after", after)]
+                                            + emails.map { ("emails[]", $0) }))
+    }
+
+    /// Changes a member's role (`owner` or `reader`).
+    /// - Remark: POST /v1/organization/users/{user_id}
+    public func updateUser(_ id: String, role: String) async throws -> OrganizationUser {
+        try await client.adminJSON(.post("/organization/users/\(seg(id))", json: ["role": role]))
+    }
+
+    /// - Remark: POST /v1/organization/invites
+    public func invite(_ request: InviteRequest) async throws -> Invite {
+        try await client.adminJSON(.post("/organization/invites", json: request))
+    }
+
+    /// - Remark: GET /v1/organization/invites
+    public func invites(limit: Int? = nil, after: String? = nil) async throws -> InviteListResponse {
+        try await client.adminJSON(.get("/organization/invites", query: [("limit", limit.map(String.init)), ("after", after)]))
+    }
+
+    /// - Remark: DELETE /v1/organization/invites/{invite_id}
+    public func deleteInvite(_ id: String) async throws -> OrganizationObjectDeleted {
+        try await client.adminJSON(.delete("/organization/invites/\(seg(id))"))
+    }
+
+    /// One page of the audit log, newest first (`eventTypes`, `resourceIDs`, `effectiveAtGTE` filter it).
+    /// - Remark: GET /v1/organization/audit_logs
+    public func auditLogs(limit: Int? = nil, after: String? = nil, before: String? = nil, eventTypes: [String] = [],
+                          resourceIDs: [String] = [], effectiveAtGTE: Int? = nil) async throws -> ListAuditLogsResponse {
+        var query: [(String, String?)] = [("limit", limit.map(String.init)), ("after", after), ("before", before),
+                                         ("effective_at[gte]", effectiveAtGTE.map(String.init))]
+        query += eventTypes.map { ("event_types[]", $0) } + resourceIDs.map { ("resource_ids[]", $0) }
+        return try await client.adminJSON(.get("/organization/audit_logs", query: query))
+    }
+
     /// Usage buckets of one kind (`completions`, `embeddings`, `moderations`, …) from `startTime`.
     /// - Remark: GET /v1/organization/usage/{kind}
     public func usage(_ kind: String, startTime: Int, endTime: Int? = nil, bucketWidth: String? = nil, groupBy: [String] = [],
@@ -76,6 +114,23 @@ public struct Projects: Sendable {
     /// - Remark: DELETE /v1/organization/projects/{project_id}/service_accounts/{service_account_id}
     public func deleteServiceAccount(projectID: String, id: String) async throws -> OrganizationObjectDeleted {
         try await client.adminJSON(.delete("/organization/projects/\(seg(projectID))/service_accounts/\(seg(id))"))
+    }
+
+    /// - Remark: GET /v1/organization/projects/{project_id}/users
+    public func listUsers(projectID: String, limit: Int? = nil, after: String? = nil) async throws -> ProjectUserListResponse {
+        try await client.adminJSON(.get("/organization/projects/\(seg(projectID))/users",
+                                        query: [("limit", limit.map(String.init)), ("after", after)]))
+    }
+
+    /// Adds an organization member to the project (`role`: owner or member).
+    /// - Remark: POST /v1/organization/projects/{project_id}/users
+    public func addUser(projectID: String, userID: String, role: String) async throws -> ProjectUser {
+        try await client.adminJSON(.post("/organization/projects/\(seg(projectID))/users", json: ["user_id": userID, "role": role]))
+    }
+
+    /// - Remark: DELETE /v1/organization/projects/{project_id}/users/{user_id}
+    public func removeUser(projectID: String, userID: String) async throws -> OrganizationObjectDeleted {
+        try await client.adminJSON(.delete("/organization/projects/\(seg(projectID))/users/\(seg(userID))"))
     }
 
     /// - Remark: GET /v1/organization/projects/{project_id}/api_keys

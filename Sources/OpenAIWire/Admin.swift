@@ -118,3 +118,109 @@ public typealias ProjectListResponse = CursorPage<Project>
 public typealias ProjectServiceAccountListResponse = CursorPage<ProjectServiceAccount>
 public typealias ProjectAPIKeyListResponse = CursorPage<ProjectAPIKey>
 public typealias AdminAPIKeyListResponse = CursorPage<AdminAPIKey>
+
+/// A member of the organization (`User`).
+public struct OrganizationUser: Codable, Sendable, Hashable {
+    public let object: String
+    public let id: String
+    public let name: String?
+    public let email: String?
+    public let role: String?
+    public let addedAt: Int
+
+    enum CodingKeys: String, CodingKey { case object, id, name, email, role, addedAt = "added_at" }
+}
+
+/// A project's member (`ProjectUser`).
+public struct ProjectUser: Codable, Sendable, Hashable {
+    public let object: String
+    public let id: String
+    public let name: String?
+    public let email: String?
+    public let role: String
+    public let addedAt: Int
+
+    enum CodingKeys: String, CodingKey { case object, id, name, email, role, addedAt = "added_at" }
+}
+
+/// An invitation to the organization (`Invite`).
+public struct Invite: Codable, Sendable, Hashable {
+    public struct ProjectRole: Codable, Sendable, Hashable {
+        public let id: String
+        public let role: String
+        public init(id: String, role: String) {
+            self.id = id
+            self.role = role
+        }
+    }
+
+    public let object: String
+    public let id: String
+    public let email: String
+    public let role: String
+    public let status: String
+    public let createdAt: Int
+    public let expiresAt: Int?
+    public let acceptedAt: Int?
+    public let projects: [ProjectRole]
+
+    enum CodingKeys: String, CodingKey {
+        case object, id, email, role, status, projects, createdAt = "created_at", expiresAt = "expires_at", acceptedAt = "accepted_at"
+    }
+}
+
+/// `POST /v1/organization/invites`.
+public struct InviteRequest: Codable, Sendable {
+    public var email: String
+    public var role: String
+    public var projects: [Invite.ProjectRole]?
+    public init(email: String, role: String, projects: [Invite.ProjectRole]? = nil) {
+        self.email = email
+        self.role = role
+        self.projects = projects
+    }
+}
+
+/// One audit log event (`AuditLog`). The actor, the project and the event's own payload (the
+/// member named after `type`, e.g. `"project.created"`) stay JSON.
+public struct AuditLog: Codable, Sendable, Hashable {
+    public let id: String
+    public let type: String
+    public let effectiveAt: Int
+    public let actor: JSONValue?
+    public let project: JSONValue?
+    /// The event's payload (`{"id": …, "data": …}`), read from the member named `type`.
+    public let payload: JSONValue?
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        id = try c.decode(String.self, forKey: Key(stringValue: "id"))
+        type = try c.decode(String.self, forKey: Key(stringValue: "type"))
+        effectiveAt = try c.decode(Int.self, forKey: Key(stringValue: "effective_at"))
+        actor = try c.decodeIfPresent(JSONValue.self, forKey: Key(stringValue: "actor"))
+        project = try c.decodeIfPresent(JSONValue.self, forKey: Key(stringValue: "project"))
+        payload = try c.decodeIfPresent(JSONValue.self, forKey: Key(stringValue: type))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(id, forKey: Key(stringValue: "id"))
+        try c.encode(type, forKey: Key(stringValue: "type"))
+        try c.encode(effectiveAt, forKey: Key(stringValue: "effective_at"))
+        try c.encodeIfPresent(actor, forKey: Key(stringValue: "actor"))
+        try c.encodeIfPresent(project, forKey: Key(stringValue: "project"))
+        try c.encodeIfPresent(payload, forKey: Key(stringValue: type))
+    }
+}
+
+public typealias OrganizationUserListResponse = CursorPage<OrganizationUser>
+public typealias ProjectUserListResponse = CursorPage<ProjectUser>
+public typealias InviteListResponse = CursorPage<Invite>
+public typealias ListAuditLogsResponse = CursorPage<AuditLog>

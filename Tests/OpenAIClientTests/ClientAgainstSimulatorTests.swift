@@ -76,6 +76,25 @@ import Testing
             #expect(e.status == 401 && e.code == "invalid_api_key")
         }
         #expect(try await org.projects.archive(project.id).status == "archived")
+
+        // Members, invites and the audit log.
+        let owner = try #require(try await org.users().data.first)
+        #expect(owner.role == "owner" && owner.id.hasPrefix("user-"))
+        #expect(try await org.users(emails: [owner.email ?? ""]).data.map(\.id) == [owner.id])
+        let other = try await org.projects.create(name: "second")
+        #expect(try await org.projects.listUsers(projectID: other.id).data.map(\.id) == [owner.id])
+        #expect(try await org.projects.removeUser(projectID: other.id, userID: owner.id).deleted)
+        #expect(try await org.projects.addUser(projectID: other.id, userID: owner.id, role: "member").role == "member")
+        let invite = try await org.invite(InviteRequest(email: "new@example.com", role: "reader",
+                                                        projects: [.init(id: other.id, role: "member")]))
+        #expect(invite.status == "pending" && invite.projects == [.init(id: other.id, role: "member")])
+        #expect(try await org.invites().data.map(\.id) == [invite.id])
+        #expect(try await org.deleteInvite(invite.id).deleted)
+        let log = try await org.auditLogs(limit: 3)
+        #expect(log.data.map(\.type) == ["invite.deleted", "invite.sent", "user.added"] && log.hasMore)
+        #expect(log.data.first?.payload?["id"] == .string(invite.id))
+        let created = try await org.auditLogs(eventTypes: ["project.created"], resourceIDs: [project.id])
+        #expect(created.data.count == 1 && created.data.first?.payload?["data"]?["name"] == .string("client-made"))
     }
 
     @Test func evalRunsDecodeStrictlyAndPageThroughOutputItems() async throws {
