@@ -33,6 +33,13 @@ extension App {
             let tenantFilter = req.queryValue("tenant").map(resolveTenantID)
             let limit = req.queryValue("limit").flatMap { Int($0) }
             return journal.render(tenant: tenantFilter, limit: limit)
+        case ("POST", "/__sim/invites/accept"):
+            // What a person does in the browser: joins the organization through an invite.
+            let p = try Params.json(req)
+            try p.rejectUnknown(["api_key", "invite_id", "name"])
+            let tenant = try tenant(forKey: try p.requiredString("api_key"))
+            let user = try services.admin.acceptInvite(tenant: tenant, id: try p.requiredString("invite_id"), name: try p.string("name"))
+            return user
         case (_, "/__sim/scenarios"), (_, "/__sim/scenarios/state"):
             return try scenariosControl(req)
         default:

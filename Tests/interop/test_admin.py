@@ -157,7 +157,7 @@ def test_users_project_users_and_invites(sim: SimServer, org) -> None:
     assert [u.id for u in org.users.list(emails=[owner.email])] == [owner.id]
     assert org.users.list(emails=["nobody@example.com"]).data == []
     with pytest.raises(openai.BadRequestError):
-        org.users.update(owner.id, role="reader")  # the last owner stays
+        org.users.update(owner.id, role="reader")  # the founding owner stays one
 
     project = org.projects.create(name="research")
     members = org.projects.users.list(project.id)
@@ -308,3 +308,30 @@ def test_audit_logs_record_who_changed_what(sim: SimServer, org) -> None:
         assert event.actor.api_key.service_account.id == robot.id and event.actor.api_key.id == robot.api_key.id
     finally:
         bot.close()
+
+
+def test_an_accepted_invite_makes_a_member_who_can_be_managed(sim: SimServer, api_key: str, org) -> None:
+    project = org.projects.create(name="team-space")
+    invite = org.invites.create(email="ada@example.com", role="reader", projects=[{"id": project.id, "role": "member"}])
+    status, user = sim.control("POST", "/__sim/invites/accept", {"api_key": api_key, "invite_id": invite.id, "name": "Ada"})
+    assert status == 200, user
+    assert user["email"] == "ada@example.com" and user["role"] == "reader" and user["name"] == "Ada"
+    accepted = org.invites.retrieve(invite.id)
+    assert accepted.status == "accepted" and isinstance(accepted.accepted_at, int)
+    status, again = sim.control("POST", "/__sim/invites/accept", {"api_key": api_key, "invite_id": invite.id})
+    assert status == 409 and again["error"]["param"] == "invite_id"
+
+    assert sorted(u.email for u in org.users.list()) == sorted(["ada@example.com", org.users.list().data[0].email])
+    member = org.projects.users.retrieve(user["id"], project_id=project.id)
+    assert member.role == "member" and member.email == "ada@example.com"
+    assert org.users.update(user["id"], role="owner").role == "owner"
+    # Joining is audited with the new member as the actor.
+    joined = org.audit_logs.list(event_types=["invite.accepted", "user.added"], resource_ids=[invite.id, user["id"]])
+    assert {e.type for e in joined} == {"invite.accepted", "user.added"}
+    assert all(e.actor.type == "session" and e.actor.session.user.id == user["id"] for e in joined)
+
+    gone = org.users.delete(user["id"])
+    assert gone.deleted is True and gone.object == "organization.user.deleted"
+    assert user["id"] not in [u.id for u in org.users.list()]
+    with pytest.raises(openai.NotFoundError):
+        org.projects.users.retrieve(user["id"], project_id=project.id)

@@ -535,7 +535,7 @@ public final class AdminService: Sendable {
         if let role {
             guard ["owner", "reader"].contains(role) else { throw .invalidValue("role", role, supported: ["owner", "reader"]) }
             if id == org.ownerID && role != "owner" {
-                throw .invalidRequest("The organization must keep at least one owner.", param: "role")
+                throw .invalidRequest("The organization's founding owner (the holder of the key it was created with) stays an owner.", param: "role")
             }
             user = user.setting("role", .string(role))
             try put(org.root.id, Self.users, id, user["added_at"]?.intValue ?? 0, user)
@@ -547,7 +547,7 @@ public final class AdminService: Sendable {
     public func deleteUser(tenant: Tenant, id: String) throws(APIError) -> JSON {
         let org = try org(tenant)
         _ = try findUser(org, id: id, email: nil)
-        if id == org.ownerID { throw .invalidRequest("The organization's last owner cannot be removed.", param: "user_id") }
+        if id == org.ownerID { throw .invalidRequest("The organization's founding owner (the holder of the key it was created with) cannot be removed.", param: "user_id") }
         for r in try records(org.root.id, Self.memberships) where r.body["user_id"]?.stringValue == id {
             remove(org.root.id, Self.memberships, r.id)
         }
@@ -586,6 +586,41 @@ public final class AdminService: Sendable {
                                     ("projects", .array(projectList))])
         try put(org.root.id, Self.invites, id, now, invite)
         return invite
+    }
+
+    /// The invitee joins (the control plane's `POST /__sim/invites/accept`, standing in for the
+    /// person clicking the link): a user with the invite's role and email, a member of the
+    /// invite's projects; the invite becomes `accepted`. Audited as `invite.accepted` and
+    /// `user.added`, with the new user as the actor.
+    public func acceptInvite(tenant: Tenant, id: String, name: String?) throws(APIError) -> JSON {
+        let org = try org(tenant)
+        let invite = withStatus(try loadInvite(org, id))
+        guard invite["status"]?.stringValue == "pending" else {
+            throw .invalidRequest("Invite '\(id)' is \(invite["status"]?.stringValue ?? "not pending") and cannot be accepted.", param: "invite_id",
+                                  code: "invite_not_pending", status: 409)
+        }
+        let email = invite["email"]?.stringValue ?? ""
+        if try users(org).contains(where: { $0["email"]?.stringValue?.lowercased() == email.lowercased() }) {
+            throw .invalidRequest("'\(email)' is already a member of this organization.", param: "invite_id", status: 409)
+        }
+        let now = env.now()
+        let uid = env.ids(stream: org.root.id).make("user-", length: 24)
+        let display = name ?? String(email.prefix { $0 != "@" })
+        let user: JSON = .object([("object", "organization.user"), ("id", .string(uid)), ("name", .string(display)),
+                                  ("email", .string(email)), ("role", invite["role"] ?? "reader"), ("added_at", .int(now))])
+        try put(org.root.id, Self.users, uid, now, user)
+        for p in invite["projects"]?.arrayValue ?? [] {
+            guard let project = p["id"]?.stringValue, (try? loadProject(org, project)) != nil else { continue }
+            try putMembership(org.root.id, project: project, user: uid, role: p["role"]?.stringValue ?? "member", addedAt: now)
+        }
+        try put(org.root.id, Self.invites, id, invite["created_at"]?.intValue ?? now,
+                invite.setting("status", "accepted").setting("accepted_at", .int(now)))
+        let actor: JSON = .object([("type", "session"), ("session", .object([("user", .object([("id", .string(uid)), ("email", .string(email))])),
+                                                                              ("ip_address", "127.0.0.1")]))])
+        record(org, type: "invite.accepted", payload: .object([("id", .string(id))]), actor: actor, project: nil)
+        record(org, type: "user.added", payload: .object([("id", .string(uid)), ("data", .object([("role", invite["role"] ?? "reader")]))]),
+               actor: actor, project: nil)
+        return user
     }
 
     /// - Remark: GET /v1/organization/invites
@@ -633,8 +668,12 @@ public final class AdminService: Sendable {
     /// Records what a caller (by its bearer token) did to the organization.
     public func audit(tenant: Tenant, token: String, type: String, payload: JSON, project: String? = nil) {
         guard let org = try? org(tenant) else { return }
+        record(org, type: type, payload: payload, actor: actor(org, token: token), project: project)
+    }
+
+    func record(_ org: Org, type: String, payload: JSON, actor: JSON, project: String?) {
         var pairs: [(String, JSON)] = [("id", .string(env.ids(stream: org.root.id).make("audit_log-", length: 24))), ("type", .string(type)),
-                                       ("effective_at", .int(env.now())), ("actor", actor(org, token: token))]
+                                       ("effective_at", .int(env.now())), ("actor", actor)]
         if let project, let p = try? loadProject(org, project) {
             pairs.append(("project", .object([("id", .string(project)), ("name", p["name"] ?? .null)])))
         }
