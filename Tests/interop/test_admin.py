@@ -335,3 +335,34 @@ def test_an_accepted_invite_makes_a_member_who_can_be_managed(sim: SimServer, ap
     assert user["id"] not in [u.id for u in org.users.list()]
     with pytest.raises(openai.NotFoundError):
         org.projects.users.retrieve(user["id"], project_id=project.id)
+
+
+def test_strict_mode_accepts_only_known_and_minted_keys(start_server) -> None:
+    sim = start_server(extra_args=("--auth", "strict", "--api-key", "sk-strict-owner"))
+    stranger = sim.client("sk-stranger-0000")
+    owner = admin_client(sim, "sk-strict-owner")
+    try:
+        with pytest.raises(openai.AuthenticationError) as e:
+            stranger.models.list()
+        body = assert_error_shape(e.value, 401)
+        assert body["code"] == "invalid_api_key" and "sk-stranger-0000" not in body["message"]
+        assert owner.models.list().data
+        project = owner.admin.organization.projects.create(name="strict")
+        bot_key = owner.admin.organization.projects.service_accounts.create(project.id, name="bot").api_key.value
+        bot = admin_client(sim, bot_key)
+        try:
+            assert bot.models.list().data  # a minted key is known
+            with pytest.raises(openai.AuthenticationError) as e:
+                bot.admin.organization.projects.list()  # but a project key may not administer
+            assert "api.management.read" in assert_error_shape(e.value, 401)["message"]
+        finally:
+            bot.close()
+        admin_key = owner.admin.organization.admin_api_keys.create(name="ops").value
+        ops = admin_client(sim, admin_key)
+        try:
+            assert project.id in [p.id for p in ops.admin.organization.projects.list()]
+        finally:
+            ops.close()
+    finally:
+        stranger.close()
+        owner.close()
