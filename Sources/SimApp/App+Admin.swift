@@ -291,10 +291,12 @@ extension App {
         var filter = UsageMeter.Filter(kinds: kinds)
         let projects = list("project_ids"), models = list("models")
         if !projects.isEmpty { filter.projects = Set(projects) }
+        let keys = list("api_key_ids")
+        if !keys.isEmpty { filter.apiKeys = Set(keys) }
         if !models.isEmpty { filter.models = Set(models) }
         if batchFilter { filter.batch = try boolQuery(req.queryValue("batch"), param: "batch") }
-        // Keys and users are not tracked per request: filtering on them matches nothing.
-        if !list("api_key_ids").isEmpty || !list("user_ids").isEmpty { filter.untracked = true }
+        // Users are not tracked per request: filtering on them matches nothing.
+        if !list("user_ids").isEmpty { filter.untracked = true }
         let limit = try int("limit")
         return UsageService.Query(start: start, end: try int("end_time"), width: req.queryValue("bucket_width") ?? "1d",
                                   limit: limit.map { Int(clamping: $0) }, page: req.queryValue("page"), groupBy: groupBy, filter: filter)

@@ -206,7 +206,8 @@ def test_two_owner_keys_are_two_organizations(sim: SimServer) -> None:
 
 def test_usage_and_costs_count_what_the_organization_did(sim: SimServer, api_key: str, org) -> None:
     project = org.projects.create(name="metered")
-    bot_key = org.projects.service_accounts.create(project.id, name="meter-bot").api_key.value
+    bot_api_key = org.projects.service_accounts.create(project.id, name="meter-bot").api_key
+    bot_key = bot_api_key.value
     owner = sim.client(api_key)
     bot = sim.client(bot_key)
     try:
@@ -231,6 +232,13 @@ def test_usage_and_costs_count_what_the_organization_did(sim: SimServer, api_key
         theirs = rows[(project.id, "gpt-4.1-mini")]
         assert theirs.input_tokens == resp.usage.input_tokens and theirs.output_tokens == resp.usage.output_tokens
 
+        by_key = {r.api_key_id: r for r in org.usage.completions(start_time=start, group_by=["api_key_id"]).data[0].results}
+        assert len(by_key) == 2 and by_key[bot_api_key.id].input_tokens == resp.usage.input_tokens
+        owner_key_id = next(k for k in by_key if k != bot_api_key.id)
+        assert owner_key_id.startswith("key_") and by_key[owner_key_id].input_tokens == chat.usage.prompt_tokens
+        assert [r.num_model_requests for r in org.usage.completions(start_time=start, api_key_ids=[bot_api_key.id]).data[0].results] == [1]
+        audited = org.audit_logs.list(resource_ids=[project.id]).data[0]
+        assert audited.actor.api_key.id == owner_key_id  # the same id in usage and in the audit log
         only_bot = org.usage.completions(start_time=start, project_ids=[project.id])
         assert [(r.input_tokens, r.project_id) for r in only_bot.data[0].results] == [(resp.usage.input_tokens, None)]
 

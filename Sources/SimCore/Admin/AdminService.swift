@@ -76,7 +76,8 @@ public final class AdminService: Sendable {
         let root = Tenant(id: b["org_tenant_id"]?.stringValue ?? "", organizationID: b["organization_id"]?.stringValue ?? "",
                           organizationSlug: b["organization_slug"]?.stringValue ?? "",
                           projectID: b["default_project_id"]?.stringValue ?? "")
-        return Tenant.forProject(root: root, project: b["project_id"]?.stringValue ?? root.projectID, defaultProject: root.projectID)
+        return Tenant.forProject(root: root, project: b["project_id"]?.stringValue ?? root.projectID, defaultProject: root.projectID,
+                                 apiKeyID: b["key_id"]?.stringValue)
     }
 
     static func keyHash(_ token: String) -> String {
@@ -686,7 +687,7 @@ public final class AdminService: Sendable {
     func actor(_ org: Org, token: String) -> JSON {
         let entry = Self.mintedPrefixes.contains { token.hasPrefix($0) }
             ? (try? env.records.get(tenant: Self.registryTenant, collection: Self.registry, id: Self.keyHash(token)))?.body : nil
-        let keyID = entry?["key_id"]?.stringValue ?? "key_" + String(Self.keyHash(token).prefix(16))
+        let keyID = entry?["key_id"]?.stringValue ?? Tenant.keyID(forToken: token)
         if let sa = entry?["service_account_id"]?.stringValue {
             return .object([("type", "api_key"), ("api_key", .object([("id", .string(keyID)), ("type", "service_account"),
                                                                       ("service_account", .object([("id", .string(sa))]))]))])

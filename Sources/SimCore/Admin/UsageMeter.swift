@@ -3,7 +3,7 @@ import SimSupport
 
 /// What the organization usage and costs endpoints report: every answered model request
 /// (completions: chat and responses; embeddings; moderations) counted per organization into
-/// one-minute buckets on the simulator's clock, by project, model and batch.
+/// one-minute buckets on the simulator's clock, by project, API key, model and batch.
 ///
 /// Kept in memory: a restart (even with `--data-dir`) starts the counts again, and a reset
 /// clears them with the rest of the organization's state.
@@ -14,6 +14,7 @@ public final class UsageMeter: Sendable {
         let minute: Int64
         let kind: Kind
         let project: String
+        let apiKey: String
         let model: String
         let batch: Bool
     }
@@ -40,7 +41,7 @@ public final class UsageMeter: Sendable {
 
     public func record(_ tenant: Tenant, _ kind: Kind, model: String, input: Int, cached: Int = 0, output: Int = 0, batch: Bool) {
         let minute = clock.unixSeconds() / 60 * 60
-        let key = Key(minute: minute, kind: kind, project: tenant.projectID, model: model, batch: batch)
+        let key = Key(minute: minute, kind: kind, project: tenant.projectID, apiKey: tenant.apiKeyID ?? "", model: model, batch: batch)
         // One lookup of each level, counted in place.
         state.withLock { s in
             s[tenant.organizationTenantID, default: [:]][key, default: Counts()].add(input: input, cached: cached, output: output)
@@ -57,6 +58,7 @@ public final class UsageMeter: Sendable {
     /// One bucket's results: a row per group (`group` lists the fields grouped by).
     public struct Row: Sendable {
         public var project: String?
+        public var apiKey: String?
         public var model: String?
         public var batch: Bool?
         public var counts = Counts()
@@ -65,9 +67,10 @@ public final class UsageMeter: Sendable {
     public struct Filter: Sendable {
         public var kinds: Set<Kind>
         public var projects: Set<String>?
+        public var apiKeys: Set<String>?
         public var models: Set<String>?
         public var batch: Bool?
-        /// Filters on fields the simulator does not track (api keys, users): when given, nothing matches.
+        /// Filters on fields the simulator does not track (users): when given, nothing matches.
         public var untracked = false
         public init(kinds: Set<Kind>, projects: Set<String>? = nil, models: Set<String>? = nil, batch: Bool? = nil) {
             self.kinds = kinds
@@ -85,14 +88,16 @@ public final class UsageMeter: Sendable {
         var grouped: [Int64: [String: Row]] = [:]
         for (k, c) in entries where k.minute >= start && k.minute < end && filter.kinds.contains(k.kind) {
             if let p = filter.projects, !p.contains(k.project) { continue }
+            if let a = filter.apiKeys, !a.contains(k.apiKey) { continue }
             if let m = filter.models, !m.contains(k.model) { continue }
             if let b = filter.batch, b != k.batch { continue }
             let bucket = start + (k.minute - start) / width * width
             var row = Row()
             if groupBy.contains("project_id") { row.project = k.project }
+            if groupBy.contains("api_key_id") { row.apiKey = k.apiKey.isEmpty ? nil : k.apiKey }
             if groupBy.contains("model") { row.model = k.model }
             if groupBy.contains("batch") { row.batch = k.batch }
-            let id = "\(row.project ?? "")\u{1}\(row.model ?? "")\u{1}\(row.batch.map { $0 ? "1" : "0" } ?? "")"
+            let id = "\(row.project ?? "")\u{1}\(row.apiKey ?? "")\u{1}\(row.model ?? "")\u{1}\(row.batch.map { $0 ? "1" : "0" } ?? "")"
             var r = grouped[bucket, default: [:]][id] ?? row
             r.counts.input += c.input
             r.counts.cached += c.cached

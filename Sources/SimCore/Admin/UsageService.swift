@@ -84,23 +84,23 @@ public struct UsageService: Sendable {
                       ("output_tokens", .int(c.output)), ("input_audio_tokens", 0), ("output_audio_tokens", 0)]
         }
         pairs += [("num_model_requests", .int(c.requests)), ("project_id", JSON(row.project)), ("user_id", .null),
-                  ("api_key_id", .null), ("model", JSON(row.model))]
+                  ("api_key_id", JSON(row.apiKey)), ("model", JSON(row.model))]
         if kind == .completions { pairs += [("batch", row.batch.map { .bool($0) } ?? .null), ("service_tier", .null)] }
         return .object(pairs)
     }
 
-    /// Costs group by project and line item only. Rows come split by model (prices differ): with
-    /// line items each model's input and output are items of their own; without, the amounts of a
-    /// project (or of everything) add up to one result.
+    /// Costs group by project, API key and line item. Rows come split by model (prices differ):
+    /// with line items each model's input and output are items of their own; without, the amounts
+    /// of a project and key (or of everything) add up to one result.
     static func costResults(_ rows: [UsageMeter.Row], grouped: [String]) -> [JSON] {
-        func result(_ value: Double, line: String?, project: String?, quantity: Double?) -> JSON {
+        func result(_ value: Double, line: String?, project: String?, apiKey: String?, quantity: Double?) -> JSON {
             .object([("object", "organization.costs.result"),
                      ("amount", .object([("value", .double((value * 1e9).rounded() / 1e9)), ("currency", "usd")])),
-                     ("line_item", JSON(line)), ("project_id", JSON(project)), ("api_key_id", .null),
+                     ("line_item", JSON(line)), ("project_id", JSON(project)), ("api_key_id", JSON(apiKey)),
                      ("quantity", quantity.map { .double($0) } ?? .null), ("quantity_unit", quantity == nil ? .null : "tokens")])
         }
         var out: [JSON] = []
-        var totals: [(project: String?, value: Double)] = []
+        var totals: [(project: String?, apiKey: String?, value: Double)] = []
         for row in rows {
             let c = row.counts
             let price = Pricing.perMillion(row.model ?? "")
@@ -109,15 +109,17 @@ public struct UsageService: Sendable {
             let outputCost = output * price.output / 1_000_000
             if grouped.contains("line_item") {
                 let model = row.model ?? "unknown"
-                out.append(result(inputCost, line: "\(model), input", project: row.project, quantity: uncached + cached))
-                if c.output > 0 { out.append(result(outputCost, line: "\(model), output", project: row.project, quantity: output)) }
-            } else if let i = totals.firstIndex(where: { $0.project == row.project }) {
+                out.append(result(inputCost, line: "\(model), input", project: row.project, apiKey: row.apiKey, quantity: uncached + cached))
+                if c.output > 0 {
+                    out.append(result(outputCost, line: "\(model), output", project: row.project, apiKey: row.apiKey, quantity: output))
+                }
+            } else if let i = totals.firstIndex(where: { $0.project == row.project && $0.apiKey == row.apiKey }) {
                 totals[i].value += inputCost + outputCost
             } else {
-                totals.append((row.project, inputCost + outputCost))
+                totals.append((row.project, row.apiKey, inputCost + outputCost))
             }
         }
-        return out + totals.map { result($0.value, line: nil, project: $0.project, quantity: nil) }
+        return out + totals.map { result($0.value, line: nil, project: $0.project, apiKey: $0.apiKey, quantity: nil) }
     }
 
     static func encodePage(_ t: Int64) -> String { "page_" + String(t, radix: 16) }
