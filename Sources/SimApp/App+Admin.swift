@@ -162,28 +162,20 @@ extension App {
 
         // Audit logs
         Self.addAdmin(&r, "GET", base + "/audit_logs") { ctx in
-            let req = ctx.request
-            func list(_ name: String) -> Set<String> { Set(req.queryValues(name) + req.queryValues(name + "[]")) }
-            func int(_ name: String) throws(APIError) -> Int64? {
-                guard let s = req.queryValue(name) else { return nil }
-                guard let v = Int64(s) else {
-                    throw APIError.invalidRequest("Invalid '\(name)': expected an integer, got '\(s)'.", param: name, code: "invalid_type")
-                }
-                return v
-            }
+            let query = ctx.query
             var q = AdminService.AuditQuery()
-            q.gt = try int("effective_at[gt]")
-            q.gte = try int("effective_at[gte]")
-            q.lt = try int("effective_at[lt]")
-            q.lte = try int("effective_at[lte]")
-            q.projects = list("project_ids")
-            q.types = list("event_types")
-            q.actorIDs = list("actor_ids")
-            q.actorEmails = list("actor_emails")
-            q.resources = list("resource_ids")
-            q.after = ctx.query.string("after")
-            q.before = ctx.query.string("before")
-            q.limit = try ctx.query.limit(default: 20, range: 1...100)
+            q.gt = try query.int("effective_at[gt]")
+            q.gte = try query.int("effective_at[gte]")
+            q.lt = try query.int("effective_at[lt]")
+            q.lte = try query.int("effective_at[lte]")
+            q.projects = Set(query.list("project_ids"))
+            q.types = Set(query.list("event_types"))
+            q.actorIDs = Set(query.list("actor_ids"))
+            q.actorEmails = Set(query.list("actor_emails"))
+            q.resources = Set(query.list("resource_ids"))
+            q.after = query.string("after")
+            q.before = query.string("before")
+            q.limit = try query.limit(default: 20, range: 1...100)
             let page = try ctx.services.admin.listAuditLogs(tenant: ctx.tenant, q)
             return .json(cursorList(page.data, ids: page.ids, hasMore: page.hasMore))
         }
@@ -193,7 +185,7 @@ extension App {
             let q = ctx.query
             return page(try ctx.services.admin.listUsers(tenant: ctx.tenant, after: q.string("after"),
                                                          limit: try q.limit(default: 20, range: 1...100),
-                                                         emails: ctx.request.queryValues("emails") + ctx.request.queryValues("emails[]")))
+                                                         emails: ctx.query.list("emails")))
         }
         Self.addAdmin(&r, "GET", base + "/users/{user_id}") { ctx in
             .json(try ctx.services.admin.retrieveUser(tenant: ctx.tenant, id: ctx.param("user_id")))
@@ -277,28 +269,21 @@ extension App {
     /// (the official SDKs) or repeated `name=…`.
     static func usageQuery(_ ctx: RouteContext, groups: [String], batchFilter: Bool, kinds: Set<UsageMeter.Kind>) throws(APIError) -> UsageService.Query {
         let req = ctx.request
-        func list(_ name: String) -> [String] { req.queryValues(name) + req.queryValues(name + "[]") }
-        func int(_ name: String) throws(APIError) -> Int64? {
-            guard let s = req.queryValue(name) else { return nil }
-            guard let v = Int64(s) else {
-                throw APIError.invalidRequest("Invalid '\(name)': expected an integer, got '\(s)'.", param: name, code: "invalid_type")
-            }
-            return v
-        }
-        guard let start = try int("start_time") else { throw APIError.missingParameter("start_time") }
-        let groupBy = list("group_by")
+        let query = ctx.query
+        guard let start = try query.int("start_time") else { throw APIError.missingParameter("start_time") }
+        let groupBy = query.list("group_by")
         for g in groupBy where !groups.contains(g) { throw APIError.invalidValue("group_by", g, supported: groups) }
         var filter = UsageMeter.Filter(kinds: kinds)
-        let projects = list("project_ids"), models = list("models")
+        let projects = query.list("project_ids"), models = query.list("models")
         if !projects.isEmpty { filter.projects = Set(projects) }
-        let keys = list("api_key_ids")
+        let keys = query.list("api_key_ids")
         if !keys.isEmpty { filter.apiKeys = Set(keys) }
         if !models.isEmpty { filter.models = Set(models) }
         if batchFilter { filter.batch = try boolQuery(req.queryValue("batch"), param: "batch") }
         // Users are not tracked per request: filtering on them matches nothing.
-        if !list("user_ids").isEmpty { filter.untracked = true }
-        let limit = try int("limit")
-        return UsageService.Query(start: start, end: try int("end_time"), width: req.queryValue("bucket_width") ?? "1d",
+        if !query.list("user_ids").isEmpty { filter.untracked = true }
+        let limit = try query.int("limit")
+        return UsageService.Query(start: start, end: try query.int("end_time"), width: req.queryValue("bucket_width") ?? "1d",
                                   limit: limit.map { Int(clamping: $0) }, page: req.queryValue("page"), groupBy: groupBy, filter: filter)
     }
 }

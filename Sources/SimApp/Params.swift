@@ -82,6 +82,18 @@ struct Query {
 
     func string(_ key: String) -> String? { req.queryValue(key).flatMap { $0.isEmpty ? nil : $0 } }
 
+    /// An integer parameter (400 naming it when it is not one).
+    func int(_ key: String) throws(APIError) -> Int64? {
+        guard let s = req.queryValue(key) else { return nil }
+        guard let v = Int64(s) else {
+            throw .invalidRequest("Invalid '\(key)': expected an integer, got '\(s)'.", param: key, code: "invalid_type")
+        }
+        return v
+    }
+
+    /// An array parameter: `key[]=…` (as the official SDKs send arrays) or repeated `key=…`.
+    func list(_ key: String) -> [String] { req.queryValues(key) + req.queryValues(key + "[]") }
+
     func limit(default def: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
         guard let s = string("limit") else { return def }
         guard let v = Int(s) else { throw .invalidRequest("Invalid 'limit': expected an integer, got '\(s)'.", param: "limit", code: "invalid_type") }

@@ -58,7 +58,7 @@ public final class EvalService: Sendable {
                                   ("created_at", .int(now)), ("metadata", metadata),
                                   ("_updated_at", .int(now))])
         try put(tenant, Self.evalsCollection, id, now, eval)
-        return Self.visible(eval)
+        return eval.withoutInternalMembers
     }
 
     /// - Remark: GET /v1/evals
@@ -75,7 +75,7 @@ public final class EvalService: Sendable {
     }
 
     /// - Remark: GET /v1/evals/{eval_id}
-    public func retrieve(tenant: Tenant, id: String) throws(APIError) -> JSON { Self.visible(try loadEval(tenant, id)) }
+    public func retrieve(tenant: Tenant, id: String) throws(APIError) -> JSON { try loadEval(tenant, id).withoutInternalMembers }
 
     /// - Remark: POST /v1/evals/{eval_id} (name and metadata only)
     public func update(tenant: Tenant, id: String, name: String?, metadata: JSON?) throws(APIError) -> JSON {
@@ -85,7 +85,7 @@ public final class EvalService: Sendable {
         let now = env.now()
         eval = eval.setting("_updated_at", .int(now))
         try put(tenant, Self.evalsCollection, id, eval["created_at"]?.intValue ?? now, eval)
-        return Self.visible(eval)
+        return eval.withoutInternalMembers
     }
 
     /// Deletes the eval with its runs and their output items.
@@ -216,7 +216,7 @@ public final class EvalService: Sendable {
         var items = try doneItems(tenant, run, now: env.clock.now())
         if let status { items = items.filter { $0["status"]?.stringValue == status } }
         if order == .desc { items.reverse() }
-        return Self.page(items.map(Self.visible), after: after, limit: limit)
+        return Self.page(items.map(\.withoutInternalMembers), after: after, limit: limit)
     }
 
     /// - Remark: GET /v1/evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}
@@ -227,7 +227,7 @@ public final class EvalService: Sendable {
               r.body["run_id"]?.stringValue == runID, (r.body["_ready_at"]?.doubleValue ?? .infinity) <= limit else {
             throw .notFound("output item", id: itemID, param: "output_item_id")
         }
-        return Self.visible(r.body)
+        return r.body.withoutInternalMembers
     }
 
     // MARK: - Views
@@ -287,17 +287,11 @@ public final class EvalService: Sendable {
         let perCriterionJSON: JSON = .array(zip(names, perCriterion).map { n, c in
             .object([("testing_criteria", .string(n)), ("passed", .int(Int64(c.passed))), ("failed", .int(Int64(c.failed)))])
         })
-        return Self.visible(run)
+        return run.withoutInternalMembers
             .setting("status", .string(Self.status(run, now: now)))
             .setting("result_counts", counts)
             .setting("per_model_usage", perModel)
             .setting("per_testing_criteria_results", perCriterionJSON)
-    }
-
-    /// The document without its internal (`_`-prefixed) members.
-    static func visible(_ doc: JSON) -> JSON {
-        guard let pairs = doc.objectValue else { return doc }
-        return .object(pairs.filter { !$0.0.hasPrefix("_") })
     }
 
     static func page(_ all: [JSON], after: String?, limit: Int) -> (data: [JSON], ids: [String], hasMore: Bool) {
@@ -336,19 +330,14 @@ public final class EvalService: Sendable {
     }
 
     func records(_ tenant: Tenant, _ collection: String, filters: [RecordFilter]) throws(APIError) -> [StoredRecord] {
-        do {
-            return try env.records.list(tenant: tenant.id, collection: collection,
-                                        query: ListQuery(filters: filters, order: .asc, after: nil, limit: Int.max)).records
-        } catch { throw .serverError("\(error)") }
+        try env.records.allRecords(tenant: tenant.id, collection: collection, filters: filters)
     }
 
     func put(_ tenant: Tenant, _ collection: String, _ id: String, _ createdAt: Int64, _ body: JSON) throws(APIError) {
-        do { _ = try env.records.put(StoredRecord(tenant: tenant.id, collection: collection, id: id, createdAt: createdAt, body: body)) } catch {
-            throw .serverError("\(error)")
-        }
+        try env.records.putRecord(tenant: tenant.id, collection: collection, id: id, createdAt: createdAt, body: body)
     }
 
     func remove(_ tenant: Tenant, _ collection: String, _ id: String) {
-        _ = try? env.records.delete(tenant: tenant.id, collection: collection, id: id)
+        env.records.removeRecord(tenant: tenant.id, collection: collection, id: id)
     }
 }
