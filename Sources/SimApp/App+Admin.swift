@@ -23,6 +23,10 @@ extension App {
         case "user.added", "service_account.created": payload.append(("data", .object([("role", result["role"] ?? .null)])))
         case "user.updated", "service_account.updated": payload.append(("changes_requested", .object([("role", result["role"] ?? .null)])))
         case "api_key.created": payload.append(("data", .object([("scopes", .array([]))])))
+        case "rate_limit.updated":
+            var changes: [(String, JSON)] = []
+            for f in AdminService.rateLimitFields { if let v = result[f] { changes.append((f, v)) } }
+            payload.append(("changes_requested", .object(changes)))
         case "invite.sent": payload.append(("data", .object([("email", result["email"] ?? .null), ("role", result["role"] ?? .null)])))
         default: break
         }
@@ -123,6 +127,44 @@ extension App {
         Self.addAdmin(&r, "DELETE", base + "/projects/{project_id}/service_accounts/{service_account_id}") { ctx in
             audited(ctx, "service_account.deleted", try ctx.services.admin.deleteServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                               id: ctx.param("service_account_id")))
+        }
+
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}/service_accounts/{service_account_id}/api_keys") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["name", "scopes", "expires_in_seconds"])
+            if let e = try p.int("expires_in_seconds"), !(1...31_536_000).contains(e) {
+                throw APIError.invalidRequest("expires_in_seconds must be between 1 and 31536000.", param: "expires_in_seconds")
+            }
+            var scopes: [String] = []
+            if let v = p.raw("scopes") {
+                guard let list = v.arrayValue else { throw APIError.invalidType("scopes", expected: "an array", got: v) }
+                for (i, item) in list.enumerated() {
+                    guard let s = item.stringValue else { throw APIError.invalidType("scopes[\(i)]", expected: "a string", got: item) }
+                    scopes.append(s)
+                }
+            }
+            let key = try ctx.services.admin.createServiceAccountKey(tenant: ctx.tenant, project: ctx.param("project_id"),
+                                                                     account: ctx.param("service_account_id"), name: try p.string("name"), scopes: scopes)
+            let token = bearerToken(ctx.request.header("authorization") ?? "")
+            ctx.services.admin.audit(tenant: ctx.tenant, token: token, type: "api_key.created",
+                                     payload: .object([("id", key["id"] ?? .null), ("data", .object([("scopes", .array(scopes.map { .string($0) }))]))]),
+                                     project: ctx.param("project_id"))
+            return .json(key)
+        }
+
+        // Project rate limits
+        Self.addAdmin(&r, "GET", base + "/projects/{project_id}/rate_limits") { ctx in
+            let q = ctx.query
+            return page(try ctx.services.admin.listRateLimits(tenant: ctx.tenant, project: ctx.param("project_id"), after: q.string("after"),
+                                                              before: q.string("before"), limit: try q.limit(default: 100, range: 1...100)))
+        }
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}/rate_limits/{rate_limit_id}") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(Set(AdminService.rateLimitFields))
+            var changes: [(String, Int64)] = []
+            for field in AdminService.rateLimitFields { if let v = try p.int(field) { changes.append((field, v)) } }
+            return audited(ctx, "rate_limit.updated", try ctx.services.admin.updateRateLimit(tenant: ctx.tenant, project: ctx.param("project_id"),
+                                                                   id: ctx.param("rate_limit_id"), changes: changes))
         }
 
         // Project API keys

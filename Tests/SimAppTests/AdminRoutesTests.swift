@@ -214,4 +214,64 @@ import SimTesting
         let window = await sim.send("GET", "\(Self.base)/audit_logs?effective_at[gt]=\(start)&effective_at[lte]=\(start + 20)")
         #expect(types(window) == [made[2], made[1]])
     }
+
+    @Test func aServiceAccountGetsMoreKeysThatGoWithIt() async {
+        let sim = TestHarness()
+        let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "bots"]).json["id"]?.stringValue ?? ""
+        let (account, first) = await serviceAccountKey(sim, project: project)
+        let path = "\(Self.base)/projects/\(project)/service_accounts/\(account)/api_keys"
+        let made = await sim.send("POST", path, json: ["name": "ci", "scopes": ["api.model.read"]])
+        #expect(made.status == 200 && made.json["object"] == "organization.project.service_account.api_key" && made.json["name"] == "ci")
+        let second = made.json["value"]?.stringValue ?? ""
+        #expect(second.hasPrefix("sk-svcacct-") && second != first)
+        // Both keys work in the project's state: a file made with one is seen with the other.
+        let file = await sim.sendMultipart("/v1/files", key: second, fields: [("purpose", "assistants")], files: [("file", "a.txt", Array("x".utf8))])
+        #expect(file.status == 200)
+        #expect(await sim.send("GET", "/v1/files/\(file.json["id"]?.stringValue ?? "")", key: first).status == 200)
+        let keys = await sim.send("GET", "\(Self.base)/projects/\(project)/api_keys").json["data"]?.arrayValue ?? []
+        #expect(Set(keys.compactMap { $0["name"]?.stringValue }) == ["Secret Key", "ci"])
+        let audit = await sim.send("GET", "\(Self.base)/audit_logs?event_types[]=api_key.created").json["data"]?.arrayValue ?? []
+        #expect(audit.first?["api_key.created"]?["data"]?["scopes"] == ["api.model.read"])
+        // Bad input, unknown account.
+        #expect(await sim.send("POST", path, json: ["scopes": "all"]).json["error"]?["param"] == "scopes")
+        #expect(await sim.send("POST", path, json: ["nope": 1]).status == 400)
+        #expect(await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts/svc_acct_nope/api_keys", json: [:]).status == 404)
+        // Deleting the account revokes both keys.
+        _ = await sim.send("DELETE", "\(Self.base)/projects/\(project)/service_accounts/\(account)")
+        for key in [first, second] { #expect(await sim.send("GET", "/v1/models", key: key).json["error"]?["code"] == "invalid_api_key") }
+    }
+
+    @Test func projectRateLimitsStartAtTheOrganizationsAndOnlyGoDown() async {
+        let sim = TestHarness()
+        let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "limits"]).json["id"]?.stringValue ?? ""
+        let path = "\(Self.base)/projects/\(project)/rate_limits"
+        let all = await sim.send("GET", path).json
+        let limits = all["data"]?.arrayValue ?? []
+        #expect(limits.count == ModelCatalog.models.filter(\.listed).count && all["has_more"] == false)
+        let mini = limits.first { $0["model"] == "gpt-4o-mini" }
+        #expect(mini?["id"] == "rl_gpt-4o-mini" && mini?["object"] == "project.rate_limit" && mini?["max_requests_per_1_minute"] == 5_000)
+        let changed = await sim.send("POST", "\(path)/rl_gpt-4o-mini", json: ["max_requests_per_1_minute": 3])
+        #expect(changed.status == 200 && changed.json["max_requests_per_1_minute"] == 3 && changed.json["max_tokens_per_1_minute"] == 2_000_000)
+        // Seen in the listing of this project only, and audited.
+        let again = await sim.send("GET", path).json["data"]?.arrayValue ?? []
+        #expect(again.first { $0["model"] == "gpt-4o-mini" }?["max_requests_per_1_minute"] == 3)
+        let other = await sim.send("GET", "\(Self.base)/projects").json["data"]?.arrayValue?.first?["id"]?.stringValue ?? ""
+        let otherLimits = await sim.send("GET", "\(Self.base)/projects/\(other)/rate_limits").json["data"]?.arrayValue ?? []
+        #expect(otherLimits.first { $0["model"] == "gpt-4o-mini" }?["max_requests_per_1_minute"] == 5_000)
+        let audit = await sim.send("GET", "\(Self.base)/audit_logs?event_types[]=rate_limit.updated").json["data"]?.arrayValue ?? []
+        #expect(audit.first?["rate_limit.updated"]?["changes_requested"]?["max_requests_per_1_minute"] == 3)
+        // Paging both ways.
+        let page = await sim.send("GET", "\(path)?limit=2").json
+        let ids = (page["data"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+        #expect(ids.count == 2 && page["has_more"] == true)
+        let back = await sim.send("GET", "\(path)?before=\(ids[1])").json["data"]?.arrayValue ?? []
+        #expect(back.compactMap { $0["id"]?.stringValue } == [ids[0]])
+        // Above the organization's limit, below 1, a field the model lacks, a wrong type, an unknown limit.
+        #expect(await sim.send("POST", "\(path)/rl_gpt-4o-mini", json: ["max_requests_per_1_minute": 5_001]).json["error"]?["code"] == "integer_above_max_value")
+        #expect(await sim.send("POST", "\(path)/rl_gpt-4o-mini", json: ["max_tokens_per_1_minute": 0]).json["error"]?["param"] == "max_tokens_per_1_minute")
+        #expect(await sim.send("POST", "\(path)/rl_gpt-4o-mini", json: ["max_images_per_1_minute": 5]).status == 400)
+        #expect(await sim.send("POST", "\(path)/rl_gpt-4o-mini", json: ["max_requests_per_1_minute": "3"]).json["error"]?["code"] == "invalid_type")
+        #expect(await sim.send("POST", "\(path)/rl_nope", json: [:]).status == 404)
+        #expect(await sim.send("GET", "\(Self.base)/projects/proj_nope/rate_limits").status == 404)
+    }
 }

@@ -103,6 +103,44 @@ def test_service_account_key_works_in_its_project_until_deleted(sim: SimServer, 
         owner.close()
 
 
+def test_service_account_api_keys_and_project_rate_limits(sim: SimServer, org) -> None:
+    project = org.projects.create(name="limits")
+    account = org.projects.service_accounts.create(project.id, name="ci-bot", create_service_account_only=True)
+    assert account.api_key is None
+    made = org.projects.service_accounts.api_keys.create(account.id, project_id=project.id, name="deploy", scopes=["api.model.read"])
+    assert made.object == "organization.project.service_account.api_key" and made.name == "deploy"
+    assert made.value.startswith("sk-svcacct-") and made.id.startswith("key_")
+    bot = sim.client(made.value)
+    try:
+        assert any(m.id == "gpt-4o-mini" for m in bot.models.list())
+        with pytest.raises(openai.BadRequestError) as e:
+            org.projects.service_accounts.api_keys.create(account.id, project_id=project.id, expires_in_seconds=0)
+        assert assert_error_shape(e.value, 400)["param"] == "expires_in_seconds"
+
+        # Rate limits: every listed model at the organization's limits, paged by the SDK.
+        limits = list(org.projects.rate_limits.list_rate_limits(project.id, limit=5))
+        assert len(limits) > 5 and len({r.id for r in limits}) == len(limits)
+        mini = next(r for r in limits if r.model == "gpt-4o-mini")
+        assert mini.object == "project.rate_limit" and mini.id == "rl_gpt-4o-mini"
+        lowered = org.projects.rate_limits.update_rate_limit(mini.id, project_id=project.id, max_requests_per_1_minute=10)
+        assert lowered.max_requests_per_1_minute == 10 and lowered.max_tokens_per_1_minute == mini.max_tokens_per_1_minute
+        again = next(r for r in org.projects.rate_limits.list_rate_limits(project.id) if r.model == "gpt-4o-mini")
+        assert again.max_requests_per_1_minute == 10
+        with pytest.raises(openai.BadRequestError) as e:
+            org.projects.rate_limits.update_rate_limit(mini.id, project_id=project.id,
+                                                       max_requests_per_1_minute=mini.max_requests_per_1_minute + 1)
+        assert assert_error_shape(e.value, 400)["code"] == "integer_above_max_value"
+        with pytest.raises(openai.NotFoundError):
+            org.projects.rate_limits.update_rate_limit("rl_nope", project_id=project.id, max_requests_per_1_minute=1)
+
+        # Deleting the account revokes the key made afterwards too.
+        org.projects.service_accounts.delete(account.id, project_id=project.id)
+        with pytest.raises(openai.AuthenticationError):
+            bot.models.list()
+    finally:
+        bot.close()
+
+
 def test_archiving_a_project_revokes_its_keys(sim: SimServer, org) -> None:
     project = org.projects.create(name="short-lived")
     account = org.projects.service_accounts.create(project.id, name="worker")

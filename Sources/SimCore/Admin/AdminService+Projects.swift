@@ -169,23 +169,40 @@ extension AdminService {
         let account: JSON = .object([("object", "organization.project.service_account"), ("id", .string(id)), ("name", .string(name)),
                                      ("role", "member"), ("created_at", .int(now)), ("_project_id", .string(project))])
         try put(org.root.id, Self.serviceAccounts, id, now, account)
-        var apiKey: JSON = .null
-        if !accountOnly {
-            let keyID = ids.make("key_", length: 16)
-            let value = "sk-svcacct-" + ids.make("", length: 64)
-            let owner: JSON = .object([("type", "service_account"),
-                                       ("service_account", .object([("id", .string(id)), ("name", .string(name)),
-                                                                    ("created_at", .int(now)), ("role", "member")]))])
-            let key: JSON = .object([("object", "organization.project.api_key"), ("redacted_value", .string(Self.redacted(value, prefix: "sk-svcacct"))),
-                                     ("name", "Secret Key"), ("created_at", .int(now)), ("last_used_at", .null), ("id", .string(keyID)),
-                                     ("owner_project_access", "active"), ("owner", owner), ("_project_id", .string(project)),
-                                     ("_service_account_id", .string(id))])
-            try put(org.root.id, Self.projectKeys, keyID, now, key)
-            try register(org.root, key: value, keyID: keyID, project: project, serviceAccount: id)
-            apiKey = .object([("object", "organization.project.service_account.api_key"), ("value", .string(value)),
-                              ("name", "Secret Key"), ("created_at", .int(now)), ("id", .string(keyID))])
-        }
+        let apiKey = accountOnly ? JSON.null : try mintServiceAccountKey(org, project: project, account: account, name: "Secret Key", scopes: [])
         return account.withoutInternalMembers.setting("api_key", apiKey)
+    }
+
+    /// Another key for an existing service account, with the same reach as the one it was
+    /// created with (its project's state).
+    /// - Remark: POST /v1/organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys
+    public func createServiceAccountKey(tenant: Tenant, project: String, account id: String, name: String?, scopes: [String]) throws(APIError) -> JSON {
+        let org = try org(tenant)
+        try requireActive(try loadProject(org, project))
+        let account = try loadServiceAccount(org, project, id)
+        if let name, name.trimmingWhitespace().isEmpty { throw .invalidRequest("API key name must not be empty.", param: "name") }
+        return try mintServiceAccountKey(org, project: project, account: account, name: name ?? "Secret Key", scopes: scopes)
+    }
+
+    /// Mints, stores and registers a key of the service account `account` in `project`; returns
+    /// the one answer that carries its value.
+    private func mintServiceAccountKey(_ org: Org, project: String, account: JSON, name: String, scopes: [String]) throws(APIError) -> JSON {
+        let now = env.now()
+        let ids = env.ids(stream: org.root.id)
+        let id = account["id"]?.stringValue ?? ""
+        let keyID = ids.make("key_", length: 16)
+        let value = "sk-svcacct-" + ids.make("", length: 64)
+        let owner: JSON = .object([("type", "service_account"),
+                                   ("service_account", .object([("id", .string(id)), ("name", account["name"] ?? .null),
+                                                                ("created_at", account["created_at"] ?? .int(now)), ("role", account["role"] ?? "member")]))])
+        let key: JSON = .object([("object", "organization.project.api_key"), ("redacted_value", .string(Self.redacted(value, prefix: "sk-svcacct"))),
+                                 ("name", .string(name)), ("created_at", .int(now)), ("last_used_at", .null), ("id", .string(keyID)),
+                                 ("owner_project_access", "active"), ("owner", owner), ("_project_id", .string(project)),
+                                 ("_service_account_id", .string(id)), ("_scopes", .array(scopes.map { .string($0) }))])
+        try put(org.root.id, Self.projectKeys, keyID, now, key)
+        try register(org.root, key: value, keyID: keyID, project: project, serviceAccount: id)
+        return .object([("object", "organization.project.service_account.api_key"), ("value", .string(value)),
+                        ("name", .string(name)), ("created_at", .int(now)), ("id", .string(keyID))])
     }
 
     /// - Remark: GET /v1/organization/projects/{project_id}/service_accounts
