@@ -110,6 +110,26 @@ public struct Projects: Sendable {
                                    query: [("limit", limit.map(String.init)), ("after", after)]))
     }
 
+    /// Another API key for a service account (its value is in the answer, once).
+    /// - Remark: POST /v1/organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys
+    public func createServiceAccountKey(projectID: String, serviceAccountID: String,
+                                        _ request: CreateServiceAccountAPIKeyRequest = CreateServiceAccountAPIKeyRequest()) async throws -> ProjectServiceAccountAPIKey {
+        try await client.adminJSON(.post("/organization/projects/\(seg(projectID))/service_accounts/\(seg(serviceAccountID))/api_keys", json: request))
+    }
+
+    /// The project's rate limits, one per model.
+    /// - Remark: GET /v1/organization/projects/{project_id}/rate_limits
+    public func listRateLimits(projectID: String, limit: Int? = nil, after: String? = nil, before: String? = nil) async throws -> ProjectRateLimitListResponse {
+        try await client.adminJSON(.get("/organization/projects/\(seg(projectID))/rate_limits",
+                                   query: [("limit", limit.map(String.init)), ("after", after), ("before", before)]))
+    }
+
+    /// Lowers some of a model's limits for the project.
+    /// - Remark: POST /v1/organization/projects/{project_id}/rate_limits/{rate_limit_id}
+    public func updateRateLimit(projectID: String, id: String, _ request: ProjectRateLimitUpdateRequest) async throws -> ProjectRateLimit {
+        try await client.adminJSON(.post("/organization/projects/\(seg(projectID))/rate_limits/\(seg(id))", json: request))
+    }
+
     /// Deletes the service account and revokes its keys.
     /// - Remark: DELETE /v1/organization/projects/{project_id}/service_accounts/{service_account_id}
     public func deleteServiceAccount(projectID: String, id: String) async throws -> OrganizationObjectDeleted {

@@ -118,6 +118,64 @@ public typealias ProjectListResponse = CursorPage<Project>
 public typealias ProjectServiceAccountListResponse = CursorPage<ProjectServiceAccount>
 public typealias ProjectAPIKeyListResponse = CursorPage<ProjectAPIKey>
 public typealias AdminAPIKeyListResponse = CursorPage<AdminAPIKey>
+public typealias ProjectRateLimitListResponse = CursorPage<ProjectRateLimit>
+
+/// `CreateProjectServiceAccountApiKeyBody`: another key for a service account.
+public struct CreateServiceAccountAPIKeyRequest: Codable, Sendable {
+    public var name: String?
+    public var scopes: [String]?
+    public var expiresInSeconds: Int?
+    public init(name: String? = nil, scopes: [String]? = nil, expiresInSeconds: Int? = nil) {
+        self.name = name
+        self.scopes = scopes
+        self.expiresInSeconds = expiresInSeconds
+    }
+    enum CodingKeys: String, CodingKey { case name, scopes, expiresInSeconds = "expires_in_seconds" }
+}
+
+/// A project's limits for one model (`ProjectRateLimit`); the optional fields only for models they apply to.
+public struct ProjectRateLimit: Codable, Sendable, Hashable {
+    public let object: String
+    public let id: String
+    public let model: String
+    public var maxRequestsPer1Minute: Int
+    public var maxTokensPer1Minute: Int
+    public var maxImagesPer1Minute: Int?
+    public var maxAudioMegabytesPer1Minute: Int?
+    public var maxRequestsPer1Day: Int?
+    public var batch1DayMaxInputTokens: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case object, id, model
+        case maxRequestsPer1Minute = "max_requests_per_1_minute", maxTokensPer1Minute = "max_tokens_per_1_minute"
+        case maxImagesPer1Minute = "max_images_per_1_minute", maxAudioMegabytesPer1Minute = "max_audio_megabytes_per_1_minute"
+        case maxRequestsPer1Day = "max_requests_per_1_day", batch1DayMaxInputTokens = "batch_1_day_max_input_tokens"
+    }
+}
+
+/// `ProjectRateLimitUpdateRequest`: the fields to lower (nil ones are left as they are).
+public struct ProjectRateLimitUpdateRequest: Codable, Sendable {
+    public var maxRequestsPer1Minute: Int?
+    public var maxTokensPer1Minute: Int?
+    public var maxImagesPer1Minute: Int?
+    public var maxAudioMegabytesPer1Minute: Int?
+    public var maxRequestsPer1Day: Int?
+    public var batch1DayMaxInputTokens: Int?
+    public init(maxRequestsPer1Minute: Int? = nil, maxTokensPer1Minute: Int? = nil, maxImagesPer1Minute: Int? = nil,
+                maxAudioMegabytesPer1Minute: Int? = nil, maxRequestsPer1Day: Int? = nil, batch1DayMaxInputTokens: Int? = nil) {
+        self.maxRequestsPer1Minute = maxRequestsPer1Minute
+        self.maxTokensPer1Minute = maxTokensPer1Minute
+        self.maxImagesPer1Minute = maxImagesPer1Minute
+        self.maxAudioMegabytesPer1Minute = maxAudioMegabytesPer1Minute
+        self.maxRequestsPer1Day = maxRequestsPer1Day
+        self.batch1DayMaxInputTokens = batch1DayMaxInputTokens
+    }
+    enum CodingKeys: String, CodingKey {
+        case maxRequestsPer1Minute = "max_requests_per_1_minute", maxTokensPer1Minute = "max_tokens_per_1_minute"
+        case maxImagesPer1Minute = "max_images_per_1_minute", maxAudioMegabytesPer1Minute = "max_audio_megabytes_per_1_minute"
+        case maxRequestsPer1Day = "max_requests_per_1_day", batch1DayMaxInputTokens = "batch_1_day_max_input_tokens"
+    }
+}
 
 /// A member of the organization (`User`).
 public struct OrganizationUser: Codable, Sendable, Hashable {

@@ -68,6 +68,15 @@ import Testing
         #expect(try await org.adminAPIKeys.list().data.map(\.id) == [admin.id])
         #expect(try await org.adminAPIKeys.delete(admin.id).deleted)
 
+        let second = try await org.projects.createServiceAccountKey(projectID: project.id, serviceAccountID: account.id,
+                                                                    CreateServiceAccountAPIKeyRequest(name: "deploy", scopes: ["api.model.read"]))
+        #expect(second.name == "deploy" && second.value.hasPrefix("sk-svcacct-") && second.value != key.value)
+        let limits = try await org.projects.listRateLimits(projectID: project.id, limit: 3)
+        #expect(limits.data.count == 3 && limits.hasMore)
+        let limit = try #require(limits.data.first)
+        let lowered = try await org.projects.updateRateLimit(projectID: project.id, id: limit.id, .init(maxRequestsPer1Minute: 7))
+        #expect(lowered.id == limit.id && lowered.maxRequestsPer1Minute == 7 && lowered.maxTokensPer1Minute == limit.maxTokensPer1Minute)
+
         #expect(try await org.projects.deleteServiceAccount(projectID: project.id, id: account.id).deleted)
         do {
             _ = try await bot.models.list()
