@@ -58,6 +58,7 @@ extension AdminService {
         for r in try records(org.root.id, Self.memberships) where r.body["user_id"]?.stringValue == id {
             remove(org.root.id, Self.memberships, r.id)
         }
+        try forgetAccess(org, user: id)
         remove(org.root.id, Self.users, id)
         return .object([("object", "organization.user.deleted"), ("id", .string(id)), ("deleted", true)])
     }
