@@ -66,6 +66,8 @@ public final class App: HTTPResponder {
         Self.registerModerationsRoutes(&r)
         Self.registerEvalsRoutes(&r)
         Self.registerAdminRoutes(&r)
+        Self.registerAdminAccessRoutes(&r)
+        Self.registerAdminSettingsRoutes(&r)
         Self.registerUsageRoutes(&r)
         router = r
         var next: @Sendable (Exchange) -> HTTPReply = { [unowned self] exchange in
