@@ -110,9 +110,13 @@ log "fuzzing $URL ($BIN)"
   || { log "FAILED: could not create the resources to fuzz"; exit 1; }
 
 # The operations openai-sim serves (of the organization API: projects and their users, service
-# accounts and API keys, admin API keys, users, invites, audit logs, usage and costs).
-ORG='organization/(projects(/\{project_id\}(/(archive|users(/\{user_id\})?|service_accounts(/\{service_account_id\})?|api_keys(/\{api_key_id\})?))?)?|admin_api_keys(/\{key_id\})?|users(/\{user_id\})?|invites(/\{invite_id\})?|audit_logs|usage/[a-z_]+|costs)$'
-PATHS="^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning|evals|$ORG)"
+# accounts and their keys, API keys, rate limits, groups, certificates and settings; admin API
+# keys, users and their roles, invites, audit logs, usage, costs, roles, groups, certificates,
+# data retention, spend limit and alerts; project roles and role assignments under /projects).
+PROJ='archive|users(/\{user_id\})?|service_accounts(/\{service_account_id\}(/api_keys)?)?|api_keys(/\{api_key_id\})?|rate_limits(/\{rate_limit_id\})?|groups(/\{group_id\})?|certificates(/(activate|deactivate))?|data_retention|spend_limit|spend_alerts(/\{alert_id\})?|model_permissions|hosted_tool_permissions'
+ORG="organization/(projects(/\{project_id\}(/($PROJ))?)?|admin_api_keys(/\{key_id\})?|users(/\{user_id\}(/roles(/\{role_id\})?)?)?|invites(/\{invite_id\})?|audit_logs|usage/[a-z_]+|costs|roles(/\{role_id\})?|groups(/\{group_id\}(/(users(/\{user_id\})?|roles(/\{role_id\})?))?)?|certificates(/(activate|deactivate|\{certificate_id\}))?|data_retention|spend_limit|spend_alerts(/\{alert_id\})?)\$"
+PROJECTS='projects/\{project_id\}/(roles(/\{role_id\})?|(users/\{user_id\}|groups/\{group_id\})/roles(/\{role_id\})?)$'
+PATHS="^/(files|uploads|models|chat/completions|responses|embeddings|moderations|batches|fine_tuning|evals|$ORG|$PROJECTS)"
 # One worker. With two, schemathesis' worker threads ast.parse at the same time (hypothesis
 # describing a lambda-built strategy), which CPython 3.11 does not survive reliably:
 # "SystemError: AST constructor recursion depth mismatch" (python/cpython#106905), reported as a

@@ -76,6 +76,20 @@ def eval_and_run() -> dict:
     return {"path.eval_id": ev, "path.run_id": run}
 
 
+# A self-signed P-256 certificate (openssl req -x509; key discarded), valid to 2036-11-24.
+CERT = """-----BEGIN CERTIFICATE-----
+MIIBjTCCATOgAwIBAgIUHFda1e/NsMlJ7DL31eph1djdQB8wCgYIKoZIzj0EAwIw
+HDEaMBgGA1UEAwwRb3BlbmFpLXNpbSB0ZXN0IGEwHhcNMjYxMTI3MTg1MTIyWhcN
+MzYxMTI0MTg1MTIyWjAcMRowGAYDVQQDDBFvcGVuYWktc2ltIHRlc3QgYTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABPIRfK/CXOlimC0+faQ+XA7+tckwakbSmVeZ
+8oSl7Ga+BsouCI8o2rvalqWioAan2WwYoHhpRX2M5xHZouc6wzCjUzBRMB0GA1Ud
+DgQWBBQJbu15iv/blO51C+z4nh+o2R4rmDAfBgNVHSMEGDAWgBQJbu15iv/blO51
+C+z4nh+o2R4rmDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQCJ
+IacrVUgwhzs3QQqYgDa0ZcY3WS0yoqJQEUDUMZkKogIgYFDr5SBbpjOZQdVvfREc
+K82YxhwXGFNUBpUvfx8SXFw=
+-----END CERTIFICATE-----"""
+
+
 def organization() -> dict:
     """A project with a service account (and its key), an admin key, an invite and the owner."""
     project = call("POST", f"{BASE}/organization/projects", {"name": "fuzz"})["id"]
@@ -84,7 +98,14 @@ def organization() -> dict:
     return {"path.project_id": project, "path.service_account_id": account["id"], "path.api_key_id": account["api_key"]["id"],
             "path.key_id": call("POST", f"{BASE}/organization/admin_api_keys", {"name": "fuzz"})["id"],
             "path.invite_id": call("POST", f"{BASE}/organization/invites", {"email": "fuzz@example.com", "role": "reader"})["id"],
-            "path.user_id": owner}
+            "path.user_id": owner,
+            "path.group_id": call("POST", f"{BASE}/organization/groups", {"name": "fuzz"})["id"],
+            "path.role_id": call("POST", f"{BASE}/organization/roles", {"role_name": f"fuzz-{project}", "permissions": ["api.groups.read"]})["id"],
+            "path.certificate_id": call("POST", f"{BASE}/organization/certificates", {"content": CERT})["id"],
+            "path.alert_id": call("POST", f"{BASE}/organization/spend_alerts", {
+                "threshold_amount": 100, "currency": "USD", "interval": "month",
+                "notification_channel": {"type": "email", "recipients": ["fuzz@example.com"]}})["id"],
+            "path.rate_limit_id": "rl_gpt-4o-mini"}
 
 
 def fresh() -> dict:
