@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SimApp
 import SimCore
@@ -10,35 +11,18 @@ import SimTesting
 @Suite struct AdminSettingsRoutesTests {
     static let base = "/v1/organization"
 
-    /// Self-signed P-256 certificates made with `openssl req -x509` (keys discarded). A: validity
+    /// Self-signed P-256 certificates made with `openssl req -x509` (keys discarded), in
+    /// Tests/fixtures. A: validity
     /// 2026-11-27T18:51:22Z to 2036-11-24T18:51:22Z (UTCTime). B: notAfter 2136-06-03T18:51:22Z
     /// (GeneralizedTime).
-    static let certA = """
-    -----BEGIN CERTIFICATE-----
-    MIIBjTCCATOgAwIBAgIUHFda1e/NsMlJ7DL31eph1djdQB8wCgYIKoZIzj0EAwIw
-    HDEaMBgGA1UEAwwRb3BlbmFpLXNpbSB0ZXN0IGEwHhcNMjYxMTI3MTg1MTIyWhcN
-    MzYxMTI0MTg1MTIyWjAcMRowGAYDVQQDDBFvcGVuYWktc2ltIHRlc3QgYTBZMBMG
-    ByqGSM49AgEGCCqGSM49AwEHA0IABPIRfK/CXOlimC0+faQ+XA7+tckwakbSmVeZ
-    8oSl7Ga+BsouCI8o2rvalqWioAan2WwYoHhpRX2M5xHZouc6wzCjUzBRMB0GA1Ud
-    DgQWBBQJbu15iv/blO51C+z4nh+o2R4rmDAfBgNVHSMEGDAWgBQJbu15iv/blO51
-    C+z4nh+o2R4rmDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQCJ
-    IacrVUgwhzs3QQqYgDa0ZcY3WS0yoqJQEUDUMZkKogIgYFDr5SBbpjOZQdVvfREc
-    K82YxhwXGFNUBpUvfx8SXFw=
-    -----END CERTIFICATE-----
-    """
-    static let certB = """
-    -----BEGIN CERTIFICATE-----
-    MIIBjjCCATWgAwIBAgIUTwbvD7LRo8S1b05AaqHl4j7TLB8wCgYIKoZIzj0EAwIw
-    HDEaMBgGA1UEAwwRb3BlbmFpLXNpbSB0ZXN0IGIwIBcNMjYxMTI3MTg1MTIyWhgP
-    MjEzNjA2MDMxODUxMjJaMBwxGjAYBgNVBAMMEW9wZW5haS1zaW0gdGVzdCBiMFkw
-    EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEn5jSUPm6NJiJSL+C+/PybV+lL8rzR8Du
-    c9PNY/H/8Kg2jCKjpEuoy4veEO9mtOOAwXXbJqeWhPBJbO9/0HQqAKNTMFEwHQYD
-    VR0OBBYEFLA5xJqwuJIaRALRsvSKgDf5/Ym4MB8GA1UdIwQYMBaAFLA5xJqwuJIa
-    RALRsvSKgDf5/Ym4MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIg
-    dZCNQ87ZpbroIuxOJMnS2oc8xfXYxZvjWZfpqdiVU4oCIDWKQWsnA9wPl6MmAdQQ
-    fitEj5uv5SuEsBGfEL/nDAE9
-    -----END CERTIFICATE-----
-    """
+    static let certA = fixture("certificate-a.pem")
+    static let certB = fixture("certificate-b.pem")
+
+    static func fixture(_ name: String) -> String {
+        let tests = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(2).joined(separator: "/")
+        guard let data = FileManager.default.contents(atPath: tests + "/fixtures/" + name) else { fatalError("missing Tests/fixtures/\(name)") }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     func expectError(_ r: TestHarness.Result, _ status: Int, param: String?, code: String? = nil,
                      sourceLocation: SourceLocation = #_sourceLocation) {

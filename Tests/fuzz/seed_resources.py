@@ -14,6 +14,7 @@ the upload, batch, completion and response are made after the clock moves, so th
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import sys
 import urllib.request
 import uuid
@@ -77,17 +78,7 @@ def eval_and_run() -> dict:
 
 
 # A self-signed P-256 certificate (openssl req -x509; key discarded), valid to 2036-11-24.
-CERT = """-----BEGIN CERTIFICATE-----
-MIIBjTCCATOgAwIBAgIUHFda1e/NsMlJ7DL31eph1djdQB8wCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRb3BlbmFpLXNpbSB0ZXN0IGEwHhcNMjYxMTI3MTg1MTIyWhcN
-MzYxMTI0MTg1MTIyWjAcMRowGAYDVQQDDBFvcGVuYWktc2ltIHRlc3QgYTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABPIRfK/CXOlimC0+faQ+XA7+tckwakbSmVeZ
-8oSl7Ga+BsouCI8o2rvalqWioAan2WwYoHhpRX2M5xHZouc6wzCjUzBRMB0GA1Ud
-DgQWBBQJbu15iv/blO51C+z4nh+o2R4rmDAfBgNVHSMEGDAWgBQJbu15iv/blO51
-C+z4nh+o2R4rmDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQCJ
-IacrVUgwhzs3QQqYgDa0ZcY3WS0yoqJQEUDUMZkKogIgYFDr5SBbpjOZQdVvfREc
-K82YxhwXGFNUBpUvfx8SXFw=
------END CERTIFICATE-----"""
+CERT = (Path(__file__).resolve().parents[1] / "fixtures" / "certificate-a.pem").read_text().strip()
 
 
 def organization() -> dict:
@@ -101,7 +92,7 @@ def organization() -> dict:
             "path.user_id": owner,
             "path.group_id": call("POST", f"{BASE}/organization/groups", {"name": "fuzz"})["id"],
             "path.role_id": call("POST", f"{BASE}/organization/roles", {"role_name": f"fuzz-{project}", "permissions": ["api.groups.read"]})["id"],
-            "path.certificate_id": call("POST", f"{BASE}/organization/certificates", {"content": CERT})["id"],
+            "path.certificate_id": call("POST", f"{BASE}/organization/certificates", {"certificate": CERT})["id"],
             "path.alert_id": call("POST", f"{BASE}/organization/spend_alerts", {
                 "threshold_amount": 100, "currency": "USD", "interval": "month",
                 "notification_channel": {"type": "email", "recipients": ["fuzz@example.com"]}})["id"],

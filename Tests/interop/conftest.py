@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator, Optional
 import openai
 import pytest
 
-from harness import RETIRED_JOURNALS, SPEC_SUMMARY, SimServer, new_key
+from harness import RETIRED_JOURNALS, SPEC_SUMMARY, SimServer, admin_client, new_key
 
 # --- fixtures --------------------------------------------------------------------------------
 
@@ -43,6 +43,16 @@ def client(sim: SimServer, api_key: str) -> Iterator[openai.OpenAI]:
     c = sim.client(api_key)
     try:
         yield c
+    finally:
+        c.close()
+
+
+@pytest.fixture
+def org(sim: SimServer, api_key: str) -> Iterator[Any]:
+    """`client.admin.organization` of the test's own organization (its key is the owner key)."""
+    c = admin_client(sim, api_key)
+    try:
+        yield c.admin.organization
     finally:
         c.close()
 

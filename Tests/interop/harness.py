@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator, Optional
 import openai
 
 REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "Tests" / "fixtures"
 URL_RE = re.compile(r"http://[0-9.]+:[0-9]+/v1")
 REQUEST_ID_RE = re.compile(r"^req_[0-9a-f]{32}$")
 START_TIMEOUT_S = 20.0
@@ -228,3 +229,8 @@ def binary_blob(size: int) -> bytes:
         out += seed[i % 7:] + seed[: i % 7]
         i += 1
     return bytes(out[:size])
+
+
+def admin_client(sim: "SimServer", key: str) -> openai.OpenAI:
+    """An SDK client whose key is also its admin key (in open mode a key is its organization's owner key)."""
+    return openai.OpenAI(base_url=sim.base_url, api_key=key, admin_api_key=key, max_retries=0, timeout=30.0)

@@ -11,20 +11,7 @@ import io
 import openai
 import pytest
 
-from harness import SimServer, assert_error_shape, assert_request_id, new_key
-
-
-def admin_client(sim: SimServer, key: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=sim.base_url, api_key=key, admin_api_key=key, max_retries=0, timeout=30.0)
-
-
-@pytest.fixture
-def org(sim: SimServer, api_key: str):
-    c = admin_client(sim, api_key)
-    try:
-        yield c.admin.organization
-    finally:
-        c.close()
+from harness import SimServer, admin_client, assert_error_shape, assert_request_id, new_key
 
 
 def test_projects_lifecycle_and_pagination(org) -> None:

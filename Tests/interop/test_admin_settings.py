@@ -7,46 +7,13 @@ from __future__ import annotations
 import openai
 import pytest
 
-from harness import SimServer, assert_error_shape, assert_request_id
+from harness import FIXTURES, SimServer, admin_client, assert_error_shape, assert_request_id
 
 
-def admin_client(sim: SimServer, key: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=sim.base_url, api_key=key, admin_api_key=key, max_retries=0, timeout=30.0)
-
-
-@pytest.fixture
-def org(sim: SimServer, api_key: str):
-    c = admin_client(sim, api_key)
-    try:
-        yield c.admin.organization
-    finally:
-        c.close()
-
-
-# Self-signed P-256 certificates made with `openssl req -x509` (keys discarded).
+# Self-signed P-256 certificates made with `openssl req -x509` (keys discarded), in Tests/fixtures.
 # A: 2026-11-27T18:51:22Z .. 2036-11-24T18:51:22Z (UTCTime); B: notAfter 2136-06-03T18:51:22Z (GeneralizedTime).
-CERT_A = """-----BEGIN CERTIFICATE-----
-MIIBjTCCATOgAwIBAgIUHFda1e/NsMlJ7DL31eph1djdQB8wCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRb3BlbmFpLXNpbSB0ZXN0IGEwHhcNMjYxMTI3MTg1MTIyWhcN
-MzYxMTI0MTg1MTIyWjAcMRowGAYDVQQDDBFvcGVuYWktc2ltIHRlc3QgYTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABPIRfK/CXOlimC0+faQ+XA7+tckwakbSmVeZ
-8oSl7Ga+BsouCI8o2rvalqWioAan2WwYoHhpRX2M5xHZouc6wzCjUzBRMB0GA1Ud
-DgQWBBQJbu15iv/blO51C+z4nh+o2R4rmDAfBgNVHSMEGDAWgBQJbu15iv/blO51
-C+z4nh+o2R4rmDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQCJ
-IacrVUgwhzs3QQqYgDa0ZcY3WS0yoqJQEUDUMZkKogIgYFDr5SBbpjOZQdVvfREc
-K82YxhwXGFNUBpUvfx8SXFw=
------END CERTIFICATE-----"""
-CERT_B = """-----BEGIN CERTIFICATE-----
-MIIBjjCCATWgAwIBAgIUTwbvD7LRo8S1b05AaqHl4j7TLB8wCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRb3BlbmFpLXNpbSB0ZXN0IGIwIBcNMjYxMTI3MTg1MTIyWhgP
-MjEzNjA2MDMxODUxMjJaMBwxGjAYBgNVBAMMEW9wZW5haS1zaW0gdGVzdCBiMFkw
-EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEn5jSUPm6NJiJSL+C+/PybV+lL8rzR8Du
-c9PNY/H/8Kg2jCKjpEuoy4veEO9mtOOAwXXbJqeWhPBJbO9/0HQqAKNTMFEwHQYD
-VR0OBBYEFLA5xJqwuJIaRALRsvSKgDf5/Ym4MB8GA1UdIwQYMBaAFLA5xJqwuJIa
-RALRsvSKgDf5/Ym4MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIg
-dZCNQ87ZpbroIuxOJMnS2oc8xfXYxZvjWZfpqdiVU4oCIDWKQWsnA9wPl6MmAdQQ
-fitEj5uv5SuEsBGfEL/nDAE9
------END CERTIFICATE-----"""
+CERT_A = (FIXTURES / "certificate-a.pem").read_text().strip()
+CERT_B = (FIXTURES / "certificate-b.pem").read_text().strip()
 
 CHANNEL = {"type": "email", "recipients": ["finance@example.com"], "subject_prefix": "OpenAI spend alert"}
 
