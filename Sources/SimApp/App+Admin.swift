@@ -30,15 +30,18 @@ extension App {
         case "invite.sent": payload.append(("data", .object([("email", result["email"] ?? .null), ("role", result["role"] ?? .null)])))
         default: break
         }
-        let token = bearerToken(ctx.request.header("authorization") ?? "")
-        let admin = ctx.services.admin
-        admin.audit(tenant: ctx.tenant, token: token, type: type, payload: .object(payload), project: project)
+        recordAudit(ctx, type, .object(payload), project: project)
         // A service account's key is created with it.
         if type == "service_account.created", let key = result["api_key"]?["id"] {
-            admin.audit(tenant: ctx.tenant, token: token, type: "api_key.created",
-                        payload: .object([("id", key), ("data", .object([("scopes", .array([]))]))]), project: project)
+            recordAudit(ctx, "api_key.created", .object([("id", key), ("data", .object([("scopes", .array([]))]))]), project: project)
         }
         return .json(result)
+    }
+
+    /// Records one event in the organization's audit log, the request's key its actor.
+    static func recordAudit(_ ctx: RouteContext, _ type: String, _ payload: JSON, project: String?) {
+        ctx.services.admin.audit(tenant: ctx.tenant, token: bearerToken(ctx.request.header("authorization") ?? ""), type: type,
+                                 payload: payload, project: project)
     }
 
     static func registerAdminRoutes(_ r: inout Router<RouteHandler>) {
@@ -135,21 +138,11 @@ extension App {
             if let e = try p.int("expires_in_seconds"), !(1...31_536_000).contains(e) {
                 throw APIError.invalidRequest("expires_in_seconds must be between 1 and 31536000.", param: "expires_in_seconds")
             }
-            var scopes: [String] = []
-            if let v = p.raw("scopes") {
-                guard let list = v.arrayValue else { throw APIError.invalidType("scopes", expected: "an array", got: v) }
-                for (i, item) in list.enumerated() {
-                    guard let s = item.stringValue else { throw APIError.invalidType("scopes[\(i)]", expected: "a string", got: item) }
-                    scopes.append(s)
-                }
-            }
+            let scopes = try p.strings("scopes") ?? []
             let key = try ctx.services.admin.createServiceAccountKey(tenant: ctx.tenant, project: ctx.param("project_id"),
                                                                      account: ctx.param("service_account_id"), name: try p.string("name"), scopes: scopes)
-            let token = bearerToken(ctx.request.header("authorization") ?? "")
-            ctx.services.admin.audit(tenant: ctx.tenant, token: token, type: "api_key.created",
-                                     payload: .object([("id", key["id"] ?? .null), ("data", .object([("scopes", .array(scopes.map { .string($0) }))]))]),
-                                     project: ctx.param("project_id"))
-            return .json(key)
+            return auditedChange(ctx, "api_key.created", .object([("id", key["id"] ?? .null),
+                                                                  ("data", .object([("scopes", .array(scopes.map { .string($0) }))]))]), key)
         }
 
         // Project rate limits
@@ -251,12 +244,10 @@ extension App {
                 for (i, item) in list.enumerated() {
                     guard case .object = item else { throw APIError.invalidType("projects[\(i)]", expected: "an object", got: item) }
                     let e = Params(object: item)
-                    do throws(APIError) {
+                    projects.append(try nested("projects[\(i)]") { () throws(APIError) -> (String, String) in
                         try e.rejectUnknown(["id", "role"])
-                        projects.append((try e.requiredString("id"), try e.requiredString("role")))
-                    } catch {
-                        throw APIError.invalidRequest(error.message, param: "projects[\(i)].\(error.param ?? "")", code: error.code, status: error.status)
-                    }
+                        return (try e.requiredString("id"), try e.requiredString("role"))
+                    })
                 }
             }
             return audited(ctx, "invite.sent", try ctx.services.admin.invite(tenant: ctx.tenant, email: try p.requiredString("email"), role: try p.requiredString("role"),

@@ -3,7 +3,7 @@ import SimHTTP
 import SimSupport
 
 /// The admin API's access control objects: roles, groups, their members and role assignments.
-/// See `AdminService+Access`.
+/// See `AdminService+Roles`, `+Groups` and `+RoleAssignments`.
 extension App {
     /// A list of these endpoints: `next` is the cursor of the following page (null on the last).
     static func nextCursorList(_ p: AdminService.Page) -> RouteResult {
@@ -13,10 +13,7 @@ extension App {
 
     /// Records the change's audit events (scoped to the route's project, if any), then answers it.
     static func auditedAccess(_ ctx: RouteContext, _ change: AdminService.Change) -> RouteResult {
-        let token = bearerToken(ctx.request.header("authorization") ?? "")
-        for e in change.events {
-            ctx.services.admin.audit(tenant: ctx.tenant, token: token, type: e.type, payload: e.payload, project: ctx.params["project_id"])
-        }
+        for e in change.events { recordAudit(ctx, e.type, e.payload, project: ctx.params["project_id"]) }
         return .json(change.result)
     }
 

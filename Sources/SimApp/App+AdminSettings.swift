@@ -9,8 +9,7 @@ extension App {
     /// Records `payload` as a `type` event of the audit log (scoped to the route's project, if
     /// any), then answers `result`.
     static func auditedChange(_ ctx: RouteContext, _ type: String, _ payload: JSON, _ result: JSON) -> RouteResult {
-        ctx.services.admin.audit(tenant: ctx.tenant, token: bearerToken(ctx.request.header("authorization") ?? ""), type: type,
-                                 payload: payload, project: ctx.params["project_id"])
+        recordAudit(ctx, type, payload, project: ctx.params["project_id"])
         return .json(result)
     }
 
