@@ -22,8 +22,7 @@ extension AdminService {
         return Self.assignmentPayload(a)
     }
 
-    /// Drops a removed user's group memberships and role assignments (for `deleteUser`, which
-    /// does not call it yet: until then they are left behind, unseen).
+    /// Drops a removed user's group memberships and role assignments (`deleteUser` calls it).
     func forgetAccess(_ org: Org, user: String) throws(APIError) {
         try removeAll(org, Self.groupUsers) { $0["user_id"]?.stringValue == user }
         try removeAll(org, Self.roleAssignments) { $0["principal_type"] == "user" && $0["principal_id"]?.stringValue == user }
