@@ -21,14 +21,6 @@ extension App {
         return auditedChange(ctx, project == nil ? "organization.updated" : "project.updated", payload, result)
     }
 
-    /// Parses a nested object's fields, naming its params `outer.field` in errors.
-    static func nested<T>(_ outer: String, _ parse: () throws(APIError) -> T) throws(APIError) -> T {
-        do throws(APIError) { return try parse() } catch {
-            throw APIError.invalidRequest(error.message.replacing("'\(error.param ?? "")'", with: "'\(outer).\(error.param ?? "")'"),
-                                          param: "\(outer).\(error.param ?? "")", code: error.code, status: error.status)
-        }
-    }
-
     /// The body of a spend alert's create or update (`CreateSpendAlertBody`).
     static func spendAlertInput(_ ctx: RouteContext) throws(APIError) -> AdminService.SpendAlertInput {
         let p = try ctx.body()

@@ -116,3 +116,13 @@ extension String {
         below ? self : replacing("below minimum", with: "above maximum")
     }
 }
+
+extension App {
+    /// Parses a nested object's fields, naming its params `outer.field` in errors.
+    static func nested<T>(_ outer: String, _ parse: () throws(APIError) -> T) throws(APIError) -> T {
+        do throws(APIError) { return try parse() } catch {
+            throw APIError.invalidRequest(error.message.replacing("'\(error.param ?? "")'", with: "'\(outer).\(error.param ?? "")'"),
+                                          param: "\(outer).\(error.param ?? "")", code: error.code, status: error.status)
+        }
+    }
+}

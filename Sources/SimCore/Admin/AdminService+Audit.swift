@@ -48,7 +48,7 @@ extension AdminService {
     /// - Remark: GET /v1/organization/audit_logs
     public func listAuditLogs(tenant: Tenant, _ q: AuditQuery) throws(APIError) -> Page {
         let org = try org(tenant)
-        var all = try records(org.root.id, Self.auditLogs).map(\.body).reversed().filter { e in
+        let all = try records(org.root.id, Self.auditLogs).map(\.body).reversed().filter { e in
             let t = e["effective_at"]?.intValue ?? 0
             if let v = q.gt, !(t > v) { return false }
             if let v = q.gte, !(t >= v) { return false }
@@ -64,13 +64,7 @@ extension AdminService {
             if !q.actorEmails.isEmpty && !q.actorEmails.contains(key?["user"]?["email"]?.stringValue ?? "") { return false }
             return true
         }
-        if let before = q.before {
-            guard let i = all.firstIndex(where: { $0["id"]?.stringValue == before }) else {
-                throw .invalidRequest("No such object for 'before': '\(before)'.", param: "before", code: "not_found", status: 404)
-            }
-            all = Array(all[..<i].suffix(q.limit))
-            return Page(data: all, ids: all.compactMap { $0["id"]?.stringValue }, hasMore: i > all.count)
-        }
-        return try Self.page(Array(all), after: q.after, limit: q.limit)
+        // With `before`, `after` is not read.
+        return try Self.page(Array(all), after: q.before == nil ? q.after : nil, before: q.before, limit: q.limit)
     }
 }

@@ -130,7 +130,7 @@ extension AdminService {
             .filter { $0.body["project_id"]?.stringValue == project }
             .map { ($0.body["group_id"]?.stringValue ?? "", projectGroup(org, $0.body)) }
         if order == .desc { all.reverse() }
-        return try Self.page(keyed: all, after: after, limit: limit)
+        return try Self.page(all.map(\.value), ids: all.map(\.key), after: after, limit: limit)
     }
 
     /// Gives the group access to the project with the project role `role` (a role assignment).

@@ -43,14 +43,8 @@ extension AdminService {
         let org = try org(tenant)
         _ = try loadProject(org, project)
         let all = try Self.rateLimitedModels.map { m throws(APIError) in try rateLimit(org, project, m) }
-        if let before {
-            guard let i = all.firstIndex(where: { $0["id"]?.stringValue == before }) else {
-                throw .invalidRequest("No such object for 'before': '\(before)'.", param: "before", code: "not_found", status: 404)
-            }
-            let slice = Array(all[..<i].suffix(limit))
-            return Page(data: slice, ids: slice.compactMap { $0["id"]?.stringValue }, hasMore: i - slice.count > 0)
-        }
-        return try Self.page(all, after: after, limit: limit)
+        // With `before`, `after` is not read.
+        return try Self.page(all, after: before == nil ? after : nil, before: before, limit: limit)
     }
 
     /// Sets some of a model's limits for the project. Each must be a positive integer no higher

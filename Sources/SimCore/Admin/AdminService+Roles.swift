@@ -218,10 +218,4 @@ extension AdminService {
         for r in gone { remove(org.root.id, collection, r.id) }
         return gone.map(\.body)
     }
-
-    /// A page of items without an `id` of their own, keyed by `key` (`after` names a key).
-    static func page(keyed items: [(key: String, value: JSON)], after: String?, limit: Int) throws(APIError) -> Page {
-        let p = try page(items.map { .object([("id", .string($0.key)), ("v", $0.value)]) }, after: after, limit: limit)
-        return Page(data: p.data.compactMap { $0["v"] }, ids: p.ids, hasMore: p.hasMore)
-    }
 }

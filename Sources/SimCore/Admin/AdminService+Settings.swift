@@ -147,22 +147,7 @@ extension AdminService {
         var all = try records(org.root.id, Self.spendAlerts).map(\.body)
             .filter { $0["_project_id"]?.stringValue == project }.map(\.withoutInternalMembers)
         if order == .desc { all.reverse() }
-        guard let before else { return try Self.page(all, after: after, limit: limit) }
-        guard let end = all.firstIndex(where: { $0["id"]?.stringValue == before }) else {
-            throw .invalidRequest("No such object for 'before': '\(before)'.", param: "before", code: "not_found", status: 404)
-        }
-        var start = 0
-        if let after {
-            guard let i = all.firstIndex(where: { $0["id"]?.stringValue == after }) else {
-                throw .invalidRequest("No such object for 'after': '\(after)'.", param: "after", code: "not_found", status: 404)
-            }
-            start = min(i + 1, end)
-        }
-        // The page just before the cursor (the newest `limit` of the window when only `before`).
-        let window = Array(all[start..<end])
-        let slice = after == nil ? Array(window.suffix(limit)) : Array(window.prefix(limit))
-        let hasMore = after == nil ? window.count > slice.count : true
-        return Page(data: slice, ids: slice.compactMap { $0["id"]?.stringValue }, hasMore: hasMore)
+        return try Self.page(all, after: after, before: before, limit: limit)
     }
 
     /// - Remark: GET /v1/organization/spend_alerts/{alert_id}, GET /v1/organization/projects/{project_id}/spend_alerts/{alert_id}

@@ -232,18 +232,28 @@ public final class AdminService: Sendable {
         public let hasMore: Bool
     }
 
-    /// Oldest first; `after` must name an object in the list (404 otherwise, as the API answers
-    /// an unknown cursor on these endpoints).
-    static func page(_ all: [JSON], after: String?, limit: Int) throws(APIError) -> Page {
-        var start = 0
-        if let after {
-            guard let i = all.firstIndex(where: { $0["id"]?.stringValue == after }) else {
-                throw .invalidRequest("No such object for 'after': '\(after)'.", param: "after", code: "not_found", status: 404)
+    /// A page of `all` in the order given, cursors naming objects by `ids` (default: each one's
+    /// `id`); a cursor not in the list is a 404, as the API answers an unknown cursor on these
+    /// endpoints. `after`: the `limit` objects after it. `before`: the last `limit` objects before
+    /// it, or with `after` too, the first `limit` between the two (then `has_more` is always true).
+    static func page(_ all: [JSON], ids given: [String]? = nil, after: String?, before: String? = nil, limit: Int) throws(APIError) -> Page {
+        let ids = given ?? all.map { $0["id"]?.stringValue ?? "" }
+        func index(of cursor: String, _ param: String) throws(APIError) -> Int {
+            guard let i = ids.firstIndex(of: cursor) else {
+                throw .invalidRequest("No such object for '\(param)': '\(cursor)'.", param: param, code: "not_found", status: 404)
             }
-            start = i + 1
+            return i
         }
-        let slice = Array(all[min(start, all.count)...].prefix(limit))
-        return Page(data: slice, ids: slice.compactMap { $0["id"]?.stringValue }, hasMore: start + slice.count < all.count)
+        var start = 0
+        if let after { start = try index(of: after, "after") + 1 }
+        guard let before else {
+            let range = min(start, all.count)..<min(start + limit, all.count)
+            return Page(data: Array(all[range]), ids: Array(ids[range]), hasMore: range.upperBound < all.count)
+        }
+        let end = try index(of: before, "before")
+        let window = min(start, end)..<end
+        let range = after == nil ? max(window.lowerBound, end - limit)..<end : window.lowerBound..<min(window.lowerBound + limit, end)
+        return Page(data: Array(all[range]), ids: Array(ids[range]), hasMore: after == nil ? range.count < window.count : true)
     }
 
     func records(_ tenant: String, _ collection: String) throws(APIError) -> [StoredRecord] {
