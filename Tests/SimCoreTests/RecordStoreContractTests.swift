@@ -397,3 +397,55 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
         }
     }
 }
+
+extension RecordStoreContractTests {
+    /// Random inserts, replacements, deletes and trims in two buckets, and after each batch
+    /// every list (both orders, with and without an `after` cursor, small limits) equals the
+    /// one a plain array of ids gives.
+    @Test(arguments: StoreKind.allCases)
+    func listsMatchAPlainModelThroughRandomWrites(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            var model: [String: [String]] = ["a": [], "b": []]   // collection -> ids, oldest first
+            var rng: UInt64 = 0x2545_F491_4F6C_DD1D
+            func next(_ n: Int) -> Int {
+                rng = rng &* 6364136223846793005 &+ 1442695040888963407
+                return Int((rng >> 33) % UInt64(n))
+            }
+            for step in 0..<600 {
+                let c = next(2) == 0 ? "a" : "b"
+                switch next(8) {
+                case 0 where !model[c]!.isEmpty:
+                    let id = model[c]![next(model[c]!.count)]
+                    try store.put(rec(id, collection: c, ["v": .int(Int64(step))]))   // keeps its place
+                case 1 where !model[c]!.isEmpty:
+                    let id = model[c]!.remove(at: next(model[c]!.count))
+                    #expect(try store.delete(tenant: "t1", collection: c, id: id))
+                    #expect(!(try store.delete(tenant: "t1", collection: c, id: id)))
+                case 2:
+                    let keep = next(40)
+                    let dropped = try store.trim(tenant: "t1", collection: c, keepingNewest: keep)
+                    let expected = Array(model[c]!.prefix(max(0, model[c]!.count - keep)))
+                    #expect(dropped == expected, "step \(step)")
+                    model[c]!.removeFirst(expected.count)
+                default:
+                    let id = "\(c)\(step)"
+                    try store.put(rec(id, collection: c))
+                    model[c]!.append(id)
+                }
+                guard step % 25 == 24 else { continue }
+                for (c, live) in model {
+                    let all = try store.list(tenant: "t1", collection: c, query: ListQuery(order: .asc, limit: 10_000))
+                    #expect(ids(all) == live && !all.hasMore, "step \(step) \(c)")
+                    guard !live.isEmpty else { continue }
+                    let cursor = live[next(live.count)], limit = 1 + next(5)
+                    let i = live.firstIndex(of: cursor)!
+                    let asc = try store.list(tenant: "t1", collection: c, query: ListQuery(order: .asc, after: cursor, limit: limit))
+                    #expect(ids(asc) == Array(live[(i + 1)...].prefix(limit)) && asc.hasMore == (live.count - i - 1 > limit), "step \(step) \(c) asc after \(cursor)")
+                    let desc = try store.list(tenant: "t1", collection: c, query: ListQuery(order: .desc, after: cursor, limit: limit))
+                    #expect(ids(desc) == Array(live[..<i].reversed().prefix(limit)) && desc.hasMore == (i > limit), "step \(step) \(c) desc after \(cursor)")
+                    #expect(ids(try store.list(tenant: "t1", collection: c, query: ListQuery(limit: limit))) == Array(live.reversed().prefix(limit)))
+                }
+            }
+        }
+    }
+}

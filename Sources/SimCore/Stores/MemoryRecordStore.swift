@@ -23,20 +23,11 @@ public final class MemoryRecordStore: RecordStore {
         }
         func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
-    /// A record id with its hash computed once. Ids of one collection share their length and
-    /// prefix, so comparing two means reading both strings' bytes (a cache miss each in a large
-    /// bucket); the inline hash settles almost every probe, and growth rehashes without reading ids.
-    private struct RecordKey: Hashable {
+    /// A bucket's record: its id with the id's hash (computed once, outside the lock), and what
+    /// the bucket's key does not say.
+    private struct Entry {
         let id: String
         let hash: UInt64
-        init(_ id: String) {
-            self.id = id
-            hash = StableHash.fnv1a(id)
-        }
-        static func == (a: RecordKey, b: RecordKey) -> Bool { a.hash == b.hash && a.id == b.id }
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-    }
-    private struct Entry {
         var createdAt: Int64
         var seq: Int64
         var document: Held
@@ -69,19 +60,18 @@ public final class MemoryRecordStore: RecordStore {
             }
         }
     }
-    /// A bucket's records, once it holds more than 4,096, in 256 tables picked by the id's hash,
-    /// and its insertion order in chunks: a Swift table or array grows by copying all of itself,
-    /// which for one table of 400,000 stored responses took 444 ms, under the store's lock
-    /// (every request waited). Split, a growth step copies 1/256 of the table or one chunk. A
-    /// small bucket (most (tenant, collection) pairs) keeps one table.
+    /// One (tenant, collection)'s records: in insertion order in a `PositionLog` (appending
+    /// copies at most one chunk, evicting the oldest moves nothing), found by id through a
+    /// `PositionIndex` over the ids' hashes. An insert probes the index (hashes only) and appends;
+    /// evicting the oldest reads the log's first entry and removes its position from the index;
+    /// neither reads another record's id.
     private struct Bucket {
-        static let tableCount = 256
-        static let splitAt = 4096
-        var tables: [[RecordKey: Entry]] = [[:]]
-        /// Ids in insertion order (deleted ids are removed).
-        var order = ChunkedList<String>()
+        var log = PositionLog<Entry>()
+        var index = PositionIndex()
         /// The block new encoded documents are packed into.
         var slab: ByteSlab?
+
+        var count: Int { log.count }
 
         /// Copies `bytes` into this bucket's current block (a new one when it is full).
         mutating func pack(_ bytes: [UInt8]) -> Held {
@@ -92,38 +82,45 @@ public final class MemoryRecordStore: RecordStore {
                 if let slab, let at = slab.append(raw) {
                     return .packed(SlabBytes(slab: slab, offset: Int32(at), count: Int32(raw.count)))
                 }
-                let fresh = ByteSlab(capacity: ByteSlab.capacity(forBucketOf: order.count, fitting: raw.count))
+                let fresh = ByteSlab(capacity: ByteSlab.capacity(forBucketOf: log.count, fitting: raw.count))
                 slab = fresh
                 let at = fresh.append(raw)!
                 return .packed(SlabBytes(slab: fresh, offset: Int32(at), count: Int32(raw.count)))
             }
         }
 
-        @inline(__always) func table(_ key: RecordKey) -> Int {
-            tables.count == 1 ? 0 : Int(truncatingIfNeeded: key.hash >> 56)
-        }
-        subscript(key: RecordKey) -> Entry? {
-            get { tables[table(key)][key] }
-            set { tables[table(key)][key] = newValue }
-        }
-        mutating func updateValue(_ e: Entry, forKey key: RecordKey) -> Entry? {
-            if tables.count == 1, tables[0].count >= Self.splitAt { split() }
-            return tables[table(key)].updateValue(e, forKey: key)
-        }
-        mutating func removeValue(forKey key: RecordKey) -> Entry? {
-            tables[table(key)].removeValue(forKey: key)
-        }
-        var all: [(RecordKey, Entry)] { tables.flatMap { $0.map { ($0.key, $0.value) } } }
-
-        /// Once, when the single table reaches `splitAt`: its records move to 256 tables.
-        private mutating func split() {
-            let one = tables[0]
-            tables = Array(repeating: [:], count: Self.tableCount)
-            for (k, e) in one { tables[Int(truncatingIfNeeded: k.hash >> 56)][k] = e }
+        /// The position of the record `id` (whose hash is `hash`), or nil.
+        func position(_ id: String, _ hash: UInt64) -> Int? {
+            index.find(hash) { log[$0]?.id == id }
         }
 
-        static func record(_ key: BucketKey, _ id: String, _ e: Entry) -> StoredRecord {
-            StoredRecord(tenant: key.tenant, collection: key.collection, id: id, createdAt: e.createdAt, seq: e.seq, document: e.document.document)
+        func entry(_ id: String, _ hash: UInt64) -> Entry? {
+            position(id, hash).flatMap { log[$0] }
+        }
+
+        /// Adds a record not in the bucket.
+        mutating func append(_ e: Entry) {
+            index.insert(e.hash, position: log.append(e))
+        }
+
+        /// Removes the record `id`; returns it (for the caller to release after the lock).
+        mutating func remove(_ id: String, _ hash: UInt64) -> Entry? {
+            guard let p = position(id, hash) else { return nil }
+            index.remove(hash, position: p)
+            return log.remove(at: p)
+        }
+
+        /// Removes and returns the oldest record.
+        mutating func removeOldest() -> Entry? {
+            guard let (p, e) = log.removeFirst() else { return nil }
+            index.remove(e.hash, position: p)
+            return e
+        }
+
+        var all: [Entry] { log.positions(ascending: true).compactMap { log[$0] } }
+
+        static func record(_ key: BucketKey, _ e: Entry) -> StoredRecord {
+            StoredRecord(tenant: key.tenant, collection: key.collection, id: e.id, createdAt: e.createdAt, seq: e.seq, document: e.document.document)
         }
     }
     private struct State {
@@ -135,9 +132,10 @@ public final class MemoryRecordStore: RecordStore {
 
     public func put(_ record: StoredRecord) throws -> StoredRecord {
         let held = Held.unpacked(record.document)
-        let key = RecordKey(record.id)
+        let hash = StableHash.fnv1a(record.id)
         var stored = record
-        stored.seq = state.withLock { s in Self.insert(record, held, key, into: &s) }
+        var replaced: Entry?
+        stored.seq = state.withLock { s in Self.insert(record, held, hash, into: &s, replaced: &replaced) }
         return stored
     }
 
@@ -147,13 +145,15 @@ public final class MemoryRecordStore: RecordStore {
     /// bucket: the trim follows the insert in the same access. Trimming after each insert keeps
     /// the same records as trimming once after all of them (the oldest go first either way).
     public func put(_ records: [StoredRecord], keepingNewest keep: Int?) throws {
-        let prepared = records.map { (Held.unpacked($0.document), RecordKey($0.id)) }
+        let prepared = records.map { (Held.unpacked($0.document), StableHash.fnv1a($0.id)) }
         var dropped: [Entry] = []
+        var replaced: Entry?
         state.withLock { s in
-            for (r, (held, key)) in zip(records, prepared) {
-                _ = Self.insert(r, held, key, into: &s) { b in
-                    if let keep { Self.trim(&b, keep) { dropped.append($1) } }
+            for (r, (held, hash)) in zip(records, prepared) {
+                _ = Self.insert(r, held, hash, into: &s, replaced: &replaced) { b in
+                    if let keep { Self.trim(&b, keep) { dropped.append($0) } }
                 }
+                if let old = replaced { dropped.append(old); replaced = nil }
             }
         }
         // The dropped documents are freed here, after the lock is released.
@@ -161,95 +161,84 @@ public final class MemoryRecordStore: RecordStore {
     }
 
     /// Inserts or replaces `record` (its document `held`, or packed into the bucket's block when
-    /// nil), then calls `then` on its bucket in the same access; returns its seq.
-    private static func insert(_ record: StoredRecord, _ held: Held?, _ key: RecordKey, into s: inout State,
-                               then: (inout Bucket) -> Void = { _ in }) -> Int64 {
-        var entry = Entry(createdAt: record.createdAt, seq: s.nextSeq, document: .tree(.null))
-        var isNew = false
-        // One in-place access to the bucket: its dictionary is never copied. A new id (the
-        // common case) costs one probe of the table: a large bucket's probes are cache misses.
+    /// nil), then calls `then` on its bucket in the same access; returns its seq. A replaced
+    /// entry goes to `replaced`, for the caller to release after the lock.
+    private static func insert(_ record: StoredRecord, _ held: Held?, _ hash: UInt64, into s: inout State,
+                               replaced: inout Entry?, then: (inout Bucket) -> Void = { _ in }) -> Int64 {
+        var seq = s.nextSeq
+        // One in-place access to the bucket: nothing in it is copied.
         func store(_ b: inout Bucket) {
-            if let held { entry.document = held } else if case let .encoded(bytes) = record.document { entry.document = b.pack(bytes) }
-            if let old = b.updateValue(entry, forKey: key) {
-                // Replaced: the record keeps its place.
-                entry.seq = old.seq
-                b[key] = entry
+            let document: Held
+            if let held { document = held } else if case let .encoded(bytes) = record.document { document = b.pack(bytes) } else { document = .tree(.null) }
+            if let p = b.position(record.id, hash) {
+                // Replaced: the record keeps its place and seq.
+                b.log.update(at: p) { e in
+                    seq = e.seq
+                    replaced = e
+                    e.createdAt = record.createdAt
+                    e.document = document
+                }
             } else {
-                isNew = true
-                b.order.append(record.id)
+                b.append(Entry(id: record.id, hash: hash, createdAt: record.createdAt, seq: seq, document: document))
+                s.nextSeq += 1
             }
             then(&b)
         }
         store(&s.buckets[BucketKey(tenant: record.tenant, collection: record.collection), default: Bucket()])
-        if isNew { s.nextSeq += 1 }
-        return entry.seq
+        return seq
     }
 
-    /// Drops the oldest records of `b` past `keep`, oldest first, handing each id and entry to
-    /// `drop` (entries are for the caller to release after the lock).
-    private static func trim(_ b: inout Bucket, _ keep: Int, _ drop: (String, Entry) -> Void) {
+    /// Drops the oldest records of `b` past `keep`, oldest first, handing each to `drop` (for
+    /// the caller to release after the lock).
+    private static func trim(_ b: inout Bucket, _ keep: Int, _ drop: (Entry) -> Void) {
         let keep = max(0, keep)
-        while b.order.count > keep, let id = b.order.first {
-            b.order.removeFirst()
-            if let e = b.removeValue(forKey: RecordKey(id)) { drop(id, e) }
-        }
+        while b.count > keep, let e = b.removeOldest() { drop(e) }
     }
 
     public func get(tenant: String, collection: String, id: String) throws -> StoredRecord? {
-        let key = RecordKey(id)
+        let hash = StableHash.fnv1a(id)
         let bucketKey = BucketKey(tenant: tenant, collection: collection)
         return state.withLock { s in
-            guard let e = s.buckets[bucketKey]?[key] else { return nil }
-            return Bucket.record(bucketKey, id, e)
+            guard let e = s.buckets[bucketKey]?.entry(id, hash) else { return nil }
+            return Bucket.record(bucketKey, e)
         }
     }
 
     public func delete(tenant: String, collection: String, id: String) throws -> Bool {
-        let recordKey = RecordKey(id)
-        return state.withLock { s in
-            let key = BucketKey(tenant: tenant, collection: collection)
-            guard s.buckets[key]?.removeValue(forKey: recordKey) != nil else { return false }
-            s.buckets[key]?.order.remove(id)
-            return true
-        }
+        let hash = StableHash.fnv1a(id)
+        let key = BucketKey(tenant: tenant, collection: collection)
+        let removed: Entry? = state.withLock { s in s.buckets[key]?.remove(id, hash) }
+        return removed != nil
     }
 
     public func trim(tenant: String, collection: String, keepingNewest keep: Int) throws -> [String] {
         var dropped: [Entry] = []
-        var ids: [String] = []
         let key = BucketKey(tenant: tenant, collection: collection)
         state.withLock { s in
-            guard let n = s.buckets[key]?.order.count, n > max(0, keep) else { return }
-            Self.trim(&s.buckets[key]!, keep) { ids.append($0); dropped.append($1) }
+            guard let n = s.buckets[key]?.count, n > max(0, keep) else { return }
+            Self.trim(&s.buckets[key]!, keep) { dropped.append($0) }
         }
-        // The dropped documents are freed here, after the lock is released.
-        dropped.removeAll()
-        return ids
+        // The dropped documents are freed when `dropped` goes, after the lock is released.
+        return dropped.map(\.id)
     }
 
     public func list(tenant: String, collection: String, query: ListQuery) throws -> RecordPage {
         let bucketKey = BucketKey(tenant: tenant, collection: collection)
+        let afterHash = query.after.map { StableHash.fnv1a($0) }
         return state.withLock { s in
             guard let bucket = s.buckets[bucketKey] else {
                 return RecordPage(records: [], hasMore: false)
             }
-            let ids = bucket.order
-            let n = ids.count
-            // Position k in the requested order maps to ids[k] (asc) or ids[n - 1 - k] (desc).
-            func id(at k: Int) -> String { query.order == .desc ? ids[n - 1 - k] : ids[k] }
-            var start = 0
-            if let after = query.after {
-                guard let i = ids.lastIndex(of: after) else { return RecordPage(records: [], hasMore: false) }
-                start = query.order == .desc ? n - i : i + 1
+            var start: Int?
+            if let after = query.after, let afterHash {
+                guard let p = bucket.position(after, afterHash) else { return RecordPage(records: [], hasMore: false) }
+                start = p
             }
             var out: [StoredRecord] = []
             var hasMore = false
-            var k = start
-            while k < n {
-                defer { k += 1 }
-                let recordID = id(at: k)
-                guard let e = bucket[RecordKey(recordID)] else { continue }
-                let r = Bucket.record(bucketKey, recordID, e)
+            for p in bucket.log.positions(ascending: query.order == .asc, after: start) {
+                guard let e = bucket.log[p] else { continue }
+                let r = Bucket.record(bucketKey, e)
                 if !query.filters.isEmpty {
                     let body = r.body
                     guard query.filters.allSatisfy({ $0.matches(body) }) else { continue }
@@ -264,7 +253,7 @@ public final class MemoryRecordStore: RecordStore {
     public func all(collection: String) throws -> [StoredRecord] {
         state.withLock { s in
             s.buckets.filter { $0.key.collection == collection }
-                .flatMap { b in b.value.all.map { Bucket.record(b.key, $0.0.id, $0.1) } }
+                .flatMap { b in b.value.all.map { Bucket.record(b.key, $0) } }
                 .sorted { $0.seq < $1.seq }
         }
     }
@@ -277,108 +266,3 @@ public final class MemoryRecordStore: RecordStore {
         state.withLock { s in s.buckets = [:] }
     }
 }
-
-/// An append-mostly list in fixed-size chunks: appending never copies more than one chunk
-/// (a single array of a million ids copies all of them, 16 MB, when it grows), and removing the
-/// first element (the oldest, when a bucket is trimmed) moves nothing.
-struct ChunkedList<Element> {
-    static var chunkSize: Int { 4096 }
-    private var chunks: [[Element]] = []
-    /// Elements at the front of `chunks[0]` already removed by `removeFirst`: they stay in place
-    /// until the whole chunk is dropped, so a removal from the front shifts no other element.
-    private var head = 0
-    /// `starts[c]`: the index of chunk `c`'s first live element (kept only once a removal other
-    /// than from the front has made some chunk short; until then every chunk but the last is
-    /// full and an index is a division).
-    private var starts: [Int]?
-    private(set) var count = 0
-
-    mutating func append(_ e: Element) {
-        if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkSize {
-            var c: [Element] = []
-            c.reserveCapacity(Self.chunkSize)
-            chunks.append(c)
-            starts?.append(count)
-        }
-        chunks[chunks.count - 1].append(e)
-        count += 1
-    }
-
-    /// Where chunk `c`'s live elements begin.
-    @inline(__always) private func low(_ c: Int) -> Int { c == 0 ? head : 0 }
-
-    subscript(i: Int) -> Element {
-        precondition(i >= 0 && i < count, "ChunkedList index out of range")
-        guard let starts else {
-            let p = i + head
-            return chunks[p / Self.chunkSize][p % Self.chunkSize]
-        }
-        // The last chunk starting at or before i.
-        var lo = 0, hi = starts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if starts[mid] <= i { lo = mid } else { hi = mid - 1 }
-        }
-        return chunks[lo][i - starts[lo] + low(lo)]
-    }
-
-    var first: Element? { count == 0 ? nil : chunks[0][head] }
-
-    /// Removes the first element (the list must not be empty).
-    mutating func removeFirst() {
-        precondition(count > 0, "removeFirst on an empty ChunkedList")
-        head += 1
-        count -= 1
-        if starts != nil { for c in 1..<chunks.count { starts![c] -= 1 } }
-        if head == chunks[0].count {
-            chunks.removeFirst()
-            starts?.removeFirst()
-            head = 0
-        }
-    }
-}
-
-extension ChunkedList where Element: Equatable {
-    /// The position of the last `e`, or nil.
-    func lastIndex(of e: Element) -> Int? {
-        var end = count
-        for ci in chunks.indices.reversed() {
-            let c = chunks[ci], lo = low(ci)
-            end -= c.count - lo
-            if let j = c[lo...].lastIndex(of: e) { return end + j - lo }
-        }
-        return nil
-    }
-
-    /// Removes `e`: at once when it is the first element (a trimmed bucket's oldest id),
-    /// otherwise the last occurrence (if any).
-    mutating func remove(_ e: Element) {
-        if let f = first, f == e { removeFirst() } else { removeLast(e) }
-    }
-
-    /// Removes the last occurrence of `e` (if any).
-    mutating func removeLast(_ e: Element) {
-        for ci in chunks.indices.reversed() {
-            guard let j = chunks[ci][low(ci)...].lastIndex(of: e) else { continue }
-            chunks[ci].remove(at: j)
-            count -= 1
-            if starts == nil, ci != chunks.count - 1 {
-                var s: [Int] = []
-                s.reserveCapacity(chunks.count)
-                var at = 0
-                for c in chunks.indices { s.append(at); at += chunks[c].count - low(c) }
-                starts = s
-            } else if starts != nil {
-                for c in (ci + 1)..<chunks.count { starts![c] -= 1 }
-            }
-            if chunks[ci].count == low(ci) {
-                chunks.remove(at: ci)
-                starts?.remove(at: ci)
-                if ci == 0 { head = 0 }
-            }
-            return
-        }
-    }
-}
-
-extension ChunkedList: Sendable where Element: Sendable {}
