@@ -75,10 +75,9 @@ struct ResponsesTestOverrides: Middleware {
         #expect(await sim.send("GET", "/v1/responses/\(other.json["id"]?.stringValue ?? "")", key: "sk-other").status == 200,
                 "another key's responses are not counted against this one")
         let tenant = Tenant.forAPIKey("sk-test").id
-        for c in [ResponseService.collection, ResponseService.inputItemsCollection] {
-            let page = try sim.env.records.list(tenant: tenant, collection: c, query: ListQuery(limit: 100))
-            #expect(page.records.count == 3, "\(c) holds the newest three")
-        }
+        let page = try sim.env.records.list(tenant: tenant, collection: ResponseService.collection, query: ListQuery(limit: 100))
+        #expect(page.records.map(\.id) == ids.suffix(3).reversed(), "the newest three are kept, each one record with its input items")
+        #expect(page.records.allSatisfy { $0.body["_input_items"]?["items"]?.arrayValue?.count == 1 })
         // "store": false responses are not stored, so they push nothing out.
         _ = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "x", "store": false])
         #expect(await sim.send("GET", "/v1/responses/\(ids[4])").status == 200)
@@ -103,16 +102,12 @@ struct ResponsesTestOverrides: Middleware {
         #expect(cancelled.status == 200 && cancelled.json["status"] == "cancelled")
         #expect(await sim.send("GET", "/v1/responses/\(id)").json["status"] == "cancelled", "the cancel was stored")
         let tenant = Tenant.forAPIKey("sk-test").id
-        for c in [ResponseService.collection, ResponseService.inputItemsCollection] {
-            #expect(try sim.env.records.list(tenant: tenant, collection: c, query: ListQuery(limit: 100)).records.count == 2)
-        }
+        #expect(try sim.env.records.list(tenant: tenant, collection: ResponseService.collection, query: ListQuery(limit: 100)).records.count == 2)
         #expect(await sim.send("DELETE", "/v1/responses/\(id)").json["deleted"] == true)
         #expect(await sim.send("GET", "/v1/responses/\(id)").status == 404)
         #expect(await sim.send("GET", "/v1/responses/\(id)/input_items").status == 404)
-        for c in [ResponseService.collection, ResponseService.inputItemsCollection] {
-            #expect(try sim.env.records.list(tenant: tenant, collection: c + ".background", query: ListQuery(limit: 100)).records.isEmpty,
-                    "the delete removed both of its records")
-        }
+        #expect(try sim.env.records.list(tenant: tenant, collection: ResponseService.collection + ".background", query: ListQuery(limit: 100)).records.isEmpty,
+                "the delete removed its record")
 
         // Background responses count against each other.
         var background: [String] = []
@@ -130,16 +125,52 @@ struct ResponsesTestOverrides: Middleware {
         let tenant = Tenant.forAPIKey("sk-test").id
         let stored = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.collection, id: id))
         #expect(stored.isEncoded)
-        #expect(stored.encodedBody == r.body, "a foreground response is stored as the reply's bytes")
-        let items = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.inputItemsCollection, id: id))
-        #expect(items.isEncoded)
-        #expect(items.body["items"]?.arrayValue?.first?["content"]?.arrayValue?.first?["text"] == "Name three \"rivers\".\n")
+        #expect(stored.encodedBody.starts(with: r.body.dropLast()) && stored.encodedBody.count > r.body.count,
+                "a foreground response is stored as the reply's bytes, with its input items added at the end")
+        let items = try #require(stored.body["_input_items"])
+        #expect(items["items"]?.arrayValue?.first?["content"]?.arrayValue?.first?["text"] == "Name three \"rivers\".\n")
+        #expect(try sim.env.records.list(tenant: tenant, collection: "response_input_items", query: ListQuery()).records.isEmpty,
+                "no second record")
         let got = await sim.send("GET", "/v1/responses/\(id)")
         #expect(got.body == r.body, "retrieving re-encodes the stored document byte for byte")
         let notStored = await create(["model": "gpt-4o-mini", "input": "hi", "store": false])
         #expect(notStored.status == 200 && notStored.json["store"] == false)
         let missing = await sim.send("GET", "/v1/responses/\(notStored.json["id"]?.stringValue ?? "")")
         #expect(missing.status == 404)
+    }
+
+    /// A store written before input items moved into the response record (`--data-dir` from an
+    /// earlier version) keeps them in `response_input_items`: they are still listed, chained
+    /// through `previous_response_id`, and deleted with the response.
+    @Test func responsesStoredWithTheLegacyItemsRecordStillServeTheirItems() async throws {
+        let tenant = Tenant.forAPIKey("sk-test").id
+        let id = "resp_legacy0001"
+        let created = await create(["model": "gpt-4o-mini", "input": "Describe rivers."])
+        // The reply as such a store holds it: the response object alone, under another id.
+        let response = try #require(created.json.objectValue).map { $0.0 == "id" ? ("id", JSON.string(id)) : $0 }
+        try sim.env.records.put(StoredRecord(tenant: tenant, collection: ResponseService.collection, id: id, createdAt: 1,
+                                             encodedBody: JSONWriter.encode(.object(response))))
+        let item: JSON = ["id": "msg_legacy1", "type": "message", "role": "user", "status": "completed",
+                          "content": [["type": "input_text", "text": "An older question."]]]
+        try sim.env.records.put(StoredRecord(tenant: tenant, collection: "response_input_items", id: id, createdAt: 1,
+                                             body: ["history": [], "items": [item]]))
+        let items = await sim.send("GET", "/v1/responses/\(id)/input_items")
+        #expect(items.status == 200 && items.json["data"]?.arrayValue?.first?["id"] == "msg_legacy1")
+        let chained = await create(["model": "gpt-4o-mini", "input": "And now?", "previous_response_id": .string(id)])
+        let chainedID = try #require(chained.json["id"]?.stringValue)
+        let chainedRecord = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.collection, id: chainedID))
+        #expect(chainedRecord.body["_input_items"]?["history"]?.arrayValue?.first?["id"] == "msg_legacy1",
+                "the older turn is part of the new response's conversation")
+        #expect(await sim.send("DELETE", "/v1/responses/\(id)").json["deleted"] == true)
+        #expect(try sim.env.records.get(tenant: tenant, collection: "response_input_items", id: id) == nil, "its items record went too")
+    }
+
+    @Test func theStoredDocumentIsTheResponseWithItsItemsAsTheLastKey() throws {
+        let doc = ResponseService.storedDocument(Array(#"{"id":"resp_1","status":"completed"}"#.utf8), inputItems: Array(#"{"history":[],"items":[]}"#.utf8))
+        #expect(String(decoding: doc, as: UTF8.self) == #"{"id":"resp_1","status":"completed","_input_items":{"history":[],"items":[]}}"#)
+        let empty = ResponseService.storedDocument(Array("{}".utf8), inputItems: Array("{}".utf8))
+        #expect(String(decoding: empty, as: UTF8.self) == #"{"_input_items":{}}"#)
+        #expect(try JSONParser.parse(doc).publicFields == ["id": "resp_1", "status": "completed"])
     }
 
     @Test func responsesAreIsolatedPerTenant() async {

@@ -104,8 +104,9 @@ extension ResponseService {
     /// - Remark: DELETE /v1/responses/{response_id}
     public func delete(tenant: Tenant, id: String) throws(APIError) -> JSON {
         guard let r = try record(tenant, Self.collection, id) else { throw Self.notFound(id) }
-        // The input items live in the bucket of the same kind (foreground or background).
-        let items = r.collection == Self.backgroundCollection ? Self.backgroundInputItemsCollection : Self.inputItemsCollection
+        // A response stored before its input items moved into its record has them in the legacy
+        // collection of the same kind (foreground or background): they go too.
+        let items = r.collection == Self.backgroundCollection ? Self.legacyBackgroundInputItemsCollection : Self.legacyInputItemsCollection
         do {
             try env.records.delete(tenant: tenant.id, collection: r.collection, id: id)
             try env.records.delete(tenant: tenant.id, collection: items, id: id)
@@ -129,8 +130,8 @@ extension ResponseService {
 
     /// - Remark: GET /v1/responses/{response_id}/input_items
     public func inputItems(tenant: Tenant, id: String, limit: Int, order: ListOrder, after: String?) throws(APIError) -> JSON {
-        guard try record(tenant, Self.collection, id) != nil else { throw Self.notFound(id) }
-        var items = try record(tenant, Self.inputItemsCollection, id)?.body["items"]?.arrayValue ?? []
+        let body = try stored(tenant, id)
+        var items = try inputItemsDocument(tenant, id, stored: body)?["items"]?.arrayValue ?? []
         if order == .desc { items.reverse() }
         if let after {
             guard let i = items.firstIndex(where: { $0["id"]?.stringValue == after }) else {

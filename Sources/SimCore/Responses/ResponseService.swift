@@ -1,19 +1,27 @@
 import SimSupport
 
 /// The Responses API: create (foreground, streamed or background), retrieve, delete, cancel,
-/// input items, input token counts and compaction. Stored responses live in `responses`, their
-/// input items (and the conversation before them) in `response_input_items`; background
-/// responses in the same two names with a `.background` suffix, so that retention
-/// (`--max-stored`, the newest N per bucket) never drops a running background response to make
-/// room for foreground traffic.
+/// input items, input token counts and compaction. A stored response is one record in
+/// `responses`: the response object, plus its input items (and the conversation before them)
+/// under the internal key `_input_items` (never on the wire: views drop `_` keys). Background
+/// responses live in `responses.background`, so that retention (`--max-stored`, the newest N
+/// per bucket) never drops a running background response to make room for foreground traffic.
+///
+/// One record, not a second one in an items collection: every stored create wrote and trimmed
+/// two records, and a record is the store's unit of work (a bucket lookup, an index insert and
+/// eviction, a lock-held copy). Stores written before this (`--data-dir`) keep their items in
+/// `response_input_items`; reads fall back to it, and deleting a response deletes both.
 public struct ResponseService: Sendable {
     public static let collection = "responses"
-    public static let inputItemsCollection = "response_input_items"
+    /// The internal key of a stored response's input-items document.
+    static let inputItemsKey = "_input_items"
+    /// Where input items were stored before they moved into the response record (read only).
+    static let legacyInputItemsCollection = "response_input_items"
     static let backgroundCollection = "responses.background"
-    static let backgroundInputItemsCollection = "response_input_items.background"
-    /// The background bucket of `collection` or `inputItemsCollection`.
+    static let legacyBackgroundInputItemsCollection = "response_input_items.background"
+    /// The background bucket of `collection` or `legacyInputItemsCollection`.
     static func background(_ collection: String) -> String {
-        collection == Self.collection ? backgroundCollection : backgroundInputItemsCollection
+        collection == Self.collection ? backgroundCollection : legacyBackgroundInputItemsCollection
     }
 
     let env: SimEnvironment
@@ -92,23 +100,20 @@ public struct ResponseService: Sendable {
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
                                                incompleteReason: built.incompleteReason, params: consume p, model: ready.model,
                                                output: built.items, usage: usage, internalFields: timing)
-        // A foreground reply is encoded once: those bytes are also the stored record. Streams
-        // and background views need the object as a tree, and store its encoding.
+        // A foreground reply is encoded once: those bytes are also the stored record's start.
+        // Streams and background views need the object as a tree, and store its encoding.
         let tree: JSON? = stream || runsInBackground ? .some(finished.tree) : .none
-        let record = tree.map { store ? $0.encoded : [] } ?? finished.encoded
+        let reply = tree == nil ? finished.encoded : []
         if store {
-            // Stored encoded: compact, and read only by input_items and previous_response_id.
-            let doc = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
-            // Named once, not concatenated per request (a name over 15 bytes is a heap string).
-            let (itemsBucket, responseBucket) = runsInBackground
-                ? (Self.backgroundInputItemsCollection, Self.backgroundCollection) : (Self.inputItemsCollection, Self.collection)
+            // Stored encoded: compact, and read only by retrieve, input_items and previous_response_id.
+            let items = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
+            let record = Self.storedDocument(tree.map(\.encoded) ?? reply, inputItems: items)
             do {
-                // Both collections hold one record per response, inserted together: trimmed alike.
-                try env.putRetained([StoredRecord(tenant: tenant.id, collection: itemsBucket, id: id, createdAt: now, encodedBody: doc),
-                                     StoredRecord(tenant: tenant.id, collection: responseBucket, id: id, createdAt: now, encodedBody: record)])
+                try env.putRetained([StoredRecord(tenant: tenant.id, collection: runsInBackground ? Self.backgroundCollection : Self.collection,
+                                                  id: id, createdAt: now, encodedBody: record)])
             } catch { throw .serverError("Could not store the response: \(error)") }
         }
-        guard let tree else { return Created(encoded: record, events: nil, stored: store) }
+        guard let tree else { return Created(encoded: reply, events: nil, stored: store) }
         // A background stream follows the stored run; a foreground stream's tree is the final response.
         if stream && runsInBackground { return Created(encoded: [], events: nil, stored: store, followsRun: id) }
         if stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: background), stored: store) }
@@ -201,17 +206,41 @@ public struct ResponseService: Sendable {
             throw .invalidRequest("Previous response with id '\(id)' is still in progress. Wait for it to complete before continuing the conversation.",
                                   param: "previous_response_id", code: "previous_response_in_progress")
         }
-        let doc = try record(tenant, Self.inputItemsCollection, id)?.body
+        let doc = try inputItemsDocument(tenant, id, stored: body)
         let output = ResponseLifecycle.view(body, now: env.now())["output"]?.arrayValue ?? []
         return (doc?["history"]?.arrayValue ?? []) + (doc?["items"]?.arrayValue ?? []) + output
     }
 
-    /// A stored response (`collection`) or its input items (`inputItemsCollection`), from the
-    /// foreground bucket or, when not there, the background one.
+    /// A stored response (`collection`) or its legacy input items (`legacyInputItemsCollection`),
+    /// from the foreground bucket or, when not there, the background one.
     func record(_ tenant: Tenant, _ collection: String, _ id: String) throws(APIError) -> StoredRecord? {
         do {
             if let r = try env.records.get(tenant: tenant.id, collection: collection, id: id) { return r }
             return try env.records.get(tenant: tenant.id, collection: Self.background(collection), id: id)
         } catch { throw .serverError("\(error)") }
+    }
+
+    /// A stored response's document: the response object's encoding with the input-items
+    /// document added as its last key (`{…,"_input_items":{"history":[…],"items":[…]}}`), so the
+    /// reply's bytes are copied once, not parsed or re-encoded.
+    public static func storedDocument(_ response: [UInt8], inputItems: [UInt8]) -> [UInt8] {
+        precondition(response.count >= 2 && response.last == UInt8(ascii: "}"), "a response is a JSON object")
+        let key = #","_input_items":"#.utf8
+        var out: [UInt8] = []
+        out.reserveCapacity(response.count + key.count + inputItems.count)
+        // An empty object (never a response, but stay valid JSON) takes the key without a comma.
+        out.append(contentsOf: response.dropLast())
+        out.append(contentsOf: response.count == 2 ? key.dropFirst() : key[...])
+        out.append(contentsOf: inputItems)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The input-items document of the stored response `id` whose document is `stored`: its
+    /// `_input_items`, or for a response stored before those moved into the record, the record
+    /// of the legacy items collection.
+    func inputItemsDocument(_ tenant: Tenant, _ id: String, stored: JSON) throws(APIError) -> JSON? {
+        if let doc = stored[Self.inputItemsKey] { return doc }
+        return try record(tenant, Self.legacyInputItemsCollection, id)?.body
     }
 }
