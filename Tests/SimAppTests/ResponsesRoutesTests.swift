@@ -166,10 +166,12 @@ struct ResponsesTestOverrides: Middleware {
     }
 
     @Test func theStoredDocumentIsTheResponseWithItsItemsAsTheLastKey() throws {
-        let doc = ResponseService.storedDocument(Array(#"{"id":"resp_1","status":"completed"}"#.utf8), inputItems: Array(#"{"history":[],"items":[]}"#.utf8))
-        #expect(String(decoding: doc, as: UTF8.self) == #"{"id":"resp_1","status":"completed","_input_items":{"history":[],"items":[]}}"#)
-        let empty = ResponseService.storedDocument(Array("{}".utf8), inputItems: Array("{}".utf8))
-        #expect(String(decoding: empty, as: UTF8.self) == #"{"_input_items":{}}"#)
+        let item: JSON = ["id": "msg_1", "type": "message", "role": "user", "content": [["type": "input_text", "text": "Hi \"there\""]], "status": "completed"]
+        let doc = ResponseService.storedDocument(Array(#"{"id":"resp_1","status":"completed"}"#.utf8), history: [], items: [item])
+        #expect(String(decoding: doc, as: UTF8.self) == #"{"id":"resp_1","status":"completed","_input_items":{"history":[],"items":["#
+                + JSONWriter.string(item) + "]}}")
+        let empty = ResponseService.storedDocument(Array("{}".utf8), history: [item], items: [])
+        #expect(try JSONParser.parse(empty) == ["_input_items": ["history": [item], "items": []]])
         #expect(try JSONParser.parse(doc).publicFields == ["id": "resp_1", "status": "completed"])
     }
 

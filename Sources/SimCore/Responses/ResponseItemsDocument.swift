@@ -8,7 +8,16 @@ import SimSupport
 /// are always what `JSONWriter.encode` gives for the document's tree.
 enum ResponseItemsDocument {
     static func encode(history: [JSON], items: [JSON]) -> [UInt8] {
-        var w = JSONWriter(capacity: 25 + estimate(history) + estimate(items))
+        var w = JSONWriter(capacity: capacity(history: history, items: items))
+        write(history: history, items: items, to: &w)
+        return w.bytes
+    }
+
+    /// Bytes the document will about take (a writer sized with it rarely grows).
+    static func capacity(history: [JSON], items: [JSON]) -> Int { 25 + estimate(history) + estimate(items) }
+
+    /// Appends the document to `w` (a stored response writes it after the response's own bytes).
+    static func write(history: [JSON], items: [JSON], to w: inout JSONWriter) {
         // A conversation's first turn (the common case) has no history.
         if history.isEmpty {
             w.raw(#"{"history":[],"items":"#)
@@ -19,7 +28,6 @@ enum ResponseItemsDocument {
         }
         writeItems(items, &w)
         w.bytes.append(UInt8(ascii: "}"))
-        return w.bytes
     }
 
     static func writeItems(_ items: [JSON], _ w: inout JSONWriter) {

@@ -106,8 +106,7 @@ public struct ResponseService: Sendable {
         let reply = tree == nil ? finished.encoded : []
         if store {
             // Stored encoded: compact, and read only by retrieve, input_items and previous_response_id.
-            let items = ResponseItemsDocument.encode(history: ready.history, items: ready.items)
-            let record = Self.storedDocument(tree.map(\.encoded) ?? reply, inputItems: items)
+            let record = Self.storedDocument(tree.map(\.encoded) ?? reply, history: ready.history, items: ready.items)
             do {
                 try env.putRetained([StoredRecord(tenant: tenant.id, collection: runsInBackground ? Self.backgroundCollection : Self.collection,
                                                   id: id, createdAt: now, encodedBody: record)])
@@ -221,19 +220,18 @@ public struct ResponseService: Sendable {
     }
 
     /// A stored response's document: the response object's encoding with the input-items
-    /// document added as its last key (`{…,"_input_items":{"history":[…],"items":[…]}}`), so the
-    /// reply's bytes are copied once, not parsed or re-encoded.
-    public static func storedDocument(_ response: [UInt8], inputItems: [UInt8]) -> [UInt8] {
+    /// document added as its last key (`{…,"_input_items":{"history":[…],"items":[…]}}`), written
+    /// into one buffer after a copy of the reply's bytes (not parsed or re-encoded).
+    public static func storedDocument(_ response: [UInt8], history: [JSON], items: [JSON]) -> [UInt8] {
         precondition(response.count >= 2 && response.last == UInt8(ascii: "}"), "a response is a JSON object")
         let key = #","_input_items":"#.utf8
-        var out: [UInt8] = []
-        out.reserveCapacity(response.count + key.count + inputItems.count)
+        var w = JSONWriter(capacity: response.count + key.count + ResponseItemsDocument.capacity(history: history, items: items) + 1)
         // An empty object (never a response, but stay valid JSON) takes the key without a comma.
-        out.append(contentsOf: response.dropLast())
-        out.append(contentsOf: response.count == 2 ? key.dropFirst() : key[...])
-        out.append(contentsOf: inputItems)
-        out.append(UInt8(ascii: "}"))
-        return out
+        w.bytes.append(contentsOf: response.dropLast())
+        w.bytes.append(contentsOf: response.count == 2 ? key.dropFirst() : key[...])
+        ResponseItemsDocument.write(history: history, items: items, to: &w)
+        w.bytes.append(UInt8(ascii: "}"))
+        return w.bytes
     }
 
     /// The input-items document of the stored response `id` whose document is `stored`: its
