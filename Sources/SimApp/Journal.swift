@@ -17,14 +17,14 @@ public final class Journal: Sendable {
         let requestID: String
         let startedAt: Double
         let durationMs: Double
-        let requestBody: [UInt8]?
+        let requestBody: Body
         let requestIsJSON: Bool
-        let responseBody: [UInt8]?
+        let responseBody: Body
         let responseIsJSON: Bool
         let note: JSON?
 
         init(seq: Int, method: String, path: String, query: String, status: Int, tenant: String?, requestID: String,
-             startedAt: Double, durationMs: Double, requestBody: [UInt8]?, requestIsJSON: Bool, responseBody: [UInt8]?,
+             startedAt: Double, durationMs: Double, requestBody: Body, requestIsJSON: Bool, responseBody: Body,
              responseIsJSON: Bool, note: JSON?) {
             self.seq = seq; self.method = method; self.path = path; self.query = query; self.status = status
             self.tenant = tenant; self.requestID = requestID; self.startedAt = startedAt; self.durationMs = durationMs
@@ -32,6 +32,24 @@ public final class Journal: Sendable {
             self.responseIsJSON = responseIsJSON; self.note = note
         }
     }
+    /// A kept body: packed into its ring's current block (`ByteSlab`), or an array of its own
+    /// when larger than a block takes. The request's and the response's own arrays are not kept:
+    /// they are freed with the request, while still in the cache, instead of a thousand requests
+    /// later, when freeing them walked cold heap memory.
+    enum Body: Sendable {
+        case none
+        case own([UInt8])
+        case packed(SlabBytes)
+
+        var bytes: [UInt8]? {
+            switch self {
+            case .none: return nil
+            case let .own(b): return b
+            case let .packed(p): return p.array
+            }
+        }
+    }
+
     /// The kept entries are those numbered within `capacity` of the newest, as if one ring of
     /// `capacity` slots held them. They live in one ring per writing thread (`Sharded` by
     /// `ThreadSlot`), so an entry is dropped, and its memory freed, by the thread that allocated
@@ -49,6 +67,23 @@ public final class Journal: Sendable {
         var slots: [Entry?] = []
         var head = 0
         var count = 0
+        /// The block bodies are packed into (a new one when it is full).
+        var slab: ByteSlab?
+        /// Bytes of a block: at a few KB a request, some twenty requests' bodies; a block is
+        /// freed when its last entry goes, so it holds at most this much past the capacity.
+        static let slabBytes = 64 * 1024
+
+        /// `bytes` as the ring keeps them.
+        mutating func keep(_ bytes: [UInt8]?) -> Body {
+            guard let bytes, !bytes.isEmpty else { return .none }
+            guard bytes.count <= ByteSlab.largest else { return .own(bytes) }
+            return bytes.withUnsafeBytes { raw in
+                if let slab, let p = SlabBytes.packing(raw, into: slab) { return .packed(p) }
+                let fresh = ByteSlab(capacity: Self.slabBytes)
+                slab = fresh
+                return .packed(SlabBytes.packing(raw, into: fresh)!)
+            }
+        }
 
         /// Adds `entry`. First drops, from the oldest end, up to two entries numbered at or
         /// below `floor` (no longer shown) and the holes before them. Returns what it dropped,
@@ -121,12 +156,15 @@ public final class Journal: Sendable {
         if respJSON, let b = response.bodyBytes, b.count <= Self.maxBodyBytes { respBody = b }
         let query = request.query.isEmpty ? "" : request.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         let seq = sequence.wrappingAdd(1, ordering: .relaxed).newValue
-        let entry = Entry(seq: seq, method: request.method, path: request.path, query: query, status: response.status,
-                          tenant: tenant, requestID: requestID, startedAt: startedAt, durationMs: durationMs,
-                          requestBody: reqBody, requestIsJSON: reqJSON, responseBody: respBody,
-                          responseIsJSON: respJSON, note: note)
         let cap = capacity
-        let dropped = rings.withLock { $0.push(entry, capacity: cap, floor: seq - cap) }
+        let dropped = rings.withLock { r in
+            // Made under the ring's lock: the bodies are copied into the ring's block.
+            let entry = Entry(seq: seq, method: request.method, path: request.path, query: query, status: response.status,
+                              tenant: tenant, requestID: requestID, startedAt: startedAt, durationMs: durationMs,
+                              requestBody: r.keep(reqBody), requestIsJSON: reqJSON, responseBody: r.keep(respBody),
+                              responseIsJSON: respJSON, note: note)
+            return r.push(entry, capacity: cap, floor: seq - cap)
+        }
         // What was dropped is released here, after the lock: its bodies can be large.
         _ = dropped
     }
@@ -162,7 +200,7 @@ public final class Journal: Sendable {
             ("seq", .int(Int64(e.seq))), ("method", .string(e.method)), ("path", .string(e.path)), ("query", .string(e.query)),
             ("status", .int(Int64(e.status))), ("tenant", JSON(e.tenant)), ("request_id", .string(e.requestID)),
             ("started_at", .double(e.startedAt)), ("duration_ms", .double((e.durationMs * 1000).rounded() / 1000)),
-            ("request_body", body(e.requestBody, e.requestIsJSON)), ("response_body", body(e.responseBody, e.responseIsJSON)),
+            ("request_body", body(e.requestBody.bytes, e.requestIsJSON)), ("response_body", body(e.responseBody.bytes, e.responseIsJSON)),
         ]
         if let n = e.note { pairs.append(("note", n)) }
         return .object(pairs)

@@ -35,6 +35,34 @@ import SimSupport
         #expect(Self.paths(j).isEmpty)
     }
 
+    /// Bodies of every size read back exactly while older entries (and the blocks they were
+    /// packed into) go: empty, small, past a block's 16 KiB packing limit, past the 256 KiB
+    /// journaling limit (not kept), and text that is not JSON.
+    @Test func bodiesOfEverySizeReadBackWhileOlderOnesGo() {
+        let j = Journal(capacity: 40)
+        let sizes = [0, 3, 900, 5_000, 16_384, 20_000, 300_000]
+        var expected: [(request: JSON, response: JSON)] = []
+        for i in 0..<200 {
+            let n = sizes[i % sizes.count]
+            let text = String(repeating: Character(UnicodeScalar(UInt8(97 + i % 26))), count: n)
+            let requestBody = Array(#"{"i":\#(i),"s":"\#(text)"}"#.utf8)
+            let responseBody = Array("plain \(i) \(text.prefix(50))".utf8)
+            let request = HTTPRequest(method: "POST", path: "/\(i)", headers: [("content-type", "application/json")], body: .bytes(requestBody))
+            let response = HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: .bytes(responseBody))
+            j.record(request: request, response: response, tenant: nil, requestID: "req_\(i)", startedAt: 0, durationMs: 1)
+            let kept = requestBody.count <= 256 * 1024
+            expected.append((kept ? (try! JSONParser.parse(requestBody)) : .null,
+                             .string(String(decoding: responseBody.prefix(4096), as: UTF8.self))))
+        }
+        let data = j.render(tenant: nil, limit: nil)["data"]?.arrayValue ?? []
+        #expect(data.count == 40)
+        for entry in data {
+            let i = Int(entry["path"]?.stringValue?.dropFirst() ?? "") ?? -1
+            #expect(entry["request_body"] == expected[i].request, "request body of entry \(i)")
+            #expect(entry["response_body"] == expected[i].response, "response body of entry \(i) (not JSON: kept as text)")
+        }
+    }
+
     @Test func concurrentWritersLoseNothingWithinCapacityAndKeepTheNewest() {
         let j = Journal(capacity: 1000)
         DispatchQueue.concurrentPerform(iterations: 4) { t in

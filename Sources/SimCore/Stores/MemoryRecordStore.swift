@@ -79,13 +79,10 @@ public final class MemoryRecordStore: RecordStore {
             // JSON value, so never empty; this only keeps the store total).
             if bytes.isEmpty { return .bytes([]) }
             return bytes.withUnsafeBytes { raw in
-                if let slab, let at = slab.append(raw) {
-                    return .packed(SlabBytes(slab: slab, offset: Int32(at), count: Int32(raw.count)))
-                }
+                if let slab, let p = SlabBytes.packing(raw, into: slab) { return .packed(p) }
                 let fresh = ByteSlab(capacity: ByteSlab.capacity(forBucketOf: log.count, fitting: raw.count))
                 slab = fresh
-                let at = fresh.append(raw)!
-                return .packed(SlabBytes(slab: fresh, offset: Int32(at), count: Int32(raw.count)))
+                return .packed(SlabBytes.packing(raw, into: fresh)!)
             }
         }
 

@@ -1,5 +1,5 @@
 import Testing
-@testable import SimCore
+import SimSupport
 
 /// The blocks a memory-store bucket packs encoded documents into.
 @Suite struct ByteSlabTests {
