@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimSupport
 
 /// A memory-store bucket's insertion order (`PositionLog`) and id index (`PositionIndex`)
 /// against plain models, across chunk boundaries, table growth, hash collisions and removals
@@ -92,5 +93,32 @@ import Testing
                 #expect(index.find(12_345_678) { _ in true } == nil)
             }
         }
+    }
+
+    /// A bucket whose oldest record stays while newer ones come and go (a kept file among
+    /// uploads that are deleted) holds a bounded number of slots, and lists stay right.
+    @Test func deletesBehindAKeptRecordDoNotGrowTheBucket() throws {
+        let store = MemoryRecordStore()
+        func put(_ id: String) throws {
+            _ = try store.put(StoredRecord(tenant: "t", collection: "files", id: id, createdAt: 1, body: ["id": .string(id)]))
+        }
+        try put("kept")
+        var live: [String] = ["kept"]
+        for i in 0..<20_000 {
+            try put("f\(i)")
+            live.append("f\(i)")
+            if i % 10 != 0 {   // nine in ten go again, some at once, some later
+                let victim = i % 3 == 0 ? "f\(i)" : live[1 + (i * 7919) % (live.count - 1)]
+                #expect(try store.delete(tenant: "t", collection: "files", id: victim))
+                live.removeAll { $0 == victim }
+            }
+        }
+        let slots = store.heldSlots(tenant: "t", collection: "files")
+        #expect(slots <= 2 * live.count + 65, "\(slots) slots for \(live.count) records")
+        let page = try store.list(tenant: "t", collection: "files", query: ListQuery(order: .asc, limit: 100_000))
+        #expect(page.records.map(\.id) == live)
+        let after = try store.list(tenant: "t", collection: "files", query: ListQuery(order: .desc, after: live[live.count / 2], limit: 3))
+        #expect(after.records.map(\.id) == Array(live[..<(live.count / 2)].reversed().prefix(3)))
+        #expect(try store.get(tenant: "t", collection: "files", id: "kept") != nil)
     }
 }

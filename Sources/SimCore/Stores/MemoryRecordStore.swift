@@ -104,7 +104,27 @@ public final class MemoryRecordStore: RecordStore {
         mutating func remove(_ id: String, _ hash: UInt64) -> Entry? {
             guard let p = position(id, hash) else { return nil }
             index.remove(hash, position: p)
-            return log.remove(at: p)
+            let e = log.remove(at: p)
+            // A delete that is not of the oldest record leaves an empty slot behind a live one.
+            // Once those outnumber the records, the log is rewritten without them (and the
+            // index with the new positions): a bucket whose oldest record stays while newer ones
+            // come and go (a kept file among uploads that are deleted) would otherwise grow by a
+            // slot per record ever made, and its lists walk every one of them. Rewriting costs
+            // O(records) once per at least as many deletes.
+            if log.span - log.count > log.count + 64 { compact() }
+            return e
+        }
+
+        /// The log without its emptied slots, and the index rebuilt for it; order kept.
+        mutating func compact() {
+            var fresh = PositionLog<Entry>()
+            var freshIndex = PositionIndex()
+            for p in log.positions(ascending: true) {
+                guard let e = log[p] else { continue }
+                freshIndex.insert(e.hash, position: fresh.append(e))
+            }
+            log = fresh
+            index = freshIndex
         }
 
         /// Removes and returns the oldest record.
@@ -253,6 +273,11 @@ public final class MemoryRecordStore: RecordStore {
                 .flatMap { b in b.value.all.map { Bucket.record(b.key, $0) } }
                 .sorted { $0.seq < $1.seq }
         }
+    }
+
+    /// Slots `tenant`'s `collection` bucket holds, emptied ones included (for tests of its bound).
+    func heldSlots(tenant: String, collection: String) -> Int {
+        state.withLock { s in s.buckets[BucketKey(tenant: tenant, collection: collection)]?.log.span ?? 0 }
     }
 
     public func deleteTenant(_ tenant: String) throws {

@@ -17,6 +17,8 @@ struct PositionLog<Element> {
     private(set) var end = 0
     /// Kept slots that hold an element.
     private(set) var count = 0
+    /// Kept slots, emptied ones included (what the log's chunks hold).
+    var span: Int { end - first }
 
     /// Appends `e` and returns its position.
     mutating func append(_ e: Element) -> Int {
