@@ -41,8 +41,10 @@ extension App {
     static func registerModelsRoutes(_ r: inout Router<RouteHandler>) {
         r.add("GET", "/v1/models") { ctx in
             ctx.services.fineTuning.settle(tenant: ctx.tenant)
-            return .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(),
-                                   body: .bytes(try ctx.services.models.listBytes(tenant: ctx.tenant))))
+            let list = try ctx.services.models.listBytes(tenant: ctx.tenant)
+            var response = HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(list.bytes))
+            response.bodyIsShared = list.shared
+            return .response(response)
         }
         r.add("GET", "/v1/models/{model}") { ctx in
             ctx.services.fineTuning.settle(tenant: ctx.tenant)

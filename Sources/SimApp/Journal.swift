@@ -33,7 +33,8 @@ public final class Journal: Sendable {
         }
     }
     /// A kept body: packed into its ring's current block (`ByteSlab`), or an array of its own
-    /// when larger than a block takes. The request's and the response's own arrays are not kept:
+    /// when larger than a block takes or shared for the life of the process (a prebuilt answer:
+    /// holding it costs nothing, copying it 2 KB a request for the model list). The request's and the response's own arrays are not kept:
     /// they are freed with the request, while still in the cache, instead of a thousand requests
     /// later, when freeing them walked cold heap memory.
     enum Body: Sendable {
@@ -132,7 +133,7 @@ public final class Journal: Sendable {
     }
 
     /// The kept entries, oldest first.
-    private var ordered: [Entry] {
+    var ordered: [Entry] {
         var all: [Entry] = []
         rings.forEach { r in for case let e? in r.slots { all.append(e) } }
         // Numbers taken before the read started; entries pushed out of the one-ring view are dropped.
@@ -154,6 +155,7 @@ public final class Journal: Sendable {
         // Compared as bytes (`String.hasPrefix` compares characters: hundreds of instructions).
         let respJSON = response.header("content-type").map { HeaderName.hasPrefixIgnoringCase($0, "application/json") } ?? false
         if respJSON, let b = response.bodyBytes, b.count <= Self.maxBodyBytes { respBody = b }
+        let respShared = response.bodyIsShared
         let query = request.query.isEmpty ? "" : request.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         let seq = sequence.wrappingAdd(1, ordering: .relaxed).newValue
         let cap = capacity
@@ -161,7 +163,8 @@ public final class Journal: Sendable {
             // Made under the ring's lock: the bodies are copied into the ring's block.
             let entry = Entry(seq: seq, method: request.method, path: request.path, query: query, status: response.status,
                               tenant: tenant, requestID: requestID, startedAt: startedAt, durationMs: durationMs,
-                              requestBody: r.keep(reqBody), requestIsJSON: reqJSON, responseBody: r.keep(respBody),
+                              requestBody: r.keep(reqBody), requestIsJSON: reqJSON,
+                              responseBody: respShared ? respBody.map { .own($0) } ?? .none : r.keep(respBody),
                               responseIsJSON: respJSON, note: note)
             return r.push(entry, capacity: cap, floor: seq - cap)
         }

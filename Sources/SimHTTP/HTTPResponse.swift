@@ -27,6 +27,10 @@ public struct HTTPResponse: Sendable {
     public var headers: [(String, String)]
     public var body: ResponseBody
     public var fault: TransportFault?
+    /// The body's bytes are a buffer kept for the life of the process (a prebuilt answer, such
+    /// as the model catalog's list): whoever keeps the response (the request journal) holds
+    /// that buffer instead of copying it.
+    public var bodyIsShared = false
 
     public init(status: Int, headers: [(String, String)] = [], body: ResponseBody = .bytes([]), fault: TransportFault? = nil) {
         self.status = status

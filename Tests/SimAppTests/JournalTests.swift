@@ -63,6 +63,27 @@ import SimSupport
         }
     }
 
+    /// A body shared for the life of the process (the model list) is held, not copied; a
+    /// request's own bodies are packed into the ring's blocks.
+    @Test func sharedBodiesAreHeldAndOthersPacked() {
+        let j = Journal(capacity: 10)
+        let request = HTTPRequest(method: "POST", path: "/p", headers: [("content-type", "application/json")], body: .bytes(Array("{}".utf8)))
+        var shared = HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(Array(#"{"object":"list"}"#.utf8)))
+        shared.bodyIsShared = true
+        j.record(request: request, response: shared, tenant: nil, requestID: "req_1", startedAt: 0, durationMs: 1)
+        shared.bodyIsShared = false
+        j.record(request: request, response: shared, tenant: nil, requestID: "req_2", startedAt: 0, durationMs: 1)
+        let kinds = j.ordered.map { e -> String in
+            switch (e.requestBody, e.responseBody) {
+            case (.packed, .own): return "packed/own"
+            case (.packed, .packed): return "packed/packed"
+            default: return "other"
+            }
+        }
+        #expect(kinds == ["packed/own", "packed/packed"])
+        #expect(j.ordered.allSatisfy { $0.responseBody.bytes == Array(#"{"object":"list"}"#.utf8) })
+    }
+
     @Test func concurrentWritersLoseNothingWithinCapacityAndKeepTheNewest() {
         let j = Journal(capacity: 1000)
         DispatchQueue.concurrentPerform(iterations: 4) { t in

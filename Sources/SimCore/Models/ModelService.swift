@@ -14,20 +14,21 @@ public struct ModelService: Sendable {
     static let baseListBytes: [UInt8] = JSON.object([("object", "list"), ("data", .array(baseItems))]).encoded
     static let baseItems: [JSON] = ModelCatalog.models.filter(\.listed).map { json(id: $0.id, created: $0.created, ownedBy: $0.ownedBy) }
 
-    /// The list as bytes: the prebuilt catalog unless the tenant has models of its own.
+    /// The list as bytes: the prebuilt catalog (`shared`: the same buffer every time) unless
+    /// the tenant has models of its own.
     /// - Remark: GET /v1/models
     /// A tenant stamped with the environment's current `ownModelsGeneration` is known to have
     /// none (two atomic loads instead of a store query).
-    public func listBytes(tenant: Tenant) throws(APIError) -> [UInt8] {
+    public func listBytes(tenant: Tenant) throws(APIError) -> (bytes: [UInt8], shared: Bool) {
         let stamp = env.ownModelsGeneration.stamp
-        if tenant.noOwnModelsStamp.load(ordering: .acquiring) == stamp { return Self.baseListBytes }
+        if tenant.noOwnModelsStamp.load(ordering: .acquiring) == stamp { return (Self.baseListBytes, true) }
         let own: RecordPage
         do { own = try env.records.list(tenant: tenant.id, collection: Self.collection, query: ListQuery(order: .asc, limit: 1)) } catch {
             throw .serverError("\(error)")
         }
-        guard own.records.isEmpty else { return try list(tenant: tenant).encoded }
+        guard own.records.isEmpty else { return (try list(tenant: tenant).encoded, false) }
         tenant.noOwnModelsStamp.store(stamp, ordering: .releasing)
-        return Self.baseListBytes
+        return (Self.baseListBytes, true)
     }
 
     /// - Remark: GET /v1/models
