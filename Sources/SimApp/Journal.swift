@@ -78,12 +78,7 @@ public final class Journal: Sendable {
         mutating func keep(_ bytes: [UInt8]?) -> Body {
             guard let bytes, !bytes.isEmpty else { return .none }
             guard bytes.count <= ByteSlab.largest else { return .own(bytes) }
-            return bytes.withUnsafeBytes { raw in
-                if let slab, let p = SlabBytes.packing(raw, into: slab) { return .packed(p) }
-                let fresh = ByteSlab(capacity: Self.slabBytes)
-                slab = fresh
-                return .packed(SlabBytes.packing(raw, into: fresh)!)
-            }
+            return bytes.withUnsafeBytes { raw in .packed(SlabBytes.packing(raw, into: &slab) { _ in Self.slabBytes }) }
         }
 
         /// Adds `entry`. First drops, from the oldest end, up to two entries numbered at or

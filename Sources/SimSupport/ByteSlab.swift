@@ -71,6 +71,15 @@ public struct SlabBytes: Sendable {
         slab.append(bytes).map { SlabBytes(slab: slab, offset: Int32($0), count: Int32(bytes.count)) }
     }
 
+    /// Copies `bytes` into the current block `slab`, or, when they do not fit (or there is none),
+    /// into a new block of `capacity` bytes (at least their size), which becomes the current one.
+    public static func packing(_ bytes: UnsafeRawBufferPointer, into slab: inout ByteSlab?, newBlock capacity: (Int) -> Int) -> SlabBytes {
+        if let current = slab, let p = packing(bytes, into: current) { return p }
+        let fresh = ByteSlab(capacity: max(bytes.count, capacity(bytes.count)))
+        slab = fresh
+        return packing(bytes, into: fresh)!
+    }
+
     public var array: [UInt8] {
         Array(UnsafeRawBufferPointer(start: slab.base + Int(offset), count: Int(count)))
     }

@@ -1,7 +1,7 @@
 import Testing
 import SimSupport
 
-/// The blocks a memory-store bucket packs encoded documents into.
+/// The blocks a memory-store bucket packs encoded documents into (and the journal its bodies).
 @Suite struct ByteSlabTests {
     @Test func appendsUntilFullAndKeepsEveryByte() {
         let slab = ByteSlab(capacity: 16)
@@ -15,6 +15,20 @@ import SimSupport
         #expect([UInt8]().withUnsafeBytes { slab.append($0) } == 16, "an empty document fits anywhere")
         #expect(SlabBytes(slab: slab, offset: 0, count: 5).array == a)
         #expect(SlabBytes(slab: slab, offset: 5, count: 11).array == b)
+    }
+
+    @Test func packingFillsTheCurrentBlockThenStartsANewOne() {
+        var current: ByteSlab?
+        var asked: [Int] = []
+        func pack(_ bytes: [UInt8]) -> SlabBytes {
+            bytes.withUnsafeBytes { SlabBytes.packing($0, into: &current) { asked.append($0); return 8 } }
+        }
+        let a = pack([1, 2, 3]), b = pack([4, 5, 6, 7, 8]), c = pack([9]), d = pack(Array(0..<20))
+        #expect(a.slab === b.slab && a.offset == 0 && b.offset == 3, "the first block takes 3 + 5 bytes")
+        #expect(c.slab !== b.slab && c.offset == 0, "a full block: the next document starts a new one")
+        #expect(d.slab !== c.slab && d.slab.capacity == 20, "a document larger than a block gets a block its size")
+        #expect(current === d.slab && asked == [3, 1, 20])
+        #expect([a.array, b.array, c.array, d.array] == [[1, 2, 3], [4, 5, 6, 7, 8], [9], Array(0..<20)])
     }
 
     @Test func blocksGrowWithTheirBucketWithinBounds() {

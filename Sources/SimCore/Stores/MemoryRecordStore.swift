@@ -78,11 +78,9 @@ public final class MemoryRecordStore: RecordStore {
             // Nothing to copy, and no block of zero bytes to allocate (an encoded document is one
             // JSON value, so never empty; this only keeps the store total).
             if bytes.isEmpty { return .bytes([]) }
+            let records = log.count
             return bytes.withUnsafeBytes { raw in
-                if let slab, let p = SlabBytes.packing(raw, into: slab) { return .packed(p) }
-                let fresh = ByteSlab(capacity: ByteSlab.capacity(forBucketOf: log.count, fitting: raw.count))
-                slab = fresh
-                return .packed(SlabBytes.packing(raw, into: fresh)!)
+                .packed(SlabBytes.packing(raw, into: &slab) { ByteSlab.capacity(forBucketOf: records, fitting: $0) })
             }
         }
 
