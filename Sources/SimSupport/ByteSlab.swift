@@ -67,7 +67,7 @@ public struct SlabBytes: Sendable {
     }
 
     /// Copies `bytes` into `slab` (nil when they do not fit).
-    public static func packing(_ bytes: UnsafeRawBufferPointer, into slab: ByteSlab) -> SlabBytes? {
+    private static func packing(_ bytes: UnsafeRawBufferPointer, into slab: ByteSlab) -> SlabBytes? {
         slab.append(bytes).map { SlabBytes(slab: slab, offset: Int32($0), count: Int32(bytes.count)) }
     }
 

@@ -149,6 +149,7 @@ public final class MemoryRecordStore: RecordStore {
         let held = Held.unpacked(record.document)
         let hash = StableHash.fnv1a(record.id)
         var stored = record
+        // A replaced record's old document is released when this goes, after the lock.
         var replaced: Entry?
         stored.seq = state.withLock { s in Self.insert(record, held, hash, into: &s, replaced: &replaced) }
         return stored
