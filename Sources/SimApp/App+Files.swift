@@ -37,7 +37,7 @@ extension App {
         }
         r.add("GET", "/v1/files/{file_id}") { ctx in
             .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(),
-                                   body: .bytes(try ctx.services.files.retrieve(tenant: ctx.tenant, id: ctx.param("file_id")).encodedJSON)))
+                                   body: .bytes(try ctx.services.files.retrieveEncoded(tenant: ctx.tenant, id: ctx.param("file_id")))))
         }
         r.add("DELETE", "/v1/files/{file_id}") { ctx in
             .json(try ctx.services.files.delete(tenant: ctx.tenant, id: ctx.param("file_id")))

@@ -53,7 +53,7 @@ public struct FileService: Sendable {
                               expiresAt: expiresAfterSeconds.map { now + $0 }, filename: filename, purpose: purpose,
                               md5: written.md5)
         do {
-            try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, body: file.stored))
+            try env.records.put(StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, encodedBody: file.storedEncoding))
         } catch {
             env.blobs.delete(key: Self.blobKey(tenant, id))
             throw .serverError("Could not store the file: \(error)")
@@ -89,14 +89,35 @@ public struct FileService: Sendable {
 
     /// - Remark: GET /v1/files/{file_id}
     public func retrieve(tenant: Tenant, id: String) throws(APIError) -> FileObject {
-        let record: StoredRecord?
-        do { record = try env.records.get(tenant: tenant.id, collection: Self.collection, id: id) } catch { throw .serverError("\(error)") }
-        guard let r = record, let f = FileObject(stored: r.body) else { throw .notFound("File", id: id) }
-        if f.isExpired(at: env.now()) {
-            purge(tenant: tenant, id: id)
-            throw .notFound("File", id: id)
-        }
+        guard let r = try record(tenant: tenant, id: id), let f = FileObject(stored: r.body) else { throw .notFound("File", id: id) }
+        try checkExpiry(f.expiresAt, tenant: tenant, id: id)
         return f
+    }
+
+    /// The file object's wire bytes, the same as `retrieve(…).encodedJSON`: cut from the stored
+    /// bytes when the record holds them as `FileObject.storedEncoding` writes them, so a
+    /// retrieve does not build the object and encode it again.
+    /// - Remark: GET /v1/files/{file_id}
+    public func retrieveEncoded(tenant: Tenant, id: String) throws(APIError) -> [UInt8] {
+        guard let r = try record(tenant: tenant, id: id) else { throw .notFound("File", id: id) }
+        if case let .encoded(bytes) = r.document, let (wire, expiresAt) = FileObject.wire(fromStored: bytes) {
+            try checkExpiry(expiresAt, tenant: tenant, id: id)
+            return wire
+        }
+        guard let f = FileObject(stored: r.body) else { throw .notFound("File", id: id) }
+        try checkExpiry(f.expiresAt, tenant: tenant, id: id)
+        return f.encodedJSON
+    }
+
+    private func record(tenant: Tenant, id: String) throws(APIError) -> StoredRecord? {
+        do { return try env.records.get(tenant: tenant.id, collection: Self.collection, id: id) } catch { throw .serverError("\(error)") }
+    }
+
+    /// An expired file is gone: purged on the read that finds it expired, and a 404.
+    private func checkExpiry(_ expiresAt: Int64?, tenant: Tenant, id: String) throws(APIError) {
+        guard let e = expiresAt, env.now() >= e else { return }
+        purge(tenant: tenant, id: id)
+        throw .notFound("File", id: id)
     }
 
     /// - Remark: DELETE /v1/files/{file_id}
