@@ -53,20 +53,30 @@ public struct RoutePatterns: Sendable {
         let literalCount: Int
         /// Into `templates` and `paramNames` (read only for the route that matched).
         let info: Int
+        /// Its place in its bucket's order (most specific first, then registration order).
+        var rank = 0
     }
     struct Segment: Sendable, Equatable {
         let start: Int32
         /// -1 for a parameter.
         let length: Int32
     }
-    /// `routes[start..<end]`: one method's routes with one segment count, most specific first.
-    struct Bucket: Sendable { var start = 0, end = 0 }
+    /// One method's routes with one segment count, most specific first, split by their second
+    /// segment (the resource after "v1"): `routes[wildStart..<wildEnd]` are those whose second
+    /// segment is a parameter (or that have one segment), `groups[groupStart..<groupEnd]` the
+    /// others by the hash of that literal. A match tries only the wild routes and the one group
+    /// its own second segment hashes to, merged back into the bucket's order, instead of every
+    /// route of the bucket (some forty GET routes have three segments).
+    struct Bucket: Sendable { var wildStart = 0, wildEnd = 0, groupStart = 0, groupEnd = 0 }
+    /// `routes[start..<end]`: a bucket's routes whose second segment hashes to `key`, in order.
+    struct Group: Sendable { let key: UInt64, start: Int, end: Int }
 
     private var pool: [UInt8] = []
     private var segments: [Segment] = []
     private var routes: [Route] = []
     /// `buckets[methodIndex * stride + segmentCount]`.
     private var buckets: [Bucket] = []
+    private var groups: [Group] = []
     private var stride = 0
     private var methodNames: [String] = []
     private var templates: [String] = []
@@ -109,18 +119,46 @@ public struct RoutePatterns: Sendable {
         stride = 1 + registered.map { segmentCount($0.route) }.max()!
         buckets = Array(repeating: Bucket(), count: methodNames.count * stride)
         routes = []
+        groups = []
         for (mi, m) in methodNames.enumerated() {
             for count in 0..<stride {
-                let start = routes.count
                 let mine = registered.filter { $0.method == m && segmentCount($0.route) == count }.map(\.route)
                 // A stable sort: `sorted` is not guaranteed stable, so sort by (literals desc, order).
-                let ordered = mine.enumerated().sorted { a, b in
+                var ordered = mine.enumerated().sorted { a, b in
                     a.element.literalCount != b.element.literalCount ? a.element.literalCount > b.element.literalCount : a.offset < b.offset
                 }.map(\.element)
-                routes.append(contentsOf: ordered)
-                buckets[mi * stride + count] = Bucket(start: start, end: routes.count)
+                for i in ordered.indices { ordered[i].rank = i }
+                var bucket = Bucket(wildStart: routes.count)
+                routes.append(contentsOf: ordered.filter { secondLiteral($0) == nil })
+                bucket.wildEnd = routes.count
+                bucket.groupStart = groups.count
+                var keys: [UInt64] = []
+                for r in ordered { if let k = secondLiteral(r), !keys.contains(k) { keys.append(k) } }
+                for k in keys {
+                    let start = routes.count
+                    routes.append(contentsOf: ordered.filter { secondLiteral($0) == k })
+                    groups.append(Group(key: k, start: start, end: routes.count))
+                }
+                bucket.groupEnd = groups.count
+                buckets[mi * stride + count] = bucket
             }
         }
+    }
+
+    /// The hash of a route's second segment when it is a literal.
+    private func secondLiteral(_ r: Route) -> UInt64? {
+        guard segmentCount(r) >= 2 else { return nil }
+        let seg = segments[r.firstSegment + 1]
+        guard seg.length >= 0 else { return nil }
+        return pool.withUnsafeBufferPointer { Self.segmentHash(UnsafeBufferPointer(rebasing: $0[Int(seg.start)..<Int(seg.start + seg.length)])) }
+    }
+
+    /// FNV-1a over a segment's bytes.
+    @inline(__always)
+    private static func segmentHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
     }
 
     private func segmentCount(_ r: Route) -> Int { paramNames[r.info].count + r.literalCount }
@@ -155,12 +193,31 @@ public struct RoutePatterns: Sendable {
                 }
                 guard count > 0 else { return nil }
                 let bucket = buckets[mi * stride + count]
-                guard bucket.start < bucket.end else { return nil }
+                // The routes sharing this path's second segment (by hash; the literals are compared below).
+                var keyed = 0..<0
+                if count >= 2, bucket.groupStart < bucket.groupEnd {
+                    let key = Self.segmentHash(UnsafeBufferPointer(rebasing: bytes[segs[1]]))
+                    for g in bucket.groupStart..<bucket.groupEnd where groups[g].key == key {
+                        keyed = groups[g].start..<groups[g].end
+                        break
+                    }
+                }
+                let wild = bucket.wildStart..<bucket.wildEnd
+                guard !wild.isEmpty || !keyed.isEmpty else { return nil }
                 let found: Route? = pool.withUnsafeBufferPointer { pool in
                     segments.withUnsafeBufferPointer { segments in
                         routes.withUnsafeBufferPointer { routes in
-                            for ri in bucket.start..<bucket.end where Self.literalsMatch(routes[ri], count, segs, bytes, pool, segments) {
-                                return routes[ri]
+                            // Both lists are in bucket order: merged by rank, the first match is
+                            // the one a scan of the whole bucket would find.
+                            var i = wild.lowerBound, j = keyed.lowerBound
+                            while i < wild.upperBound || j < keyed.upperBound {
+                                let ri: Int
+                                if j == keyed.upperBound || (i < wild.upperBound && routes[i].rank < routes[j].rank) {
+                                    ri = i; i += 1
+                                } else {
+                                    ri = j; j += 1
+                                }
+                                if Self.literalsMatch(routes[ri], count, segs, bytes, pool, segments) { return routes[ri] }
                             }
                             return nil
                         }

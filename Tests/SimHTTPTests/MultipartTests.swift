@@ -71,6 +71,48 @@ import SimSupport
         #expect(r.match(method: "GET", path: "/v1/models/ft%3Agpt-4o%3Aorg")?.params["model"] == "ft:gpt-4o:org")
     }
 
+    /// Against a plain model of the rule (same method and segment count; more literal segments
+    /// first, then registration order; the first whose literals match wins) over random route
+    /// tables and paths, so the split by second segment finds what a scan of the bucket finds.
+    @Test func matchesLikeAScanOfEveryRoute() {
+        var rng = SystemRandomNumberGenerator()
+        let words = ["v1", "files", "models", "a", "b", "jobs", "x", "__sim"]
+        for _ in 0..<200 {
+            var r = Router<Int>()
+            var table: [(method: String, parts: [String?])] = []   // nil: a parameter
+            for i in 0..<Int.random(in: 1...40, using: &rng) {
+                let parts: [String?] = (0..<Int.random(in: 1...4, using: &rng)).map { _ in
+                    Bool.random(using: &rng) ? nil : words.randomElement(using: &rng)!
+                }
+                let method = Bool.random(using: &rng) ? "GET" : "POST"
+                var n = 0
+                let template = "/" + parts.map { p -> String in
+                    if let p { return p }
+                    n += 1
+                    return "{p\(n)}"
+                }.joined(separator: "/")
+                r.add(method, template, i)
+                table.append((method, parts))
+            }
+            for _ in 0..<100 {
+                let segs = (0..<Int.random(in: 1...4, using: &rng)).map { _ in words.randomElement(using: &rng)! }
+                let method = Bool.random(using: &rng) ? "GET" : "POST"
+                let expected = table.indices.filter { table[$0].method == method && table[$0].parts.count == segs.count }
+                    .sorted { a, b in
+                        let la = table[a].parts.compactMap { $0 }.count, lb = table[b].parts.compactMap { $0 }.count
+                        return la != lb ? la > lb : a < b
+                    }
+                    .first { i in zip(table[i].parts, segs).allSatisfy { $0.0 == nil || $0.0 == $0.1 } }
+                let got = r.match(method: method, path: "/" + segs.joined(separator: "/"))
+                #expect(got?.handler == expected, "\(method) /\(segs.joined(separator: "/"))")
+                if let got, let e = expected {
+                    let values = zip(table[e].parts, segs).filter { $0.0 == nil }.map(\.1)
+                    #expect(got.params.pairs.map(\.1) == values)
+                }
+            }
+        }
+    }
+
     @Test func segmentsAreMatchedExactlyWhateverTheSlashes() {
         var r = Router<String>()
         r.add("GET", "/v1/models", "list")
