@@ -31,9 +31,10 @@ extension App {
         r.add("GET", "/v1/files") { ctx in
             let q = ctx.query
             let limit = try q.limit(default: 10_000, range: 1...10_000)
-            let page = try ctx.services.files.list(tenant: ctx.tenant, purpose: q.string("purpose"), limit: limit,
-                                                   order: try q.order(), after: q.string("after"))
-            return .json(cursorList(page.files.map(\.json), ids: page.files.map(\.id), hasMore: page.hasMore))
+            let page = try ctx.services.files.listEncoded(tenant: ctx.tenant, purpose: q.string("purpose"), limit: limit,
+                                                          order: try q.order(), after: q.string("after"))
+            return .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(),
+                                          body: .bytes(cursorListBytes(page.files, ids: page.ids, hasMore: page.hasMore))))
         }
         r.add("GET", "/v1/files/{file_id}") { ctx in
             .response(HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(),
@@ -52,6 +53,22 @@ extension App {
         }
     }
 
+}
+
+/// `cursorList` for items already encoded: the same bytes `JSONWriter.encode(cursorList(…))`
+/// writes, without a tree of every item.
+func cursorListBytes(_ items: [[UInt8]], ids: [String], hasMore: Bool) -> [UInt8] {
+    var w = JSONWriter(capacity: 96 + items.reduce(0) { $0 + $1.count + 1 })
+    w.raw("{\"object\":\"list\",\"data\":[")
+    for (i, item) in items.enumerated() {
+        if i > 0 { w.bytes.append(UInt8(ascii: ",")) }
+        w.bytes.append(contentsOf: item)
+    }
+    w.raw("],\"first_id\":"); w.writeString(ids.first ?? "")
+    w.raw(",\"last_id\":"); w.writeString(ids.last ?? "")
+    w.raw(",\"has_more\":"); if hasMore { w.raw("true") } else { w.raw("false") }
+    w.raw("}")
+    return w.bytes
 }
 
 /// `{"object":"list","data":[…],"first_id","last_id","has_more"}`.

@@ -61,6 +61,14 @@ import SimTesting
         #expect(last.json["data"]?.arrayValue?.count == 1 && last.json["has_more"] == false)
         let asc = await sim.send("GET", "/v1/files?order=asc")
         #expect(asc.json["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ids)
+        // The list is written from the files' stored bytes: the same bytes as the encoded tree,
+        // each item the file's own GET.
+        for page in [first, second, last, asc] { #expect(JSONWriter.encode(page.json) == page.body) }
+        for (i, item) in (asc.json["data"]?.arrayValue ?? []).enumerated() {
+            #expect(await sim.send("GET", "/v1/files/\(ids[i])").body == JSONWriter.encode(item))
+        }
+        let empty = await sim.send("GET", "/v1/files", key: "sk-nobody")
+        #expect(empty.text == "{\"object\":\"list\",\"data\":[],\"first_id\":\"\",\"last_id\":\"\",\"has_more\":false}")
     }
 
     @Test func listFiltersByPurpose() async {

@@ -84,10 +84,23 @@ import SimTesting
                                          createdAt: r.createdAt, body: r.body))
         #expect(try records.get(tenant: tenant.id, collection: FileService.collection, id: plain.id)?.isEncoded == false)
         #expect(try files.retrieveEncoded(tenant: tenant, id: plain.id) == plain.encodedJSON)
+        // The list gives the same bytes, newest first, whichever way each record is held.
+        let listed = try files.listEncoded(tenant: tenant, purpose: nil, limit: 10, order: .desc, after: nil)
+        #expect(listed.ids == [plain.id, kept.id] && listed.hasMore == false)
+        #expect(listed.files == [plain.encodedJSON, kept.encodedJSON])
+        #expect(try files.list(tenant: tenant, purpose: nil, limit: 10, order: .desc, after: nil).files == [plain, kept])
+        #expect(try files.listEncoded(tenant: tenant, purpose: "batch", limit: 10, order: .desc, after: nil).ids == [kept.id])
+        #expect(try files.listEncoded(tenant: tenant, purpose: nil, limit: 1, order: .desc, after: nil).hasMore)
         // Batch files expire after 30 days.
         try clock.advance(by: Double(FileService.batchDefaultExpiry))
         #expect(throws: APIError.self) { try files.retrieveEncoded(tenant: tenant, id: kept.id) }
         #expect(try records.get(tenant: tenant.id, collection: FileService.collection, id: kept.id) == nil)
+        _ = try files.create(tenant: tenant, filename: "c.jsonl", purpose: "batch", content: .bytes([1]), size: 1, expiresAfterSeconds: 3600)
+        try clock.advance(by: 3600)
+        // An expired file is dropped from the list (and purged) while the page fills from older ones.
+        let after = try files.listEncoded(tenant: tenant, purpose: nil, limit: 10, order: .desc, after: nil)
+        #expect(after.ids == [plain.id])
+        #expect(try records.list(tenant: tenant.id, collection: FileService.collection, query: ListQuery()).records.map(\.id) == [plain.id])
         #expect(try files.retrieveEncoded(tenant: tenant, id: plain.id) == plain.encodedJSON)
         #expect(throws: APIError.self) { try files.retrieveEncoded(tenant: tenant, id: "file-nope") }
     }

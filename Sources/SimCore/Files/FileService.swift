@@ -63,8 +63,30 @@ public struct FileService: Sendable {
 
     /// - Remark: GET /v1/files
     public func list(tenant: Tenant, purpose: String?, limit: Int, order: ListOrder, after: String?) throws(APIError) -> (files: [FileObject], hasMore: Bool) {
+        let page = try listPage(tenant: tenant, purpose: purpose, limit: limit, order: order, after: after) { r in
+            FileObject(stored: r.body).map { ($0, $0.expiresAt) }
+        }
+        return (page.items, page.hasMore)
+    }
+
+    /// The page `list` gives, as each file's wire bytes and id: cut from the stored bytes like
+    /// `retrieveEncoded`, so a list of thousands of files parses none of them.
+    public func listEncoded(tenant: Tenant, purpose: String?, limit: Int, order: ListOrder, after: String?) throws(APIError)
+        -> (files: [[UInt8]], ids: [String], hasMore: Bool) {
+        let page = try listPage(tenant: tenant, purpose: purpose, limit: limit, order: order, after: after) { r -> ((String, [UInt8]), Int64?)? in
+            if case let .encoded(bytes) = r.document, let (wire, expiresAt) = FileObject.wire(fromStored: bytes) {
+                return ((r.id, wire), expiresAt)
+            }
+            return FileObject(stored: r.body).map { ((r.id, $0.encodedJSON), $0.expiresAt) }
+        }
+        return (page.items.map(\.1), page.items.map(\.0), page.hasMore)
+    }
+
+    /// Pages through the records, dropping (and purging) expired files, until `limit` live ones.
+    private func listPage<Item>(tenant: Tenant, purpose: String?, limit: Int, order: ListOrder, after: String?,
+                                read: (StoredRecord) -> (Item, Int64?)?) throws(APIError) -> (items: [Item], hasMore: Bool) {
         let now = env.now()
-        var out: [FileObject] = []
+        var out: [Item] = []
         var cursor = after
         var hasMore = false
         // Expired files are dropped lazily, so keep paging until the page is full of live ones.
@@ -76,10 +98,10 @@ public struct FileService: Sendable {
                                                              order: order, after: cursor, limit: limit + 1 - out.count))
             } catch { throw .serverError("\(error)") }
             for r in page.records {
-                guard let f = FileObject(stored: r.body) else { continue }
-                if f.isExpired(at: now) { purge(tenant: tenant, id: f.id); continue }
+                guard let (item, expiresAt) = read(r) else { continue }
+                if let e = expiresAt, now >= e { purge(tenant: tenant, id: r.id); continue }
                 if out.count == limit { hasMore = true; break }
-                out.append(f)
+                out.append(item)
             }
             cursor = page.records.last?.id
             if hasMore || !page.hasMore || cursor == nil { break }
@@ -87,7 +109,7 @@ public struct FileService: Sendable {
         return (out, hasMore)
     }
 
-    /// - Remark: GET /v1/files/{file_id}
+    /// A live file (an expired one is purged and a 404).
     public func retrieve(tenant: Tenant, id: String) throws(APIError) -> FileObject {
         guard let r = try record(tenant: tenant, id: id), let f = FileObject(stored: r.body) else { throw .notFound("File", id: id) }
         try checkExpiry(f.expiresAt, tenant: tenant, id: id)
