@@ -66,7 +66,7 @@ public struct RoutePatterns: Sendable {
     /// segment is a parameter (or that have one segment), `groups[groupStart..<groupEnd]` the
     /// others by the hash of that literal. A match tries only the wild routes and the one group
     /// its own second segment hashes to, merged back into the bucket's order, instead of every
-    /// route of the bucket (some forty GET routes have three segments).
+    /// route of the bucket.
     struct Bucket: Sendable { var wildStart = 0, wildEnd = 0, groupStart = 0, groupEnd = 0 }
     /// `routes[start..<end]`: a bucket's routes whose second segment hashes to `key`, in order.
     struct Group: Sendable { let key: UInt64, start: Int, end: Int }

@@ -73,8 +73,8 @@ public struct FileObject: Sendable, Equatable {
     var stored: JSON { json.setting("_md5", .string(md5)) }
 
     /// The wire bytes and the expiry of a file stored as `storedEncoding` lays it out (it starts
-    /// as a file object and ends with `"_md5":""}` or `"_md5":"<32 hex digits>"}`); nil for any other document, which the
-    /// caller parses instead. The members are found by their quoted names: a quote inside a
+    /// as a file object and ends with `"_md5":""}` or `"_md5":"<32 hex digits>"}`); nil for any
+    /// other document, which the caller parses instead. The members are found by their quoted names: a quote inside a
     /// string value is escaped, so `,"expires_at":` can only be the member itself.
     static func wire(fromStored stored: [UInt8]) -> (wire: [UInt8], expiresAt: Int64?)? {
         let prefix: StaticString = "{\"object\":\"file\",\"id\":\""
@@ -142,6 +142,4 @@ public struct FileObject: Sendable, Equatable {
         self.init(id: id, bytes: bytes, createdAt: created, expiresAt: expires, filename: filename,
                   purpose: purpose, status: status ?? "processed", statusDetails: details, md5: md5 ?? "")
     }
-
-    public func isExpired(at now: Int64) -> Bool { expiresAt.map { now >= $0 } ?? false }
 }
