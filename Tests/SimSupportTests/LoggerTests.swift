@@ -1,5 +1,6 @@
 import Testing
 import SimSupport
+import Foundation
 
 @Suite struct LoggerTests {
     final class Lines: @unchecked Sendable {
@@ -71,5 +72,30 @@ import SimSupport
         json.error("boom", [("code", .int(2))])
         #expect(out.all == ["listening url=http://127.0.0.1:1/v1 seed=7 ok=true",
                             #"{"level":"error","msg":"boom","code":2}"#])
+    }
+
+    /// The buffered path: lines from two threads, many flushes' worth (each flush hands its
+    /// emptied array back for the next lines), all arrive whole and each thread's in order.
+    @Test func bufferedLinesAllReachTheDescriptorInOrder() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("logger-\(UUID().uuidString).log").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        defer { close(fd); unlink(path) }
+        let logger = Logger(format: .text, fileDescriptor: fd)
+        let perThread = 3_000
+        DispatchQueue.concurrentPerform(iterations: 2) { t in
+            for i in 0..<perThread {
+                logger.request(method: "GET", path: "/v1/t\(t)/\(i)", status: 200, ms: 1.5, tenant: "t_\(t)", requestID: "req_\(i)")
+            }
+        }
+        logger.flush()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2 * perThread + 1 && lines.last == "")
+        #expect(text.utf8.count > 4 * 16 * 1024)  // several flushes' worth
+        for t in 0..<2 {
+            let mine = lines.filter { $0.hasPrefix("GET /v1/t\(t)/") }
+            #expect(mine == (0..<perThread).map { "GET /v1/t\(t)/\($0) 200 ms=1.5 tenant=t_\(t) request_id=req_\($0)"[...] })
+        }
     }
 }
