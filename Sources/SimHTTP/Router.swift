@@ -129,14 +129,19 @@ public struct RoutePatterns: Sendable {
                 }.map(\.element)
                 for i in ordered.indices { ordered[i].rank = i }
                 var bucket = Bucket(wildStart: routes.count)
-                routes.append(contentsOf: ordered.filter { secondLiteral($0) == nil })
+                // Each route's key once; groups in the order their first route comes.
+                var keys: [UInt64] = []
+                var grouped: [UInt64: [Route]] = [:]
+                for r in ordered {
+                    guard let k = secondLiteral(r) else { routes.append(r); continue }
+                    if grouped[k] == nil { keys.append(k) }
+                    grouped[k, default: []].append(r)
+                }
                 bucket.wildEnd = routes.count
                 bucket.groupStart = groups.count
-                var keys: [UInt64] = []
-                for r in ordered { if let k = secondLiteral(r), !keys.contains(k) { keys.append(k) } }
                 for k in keys {
                     let start = routes.count
-                    routes.append(contentsOf: ordered.filter { secondLiteral($0) == k })
+                    routes.append(contentsOf: grouped[k]!)
                     groups.append(Group(key: k, start: start, end: routes.count))
                 }
                 bucket.groupEnd = groups.count
