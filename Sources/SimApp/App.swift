@@ -69,6 +69,7 @@ public final class App: HTTPResponder {
         Self.registerAdminAccessRoutes(&r)
         Self.registerAdminSettingsRoutes(&r)
         Self.registerUsageRoutes(&r)
+        r.prepare()
         router = r
         var next: @Sendable (Exchange) -> HTTPReply = { [unowned self] exchange in
             do throws(APIError) { return try route(exchange) } catch { return .now(Self.errorResponse(error)) }

@@ -13,6 +13,10 @@ public struct Router<Handler: Sendable>: Sendable {
         handlers.append(handler)
     }
 
+    /// Builds the match tables for the routes added so far (see `RoutePatterns.prepare`). Call it
+    /// once after the last `add`; a router used without it still matches, more slowly.
+    public mutating func prepare() { patterns.prepare() }
+
     public struct Match: Sendable {
         public let handler: Handler
         public let params: RouteParams
@@ -81,9 +85,20 @@ public struct RoutePatterns: Sendable {
     private var methodNames: [String] = []
     private var templates: [String] = []
     private var paramNames: [[String]] = []
-    /// As registered, to rebuild the flat tables on every `add` (registration happens once).
+    /// As registered, to build the flat tables from.
     private var registered: [(method: String, route: Route)] = []
+    /// Routes were added since the tables were last built.
+    private var stale = false
     public init() {}
+
+    /// Builds the match tables once after the last `add` (building them on every `add` cost the
+    /// app's ~200 registrations 60 million instructions, paid by every `App` a test or the server
+    /// starts: callgrind on `sim-microbench`, 2026-11-28).
+    public mutating func prepare() {
+        guard stale else { return }
+        rebuild()
+        stale = false
+    }
 
     public mutating func add(_ method: String, _ template: String, index: Int) {
         let parts = template.split(separator: "/")
@@ -110,19 +125,25 @@ public struct RoutePatterns: Sendable {
         let m = method.uppercased()
         if !methodNames.contains(m) { methodNames.append(m) }
         registered.append((m, route))
-        rebuild()
+        stale = true
     }
 
     /// Buckets by (method, segment count); within one, more literal segments first, then
-    /// registration order (the first match wins).
+    /// registration order (the first match wins). The registered routes are dealt into their
+    /// buckets in one pass.
     private mutating func rebuild() {
         stride = 1 + registered.map { segmentCount($0.route) }.max()!
         buckets = Array(repeating: Bucket(), count: methodNames.count * stride)
         routes = []
         groups = []
-        for (mi, m) in methodNames.enumerated() {
+        var methodIndex: [String: Int] = [:]
+        for (mi, m) in methodNames.enumerated() { methodIndex[m] = mi }
+        // Each bucket's routes in registration order.
+        var dealt = Array(repeating: [Route](), count: buckets.count)
+        for r in registered { dealt[methodIndex[r.method]! * stride + segmentCount(r.route)].append(r.route) }
+        for mi in methodNames.indices {
             for count in 0..<stride {
-                let mine = registered.filter { $0.method == m && segmentCount($0.route) == count }.map(\.route)
+                let mine = dealt[mi * stride + count]
                 // A stable sort: `sorted` is not guaranteed stable, so sort by (literals desc, order).
                 var ordered = mine.enumerated().sorted { a, b in
                     a.element.literalCount != b.element.literalCount ? a.element.literalCount > b.element.literalCount : a.offset < b.offset
@@ -177,6 +198,12 @@ public struct RoutePatterns: Sendable {
     public func template(_ info: Int) -> String { templates[info] }
 
     public func match(method: String, path: String) -> Match? {
+        if stale {
+            // Not prepared since the last `add`: match against freshly built tables.
+            var prepared = self
+            prepared.prepare()
+            return prepared.match(method: method, path: path)
+        }
         guard let mi = methodNames.firstIndex(of: method) else { return nil }
         var path = path
         return path.withUTF8 { bytes -> Match? in

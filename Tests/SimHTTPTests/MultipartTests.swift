@@ -94,6 +94,8 @@ import SimSupport
                 r.add(method, template, i)
                 table.append((method, parts))
             }
+            var prepared = r
+            prepared.prepare()
             for _ in 0..<100 {
                 let segs = (0..<Int.random(in: 1...4, using: &rng)).map { _ in words.randomElement(using: &rng)! }
                 let method = Bool.random(using: &rng) ? "GET" : "POST"
@@ -105,12 +107,30 @@ import SimSupport
                     .first { i in zip(table[i].parts, segs).allSatisfy { $0.0 == nil || $0.0 == $0.1 } }
                 let got = r.match(method: method, path: "/" + segs.joined(separator: "/"))
                 #expect(got?.handler == expected, "\(method) /\(segs.joined(separator: "/"))")
+                // Prepared once (as the app does) it answers the same as built per match.
+                #expect(prepared.match(method: method, path: "/" + segs.joined(separator: "/"))?.handler == expected)
                 if let got, let e = expected {
                     let values = zip(table[e].parts, segs).filter { $0.0 == nil }.map(\.1)
                     #expect(got.params.pairs.map(\.1) == values)
                 }
             }
         }
+    }
+
+    @Test func routesAddedAfterPrepareAreMatched() {
+        var r = Router<String>()
+        r.add("GET", "/v1/files/{file_id}", "retrieve")
+        r.prepare()
+        #expect(r.match(method: "GET", path: "/v1/files/f")?.handler == "retrieve")
+        r.add("GET", "/v1/files/{file_id}/content", "content")
+        r.add("POST", "/v1/files", "upload")
+        // Unprepared since the adds: still matched (tables built for the call).
+        #expect(r.match(method: "GET", path: "/v1/files/f/content")?.handler == "content")
+        #expect(r.match(method: "POST", path: "/v1/files")?.handler == "upload")
+        r.prepare()
+        #expect(r.match(method: "GET", path: "/v1/files/f/content")?.params["file_id"] == "f")
+        #expect(r.match(method: "POST", path: "/v1/files")?.handler == "upload")
+        #expect(r.match(method: "GET", path: "/v1/files/f")?.handler == "retrieve")
     }
 
     @Test func segmentsAreMatchedExactlyWhateverTheSlashes() {
