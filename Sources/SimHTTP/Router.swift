@@ -92,7 +92,7 @@ public struct RoutePatterns: Sendable {
     public init() {}
 
     /// Builds the match tables once after the last `add` (building them on every `add` cost the
-    /// app's ~200 registrations 60 million instructions, paid by every `App` a test or the server
+    /// app's ~200 registrations ~58 million instructions, paid by every `App` a test or the server
     /// starts: callgrind on `sim-microbench`, 2026-11-28).
     public mutating func prepare() {
         guard stale else { return }
