@@ -49,15 +49,15 @@ public final class UsageMeter: Sendable {
     /// Reads fold the pending counts in and add up the threads' counts.
     private struct Shard {
         var byOrganization: [String: [Key: Counts]] = [:]
-        var pendingOrganization = ""
-        var pendingKey: Key?
+        /// Whose counts `pending` holds (nil: nothing pending).
+        var pendingFor: (organization: String, key: Key)?
         var pending = Counts()
 
         mutating func fold() {
-            guard let key = pendingKey else { return }
+            guard let at = pendingFor else { return }
             let p = pending
-            byOrganization[pendingOrganization, default: [:]][key, default: Counts()].add(p)
-            pendingKey = nil
+            byOrganization[at.organization, default: [:]][at.key, default: Counts()].add(p)
+            pendingFor = nil
             pending = Counts()
         }
     }
@@ -71,10 +71,10 @@ public final class UsageMeter: Sendable {
         let key = Key(minute: minute, kind: kind, project: tenant.projectID, apiKey: tenant.apiKeyID ?? "", model: model, batch: batch)
         let organization = tenant.organizationTenantID
         shards.withLock { s in
-            if s.pendingKey != key || s.pendingOrganization != organization {
+            let same = s.pendingFor.map { $0.key == key && $0.organization == organization } ?? false
+            if !same {
                 s.fold()
-                s.pendingOrganization = organization
-                s.pendingKey = key
+                s.pendingFor = (organization, key)
             }
             s.pending.add(input: input, cached: cached, output: output)
         }
@@ -142,10 +142,7 @@ public final class UsageMeter: Sendable {
             if groupBy.contains("batch") { row.batch = k.batch }
             let id = "\(row.project ?? "")\u{1}\(row.apiKey ?? "")\u{1}\(row.model ?? "")\u{1}\(row.batch.map { $0 ? "1" : "0" } ?? "")"
             var r = grouped[bucket, default: [:]][id] ?? row
-            r.counts.input += c.input
-            r.counts.cached += c.cached
-            r.counts.output += c.output
-            r.counts.requests += c.requests
+            r.counts.add(c)
             grouped[bucket, default: [:]][id] = r
         }
         // Rows in a stable order: by the grouped fields.
