@@ -24,7 +24,7 @@ let package = Package(
         .executable(name: "openai-sim", targets: ["SimCLI"]),
         .library(name: "SimTesting", targets: ["SimTesting"]),
         .executable(name: "sim-microbench", targets: ["SimBench"]),
-        .library(name: "OpenAIClient", targets: ["OpenAIClient", "OpenAIClientCore", "OpenAIWire"]),
+        .library(name: "OpenAIClient", targets: ["OpenAIClient", "OpenAIClientCore", "OpenAIWire", "LiveEffects"]),
     ],
     targets: [
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "OpenAIWire"),
         // The client without a network stack (what `openai-sim check` links), and the module
         // library users import: the same API re-exported plus the URLSession default transport.
-        .target(name: "OpenAIClientCore", dependencies: ["OpenAIWire"]),
+        .target(name: "LiveEffects"),
+        .target(name: "OpenAIClientCore", dependencies: ["OpenAIWire", "LiveEffects"]),
         .target(name: "OpenAIClient", dependencies: ["OpenAIClientCore", "OpenAIWire"]),
         // libcurl loaded with dlopen on first use (serve --record, check), so the server does not
         // map curl, OpenSSL and Kerberos at start.

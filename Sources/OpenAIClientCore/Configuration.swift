@@ -1,4 +1,5 @@
 import FoundationEssentials
+import LiveEffects
 
 extension OpenAIClient {
     /// Everything that shapes the client's requests; defaults match the official SDKs.
@@ -48,17 +49,16 @@ extension OpenAIClient {
         }
 
         // The client's only ambient effects, in one place: a client talks to the real API, so by
-        // default it really waits, draws and reads the wall clock. Every one is a field above that
-        // tests (and anything that wants determinism) replace. The simulator never uses them to
-        // build an answer: only the CLI's `check` and recording commands run this client.
+        // default it really waits, draws and reads the wall clock (the live implementations are in
+        // the LiveEffects module). Every one is a field above that tests (and anything that wants
+        // determinism) replace. The simulator never uses them to build an answer: only the CLI's
+        // `check` and recording commands run this client.
         /// Sleeps `seconds` (negative: not at all).
-        public static let systemSleep: @Sendable (Double) async throws -> Void = { seconds in
-            try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
-        }
+        public static let systemSleep: @Sendable (Double) async throws -> Void = LiveEffects.sleep(seconds:)
         /// The system's random generator, uniform in [0, 1).
-        public static let systemRandom: @Sendable () -> Double = { Double.random(in: 0..<1) }
+        public static let systemRandom: @Sendable () -> Double = LiveEffects.random
         /// The wall clock.
-        public static let systemNow: @Sendable () -> Date = { Date() }
+        public static let systemNow: @Sendable () -> Date = LiveEffects.now
 
         /// A configuration from `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ADMIN_KEY`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
         public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
