@@ -9,10 +9,14 @@ public struct AppConfig: Sendable {
     public var timeScale: Double
     /// Open (any key) or strict (known keys only).
     public var auth: AuthPolicy
-    public init(version: String = "0.1.0", timeScale: Double = 1, auth: AuthPolicy = .open) {
+    /// Start the usage meter from the counts saved in the record store and save them on
+    /// `App.flushUsage()` (a server with a data directory).
+    public var saveUsage: Bool
+    public init(version: String = "0.1.0", timeScale: Double = 1, auth: AuthPolicy = .open, saveUsage: Bool = false) {
         self.version = version
         self.timeScale = timeScale
         self.auth = auth
+        self.saveUsage = saveUsage
     }
 }
 
@@ -49,7 +53,7 @@ public final class App: HTTPResponder {
     public init(env: SimEnvironment, config: AppConfig = AppConfig(), journal: Journal = Journal(),
                 middlewares: [Middleware] = []) {
         self.middlewares = middlewares
-        services = Services(env: env, auth: config.auth)
+        services = Services(env: env, auth: config.auth, saveUsage: config.saveUsage)
         self.journal = journal
         self.config = config
         logger = env.logger
@@ -84,6 +88,15 @@ public final class App: HTTPResponder {
     }
 
     var env: SimEnvironment { services.env }
+
+    /// Saves the usage buckets that changed since the last call (when `AppConfig.saveUsage`);
+    /// the server calls it every second and when it stops. Errors are logged, and the same
+    /// buckets are tried again next time.
+    public func flushUsage() {
+        do { try services.inference.usage.flush() } catch {
+            logger.error("saving usage counts failed", [("error", .string("\(error)"))])
+        }
+    }
 
     public func respond(to request: HTTPRequest) -> HTTPReply {
         if Self.isControlPath(request.path) {

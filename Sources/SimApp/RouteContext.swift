@@ -47,7 +47,7 @@ public final class Services: Sendable {
     public let evals: EvalService
     public let admin: AdminService
 
-    public init(env: SimEnvironment, auth: AuthPolicy = .open) {
+    public init(env: SimEnvironment, auth: AuthPolicy = .open, saveUsage: Bool = false) {
         self.env = env
         files = FileService(env: env)
         uploads = UploadService(env: env)
@@ -56,7 +56,7 @@ public final class Services: Sendable {
         fineTuning = FineTuningService(env: env)
         checkpointPermissions = CheckpointPermissionService(env: env)
         fineTunedAnswers = FineTunedAnswers(env: env, jobs: fineTuning)
-        inference = InferenceEngine(env: env)
+        inference = InferenceEngine(env: env, saveUsage: saveUsage)
         inference.generator.register(fineTunedAnswers, id: "fine-tuning")
         responses = ResponseService(env: env, inference: inference, models: models, files: files)
         chat = ChatCompletionService(env: env, models: models, engine: inference)

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import Dispatch
 import SimApp
 import SimCore
 import SimHTTP
@@ -49,12 +50,14 @@ enum Serve {
         let engine = ScenarioEngine(library: ScenarioLibrary(directory: o.scenariosDir), seed: o.seed, global: scenarios)
         let recording = try RecordingSetup.middlewares(o, clock: clock, logger: logger)
         let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale,
-                                        auth: AuthPolicy(strict: o.strictAuth, ownerKeys: Set(o.apiKeys))),
+                                        auth: AuthPolicy(strict: o.strictAuth, ownerKeys: Set(o.apiKeys)), saveUsage: !ephemeral),
                       journal: Journal(capacity: o.journalSize),
                       middlewares: recording + [ScenarioMiddleware(engine: engine, clock: clock)])
         let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,
                                                     tempDirectory: root + "/tmp"), responder: app)
         let port = try server.start()
+        // Usage counts are saved off the request path, once a second (see `UsageMeter`).
+        if !ephemeral { scheduleUsageFlush(app) }
         let host = o.host == "0.0.0.0" ? "127.0.0.1" : o.host
         // The signals are already blocked (above), so one sent as soon as the URL is read waits.
         Console.output("openai-sim \(Version.current) listening on http://\(host):\(port)/v1\n")
@@ -68,9 +71,19 @@ enum Serve {
         signal(SIGTERM, SIG_DFL)
         pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         server.stop()
+        app.flushUsage()
         logger.flush()
         if ephemeral { try? FileManager.default.removeItem(atPath: root) }
         exit(0)
+    }
+}
+
+/// Saves changed usage counts every second (wall clock, also under a virtual clock: the counts
+/// change with requests, not with simulated time).
+private func scheduleUsageFlush(_ app: App) {
+    DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 1) {
+        app.flushUsage()
+        scheduleUsageFlush(app)
     }
 }
 

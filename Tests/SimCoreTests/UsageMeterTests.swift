@@ -2,6 +2,7 @@ import Dispatch
 import Testing
 import SimCore
 import SimSupport
+import SimPersistence
 
 /// The usage meter keeps each server thread's counts apart (and the key a thread recorded last
 /// pending, not yet added in); what it reports must be the sum of everything recorded, whichever
@@ -68,5 +69,81 @@ import SimSupport
         meter.record(a, .embeddings, model: "text-embedding-3-small", input: 2, batch: false)
         meter.reset(organizationTenantID: nil)
         #expect(Self.total(meter, a).isEmpty && Self.total(meter, b).isEmpty)
+    }
+
+    /// A meter that saves: what it flushed is what the next meter over the same store starts
+    /// from (a restart), counts added after a restart add up, and a reset takes the saved
+    /// buckets too. Run against both stores: the server uses SQLite, tests mostly memory.
+    @Test(arguments: ["memory", "sqlite"]) func savedCountsSurviveARestartAndAResetDropsThem(store kind: String) throws {
+        let dir = try ScratchDirectory()
+        func open() throws -> RecordStore {
+            kind == "memory" ? sharedMemory : try SQLiteRecordStore(path: dir.path + "/usage.sqlite")
+        }
+        let sharedMemory = MemoryRecordStore()
+        let clock = VirtualClock()
+        let a = Tenant.forAPIKey("sk-usage-save-a"), b = Tenant.forAPIKey("sk-usage-save-b")
+        do {
+            let meter = try UsageMeter(clock: clock, savingTo: try open())
+            meter.record(a, .completions, model: "gpt-4o-mini", input: 7, cached: 2, output: 3, batch: false)
+            meter.record(a, .completions, model: "gpt-4o-mini", input: 7, cached: 0, output: 5, batch: false)
+            meter.record(b, .moderations, model: "omni-moderation-latest", input: 4, batch: false)
+            try clock.advance(by: 60)
+            // Still pending on this thread when the flush runs: the flush folds it in.
+            meter.record(a, .embeddings, model: "text-embedding-3-small", input: 9, batch: true)
+            try meter.flush()
+            // Not flushed: a kill -9 loses it.
+            meter.record(a, .completions, model: "gpt-4o-mini", input: 1000, batch: false)
+        }
+        let second = try UsageMeter(clock: clock, savingTo: try open())
+        var rowsA = Self.total(second, a, groupBy: ["model", "batch"])
+        #expect(rowsA.count == 2)
+        let chat = rowsA.first { $0.model == "gpt-4o-mini" }?.counts
+        #expect(chat == UsageMeter.Counts(input: 14, cached: 2, output: 8, requests: 2))
+        #expect(rowsA.first { $0.model == "text-embedding-3-small" }.map { ($0.counts.input, $0.batch) } ?? (0, nil) == (9, true))
+        #expect(Self.total(second, b).map(\.counts.requests) == [1])
+
+        // Counted after the restart, on top of the restored counts, and saved again.
+        second.record(a, .completions, model: "gpt-4o-mini", input: 1, output: 1, batch: false)
+        try second.flush()
+        // A flush with nothing new writes nothing.
+        let saved = try open().all(collection: UsageMeter.collection).count
+        try second.flush()
+        #expect(try open().all(collection: UsageMeter.collection).count == saved)
+        let third = try UsageMeter(clock: clock, savingTo: try open())
+        rowsA = Self.total(third, a, groupBy: ["model"])
+        #expect(rowsA.first { $0.model == "gpt-4o-mini" }?.counts.requests == 3)
+        #expect(rowsA.reduce(Int64(0)) { $0 + $1.counts.input } == 14 + 9 + 1)
+
+        // A reset of one organization drops its saved buckets, not the other's; a later flush
+        // does not write them back.
+        third.reset(organizationTenantID: a.organizationTenantID)
+        try third.flush()
+        let fourth = try UsageMeter(clock: clock, savingTo: try open())
+        #expect(Self.total(fourth, a).isEmpty)
+        #expect(Self.total(fourth, b).map(\.counts.requests) == [1])
+        fourth.reset(organizationTenantID: nil)
+        #expect(try open().all(collection: UsageMeter.collection).isEmpty)
+    }
+
+    /// Counts recorded from many threads while flushes run: what the next meter restores is
+    /// exactly what was recorded before the last flush.
+    @Test func flushesWhileRecordingLoseNothing() throws {
+        let store = MemoryRecordStore()
+        let clock = VirtualClock()
+        let meter = try UsageMeter(clock: clock, savingTo: store)
+        let a = Tenant.forAPIKey("sk-usage-save-c")
+        let models = ["gpt-4o", "gpt-4.1-mini", "o3"]
+        DispatchQueue.concurrentPerform(iterations: 6) { w in
+            for i in 0..<400 {
+                if w == 0, i % 50 == 0 { try? meter.flush() }
+                meter.record(a, .completions, model: models[(i + w) % models.count], input: 2, output: 1, batch: false)
+            }
+        }
+        try meter.flush()
+        let restored = try UsageMeter(clock: clock, savingTo: store)
+        let rows = Self.total(restored, a, groupBy: ["model"])
+        #expect(rows.reduce(Int64(0)) { $0 + $1.counts.requests } == 6 * 400)
+        #expect(rows.reduce(Int64(0)) { $0 + $1.counts.input } == 2 * 6 * 400)
+        #expect(Set(rows.compactMap(\.model)) == Set(models))
     }
 }

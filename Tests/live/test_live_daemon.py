@@ -627,6 +627,40 @@ def test_data_dir_survives_kill9(sim_factory, tmp_path):
     assert meta["id"] in listed and second["id"] in listed, listed
 
 
+def test_usage_counts_survive_kill9_and_sigterm_with_a_data_dir(sim_factory, tmp_path):
+    """The usage meter saves changed buckets once a second and when the server stops."""
+    data = tmp_path / "data"
+    chat = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hello there, how are you"}]}).encode()
+    ctype = {"Content-Type": "application/json"}
+
+    def requests_counted(s) -> int:
+        start = int(time.time()) // 86400 * 86400
+        r = s.request("GET", f"/v1/organization/usage/completions?start_time={start}")
+        assert r.status == 200, r
+        return sum(res["num_model_requests"] for b in r.json()["data"] for res in b["results"])
+
+    s1 = sim_factory(data_dir=data)
+    for _ in range(3):
+        assert s1.request("POST", "/v1/chat/completions", chat, ctype).status == 200
+    assert requests_counted(s1) == 3
+    time.sleep(2.5)  # more than one flush interval
+    s1.kill9()
+
+    s2 = sim_factory(data_dir=data)
+    assert requests_counted(s2) == 3, "usage counted before a kill -9 (and flushed) was lost"
+    for _ in range(2):
+        assert s2.request("POST", "/v1/chat/completions", chat, ctype).status == 200
+    assert s2.stop() == 0  # SIGTERM flushes what the last interval counted
+
+    s3 = sim_factory(data_dir=data)
+    assert requests_counted(s3) == 5, "usage counted before a SIGTERM stop was lost"
+    assert s3.request("POST", "/__sim/reset").status == 200
+    assert requests_counted(s3) == 0
+    assert s3.stop() == 0
+    s4 = sim_factory(data_dir=data)
+    assert requests_counted(s4) == 0, "a reset's usage came back after a restart"
+
+
 @pytest.mark.parametrize("flag,value,message", [
     ("--port", "70000", "--port must be 0-65535, got 70000"),
     ("--journal-size", "0", "--journal-size must be a positive integer, got 0"),

@@ -5,8 +5,12 @@ import SimSupport
 /// (completions: chat and responses; embeddings; moderations) counted per organization into
 /// one-minute buckets on the simulator's clock, by project, API key, model and batch.
 ///
-/// Kept in memory: a restart (even with `--data-dir`) starts the counts again, and a reset
-/// clears them with the rest of the organization's state.
+/// Counted in memory. Given a record store (a server with `--data-dir`), the meter starts from
+/// the counts saved there and `flush()` saves the buckets that changed since the last flush, one
+/// record per bucket key in the organization's `usage_minutes` collection; the server flushes
+/// every second and when it stops, so a restart keeps the counts (a `kill -9` loses at most the
+/// last second's). A reset clears them, saved ones included, with the rest of the
+/// organization's state.
 public final class UsageMeter: Sendable {
     public enum Kind: String, Sendable, CaseIterable { case completions, embeddings, moderations }
 
@@ -24,6 +28,13 @@ public final class UsageMeter: Sendable {
         public var cached: Int64 = 0
         public var output: Int64 = 0
         public var requests: Int64 = 0
+
+        public init(input: Int64 = 0, cached: Int64 = 0, output: Int64 = 0, requests: Int64 = 0) {
+            self.input = input
+            self.cached = cached
+            self.output = output
+            self.requests = requests
+        }
 
         mutating func add(input: Int, cached: Int, output: Int) {
             self.input += Int64(input)
@@ -52,19 +63,113 @@ public final class UsageMeter: Sendable {
         /// Whose counts `pending` holds (nil: nothing pending).
         var pendingFor: (organization: String, key: Key)?
         var pending = Counts()
+        /// Keys whose counts changed since the last flush, per organization (kept only when saving).
+        var dirty: [String: Set<Key>] = [:]
+        var tracksDirty = false
 
         mutating func fold() {
             guard let at = pendingFor else { return }
             let p = pending
             byOrganization[at.organization, default: [:]][at.key, default: Counts()].add(p)
+            if tracksDirty { dirty[at.organization, default: []].insert(at.key) }
             pendingFor = nil
             pending = Counts()
         }
     }
-    private let shards = Sharded<Shard>(count: 16) { Shard() }
+    private let shards: Sharded<Shard>
     let clock: SimClock
+    /// Where the counts are saved (nil: memory only).
+    private let store: RecordStore?
+    /// Held while a flush gathers and writes, and while a reset clears: a flush never writes back
+    /// counts a reset has just dropped.
+    private let saving = Mutex(())
 
-    public init(clock: SimClock) { self.clock = clock }
+    /// The collection of the saved buckets (one record per organization and bucket key).
+    public static let collection = "usage_minutes"
+
+    /// A meter that counts in memory only.
+    public init(clock: SimClock) {
+        self.clock = clock
+        store = nil
+        shards = Sharded<Shard>(count: 16) { Shard() }
+    }
+
+    /// A meter that starts from the counts saved in `store` and saves to it on `flush()`.
+    public init(clock: SimClock, savingTo store: RecordStore) throws {
+        self.clock = clock
+        self.store = store
+        shards = Sharded<Shard>(count: 16) { var s = Shard(); s.tracksDirty = true; return s }
+        var restored: [String: [Key: Counts]] = [:]
+        for r in try store.all(collection: Self.collection) {
+            guard let (key, counts) = Self.decode(r.body) else { continue }
+            restored[r.tenant, default: [:]][key, default: Counts()].add(counts)
+        }
+        let loaded = restored
+        var first = true
+        // Every shard is a sum over the same keys; the saved counts go into one of them.
+        shards.forEach { s in
+            if first { s.byOrganization = loaded; first = false }
+        }
+    }
+
+    /// Saves the buckets that changed since the last flush (no-op for a memory-only meter).
+    /// Call it off the request path: it writes to the store.
+    public func flush() throws {
+        guard let store else { return }
+        try saving.withLock { _ in
+            var dirty: [String: Set<Key>] = [:]
+            shards.forEach { s in
+                s.fold()
+                for (organization, keys) in s.dirty { dirty[organization, default: []].formUnion(keys) }
+                s.dirty = [:]
+            }
+            guard !dirty.isEmpty else { return }
+            let changed = dirty
+            var totals: [String: [Key: Counts]] = [:]
+            shards.forEach { s in
+                for (organization, keys) in changed {
+                    guard let mine = s.byOrganization[organization] else { continue }
+                    for k in keys { if let c = mine[k] { totals[organization, default: [:]][k, default: Counts()].add(c) } }
+                }
+            }
+            var records: [StoredRecord] = []
+            for (organization, byKey) in totals {
+                for (k, c) in byKey {
+                    records.append(StoredRecord(tenant: organization, collection: Self.collection, id: Self.recordID(k),
+                                                createdAt: k.minute, body: Self.encode(k, c)))
+                }
+            }
+            do {
+                try store.put(records, keepingNewest: nil)
+            } catch {
+                // Not saved: the same keys are tried again on the next flush.
+                shards.withLock { s in for (o, keys) in changed { s.dirty[o, default: []].formUnion(keys) } }
+                throw error
+            }
+        }
+    }
+
+    static func recordID(_ k: Key) -> String {
+        "\(k.minute)\u{1}\(k.kind.rawValue)\u{1}\(k.batch ? 1 : 0)\u{1}\(k.project)\u{1}\(k.apiKey)\u{1}\(k.model)"
+    }
+
+    static func encode(_ k: Key, _ c: Counts) -> JSON {
+        .object([("minute", .int(k.minute)), ("kind", .string(k.kind.rawValue)), ("project", .string(k.project)),
+                 ("api_key", .string(k.apiKey)), ("model", .string(k.model)), ("batch", .bool(k.batch)),
+                 ("input", .int(c.input)), ("cached", .int(c.cached)), ("output", .int(c.output)), ("requests", .int(c.requests))])
+    }
+
+    static func decode(_ j: JSON) -> (Key, Counts)? {
+        guard let minute = j["minute"]?.intValue, let kind = j["kind"]?.stringValue.flatMap(Kind.init(rawValue:)),
+              let project = j["project"]?.stringValue, let apiKey = j["api_key"]?.stringValue, let model = j["model"]?.stringValue,
+              let batch = j["batch"]?.boolValue else { return nil }
+        var c = Counts()
+        c.input = j["input"]?.intValue ?? 0
+        c.cached = j["cached"]?.intValue ?? 0
+        c.output = j["output"]?.intValue ?? 0
+        c.requests = j["requests"]?.intValue ?? 0
+        return (Key(minute: minute, kind: kind, project: project, apiKey: apiKey, model: model, batch: batch), c)
+    }
 
     public func record(_ tenant: Tenant, _ kind: Kind, model: String, input: Int, cached: Int = 0, output: Int = 0, batch: Bool) {
         let minute = clock.unixSeconds() / 60 * 60
@@ -82,9 +187,23 @@ public final class UsageMeter: Sendable {
 
     /// Forgets one organization's counts (or all).
     public func reset(organizationTenantID: String?) {
-        shards.forEach { s in
-            s.fold()
-            if let id = organizationTenantID { s.byOrganization.removeValue(forKey: id) } else { s.byOrganization.removeAll() }
+        saving.withLock { _ in
+            shards.forEach { s in
+                s.fold()
+                if let id = organizationTenantID {
+                    s.byOrganization.removeValue(forKey: id)
+                    s.dirty.removeValue(forKey: id)
+                } else {
+                    s.byOrganization.removeAll()
+                    s.dirty.removeAll()
+                }
+            }
+            // The saved buckets go too (the caller's reset usually deleted them already; a flush
+            // that ran in between may have written some back).
+            guard let store, let saved = try? store.all(collection: Self.collection) else { return }
+            for r in saved where organizationTenantID == nil || r.tenant == organizationTenantID {
+                _ = try? store.delete(tenant: r.tenant, collection: r.collection, id: r.id)
+            }
         }
     }
 

@@ -9,11 +9,23 @@ public final class InferenceEngine: Sendable {
     /// Every answered model request, for the organization usage and costs endpoints.
     public let usage: UsageMeter
 
-    public init(env: SimEnvironment, generator: GeneratorChain = GeneratorChain()) {
+    /// `saveUsage`: the usage meter starts from the counts saved in `env.records` and saves to
+    /// it on `UsageMeter.flush()` (when the saved counts cannot be read, it logs that and counts
+    /// in memory only).
+    public init(env: SimEnvironment, generator: GeneratorChain = GeneratorChain(), saveUsage: Bool = false) {
         self.env = env
         self.generator = generator
         cache = PromptCache(clock: env.clock)
-        usage = UsageMeter(clock: env.clock)
+        if saveUsage {
+            do {
+                usage = try UsageMeter(clock: env.clock, savingTo: env.records)
+            } catch {
+                env.logger.error("reading saved usage counts failed; counting in memory only", [("error", .string("\(error)"))])
+                usage = UsageMeter(clock: env.clock)
+            }
+        } else {
+            usage = UsageMeter(clock: env.clock)
+        }
     }
 
     /// Whether a service with environment `env` runs batch lines: those draw IDs from an
