@@ -7,20 +7,6 @@ import Testing
 /// The admin API's roles, groups, role assignments, certificates and settings through the client,
 /// against the in-process simulator (strict decoding of every answer).
 @Suite struct OrganizationAccessAndSettingsClientTests {
-    /// Expects `body` to fail with an `OpenAIError.status` of `status` naming `param` (and `code`, if given).
-    func expectAPIError(_ status: Int, param: String?, code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation,
-                        _ body: () async throws -> Void) async {
-        do {
-            try await body()
-            Issue.record("expected a \(status) error", sourceLocation: sourceLocation)
-        } catch let OpenAIError.status(e) {
-            #expect(e.status == status && e.param == param, "\(e)", sourceLocation: sourceLocation)
-            if let code { #expect(e.code == code, "\(e)", sourceLocation: sourceLocation) }
-        } catch {
-            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
-        }
-    }
-
     /// Tests/fixtures/certificate-a.pem: valid 2026-11-27T18:51:22Z to 2036-11-24T18:51:22Z.
     static let certA: String = {
         let tests = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(2).joined(separator: "/")

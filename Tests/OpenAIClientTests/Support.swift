@@ -1,6 +1,7 @@
 import Foundation
 import OpenAIClient
 import SimSupport
+import Testing
 
 /// Records what the client did: requests seen and sleeps asked for.
 final class Recorder: @unchecked Sendable {
@@ -40,4 +41,18 @@ func errorReply(_ status: Int, headers: [String: String] = [:], type: String = "
     let c = code.map { "\"\($0)\"" } ?? "null"
     return .json(status, #"{"error":{"message":"boom \#(status)","type":"\#(type)","param":\#(p),"code":\#(c)}}"#,
                  headers: headers.merging(["x-request-id": "req_\(status)"]) { a, _ in a })
+}
+
+/// Expects `body` to fail with an `OpenAIError.status` of `status` naming `param` (and `code`, if given).
+func expectAPIError(_ status: Int, param: String?, code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation,
+                    _ body: () async throws -> Void) async {
+    do {
+        try await body()
+        Issue.record("expected a \(status) error", sourceLocation: sourceLocation)
+    } catch let OpenAIError.status(e) {
+        #expect(e.status == status && e.param == param, "\(e)", sourceLocation: sourceLocation)
+        if let code { #expect(e.code == code, "\(e)", sourceLocation: sourceLocation) }
+    } catch {
+        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+    }
 }
