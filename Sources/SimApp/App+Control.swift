@@ -84,6 +84,7 @@ extension App {
                     try env.records.deleteTenant(t.id)
                     env.resetIDs(tenant: t)
                     services.inference.reset(tenant: t)
+                    if t.isOrganizationRoot { projectBudgets.reset(organizationTenantID: t.id) }
                     journal.clear(tenant: t.id)
                     resetScenarioState(tenant: t)
                 }
@@ -93,6 +94,7 @@ extension App {
                 env.blobs.deleteAll()
                 env.resetIDs()
                 services.inference.reset(tenant: nil)
+                projectBudgets.reset(organizationTenantID: nil)
                 journal.clear()
                 resetScenarioState(tenant: nil)
             }

@@ -45,6 +45,8 @@ public final class App: HTTPResponder {
     /// The middlewares folded around the router once, at init, so a request builds no `next`
     /// closures on its way in.
     private let chain = Chain()
+    /// Budgets of the projects' lowered rate limits (see `App+RateLimits.swift`).
+    let projectBudgets = ProjectBudgets()
     private final class Chain: @unchecked Sendable {
         /// Written once in `App.init`, read-only afterwards.
         var entry: (@Sendable (Exchange) -> HTTPReply)?
@@ -111,8 +113,21 @@ public final class App: HTTPResponder {
         do throws(APIError) {
             let t = try authenticate(request)
             tenant = t
-            let exchange = Exchange(request: request, tenant: t, requestID: requestID, overrides: RequestOverrides(), notes: notes)
-            reply = chain.entry!(exchange)
+            var exchange = Exchange(request: request, tenant: t, requestID: requestID, overrides: RequestOverrides(), notes: notes)
+            if services.admin.enforcesRateLimits, let charged = chargeProjectLimits(&exchange) {
+                if let refusal = charged.refusal {
+                    reply = .now(refusal)
+                } else {
+                    let headers = charged.headers
+                    reply = chain.entry!(exchange).map { r in
+                        var out = r
+                        for (k, v) in headers { out.setHeader(k, v) }
+                        return out
+                    }
+                }
+            } else {
+                reply = chain.entry!(exchange)
+            }
         } catch {
             reply = .now(Self.errorResponse(error))
         }

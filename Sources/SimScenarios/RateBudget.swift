@@ -40,3 +40,37 @@ public struct RateDecision: Sendable {
     public var retryAfter: Double?
     public var allowed: Bool { exceeded == nil }
 }
+
+/// A key's request and token budgets (either may be absent).
+public struct RateBudgets: Sendable, Equatable {
+    public var requests: RateBudget?
+    public var tokens: RateBudget?
+
+    public init(_ limit: RateLimit) {
+        requests = limit.rpm.map { RateBudget(limit: $0) }
+        tokens = limit.tpm.map { RateBudget(limit: $0) }
+    }
+
+    /// Charges one request costing `tokens` at `now`: refused (and not charged) when either
+    /// budget cannot take it now.
+    public mutating func charge(tokens: Int, now: Double) -> RateDecision {
+        requests?.drain(to: now)
+        self.tokens?.drain(to: now)
+        var decision = RateDecision(requestedTokens: tokens)
+        if let r = requests {
+            let w = r.wait(for: 1) ?? r.resetSeconds
+            if w > 0 { decision.exceeded = "requests"; decision.retryAfter = w }
+        }
+        if decision.exceeded == nil, let b = self.tokens {
+            let w = b.wait(for: tokens) ?? b.resetSeconds
+            if w > 0 || b.wait(for: tokens) == nil { decision.exceeded = "tokens"; decision.retryAfter = max(w, 0.001) }
+        }
+        if decision.allowed {
+            requests?.take(1)
+            self.tokens?.take(tokens)
+        }
+        decision.requests = requests
+        decision.tokens = self.tokens
+        return decision
+    }
+}

@@ -5,25 +5,9 @@ extension ScenarioEngine {
     /// A refused request is not charged.
     public func charge(tenant: String, key: String, limit: RateLimit, tokens: Int, now: Double) -> RateDecision {
         withTenant(tenant) { t in
-            var entry = t.budgets[key] ?? (limit.rpm.map { RateBudget(limit: $0) }, limit.tpm.map { RateBudget(limit: $0) })
-            entry.requests?.drain(to: now)
-            entry.tokens?.drain(to: now)
-            var decision = RateDecision(requestedTokens: tokens)
-            if let r = entry.requests {
-                let w = r.wait(for: 1) ?? r.resetSeconds
-                if w > 0 { decision.exceeded = "requests"; decision.retryAfter = w }
-            }
-            if decision.exceeded == nil, let b = entry.tokens {
-                let w = b.wait(for: tokens) ?? b.resetSeconds
-                if w > 0 || b.wait(for: tokens) == nil { decision.exceeded = "tokens"; decision.retryAfter = max(w, 0.001) }
-            }
-            if decision.allowed {
-                entry.requests?.take(1)
-                entry.tokens?.take(tokens)
-            }
+            var entry = t.budgets[key] ?? RateBudgets(limit)
+            let decision = entry.charge(tokens: tokens, now: now)
             t.budgets[key] = entry
-            decision.requests = entry.requests
-            decision.tokens = entry.tokens
             return decision
         }
     }

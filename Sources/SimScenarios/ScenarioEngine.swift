@@ -20,7 +20,7 @@ public final class ScenarioEngine: Sendable {
         var active: [Scenario] = []
         var counters: [String: Counter] = [:]
         var machine: [String: String] = [:]
-        var budgets: [String: (requests: RateBudget?, tokens: RateBudget?)] = [:]
+        var budgets: [String: RateBudgets] = [:]
     }
     struct State: Sendable {
         var global: [Scenario]

@@ -90,6 +90,26 @@ def test_service_account_key_works_in_its_project_until_deleted(sim: SimServer, 
         owner.close()
 
 
+def test_a_projects_lowered_rate_limit_is_enforced_with_the_apis_429(sim: SimServer, org, api_key: str) -> None:
+    project = org.projects.create(name="throttled")
+    account = org.projects.service_accounts.create(project.id, name="bot")
+    bot = sim.client(account.api_key.value)  # max_retries=0: the 429 surfaces
+    org.projects.rate_limits.update_rate_limit("rl_gpt-4o-mini", project_id=project.id, max_requests_per_1_minute=1)
+    first = bot.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    assert first.headers["x-ratelimit-limit-requests"] == "1" and first.headers["x-ratelimit-remaining-requests"] == "0"
+    assert first.parse().choices[0].message.content
+    with pytest.raises(openai.RateLimitError) as e:
+        bot.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "again"}])
+    err = assert_error_shape(e.value, 429)
+    assert err["type"] == "requests" and err["code"] == "rate_limit_exceeded", err
+    assert "on requests per min (RPM): Limit 1, Used 1, Requested 1." in err["message"], err
+    assert e.value.response.headers["retry-after"] == "60"
+    # Another model of the same project, and the organization's default project, are not limited.
+    assert bot.embeddings.create(model="text-embedding-3-small", input="x").data
+    owner = sim.client(api_key)
+    assert owner.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
+
+
 def test_service_account_api_keys_and_project_rate_limits(sim: SimServer, org) -> None:
     project = org.projects.create(name="limits")
     account = org.projects.service_accounts.create(project.id, name="ci-bot", create_service_account_only=True)

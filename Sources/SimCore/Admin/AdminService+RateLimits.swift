@@ -74,6 +74,7 @@ extension AdminService {
         }
         let object = Self.rateLimitObject(model, values: values)
         try put(org.root.id, Self.rateLimits, project + "/" + id, env.now(), object)
+        noteEnforcedLimits(organizationTenantID: org.root.id, project: project, model: model, values: values)
         return object
     }
 
@@ -88,5 +89,89 @@ extension AdminService {
 
     func rateLimit(_ org: Org, _ project: String, _ model: ModelInfo) throws(APIError) -> JSON {
         Self.rateLimitObject(model, values: try rateLimitValues(org, project, model))
+    }
+}
+
+/// A project's limits for one model that requests are held to: the requests and tokens per
+/// minute a project set below the organization's. The organization's own limits (a simulated
+/// usage tier, thousands of requests a minute) are reported but not enforced, so load tests
+/// against the simulator are never throttled by a limit nobody chose.
+public struct EnforcedLimits: Sendable, Equatable {
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    public init(requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil) {
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
+    }
+}
+
+extension AdminService {
+    /// True when some project has lowered a limit (one atomic load: the common answer is no).
+    public var enforcesRateLimits: Bool { enforcedCount.load(ordering: .acquiring) > 0 }
+
+    /// The lowered limits of `project` for the model a request names (a fine-tuned model counts
+    /// against its base model's limits), or nil when the project lowered none for it.
+    public func enforcedLimits(organizationTenantID: String, project: String, model name: String) -> EnforcedLimits? {
+        guard let model = Self.limitedModel(name) else { return nil }
+        let key = Self.enforcedKey(organizationTenantID, project, model)
+        return enforced.withLock { $0[key] }
+    }
+
+    /// The catalog model whose limits a request for `name` counts against.
+    static func limitedModel(_ name: String) -> String? {
+        var id = name
+        if id.hasPrefix("ft:") { id = String(id.dropFirst(3).prefix { $0 != ":" }) }
+        guard let m = ModelCatalog.base(id), m.listed else { return nil }
+        return m.id
+    }
+
+    static func enforcedKey(_ organization: String, _ project: String, _ model: String) -> String {
+        organization + "\u{1}" + project + "\u{1}" + model
+    }
+
+    /// Records (or drops) the enforced part of a project's limits for `model` after a change.
+    func noteEnforcedLimits(organizationTenantID: String, project: String, model: ModelInfo, values: [(String, Int64)]) {
+        let ceiling = Self.organizationLimits(model)
+        func lowered(_ field: String) -> Int? {
+            guard let v = values.first(where: { $0.0 == field })?.1, let top = ceiling.first(where: { $0.0 == field })?.1, v < top else {
+                return nil
+            }
+            return Int(v)
+        }
+        let limits = EnforcedLimits(requestsPerMinute: lowered("max_requests_per_1_minute"),
+                                    tokensPerMinute: lowered("max_tokens_per_1_minute"))
+        let key = Self.enforcedKey(organizationTenantID, project, model.id)
+        let count = enforced.withLock { map -> Int in
+            if limits == EnforcedLimits() { map.removeValue(forKey: key) } else { map[key] = limits }
+            return map.count
+        }
+        enforcedCount.store(count, ordering: .releasing)
+    }
+
+    /// The lowered limits saved by earlier runs (a data directory), at start.
+    func loadEnforcedLimits() {
+        guard let saved = try? env.records.all(collection: Self.rateLimits) else { return }
+        for r in saved {
+            // Ids are `project/rl_model`.
+            guard let slash = r.id.firstIndex(of: "/") else { continue }
+            let project = String(r.id[..<slash]), limitID = String(r.id[r.id.index(after: slash)...])
+            guard limitID.hasPrefix("rl_"), let model = ModelCatalog.base(String(limitID.dropFirst(3))) else { continue }
+            let values = Self.organizationLimits(model).map { ($0.0, r.body[$0.0]?.intValue ?? $0.1) }
+            noteEnforcedLimits(organizationTenantID: r.tenant, project: project, model: model, values: values)
+        }
+    }
+
+    /// After a reset of one organization (or of everything, nil).
+    func forgetEnforcedLimits(organizationTenantID: String?) {
+        let count = enforced.withLock { map -> Int in
+            if let id = organizationTenantID {
+                let prefix = id + "\u{1}"
+                for k in map.keys where k.hasPrefix(prefix) { map.removeValue(forKey: k) }
+            } else {
+                map.removeAll()
+            }
+            return map.count
+        }
+        enforcedCount.store(count, ordering: .releasing)
     }
 }

@@ -36,9 +36,16 @@ public final class AdminService: Sendable {
     public let revocations = Atomic<Int>(0)
     private let bootstrapLock = Mutex<Void>(())
 
+    /// The project limits the simulator enforces: organization root id, project and model →
+    /// the lowered requests/tokens per minute (see `AdminService+RateLimits.swift`), and how many
+    /// there are (one atomic load tells a request there are none).
+    let enforced = Locked<[String: EnforcedLimits]>([:])
+    let enforcedCount = Atomic<Int>(0)
+
     public init(env: SimEnvironment, auth: AuthPolicy = .open) {
         self.env = env
         self.auth = auth
+        loadEnforcedLimits()
     }
 
     /// In strict mode, a token that was neither given at start nor minted here is refused.
@@ -116,11 +123,15 @@ public final class AdminService: Sendable {
             remove(Self.registryTenant, Self.registry, r.id)
         }
         _ = revocations.add(1, ordering: .releasing)
+        forgetEnforcedLimits(organizationTenantID: root.id)
         return projects.keys.sorted().compactMap { projects[$0] }
     }
 
     /// After a reset of all state (the registry went with it): cached key → tenant maps are stale.
-    public func forgetAll() { _ = revocations.add(1, ordering: .releasing) }
+    public func forgetAll() {
+        _ = revocations.add(1, ordering: .releasing)
+        forgetEnforcedLimits(organizationTenantID: nil)
+    }
 
     // MARK: - The organization
 

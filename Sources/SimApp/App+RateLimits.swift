@@ -1,0 +1,61 @@
+import SimCore
+import SimHTTP
+import SimScenarios
+import SimSupport
+
+/// A project's lowered rate limits, enforced on live model requests. `AdminService` keeps which
+/// limits a project lowered (`enforcedLimits`); the budgets (requests and tokens per minute,
+/// refilling continuously on the simulator clock) are the scenario engine's `RateBudgets`, and
+/// the refusal and the `x-ratelimit-*` headers are worded as a scenario's `rate_limit` words them.
+extension App {
+    /// The live endpoints a project's limits apply to. Batch lines and eval samples do not come
+    /// through `respond` and are not counted (the API keeps batch limits apart).
+    static let rateLimitedPaths: Set<String> = ["/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/moderations"]
+
+    /// Budgets per organization, project and model: the limits they were made for, and their state.
+    final class ProjectBudgets: Sendable {
+        let map = Locked<[String: (limit: RateLimit, budgets: RateBudgets)]>([:])
+
+        /// Forgets one organization's budgets (or all, nil).
+        func reset(organizationTenantID: String?) {
+            map.withLock { m in
+                guard let id = organizationTenantID else { m.removeAll(); return }
+                let prefix = id + "\u{1}"
+                for k in m.keys where k.hasPrefix(prefix) { m.removeValue(forKey: k) }
+            }
+        }
+    }
+
+    /// Charges a live model request to its project's lowered limits for the model it names. Nil
+    /// when none apply; otherwise the refusal to answer with (429), or nil and the
+    /// `x-ratelimit-*` headers for the answer. The parsed body is handed on in `exchange`, so
+    /// the handler does not parse it again.
+    func chargeProjectLimits(_ exchange: inout Exchange) -> (refusal: HTTPResponse?, headers: [(String, String)])? {
+        let request = exchange.request
+        guard request.method == "POST", Self.rateLimitedPaths.contains(request.path),
+              let body = ScenarioMiddleware.jsonBody(request), let model = body["model"]?.stringValue else { return nil }
+        let tenant = exchange.tenant
+        let organization = tenant.organizationTenantID
+        guard let limits = services.admin.enforcedLimits(organizationTenantID: organization, project: tenant.projectID, model: model)
+        else { return nil }
+        exchange.request.preparsedJSON = body
+        let wanted = RateLimit(rpm: limits.requestsPerMinute, tpm: limits.tokensPerMinute)
+        let key = organization + "\u{1}" + tenant.projectID + "\u{1}" + model
+        let tokens = ScenarioResponses.estimateTokens(body)
+        let now = env.clock.now()
+        let decision = projectBudgets.map.withLock { m -> RateDecision in
+            // A changed limit starts a fresh budget.
+            var budgets = m[key].flatMap { $0.limit == wanted ? $0.budgets : nil } ?? RateBudgets(wanted)
+            let d = budgets.charge(tokens: tokens, now: now)
+            m[key] = (wanted, budgets)
+            return d
+        }
+        let headers = ScenarioResponses.rateHeaders(decision)
+        guard decision.allowed else {
+            var refusal = ScenarioResponses.rateLimited(decision, exchange: exchange, body: body)
+            for (k, v) in headers { refusal.setHeader(k, v) }
+            return (refusal, headers)
+        }
+        return (nil, headers)
+    }
+}

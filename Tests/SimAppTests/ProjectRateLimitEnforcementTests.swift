@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+import SimApp
+import SimCore
+import SimHTTP
+import SimSupport
+import SimTesting
+
+/// A project's lowered rate limits are enforced on its live model requests: requests and tokens
+/// per minute, refilling on the simulator clock, with the API's 429 and `x-ratelimit-*` headers.
+/// The organization's own limits are not enforced; batch lines are not counted.
+@Suite struct ProjectRateLimitEnforcementTests {
+    static let base = "/v1/organization"
+    static func chat(_ model: String = "gpt-4o-mini", _ text: String = "hi") -> JSON {
+        ["model": .string(model), "messages": [["role": "user", "content": .string(text)]]]
+    }
+
+    /// The organization's default project (where the owner key's requests go).
+    static func defaultProject(_ sim: TestHarness, key: String = "sk-test") async -> String {
+        await sim.send("GET", "\(base)/projects", key: key).json["data"]?.arrayValue?.first?["id"]?.stringValue ?? ""
+    }
+
+    static func lower(_ sim: TestHarness, _ project: String, _ model: String, _ fields: JSON, key: String = "sk-test") async -> Int {
+        await sim.send("POST", "\(base)/projects/\(project)/rate_limits/rl_\(model)", key: key, json: fields).status
+    }
+
+    @Test func loweredRequestsPerMinuteAreEnforcedAndRefillOnTheClock() async throws {
+        let sim = TestHarness()
+        // Nothing lowered: no headers, no limit (the organization's 5,000 a minute is not enforced).
+        let free = await sim.send("POST", "/v1/chat/completions", json: Self.chat())
+        #expect(free.status == 200 && free.header("x-ratelimit-limit-requests") == nil)
+
+        let project = await Self.defaultProject(sim)
+        #expect(await Self.lower(sim, project, "gpt-4o-mini", ["max_requests_per_1_minute": 2]) == 200)
+        let first = await sim.send("POST", "/v1/chat/completions", json: Self.chat())
+        #expect(first.status == 200)
+        #expect(first.header("x-ratelimit-limit-requests") == "2" && first.header("x-ratelimit-remaining-requests") == "1")
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+        let refused = await sim.send("POST", "/v1/chat/completions", json: Self.chat())
+        #expect(refused.status == 429)
+        let error = refused.json["error"]
+        #expect(error?["type"] == "requests" && error?["code"] == "rate_limit_exceeded" && error?["param"] == .null)
+        let message = error?["message"]?.stringValue ?? ""
+        #expect(message.hasPrefix("Rate limit reached for gpt-4o-mini in organization org-")
+                && message.contains("on requests per min (RPM): Limit 2, Used 2, Requested 1. Please try again in 30s."), "\(message)")
+        #expect(refused.header("retry-after") == "30" && refused.header("x-ratelimit-remaining-requests") == "0")
+        // Responses and moderations of the same model share the budget; another model has none.
+        #expect(await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "hi"]).status == 429)
+        let other = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "hi"])
+        #expect(other.status == 200 && other.header("x-ratelimit-limit-requests") == nil)
+        // A refused request creates nothing: the stored completions list holds the two answered.
+        // The budget refills at 2 a minute: after 30 s one more request fits, not two.
+        try sim.advance(seconds: 30)
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat()).status == 429)
+        // Another organization is not limited by this one's project.
+        #expect(await sim.send("POST", "/v1/chat/completions", key: "sk-someone-else", json: Self.chat()).status == 200)
+        // Set back to the organization's limit: enforcement stops.
+        #expect(await Self.lower(sim, project, "gpt-4o-mini", ["max_requests_per_1_minute": 5_000]) == 200)
+        let back = await sim.send("POST", "/v1/chat/completions", json: Self.chat())
+        #expect(back.status == 200 && back.header("x-ratelimit-limit-requests") == nil)
+    }
+
+    @Test func loweredTokensPerMinuteRefuseALargeRequestAndCountFineTunedModelsAgainstTheirBase() async throws {
+        let sim = TestHarness()
+        let project = await Self.defaultProject(sim)
+        #expect(await Self.lower(sim, project, "gpt-4o-mini", ["max_tokens_per_1_minute": 100]) == 200)
+        // ~4 characters a token: 800 characters are ~200 tokens, more than the whole budget.
+        let big = await sim.send("POST", "/v1/chat/completions", json: Self.chat("gpt-4o-mini", String(repeating: "word ", count: 160)))
+        #expect(big.status == 429 && big.json["error"]?["type"] == "tokens")
+        #expect(big.json["error"]?["message"]?.stringValue?.hasPrefix("Request too large for gpt-4o-mini") == true)
+        let small = await sim.send("POST", "/v1/chat/completions", json: Self.chat())
+        #expect(small.status == 200 && small.header("x-ratelimit-limit-tokens") == "100")
+        #expect(small.header("x-ratelimit-limit-requests") == nil, "only the lowered limit is reported")
+        // A fine-tuned model's requests count against its base model's limits (refused before
+        // the model is looked up, as the budget is checked first).
+        let ft = await sim.send("POST", "/v1/chat/completions",
+                                json: Self.chat("ft:gpt-4o-mini:org:custom:abc123", String(repeating: "word ", count: 160)))
+        #expect(ft.status == 429 && ft.json["error"]?["type"] == "tokens", "\(ft.status) \(ft.json)")
+    }
+
+    @Test func aMintedKeyIsHeldToItsOwnProjectsLimitsAndBatchLinesAreNotCounted() async throws {
+        let sim = TestHarness()
+        let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "limited"]).json["id"]?.stringValue ?? ""
+        let account = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", json: ["name": "ci"]).json
+        let key = account["api_key"]?["value"]?.stringValue ?? ""
+        #expect(key.hasPrefix("sk-svcacct-"))
+        #expect(await Self.lower(sim, project, "gpt-4o-mini", ["max_requests_per_1_minute": 1]) == 200)
+        #expect(await sim.send("POST", "/v1/chat/completions", key: key, json: Self.chat()).status == 200)
+        #expect(await sim.send("POST", "/v1/chat/completions", key: key, json: Self.chat()).status == 429)
+        // The owner key works in the default project, whose limits were not lowered.
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+        // A batch of three lines in the limited project completes: batch lines are not counted.
+        let lines = (0..<3).map { #"{"custom_id":"l\#($0)","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"line \#($0)"}]}}"# }
+        let file = await sim.sendMultipart("/v1/files", key: key, fields: [("purpose", "batch")],
+                                           files: [("file", "in.jsonl", Array((lines.joined(separator: "\n") + "\n").utf8))])
+            .json["id"]?.stringValue ?? ""
+        let batch = await sim.send("POST", "/v1/batches", key: key, json: ["input_file_id": .string(file), "endpoint": "/v1/chat/completions",
+                                                                          "completion_window": "24h"]).json["id"]?.stringValue ?? ""
+        try sim.advance(seconds: 3_600)
+        let done = await sim.send("GET", "/v1/batches/\(batch)", key: key).json
+        #expect(done["status"] == "completed" && done["request_counts"]?["completed"] == 3 && done["request_counts"]?["failed"] == 0, "\(done)")
+    }
+
+    @Test func aResetDropsTheLimitsAndARestartKeepsThem() async throws {
+        let records = MemoryRecordStore()
+        let sim = TestHarness(records: records)
+        let project = await Self.defaultProject(sim)
+        #expect(await Self.lower(sim, project, "gpt-4o-mini", ["max_requests_per_1_minute": 1]) == 200)
+        // A new app over the same records (a restart with a data directory) enforces them.
+        let restarted = TestHarness(records: records)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 429)
+        // The organization's reset takes its lowered limits along.
+        #expect(await restarted.send("POST", "/__sim/reset").status == 200)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+    }
+}
