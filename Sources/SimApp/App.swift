@@ -45,7 +45,7 @@ public final class App: HTTPResponder {
     /// The middlewares folded around the router once, at init, so a request builds no `next`
     /// closures on its way in.
     private let chain = Chain()
-    /// Budgets of the projects' lowered rate limits (see `App+RateLimits.swift`).
+    /// Budgets of the projects' lowered rate limits (see `App+ProjectPolicies.swift`).
     let projectBudgets = ProjectBudgets()
     private final class Chain: @unchecked Sendable {
         /// Written once in `App.init`, read-only afterwards.
@@ -114,7 +114,7 @@ public final class App: HTTPResponder {
             let t = try authenticate(request)
             tenant = t
             var exchange = Exchange(request: request, tenant: t, requestID: requestID, overrides: RequestOverrides(), notes: notes)
-            if services.admin.enforcesRateLimits, let charged = chargeProjectLimits(&exchange) {
+            if enforcesProjectPolicies, let charged = checkProjectPolicies(&exchange) {
                 if let refusal = charged.refusal {
                     reply = .now(refusal)
                 } else {

@@ -110,6 +110,21 @@ def test_a_projects_lowered_rate_limit_is_enforced_with_the_apis_429(sim: SimSer
     assert owner.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
 
 
+def test_a_projects_model_permissions_refuse_other_models_as_the_api_does(sim: SimServer, org) -> None:
+    project = org.projects.create(name="restricted")
+    account = org.projects.service_accounts.create(project.id, name="bot")
+    bot = sim.client(account.api_key.value)
+    org.projects.model_permissions.update(project.id, mode="allow_list", model_ids=["gpt-4.1-mini"])
+    with pytest.raises(openai.PermissionDeniedError) as e:
+        bot.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    err = assert_error_shape(e.value, 403)
+    assert err["code"] == "model_not_found" and err["param"] is None, err
+    assert err["message"] == f"Project `{project.id}` does not have access to model `gpt-4o-mini`", err
+    assert bot.responses.create(model="gpt-4.1-mini", input="hi").output_text
+    org.projects.model_permissions.delete(project.id)
+    assert bot.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
+
+
 def test_service_account_api_keys_and_project_rate_limits(sim: SimServer, org) -> None:
     project = org.projects.create(name="limits")
     account = org.projects.service_accounts.create(project.id, name="ci-bot", create_service_account_only=True)

@@ -163,15 +163,6 @@ extension AdminService {
 
     /// After a reset of one organization (or of everything, nil).
     func forgetEnforcedLimits(organizationTenantID: String?) {
-        let count = enforced.withLock { map -> Int in
-            if let id = organizationTenantID {
-                let prefix = id + "\u{1}"
-                for k in map.keys where k.hasPrefix(prefix) { map.removeValue(forKey: k) }
-            } else {
-                map.removeAll()
-            }
-            return map.count
-        }
-        enforcedCount.store(count, ordering: .releasing)
+        enforcedCount.store(Self.forget(organizationTenantID, in: enforced), ordering: .releasing)
     }
 }

@@ -9,8 +9,8 @@ import SimSupport
 /// read answers the default (see docs/ADMIN.md): retention `modified_abuse_monitoring` for the
 /// organization and `organization_default` for a project, no spend limit (404), a deny list
 /// with no models, every hosted tool enabled. Spend alerts are records of `org_spend_alerts`
-/// (a project's carry `_project_id`). The simulator stores these settings; it does not enforce
-/// them on inference requests.
+/// (a project's carry `_project_id`). Of these, only a project's model permissions are enforced
+/// (on its live model requests, see `modelAllowed`); the rest are stored and answered.
 extension AdminService {
     static let settings = "org_settings"
     static let spendAlerts = "org_spend_alerts"
@@ -241,6 +241,7 @@ extension AdminService {
         let org = try settingsScope(tenant, project, changing: true)
         let policy: JSON = .object([("object", "project.model_permissions"), ("mode", .string(mode)), ("model_ids", .array(ids.map { .string($0) }))])
         try putSetting(org, project, "model_permissions", policy)
+        noteModelPolicy(organizationTenantID: org.root.id, project: project, ModelPolicy(allowList: mode == "allow_list", ids: Set(ids)))
         return policy
     }
 
@@ -249,6 +250,7 @@ extension AdminService {
     public func deleteModelPermissions(tenant: Tenant, project: String) throws(APIError) -> JSON {
         let org = try settingsScope(tenant, project, changing: true)
         remove(org.root.id, Self.settings, Self.settingID(project, "model_permissions"))
+        noteModelPolicy(organizationTenantID: org.root.id, project: project, ModelPolicy(allowList: false, ids: []))
         return .object([("object", "project.model_permissions.deleted"), ("deleted", true)])
     }
 
@@ -274,5 +276,71 @@ extension AdminService {
 
     static func toolsObject(_ stored: JSON?) -> JSON {
         .object(hostedTools.map { t in (t, .object([("enabled", .bool(stored?[t]?["enabled"]?.boolValue ?? true))])) })
+    }
+}
+
+/// A project's model permissions as enforced: an allow list or a deny list of model ids.
+public struct ModelPolicy: Sendable, Equatable {
+    public var allowList: Bool
+    public var ids: Set<String>
+    /// The default: a deny list with nothing on it.
+    var isDefault: Bool { !allowList && ids.isEmpty }
+
+    /// Whether a request may use the model `name`: a fine-tuned model (`ft:BASE:…`) is named by
+    /// its own id or by its base model's.
+    public func allows(_ name: String) -> Bool {
+        var listed = ids.contains(name)
+        if !listed, name.hasPrefix("ft:") { listed = ids.contains(String(name.dropFirst(3).prefix { $0 != ":" })) }
+        return allowList == listed
+    }
+}
+
+extension AdminService {
+    /// True when some project's model permissions are not the default.
+    public var enforcesModelPermissions: Bool { modelPolicyCount.load(ordering: .acquiring) > 0 }
+
+    /// Whether `project` may use the model `name` (true when its permissions are the default).
+    public func modelAllowed(organizationTenantID: String, project: String, model name: String) -> Bool {
+        let key = organizationTenantID + "\u{1}" + project
+        guard let policy = modelPolicies.withLock({ $0[key] }) else { return true }
+        return policy.allows(name)
+    }
+
+    func noteModelPolicy(organizationTenantID: String, project: String, _ policy: ModelPolicy) {
+        let key = organizationTenantID + "\u{1}" + project
+        let count = modelPolicies.withLock { map -> Int in
+            if policy.isDefault { map.removeValue(forKey: key) } else { map[key] = policy }
+            return map.count
+        }
+        modelPolicyCount.store(count, ordering: .releasing)
+    }
+
+    /// The permissions saved by earlier runs (a data directory), at start.
+    func loadModelPolicies() {
+        guard let saved = try? env.records.all(collection: Self.settings) else { return }
+        let suffix = "/model_permissions"
+        for r in saved where r.id.hasSuffix(suffix) {
+            let ids = Set((r.body["model_ids"]?.arrayValue ?? []).compactMap(\.stringValue))
+            noteModelPolicy(organizationTenantID: r.tenant, project: String(r.id.dropLast(suffix.count)),
+                            ModelPolicy(allowList: r.body["mode"]?.stringValue == "allow_list", ids: ids))
+        }
+    }
+
+    func forgetModelPolicies(organizationTenantID: String?) {
+        modelPolicyCount.store(Self.forget(organizationTenantID, in: modelPolicies), ordering: .releasing)
+    }
+
+    /// Drops the entries of one organization (keys start with its root id and `\u{1}`), or all
+    /// (nil), from one of the enforced-policy maps; returns how many are left.
+    static func forget<V: Sendable>(_ organizationTenantID: String?, in map: Locked<[String: V]>) -> Int {
+        map.withLock { m -> Int in
+            if let id = organizationTenantID {
+                let prefix = id + "\u{1}"
+                for k in m.keys where k.hasPrefix(prefix) { m.removeValue(forKey: k) }
+            } else {
+                m.removeAll()
+            }
+            return m.count
+        }
     }
 }

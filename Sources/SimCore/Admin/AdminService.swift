@@ -41,11 +41,16 @@ public final class AdminService: Sendable {
     /// there are (one atomic load tells a request there are none).
     let enforced = Locked<[String: EnforcedLimits]>([:])
     let enforcedCount = Atomic<Int>(0)
+    /// Projects whose model permissions are not the default (organization root id and project →
+    /// the policy), and how many there are.
+    let modelPolicies = Locked<[String: ModelPolicy]>([:])
+    let modelPolicyCount = Atomic<Int>(0)
 
     public init(env: SimEnvironment, auth: AuthPolicy = .open) {
         self.env = env
         self.auth = auth
         loadEnforcedLimits()
+        loadModelPolicies()
     }
 
     /// In strict mode, a token that was neither given at start nor minted here is refused.
@@ -124,6 +129,7 @@ public final class AdminService: Sendable {
         }
         _ = revocations.add(1, ordering: .releasing)
         forgetEnforcedLimits(organizationTenantID: root.id)
+        forgetModelPolicies(organizationTenantID: root.id)
         return projects.keys.sorted().compactMap { projects[$0] }
     }
 
@@ -131,6 +137,7 @@ public final class AdminService: Sendable {
     public func forgetAll() {
         _ = revocations.add(1, ordering: .releasing)
         forgetEnforcedLimits(organizationTenantID: nil)
+        forgetModelPolicies(organizationTenantID: nil)
     }
 
     // MARK: - The organization

@@ -3,12 +3,13 @@ import SimHTTP
 import SimScenarios
 import SimSupport
 
-/// A project's lowered rate limits, enforced on live model requests. `AdminService` keeps which
-/// limits a project lowered (`enforcedLimits`); the budgets (requests and tokens per minute,
+/// A project's model permissions and lowered rate limits, enforced on live model requests.
+/// `AdminService` keeps which models a project may use (`modelAllowed`) and which limits it
+/// lowered (`enforcedLimits`); the budgets (requests and tokens per minute,
 /// refilling continuously on the simulator clock) are the scenario engine's `RateBudgets`, and
 /// the refusal and the `x-ratelimit-*` headers are worded as a scenario's `rate_limit` words them.
 extension App {
-    /// The live endpoints a project's limits apply to. Batch lines and eval samples do not come
+    /// The live endpoints a project's permissions and limits apply to. Batch lines and eval samples do not come
     /// through `respond` and are not counted (the API keeps batch limits apart).
     static let rateLimitedPaths: Set<String> = ["/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/moderations"]
 
@@ -26,19 +27,29 @@ extension App {
         }
     }
 
-    /// Charges a live model request to its project's lowered limits for the model it names. Nil
-    /// when none apply; otherwise the refusal to answer with (429), or nil and the
+    /// Whether any project has model permissions or lowered limits (atomic loads; usually no).
+    var enforcesProjectPolicies: Bool { services.admin.enforcesRateLimits || services.admin.enforcesModelPermissions }
+
+    /// Holds a live model request to its project's model permissions, then to its lowered limits
+    /// for the model it names. Nil when neither applies; otherwise the refusal to answer with
+    /// (403 for a model the project may not use, 429 over a limit), or nil and the
     /// `x-ratelimit-*` headers for the answer. The parsed body is handed on in `exchange`, so
     /// the handler does not parse it again.
-    func chargeProjectLimits(_ exchange: inout Exchange) -> (refusal: HTTPResponse?, headers: [(String, String)])? {
+    func checkProjectPolicies(_ exchange: inout Exchange) -> (refusal: HTTPResponse?, headers: [(String, String)])? {
         let request = exchange.request
         guard request.method == "POST", Self.rateLimitedPaths.contains(request.path),
               let body = ScenarioMiddleware.jsonBody(request), let model = body["model"]?.stringValue else { return nil }
         let tenant = exchange.tenant
         let organization = tenant.organizationTenantID
+        exchange.request.preparsedJSON = body
+        guard services.admin.modelAllowed(organizationTenantID: organization, project: tenant.projectID, model: model) else {
+            // As the API answers it (the SDK raises PermissionDeniedError).
+            let refusal = App.errorResponse(APIError(status: 403, type: "invalid_request_error", code: "model_not_found",
+                                                     message: "Project `\(tenant.projectID)` does not have access to model `\(model)`"))
+            return (refusal, [])
+        }
         guard let limits = services.admin.enforcedLimits(organizationTenantID: organization, project: tenant.projectID, model: model)
         else { return nil }
-        exchange.request.preparsedJSON = body
         let wanted = RateLimit(rpm: limits.requestsPerMinute, tpm: limits.tokensPerMinute)
         let key = organization + "\u{1}" + tenant.projectID + "\u{1}" + model
         let tokens = ScenarioResponses.estimateTokens(body)

@@ -6,10 +6,11 @@ import SimHTTP
 import SimSupport
 import SimTesting
 
-/// A project's lowered rate limits are enforced on its live model requests: requests and tokens
-/// per minute, refilling on the simulator clock, with the API's 429 and `x-ratelimit-*` headers.
-/// The organization's own limits are not enforced; batch lines are not counted.
-@Suite struct ProjectRateLimitEnforcementTests {
+/// A project's model permissions and lowered rate limits are enforced on its live model
+/// requests: a model the project may not use is the API's 403; requests and tokens per minute
+/// refill on the simulator clock, with the API's 429 and `x-ratelimit-*` headers. The
+/// organization's own limits are not enforced; batch lines are not counted.
+@Suite struct ProjectPolicyEnforcementTests {
     static let base = "/v1/organization"
     static func chat(_ model: String = "gpt-4o-mini", _ text: String = "hi") -> JSON {
         ["model": .string(model), "messages": [["role": "user", "content": .string(text)]]]
@@ -114,6 +115,40 @@ import SimTesting
         // The organization's reset takes its lowered limits along.
         #expect(await restarted.send("POST", "/__sim/reset").status == 200)
         #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+    }
+
+    @Test func modelPermissionsRefuseTheModelsAProjectMayNotUse() async throws {
+        let records = MemoryRecordStore()
+        let sim = TestHarness(records: records)
+        let project = await Self.defaultProject(sim)
+        let path = "\(Self.base)/projects/\(project)/model_permissions"
+        #expect(await sim.send("POST", path, json: ["mode": "deny_list", "model_ids": ["gpt-4o-mini"]]).status == 200)
+        let denied = await sim.send("POST", "/v1/chat/completions", json: Self.chat())
+        #expect(denied.status == 403)
+        #expect(denied.json["error"] == ["message": .string("Project `\(project)` does not have access to model `gpt-4o-mini`"),
+                                         "type": "invalid_request_error", "param": nil, "code": "model_not_found"], "\(denied.json)")
+        #expect(await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "hi"]).status == 403)
+        // A fine-tune of a denied model is denied (named by its base); other models are not.
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat("ft:gpt-4o-mini:org:custom:abc123")).status == 403)
+        #expect(await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "hi"]).status == 200)
+        // Another organization's project is not affected.
+        #expect(await sim.send("POST", "/v1/chat/completions", key: "sk-someone-else", json: Self.chat()).status == 200)
+
+        // An allow list: only what it names.
+        #expect(await sim.send("POST", path, json: ["mode": "allow_list", "model_ids": ["gpt-4.1-mini"]]).status == 200)
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat()).status == 403)
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat("gpt-4.1-mini")).status == 200)
+        #expect(await sim.send("POST", "/v1/embeddings", json: ["model": "text-embedding-3-small", "input": "x"]).status == 403)
+
+        // Kept across a restart (a new app over the same records); deleting them allows all again.
+        let restarted = TestHarness(records: records)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 403)
+        #expect(await restarted.send("DELETE", path).status == 200)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+        // And an organization's reset drops them.
+        #expect(await restarted.send("POST", path, json: ["mode": "deny_list", "model_ids": ["gpt-4o-mini"]]).status == 200)
+        #expect(await restarted.send("POST", "/__sim/reset").status == 200)
         #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
     }
 }
