@@ -51,7 +51,8 @@ extension App {
         guard let limits = services.admin.enforcedLimits(organizationTenantID: organization, project: tenant.projectID, model: model)
         else { return nil }
         let wanted = RateLimit(rpm: limits.requestsPerMinute, tpm: limits.tokensPerMinute)
-        let key = organization + "\u{1}" + tenant.projectID + "\u{1}" + model
+        // Keyed by the model whose limits apply: a base model and its fine-tunes share one budget.
+        let key = organization + "\u{1}" + tenant.projectID + "\u{1}" + (AdminService.limitedModel(model) ?? model)
         let tokens = ScenarioResponses.estimateTokens(body)
         let now = env.clock.now()
         let decision = projectBudgets.map.withLock { m -> RateDecision in

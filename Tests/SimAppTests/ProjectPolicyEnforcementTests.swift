@@ -78,6 +78,13 @@ import SimTesting
         let ft = await sim.send("POST", "/v1/chat/completions",
                                 json: Self.chat("ft:gpt-4o-mini:org:custom:abc123", String(repeating: "word ", count: 160)))
         #expect(ft.status == 429 && ft.json["error"]?["type"] == "tokens", "\(ft.status) \(ft.json)")
+        // And share its budget: 60 of the 100 tokens a minute spent by the base model leave too few
+        // for a fine-tune's 60-token request.
+        #expect(await Self.lower(sim, project, "gpt-4o-mini", ["max_tokens_per_1_minute": 120]) == 200)
+        let text = String(repeating: "word ", count: 48)  // 240 characters: 60 estimated tokens
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat("gpt-4o-mini", text)).status == 200)
+        let shared = await sim.send("POST", "/v1/chat/completions", json: Self.chat("ft:gpt-4o-mini:org:custom:abc123", text + "more words here"))
+        #expect(shared.status == 429 && shared.json["error"]?["type"] == "tokens", "\(shared.status) \(shared.json)")
     }
 
     @Test func aMintedKeyIsHeldToItsOwnProjectsLimitsAndBatchLinesAreNotCounted() async throws {

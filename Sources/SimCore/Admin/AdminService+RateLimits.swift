@@ -117,8 +117,8 @@ extension AdminService {
         return enforced.withLock { $0[key] }
     }
 
-    /// The catalog model whose limits a request for `name` counts against.
-    static func limitedModel(_ name: String) -> String? {
+    /// The catalog model whose limits a request for `name` counts against (nil: none has limits).
+    public static func limitedModel(_ name: String) -> String? {
         var id = name
         if id.hasPrefix("ft:") { id = String(id.dropFirst(3).prefix { $0 != ":" }) }
         guard let m = ModelCatalog.base(id), m.listed else { return nil }
