@@ -5,12 +5,12 @@ import SimSupport
 
 /// A project's model permissions and lowered rate limits, enforced on live model requests.
 /// `AdminService` keeps which models a project may use (`modelAllowed`) and which limits it
-/// lowered (`enforcedLimits`); the budgets (requests and tokens per minute,
-/// refilling continuously on the simulator clock) are the scenario engine's `RateBudgets`, and
-/// the refusal and the `x-ratelimit-*` headers are worded as a scenario's `rate_limit` words them.
+/// lowered (`enforcedLimits`); the budgets (requests and tokens per minute, refilling
+/// continuously on the simulator clock) are the scenario engine's `RateBudgets`, and the refusal
+/// and the `x-ratelimit-*` headers are worded as a scenario's `rate_limit` words them.
 extension App {
-    /// The live endpoints a project's permissions and limits apply to. Batch lines and eval samples do not come
-    /// through `respond` and are not counted (the API keeps batch limits apart).
+    /// The live endpoints a project's permissions and limits apply to. Batch lines and eval
+    /// samples do not come through `respond` and are not counted (the API keeps batch limits apart).
     static let rateLimitedPaths: Set<String> = ["/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/moderations"]
 
     /// Budgets per organization, project and model: the limits they were made for, and their state.
