@@ -84,7 +84,7 @@ extension App {
                     try env.records.deleteTenant(t.id)
                     env.resetIDs(tenant: t)
                     services.inference.reset(tenant: t)
-                    if t.isOrganizationRoot { projectBudgets.reset(organizationTenantID: t.id) }
+                    if t.isOrganizationRoot { projectBudgets.forget(organization: t.id) }
                     journal.clear(tenant: t.id)
                     resetScenarioState(tenant: t)
                 }
@@ -94,7 +94,7 @@ extension App {
                 env.blobs.deleteAll()
                 env.resetIDs()
                 services.inference.reset(tenant: nil)
-                projectBudgets.reset(organizationTenantID: nil)
+                projectBudgets.forget(organization: nil)
                 journal.clear()
                 resetScenarioState(tenant: nil)
             }

@@ -13,18 +13,10 @@ extension App {
     /// samples do not come through `respond` and are not counted (the API keeps batch limits apart).
     static let rateLimitedPaths: Set<String> = ["/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/moderations"]
 
-    /// Budgets per organization, project and model: the limits they were made for, and their state.
-    final class ProjectBudgets: Sendable {
-        let map = Locked<[String: (limit: RateLimit, budgets: RateBudgets)]>([:])
-
-        /// Forgets one organization's budgets (or all, nil).
-        func reset(organizationTenantID: String?) {
-            map.withLock { m in
-                guard let id = organizationTenantID else { m.removeAll(); return }
-                let prefix = id + "\u{1}"
-                for k in m.keys where k.hasPrefix(prefix) { m.removeValue(forKey: k) }
-            }
-        }
+    /// A project's budget for one model: the limits it was made for, and its state.
+    struct ProjectBudget: Sendable {
+        var limit: RateLimit
+        var budgets: RateBudgets
     }
 
     /// Whether any project has model permissions or lowered limits (atomic loads; usually no).
@@ -48,18 +40,18 @@ extension App {
                                                      message: "Project `\(tenant.projectID)` does not have access to model `\(model)`"))
             return (refusal, [])
         }
-        guard let limits = services.admin.enforcedLimits(organizationTenantID: organization, project: tenant.projectID, model: model)
+        guard let enforced = services.admin.enforcedLimits(organizationTenantID: organization, project: tenant.projectID, model: model)
         else { return nil }
-        let wanted = RateLimit(rpm: limits.requestsPerMinute, tpm: limits.tokensPerMinute)
+        let wanted = RateLimit(rpm: enforced.limits.requestsPerMinute, tpm: enforced.limits.tokensPerMinute)
         // Keyed by the model whose limits apply: a base model and its fine-tunes share one budget.
-        let key = organization + "\u{1}" + tenant.projectID + "\u{1}" + (AdminService.limitedModel(model) ?? model)
+        let key = OrganizationKeyed<ProjectBudget>.key(organization, tenant.projectID, enforced.model)
         let tokens = ScenarioResponses.estimateTokens(body)
         let now = env.clock.now()
-        let decision = projectBudgets.map.withLock { m -> RateDecision in
+        let decision = projectBudgets.update(key) { entry -> RateDecision in
             // A changed limit starts a fresh budget.
-            var budgets = m[key].flatMap { $0.limit == wanted ? $0.budgets : nil } ?? RateBudgets(wanted)
+            var budgets = entry.flatMap { $0.limit == wanted ? $0.budgets : nil } ?? RateBudgets(wanted)
             let d = budgets.charge(tokens: tokens, now: now)
-            m[key] = (wanted, budgets)
+            entry = ProjectBudget(limit: wanted, budgets: budgets)
             return d
         }
         let headers = ScenarioResponses.rateHeaders(decision)

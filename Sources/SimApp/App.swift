@@ -46,7 +46,7 @@ public final class App: HTTPResponder {
     /// closures on its way in.
     private let chain = Chain()
     /// Budgets of the projects' lowered rate limits (see `App+ProjectPolicies.swift`).
-    let projectBudgets = ProjectBudgets()
+    let projectBudgets = OrganizationKeyed<ProjectBudget>()
     private final class Chain: @unchecked Sendable {
         /// Written once in `App.init`, read-only afterwards.
         var entry: (@Sendable (Exchange) -> HTTPReply)?

@@ -107,26 +107,15 @@ public struct EnforcedLimits: Sendable, Equatable {
 
 extension AdminService {
     /// True when some project has lowered a limit (one atomic load: the common answer is no).
-    public var enforcesRateLimits: Bool { enforcedCount.load(ordering: .acquiring) > 0 }
+    public var enforcesRateLimits: Bool { !enforced.isEmpty }
 
-    /// The lowered limits of `project` for the model a request names (a fine-tuned model counts
-    /// against its base model's limits), or nil when the project lowered none for it.
-    public func enforcedLimits(organizationTenantID: String, project: String, model name: String) -> EnforcedLimits? {
-        guard let model = Self.limitedModel(name) else { return nil }
-        let key = Self.enforcedKey(organizationTenantID, project, model)
-        return enforced.withLock { $0[key] }
-    }
-
-    /// The catalog model whose limits a request for `name` counts against (nil: none has limits).
-    public static func limitedModel(_ name: String) -> String? {
-        var id = name
-        if id.hasPrefix("ft:") { id = String(id.dropFirst(3).prefix { $0 != ":" }) }
-        guard let m = ModelCatalog.base(id), m.listed else { return nil }
-        return m.id
-    }
-
-    static func enforcedKey(_ organization: String, _ project: String, _ model: String) -> String {
-        organization + "\u{1}" + project + "\u{1}" + model
+    /// The lowered limits of `project` for the model a request names, and the model they are
+    /// for (a fine-tuned model counts against its base model's limits); nil when the project
+    /// lowered none for it.
+    public func enforcedLimits(organizationTenantID: String, project: String, model name: String) -> (model: String, limits: EnforcedLimits)? {
+        guard let m = ModelCatalog.base(String(ModelCatalog.baseName(name))), m.listed,
+              let limits = enforced[OrganizationKeyed<EnforcedLimits>.key(organizationTenantID, project, m.id)] else { return nil }
+        return (m.id, limits)
     }
 
     /// Records (or drops) the enforced part of a project's limits for `model` after a change.
@@ -140,12 +129,8 @@ extension AdminService {
         }
         let limits = EnforcedLimits(requestsPerMinute: lowered("max_requests_per_1_minute"),
                                     tokensPerMinute: lowered("max_tokens_per_1_minute"))
-        let key = Self.enforcedKey(organizationTenantID, project, model.id)
-        let count = enforced.withLock { map -> Int in
-            if limits == EnforcedLimits() { map.removeValue(forKey: key) } else { map[key] = limits }
-            return map.count
-        }
-        enforcedCount.store(count, ordering: .releasing)
+        enforced.set(OrganizationKeyed<EnforcedLimits>.key(organizationTenantID, project, model.id),
+                     limits == EnforcedLimits() ? nil : limits)
     }
 
     /// The lowered limits saved by earlier runs (a data directory), at start.
@@ -159,10 +144,5 @@ extension AdminService {
             let values = Self.organizationLimits(model).map { ($0.0, r.body[$0.0]?.intValue ?? $0.1) }
             noteEnforcedLimits(organizationTenantID: r.tenant, project: project, model: model, values: values)
         }
-    }
-
-    /// After a reset of one organization (or of everything, nil).
-    func forgetEnforcedLimits(organizationTenantID: String?) {
-        enforcedCount.store(Self.forget(organizationTenantID, in: enforced), ordering: .releasing)
     }
 }

@@ -232,8 +232,7 @@ extension AdminService {
         guard Self.modelPermissionModes.contains(mode) else { throw .invalidValue("mode", mode, supported: Self.modelPermissionModes) }
         var ids: [String] = []
         for (i, m) in modelIDs.enumerated() {
-            let base = m.hasPrefix("ft:") ? String(m.dropFirst(3).prefix { $0 != ":" }) : m
-            guard ModelCatalog.base(base) != nil else {
+            guard ModelCatalog.base(String(ModelCatalog.baseName(m))) != nil else {
                 throw .invalidRequest("Invalid 'model_ids[\(i)]': the model '\(m)' does not exist.", param: "model_ids[\(i)]", code: "model_not_found")
             }
             if !ids.contains(m) { ids.append(m) }
@@ -289,30 +288,21 @@ public struct ModelPolicy: Sendable, Equatable {
     /// Whether a request may use the model `name`: a fine-tuned model (`ft:BASE:…`) is named by
     /// its own id or by its base model's.
     public func allows(_ name: String) -> Bool {
-        var listed = ids.contains(name)
-        if !listed, name.hasPrefix("ft:") { listed = ids.contains(String(name.dropFirst(3).prefix { $0 != ":" })) }
-        return allowList == listed
+        allowList == (ids.contains(name) || ids.contains(String(ModelCatalog.baseName(name))))
     }
 }
 
 extension AdminService {
     /// True when some project's model permissions are not the default.
-    public var enforcesModelPermissions: Bool { modelPolicyCount.load(ordering: .acquiring) > 0 }
+    public var enforcesModelPermissions: Bool { !modelPolicies.isEmpty }
 
     /// Whether `project` may use the model `name` (true when its permissions are the default).
     public func modelAllowed(organizationTenantID: String, project: String, model name: String) -> Bool {
-        let key = organizationTenantID + "\u{1}" + project
-        guard let policy = modelPolicies.withLock({ $0[key] }) else { return true }
-        return policy.allows(name)
+        modelPolicies[OrganizationKeyed<ModelPolicy>.key(organizationTenantID, project)]?.allows(name) ?? true
     }
 
     func noteModelPolicy(organizationTenantID: String, project: String, _ policy: ModelPolicy) {
-        let key = organizationTenantID + "\u{1}" + project
-        let count = modelPolicies.withLock { map -> Int in
-            if policy.isDefault { map.removeValue(forKey: key) } else { map[key] = policy }
-            return map.count
-        }
-        modelPolicyCount.store(count, ordering: .releasing)
+        modelPolicies.set(OrganizationKeyed<ModelPolicy>.key(organizationTenantID, project), policy.isDefault ? nil : policy)
     }
 
     /// The permissions saved by earlier runs (a data directory), at start.
@@ -326,21 +316,4 @@ extension AdminService {
         }
     }
 
-    func forgetModelPolicies(organizationTenantID: String?) {
-        modelPolicyCount.store(Self.forget(organizationTenantID, in: modelPolicies), ordering: .releasing)
-    }
-
-    /// Drops the entries of one organization (keys start with its root id and `\u{1}`), or all
-    /// (nil), from one of the enforced-policy maps; returns how many are left.
-    static func forget<V: Sendable>(_ organizationTenantID: String?, in map: Locked<[String: V]>) -> Int {
-        map.withLock { m -> Int in
-            if let id = organizationTenantID {
-                let prefix = id + "\u{1}"
-                for k in m.keys where k.hasPrefix(prefix) { m.removeValue(forKey: k) }
-            } else {
-                m.removeAll()
-            }
-            return m.count
-        }
-    }
 }

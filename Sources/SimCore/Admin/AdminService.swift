@@ -36,15 +36,11 @@ public final class AdminService: Sendable {
     public let revocations = Atomic<Int>(0)
     private let bootstrapLock = Mutex<Void>(())
 
-    /// The project limits the simulator enforces: organization root id, project and model →
-    /// the lowered requests/tokens per minute (see `AdminService+RateLimits.swift`), and how many
-    /// there are (one atomic load tells a request there are none).
-    let enforced = Locked<[String: EnforcedLimits]>([:])
-    let enforcedCount = Atomic<Int>(0)
-    /// Projects whose model permissions are not the default (organization root id and project →
-    /// the policy), and how many there are.
-    let modelPolicies = Locked<[String: ModelPolicy]>([:])
-    let modelPolicyCount = Atomic<Int>(0)
+    /// The project limits the simulator enforces: organization, project and model → the lowered
+    /// requests/tokens per minute (see `AdminService+RateLimits.swift`).
+    let enforced = OrganizationKeyed<EnforcedLimits>()
+    /// Projects whose model permissions are not the default: organization and project → the policy.
+    let modelPolicies = OrganizationKeyed<ModelPolicy>()
 
     public init(env: SimEnvironment, auth: AuthPolicy = .open) {
         self.env = env
@@ -128,16 +124,16 @@ public final class AdminService: Sendable {
             remove(Self.registryTenant, Self.registry, r.id)
         }
         _ = revocations.add(1, ordering: .releasing)
-        forgetEnforcedLimits(organizationTenantID: root.id)
-        forgetModelPolicies(organizationTenantID: root.id)
+        enforced.forget(organization: root.id)
+        modelPolicies.forget(organization: root.id)
         return projects.keys.sorted().compactMap { projects[$0] }
     }
 
     /// After a reset of all state (the registry went with it): cached key → tenant maps are stale.
     public func forgetAll() {
         _ = revocations.add(1, ordering: .releasing)
-        forgetEnforcedLimits(organizationTenantID: nil)
-        forgetModelPolicies(organizationTenantID: nil)
+        enforced.forget(organization: nil)
+        modelPolicies.forget(organization: nil)
     }
 
     // MARK: - The organization

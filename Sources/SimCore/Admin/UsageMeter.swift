@@ -105,11 +105,8 @@ public final class UsageMeter: Sendable {
             restored[r.tenant, default: [:]][key, default: Counts()].add(counts)
         }
         let loaded = restored
-        var first = true
-        // Every shard is a sum over the same keys; the saved counts go into one of them.
-        shards.forEach { s in
-            if first { s.byOrganization = loaded; first = false }
-        }
+        // Reads add the shards up, so the saved counts may go into any one of them.
+        shards.withLock { $0.byOrganization = loaded }
     }
 
     /// Saves the buckets that changed since the last flush (no-op for a memory-only meter).
@@ -125,16 +122,12 @@ public final class UsageMeter: Sendable {
             }
             guard !dirty.isEmpty else { return }
             let changed = dirty
-            var totals: [String: [Key: Counts]] = [:]
-            shards.forEach { s in
-                for (organization, keys) in changed {
-                    guard let mine = s.byOrganization[organization] else { continue }
-                    for k in keys { if let c = mine[k] { totals[organization, default: [:]][k, default: Counts()].add(c) } }
-                }
-            }
             var records: [StoredRecord] = []
-            for (organization, byKey) in totals {
-                for (k, c) in byKey {
+            for (organization, keys) in changed {
+                // A bucket's total over the threads' counts (a key may come once per thread).
+                var totals: [Key: Counts] = [:]
+                for (k, c) in entries(organization) where keys.contains(k) { totals[k, default: Counts()].add(c) }
+                for (k, c) in totals {
                     records.append(StoredRecord(tenant: organization, collection: Self.collection, id: Self.recordID(k),
                                                 createdAt: k.minute, body: Self.encode(k, c)))
                 }
@@ -163,11 +156,8 @@ public final class UsageMeter: Sendable {
         guard let minute = j["minute"]?.intValue, let kind = j["kind"]?.stringValue.flatMap(Kind.init(rawValue:)),
               let project = j["project"]?.stringValue, let apiKey = j["api_key"]?.stringValue, let model = j["model"]?.stringValue,
               let batch = j["batch"]?.boolValue else { return nil }
-        var c = Counts()
-        c.input = j["input"]?.intValue ?? 0
-        c.cached = j["cached"]?.intValue ?? 0
-        c.output = j["output"]?.intValue ?? 0
-        c.requests = j["requests"]?.intValue ?? 0
+        let c = Counts(input: j["input"]?.intValue ?? 0, cached: j["cached"]?.intValue ?? 0, output: j["output"]?.intValue ?? 0,
+                       requests: j["requests"]?.intValue ?? 0)
         return (Key(minute: minute, kind: kind, project: project, apiKey: apiKey, model: model, batch: batch), c)
     }
 

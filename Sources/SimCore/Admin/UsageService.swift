@@ -155,8 +155,7 @@ public enum Pricing {
 
     /// A fine-tuned model (`ft:BASE:…`) is priced as its base.
     public static func perMillion(_ model: String) -> Price {
-        var m = Substring(model)
-        if m.hasPrefix("ft:") { m = m.dropFirst(3).prefix { $0 != ":" } }
+        let m = ModelCatalog.baseName(model)
         return table.first { m.hasPrefix($0.prefix) }?.price ?? Price(input: 0, cachedInput: 0, output: 0)
     }
 }

@@ -65,4 +65,9 @@ public enum ModelCatalog {
     private static let byID: [String: ModelInfo] = Dictionary(uniqueKeysWithValues: models.map { ($0.id, $0) })
 
     public static func base(_ id: String) -> ModelInfo? { byID[id] }
+
+    /// The base model part of a fine-tuned model's name (`ft:BASE:…`); any other name as it is.
+    public static func baseName(_ name: String) -> Substring {
+        name.hasPrefix("ft:") ? name.dropFirst(3).prefix { $0 != ":" } : Substring(name)
+    }
 }
