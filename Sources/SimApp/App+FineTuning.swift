@@ -49,6 +49,12 @@ extension App {
             return .json(try ctx.services.fineTuning.checkpoints(tenant: ctx.tenant, id: ctx.param("fine_tuning_job_id"),
                                                                  after: q.string("after"), limit: try q.limit(default: 10, range: 1...100)))
         }
+        r.add("POST", "/v1/fine_tuning/alpha/graders/validate") { ctx in
+            .json(try GraderRunner.validate(body: try ctx.body().object))
+        }
+        r.add("POST", "/v1/fine_tuning/alpha/graders/run") { ctx in
+            .json(try GraderRunner.run(body: try ctx.body().object, seed: StableHash.mix(ctx.services.env.seed, StableHash.fnv1a("graders/run"))))
+        }
         r.add("POST", "/v1/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["project_ids"])
