@@ -8,6 +8,25 @@ public struct FineTuning: Sendable {
     public var jobs: FineTuningJobs { FineTuningJobs(client: client) }
     /// `/fine_tuning/checkpoints/{checkpoint}/permissions`.
     public var permissions: CheckpointPermissions { CheckpointPermissions(client: client) }
+    /// `/fine_tuning/alpha/graders`.
+    public var graders: Graders { Graders(client: client) }
+}
+
+/// `/fine_tuning/alpha/graders`: try a reinforcement fine-tuning grader before a job uses it.
+public struct Graders: Sendable {
+    let client: OpenAIClient
+
+    /// Checks a grader; answers it as the API understood it.
+    /// - Remark: POST /v1/fine_tuning/alpha/graders/validate
+    public func validate(_ grader: JSONValue) async throws -> ValidateGraderResponse {
+        try await client.json(.post("/fine_tuning/alpha/graders/validate", json: ValidateGraderRequest(grader: grader)))
+    }
+
+    /// Scores one model sample against one dataset item.
+    /// - Remark: POST /v1/fine_tuning/alpha/graders/run
+    public func run(_ request: RunGraderRequest) async throws -> RunGraderResponse {
+        try await client.json(.post("/fine_tuning/alpha/graders/run", json: request))
+    }
 }
 
 /// `/fine_tuning/jobs`.

@@ -143,6 +143,25 @@ import Testing
         }
     }
 
+    @Test func gradersValidateAndRun() async throws {
+        let client = Self.client(TestHarness())
+        let check: JSONValue = ["type": "string_check", "name": "name", "input": "{{sample.output_json.name}}",
+                                "reference": "{{item.name}}", "operation": "eq"]
+        let multi: JSONValue = ["type": "multi", "name": "both", "graders": ["name": check], "calculate_output": "2 * name - 1"]
+        let checked = try await client.fineTuning.graders.validate(multi)
+        #expect(checked.grader == multi)
+        let good = try await client.fineTuning.graders.run(RunGraderRequest(grader: multi, item: ["name": "Ada"], modelSample: #"{"name":"Ada"}"#))
+        #expect(good.reward == 1 && good.subRewards == ["name": 1.0] && good.metadata.errorFlags.isEmpty && good.metadata.tokenUsage == nil)
+        let bad = try await client.fineTuning.graders.run(RunGraderRequest(grader: check, item: ["name": "Ada"], modelSample: "Ada"))
+        #expect(bad.reward == 0 && bad.metadata.errorFlags == ["sample_parse_error"])
+        do {
+            _ = try await client.fineTuning.graders.validate(["type": "multi", "name": "m", "graders": ["name": check], "calculate_output": "name +"])
+            Issue.record("expected 400")
+        } catch let OpenAIError.status(e) {
+            #expect(e.status == 400 && e.param == "grader.calculate_output")
+        }
+    }
+
     @Test func badPurposeIs400WithParam() async throws {
         let client = Self.client(TestHarness())
         do {
