@@ -282,3 +282,56 @@ def test_list_filters_on_metadata_and_paginates(client: openai.OpenAI) -> None:
     assert [j.id for j in first.data] == [ids[2], ids[1]] and first.has_more
     assert [j.id for j in client.fine_tuning.jobs.list(limit=10)] == list(reversed(ids))
     assert [j.id for j in first.get_next_page().data] == [ids[0]]
+
+
+# --- graders (fine_tuning.alpha.graders) -----------------------------------------------------------
+
+NAME_CHECK = {"type": "string_check", "name": "name", "input": "{{sample.output_json.name}}",
+              "reference": "{{item.name}}", "operation": "eq"}
+
+
+def test_graders_validate_and_run_through_the_sdk(client: openai.OpenAI) -> None:
+    """The reinforcement-fine-tuning grader loop a user runs before a job: validate the grader,
+    then score model samples against dataset items with it (the API's documented example shape)."""
+    multi = {"type": "multi", "name": "extraction", "calculate_output": "0.75 * name + 0.25 * close",
+             "graders": {"name": NAME_CHECK,
+                         "close": {"type": "text_similarity", "name": "close", "input": "{{sample.output_text}}",
+                                   "reference": "{{item.reference}}", "evaluation_metric": "fuzzy_match"}}}
+    checked = client.fine_tuning.alpha.graders.validate(grader=multi)  # type: ignore[arg-type]
+    assert checked.grader is not None and checked.grader.type == "multi"  # type: ignore[union-attr]
+
+    item = {"name": "Ada", "reference": '{"name": "Ada"}'}
+    good = client.fine_tuning.alpha.graders.run(grader=multi, item=item, model_sample='{"name": "Ada"}')  # type: ignore[arg-type]
+    assert good.reward == 1.0 and good.sub_rewards == {"name": 1.0, "close": 1.0}, good
+    assert good.metadata.type == "multi" and good.metadata.name == "extraction"
+    assert not any(v for k, v in good.metadata.errors.model_dump().items() if isinstance(v, bool))
+    wrong = client.fine_tuning.alpha.graders.run(grader=multi, item=item, model_sample='{"name": "Bob"}')  # type: ignore[arg-type]
+    assert wrong.sub_rewards["name"] == 0.0 and 0 < wrong.reward < 0.25, wrong
+
+    # A sample that is not JSON: the grader still answers 200, with the problem in metadata.errors.
+    broken = client.fine_tuning.alpha.graders.run(grader=NAME_CHECK, item=item, model_sample="Ada")  # type: ignore[arg-type]
+    assert broken.reward == 0 and broken.metadata.errors.sample_parse_error is True
+
+    # Model graders: seeded, so the same request gets the same score, with token usage per model.
+    judge = {"type": "score_model", "name": "judge", "model": "gpt-4.1-mini", "range": [0, 1],
+             "input": [{"role": "user", "content": "Score {{sample.output_text}} against {{item.reference}}."}]}
+    a = client.fine_tuning.alpha.graders.run(grader=judge, item=item, model_sample="Ada")  # type: ignore[arg-type]
+    b = client.fine_tuning.alpha.graders.run(grader=judge, item=item, model_sample="Ada")  # type: ignore[arg-type]
+    assert a.reward == b.reward and 0 <= a.reward <= 1
+    usage = a.model_dump(by_alias=True)["model_grader_token_usage_per_model"]["gpt-4.1-mini"]
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"] == a.metadata.token_usage
+
+
+@pytest.mark.parametrize("grader, param", [
+    ({"type": "string_check", "name": "x", "input": "a", "reference": "b"}, "grader.operation"),
+    ({"type": "label_model", "name": "x", "model": "gpt-4.1", "input": [], "labels": ["a"], "passing_labels": ["a"]}, "grader.type"),
+    ({"type": "multi", "name": "m", "graders": {"a": NAME_CHECK}, "calculate_output": "a + b"}, "grader.calculate_output"),
+    ({"type": "multi", "name": "m", "graders": {"a": NAME_CHECK}, "calculate_output": "(a"}, "grader.calculate_output"),
+])
+def test_graders_validate_refuses_bad_graders_naming_the_param(client: openai.OpenAI, grader: dict, param: str) -> None:
+    with pytest.raises(openai.BadRequestError) as e:
+        client.fine_tuning.alpha.graders.validate(grader=grader)  # type: ignore[arg-type]
+    assert assert_error_shape(e.value, 400)["param"] == param
+    with pytest.raises(openai.BadRequestError) as e:
+        client.fine_tuning.alpha.graders.run(grader=grader, model_sample="x")  # type: ignore[arg-type]
+    assert assert_error_shape(e.value, 400)["param"] == param

@@ -102,6 +102,16 @@ def test_checker_catches_a_bogus_exchange(checker) -> None:  # noqa: ANN001
     wrapped = {"method": "DELETE", "path": "/v1/responses/resp_abc", "status": 404,
                "response_body": {"error": {"message": "Not found.", "type": "invalid_request_error", "param": None, "code": None}}}
     assert violations_of(spec, [wrapped]) == (1, [])
+    # A multi grader's named graders are each checked in place of `graders` (one grader in the spec).
+    ok = {"type": "string_check", "name": "a", "input": "x", "reference": "y", "operation": "eq"}
+    named = {"method": "POST", "path": "/v1/fine_tuning/alpha/graders/validate", "status": 200,
+             "response_body": {"grader": {"type": "multi", "name": "m", "calculate_output": "a + b",
+                                          "graders": {"a": ok, "b": dict(ok, name="b")}}}}
+    assert violations_of(spec, [named]) == (1, [])
+    broken = dict(named, response_body={"grader": dict(named["response_body"]["grader"],
+                                                       graders={"a": ok, "b": {"type": "string_check", "name": "b"}})})
+    checked, bad = violations_of(spec, [broken])
+    assert checked == 1 and bad, "a named grader that matches no grader schema was accepted"
 
 
 @pytest.mark.spec_last
