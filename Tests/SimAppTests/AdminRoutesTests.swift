@@ -245,9 +245,14 @@ import SimTesting
         let sim = TestHarness()
         let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "limits"]).json["id"]?.stringValue ?? ""
         let path = "\(Self.base)/projects/\(project)/rate_limits"
-        let all = await sim.send("GET", path).json
-        let limits = all["data"]?.arrayValue ?? []
-        #expect(limits.count == ModelCatalog.models.filter(\.listed).count && all["has_more"] == false)
+        // One limit per listed model, over two pages of at most 100 (the catalog lists more).
+        let first = await sim.send("GET", path).json
+        var limits = first["data"]?.arrayValue ?? []
+        #expect(limits.count == 100 && first["has_more"] == true)
+        let rest = await sim.send("GET", "\(path)?after=\(first["last_id"]?.stringValue ?? "")").json
+        limits += rest["data"]?.arrayValue ?? []
+        #expect(limits.count == ModelCatalog.models.filter(\.listed).count && rest["has_more"] == false)
+        #expect(Set(limits.compactMap { $0["id"]?.stringValue }).count == limits.count)
         let mini = limits.first { $0["model"] == "gpt-4o-mini" }
         #expect(mini?["id"] == "rl_gpt-4o-mini" && mini?["object"] == "project.rate_limit" && mini?["max_requests_per_1_minute"] == 5_000)
         let changed = await sim.send("POST", "\(path)/rl_gpt-4o-mini", json: ["max_requests_per_1_minute": 3])

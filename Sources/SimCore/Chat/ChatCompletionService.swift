@@ -77,6 +77,10 @@ public struct ChatCompletionService: Sendable {
             throw APIError(status: 404, type: "invalid_request_error", param: "model",
                            message: "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?")
         }
+        if info.responsesOnly {
+            throw APIError(status: 404, type: "invalid_request_error", param: "model",
+                           message: "This model is only supported in v1/responses and not in v1/chat/completions.")
+        }
         if info.family == .reasoning {
             if req.maxTokensParam == "max_tokens", req.maxTokens != nil {
                 throw .invalidRequest("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
