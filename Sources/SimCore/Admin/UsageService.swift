@@ -134,7 +134,18 @@ public struct UsageService: Sendable {
 public enum Pricing {
     public struct Price: Sendable { public let input, cachedInput, output: Double }
 
+    /// First match wins: longer prefixes of a family before shorter ones.
     static let table: [(prefix: String, price: Price)] = [
+        ("gpt-5-pro", Price(input: 15.00, cachedInput: 15.00, output: 120.00)),
+        ("o1-pro", Price(input: 150.00, cachedInput: 150.00, output: 600.00)),
+        ("o3-pro", Price(input: 20.00, cachedInput: 20.00, output: 80.00)),
+        ("o3-deep-research", Price(input: 10.00, cachedInput: 2.50, output: 40.00)),
+        ("o4-mini-deep-research", Price(input: 2.00, cachedInput: 0.50, output: 8.00)),
+        ("o1-mini", Price(input: 1.10, cachedInput: 0.55, output: 4.40)),
+        ("o1-preview", Price(input: 15.00, cachedInput: 7.50, output: 60.00)),
+        ("codex-mini", Price(input: 1.50, cachedInput: 0.375, output: 6.00)),
+        ("computer-use-preview", Price(input: 3.00, cachedInput: 3.00, output: 12.00)),
+        ("chatgpt-4o-latest", Price(input: 5.00, cachedInput: 5.00, output: 15.00)),
         ("gpt-4.1-nano", Price(input: 0.10, cachedInput: 0.025, output: 0.40)),
         ("gpt-4.1-mini", Price(input: 0.40, cachedInput: 0.10, output: 1.60)),
         ("gpt-4.1", Price(input: 2.00, cachedInput: 0.50, output: 8.00)),
@@ -148,14 +159,25 @@ public enum Pricing {
         ("o3-mini", Price(input: 1.10, cachedInput: 0.55, output: 4.40)),
         ("o3", Price(input: 2.00, cachedInput: 0.50, output: 8.00)),
         ("o1", Price(input: 15.00, cachedInput: 7.50, output: 60.00)),
+        ("gpt-4-32k", Price(input: 60.00, cachedInput: 60.00, output: 120.00)),
+        ("gpt-4-turbo", Price(input: 10.00, cachedInput: 10.00, output: 30.00)),
+        ("gpt-4-1106", Price(input: 10.00, cachedInput: 10.00, output: 30.00)),
+        ("gpt-4-0125", Price(input: 10.00, cachedInput: 10.00, output: 30.00)),
+        ("gpt-4-vision", Price(input: 10.00, cachedInput: 10.00, output: 30.00)),
+        ("gpt-4", Price(input: 30.00, cachedInput: 30.00, output: 60.00)),
         ("text-embedding-3-small", Price(input: 0.02, cachedInput: 0.02, output: 0)),
         ("text-embedding-3-large", Price(input: 0.13, cachedInput: 0.13, output: 0)),
         ("text-embedding-ada-002", Price(input: 0.10, cachedInput: 0.10, output: 0)),
     ]
 
-    /// A fine-tuned model (`ft:BASE:…`) is priced as its base.
+    /// A fine-tuned model (`ft:BASE:…`) is priced as its base; the `-pro` models of GPT-5.x as gpt-5-pro,
+    /// the other GPT-5.x models as gpt-5 (their size suffix kept: gpt-5.4-mini as gpt-5-mini).
     public static func perMillion(_ model: String) -> Price {
-        let m = ModelCatalog.baseName(model)
+        var m = ModelCatalog.baseName(model)
+        if m.hasPrefix("gpt-5.") {
+            let rest = m.dropFirst(6).drop { $0 != "-" }
+            m = rest.hasPrefix("-pro") ? "gpt-5-pro" : Substring("gpt-5" + rest)
+        }
         return table.first { m.hasPrefix($0.prefix) }?.price ?? Price(input: 0, cachedInput: 0, output: 0)
     }
 }
