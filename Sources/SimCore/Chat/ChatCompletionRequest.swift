@@ -87,6 +87,17 @@ public struct ChatCompletionRequest: Sendable {
             guard let v = PromptCache.Retention(wire: s) else { throw .invalidValue("prompt_cache_retention", s, supported: ["in_memory", "24h"]) }
             retention = v
         }
+        if let modalities = try r.array("modalities") {
+            for (i, m) in modalities.enumerated() {
+                guard let s = m.stringValue else { throw .invalidType("modalities[\(i)]", expected: "a string", got: m) }
+                guard s == "text" || s == "audio" else { throw .invalidValue("modalities[\(i)]", s, supported: ["text", "audio"]) }
+                // Audio is outside what openai-sim simulates: say so instead of answering text only.
+                if s == "audio" {
+                    throw .invalidRequest("Audio output is not simulated by openai-sim; request the 'text' modality only.",
+                                          param: "modalities", code: "unsupported_value")
+                }
+            }
+        }
         var effort: String?
         if let e = try r.string("reasoning_effort") {
             let ok = ["none", "minimal", "low", "medium", "high", "xhigh"]
