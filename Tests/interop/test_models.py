@@ -66,3 +66,48 @@ def test_deleting_an_unknown_model_is_404(client: openai.OpenAI) -> None:
         client.models.delete("ft:gpt-4o-mini:nobody:nothing:abc123")
     body = assert_error_shape(e.value, 404)
     assert "ft:gpt-4o-mini:nobody:nothing:abc123" in body["message"], body
+
+
+SPEC = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "openapi" / "openai-openapi.yaml"
+
+
+def spec_model_ids() -> tuple[list[str], list[str]]:
+    """The chat/reasoning model ids the spec names: (ModelIdsShared, ModelIdsResponses)."""
+    import yaml
+
+    schemas = yaml.safe_load(SPEC.read_text())["components"]["schemas"]
+
+    def enums(node, out):  # noqa: ANN001, ANN202
+        if isinstance(node, dict):
+            out.extend(x for x in node.get("enum", []) if isinstance(x, str))
+            for v in node.values():
+                enums(v, out)
+        elif isinstance(node, list):
+            for v in node:
+                enums(v, out)
+        return out
+
+    return enums(schemas["ModelIdsShared"], []), enums(schemas["ModelIdsResponses"], [])
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="../shared not present: the spec's model list is not checked")
+def test_every_model_the_spec_names_is_served(client: openai.OpenAI) -> None:
+    """A user's code names a model from the spec's enums: it is listed, retrievable and answers
+    (Responses for all of them; Chat Completions for all but the Responses-only ones, which get
+    the API's 404)."""
+    shared, responses_only = spec_model_ids()
+    assert len(shared) > 50 and len(responses_only) > 5, (len(shared), len(responses_only))
+    listed = {m.id for m in client.models.list()}
+    missing = sorted(set(shared + responses_only) - listed)
+    assert not missing, f"spec models not listed: {missing}"
+    for model in shared + responses_only:
+        assert client.models.retrieve(model).id == model
+        assert client.responses.create(model=model, input="Say hi.", max_output_tokens=32).model == model
+    for model in shared[:: max(1, len(shared) // 12)]:
+        assert client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}],
+                                              max_completion_tokens=32).model == model
+    for model in responses_only:
+        with pytest.raises(openai.NotFoundError) as e:
+            client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
+        body = assert_error_shape(e.value, 404)
+        assert body["param"] == "model" and "only supported in v1/responses" in body["message"], body
