@@ -97,7 +97,10 @@ import SimSupport
         #expect(parseError(["model": "m", "input": "x", "temperature": 2.5])?.param == "temperature")
         #expect(parseError(["model": "m", "input": "x", "include": ["nope"]])?.param == "include[0]")
         #expect(parseError(["model": "m", "input": "x", "tools": [["type": "function"]]])?.param == "tools[0].name")
-        #expect(parseError(["model": "m", "input": "x", "tools": [["type": "web_search"]]])?.param == "tools[0].type")
+        #expect(parseError(["model": "m", "input": "x", "tools": [["type": "code_interpreter"]]])?.param == "tools[0].type")
+        #expect(parseError(["model": "m", "input": "x", "tools": [["type": "web_search"]]]) == nil)
+        #expect(parseError(["model": "m", "input": "x", "tools": [["type": "web_search", "search_context_size": "max"]]])?.param
+            == "tools[0].search_context_size")
         #expect(parseError(["model": "m", "input": "x", "text": ["format": ["type": "json_schema", "schema": ["type": "object"]]]])?.param
             == "text.format.name")
         #expect(parseError(["model": "m", "input": "x", "background": true, "store": false])?.param == "store")

@@ -25,6 +25,8 @@ public struct ResponseCreateParams: Sendable {
     public var toolsJSON: [JSON]
     public var toolChoice: ToolChoice
     public var toolChoiceJSON: JSON
+    /// The hosted web search tool, when `tools` has one (`WebSearchTool`).
+    public var webSearch: WebSearchTool?
     public var parallelToolCalls: Bool
     public var promptCacheKey: String?
     public var promptCacheRetention: String?
@@ -86,7 +88,7 @@ public struct ResponseCreateParams: Sendable {
         }
         let text = try ResponseTextConfig.parse(r.object("text"), topLevelVerbosity: r.enumString("verbosity", ["low", "medium", "high"]))
         let tools = try ResponseTools.parse(r.array("tools"))
-        let choice = try ResponseTools.parseChoice(r.raw("tool_choice"), tools: tools.tools)
+        let choice = try ResponseTools.parseChoice(r.raw("tool_choice"), tools: tools.tools, webSearch: tools.webSearch)
         let parallelToolCalls = try r.bool("parallel_tool_calls") ?? true
         let promptCacheKey = try r.string("prompt_cache_key")
         let promptCacheRetention = try r.enumString("prompt_cache_retention", ["in_memory", "24h"])
@@ -130,7 +132,7 @@ public struct ResponseCreateParams: Sendable {
             background: background, stream: stream, maxOutputTokens: maxOutputTokens, maxToolCalls: maxToolCalls, metadata: metadata,
             temperature: temperature, topP: topP, topLogprobs: topLogprobs, reasoningEffort: reasoningEffort,
             reasoningSummary: reasoningSummary, text: text, tools: tools.tools, toolsJSON: tools.echo, toolChoice: choice.choice,
-            toolChoiceJSON: choice.echo, parallelToolCalls: parallelToolCalls, promptCacheKey: promptCacheKey,
+            toolChoiceJSON: choice.echo, webSearch: tools.webSearch, parallelToolCalls: parallelToolCalls, promptCacheKey: promptCacheKey,
             promptCacheRetention: promptCacheRetention, include: include, truncation: truncation, serviceTier: serviceTier, user: user,
             safetyIdentifier: safetyIdentifier, conversation: conversation, promptID: promptID)
     }

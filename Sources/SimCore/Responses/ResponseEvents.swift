@@ -24,6 +24,7 @@ public enum ResponseEvents {
             case "message": b.message(item, index: i)
             case "function_call": b.functionCall(item, index: i)
             case "reasoning": b.reasoning(item, index: i)
+            case "web_search_call": b.webSearchCall(item, index: i)
             default:
                 b.add("response.output_item.added", [("output_index", .int(Int64(i))), ("item", item)])
                 b.add("response.output_item.done", [("output_index", .int(Int64(i))), ("item", item)])
@@ -106,7 +107,8 @@ public enum ResponseEvents {
                 if part["type"]?.stringValue == "output_text" {
                     let text = part["text"]?.stringValue ?? ""
                     let logprobs = part["logprobs"]?.arrayValue ?? []
-                    let empty = part.setting("text", "").setting("logprobs", .array([]))
+                    let annotations = part["annotations"]?.arrayValue ?? []
+                    let empty = part.setting("text", "").setting("logprobs", .array([])).setting("annotations", .array([]))
                     add("response.content_part.added", [("item_id", id), ("output_index", oi), ("content_index", ciJ), ("part", empty)])
                     let pieces = ResponseEvents.deltas(text)
                     // Logprobs come one per estimated token, so each delta carries its own.
@@ -114,6 +116,10 @@ public enum ResponseEvents {
                     for (k, d) in pieces.enumerated() {
                         add("response.output_text.delta", [("item_id", id), ("output_index", oi), ("content_index", ciJ),
                                                            ("delta", .string(d)), ("logprobs", .array(perDelta ? [logprobs[k]] : []))])
+                    }
+                    for (ai, a) in annotations.enumerated() {
+                        add("response.output_text.annotation.added", [("item_id", id), ("output_index", oi), ("content_index", ciJ),
+                                                                     ("annotation_index", .int(Int64(ai))), ("annotation", a)])
                     }
                     add("response.output_text.done", [("item_id", id), ("output_index", oi), ("content_index", ciJ),
                                                       ("text", .string(text)), ("logprobs", .array(logprobs))])
@@ -135,6 +141,17 @@ public enum ResponseEvents {
             }
             add("response.function_call_arguments.done", [("item_id", id), ("name", item["name"] ?? ""), ("output_index", oi),
                                                           ("arguments", .string(args))])
+            add("response.output_item.done", [("output_index", oi), ("item", item)])
+        }
+
+        /// added (in progress, the action's type only), in_progress, searching, completed, done.
+        mutating func webSearchCall(_ item: JSON, index i: Int) {
+            let id = JSON(item["id"]?.stringValue)
+            let oi = JSON.int(Int64(i))
+            b_added(item.setting("status", "in_progress").setting("action", .object([("type", item["action"]?["type"] ?? "search")])), index: i)
+            for phase in ["in_progress", "searching", "completed"] {
+                add("response.web_search_call.\(phase)", [("output_index", oi), ("item_id", id)])
+            }
             add("response.output_item.done", [("output_index", oi), ("item", item)])
         }
 

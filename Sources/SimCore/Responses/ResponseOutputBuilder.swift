@@ -10,9 +10,13 @@ struct ResponseOutputBuilder {
         var items: [ResponseOutputItem]
         var status: String
         var incompleteReason: String?
+        /// Output tokens the built items carry beyond the generator's (a web search's citations).
+        var extraOutputTokens = 0
     }
 
-    func build(_ out: GenerationOutput, model: ModelInfo, params p: ResponseCreateParams, topicText: String) -> Result {
+    /// `search`: the web search tool when this response searches (`ResponseService.searches`).
+    func build(_ out: GenerationOutput, model: ModelInfo, params p: ResponseCreateParams, topicText: String,
+               search: WebSearchTool? = nil) -> Result {
         var items: [ResponseOutputItem] = []
         if model.family == .reasoning {
             items.append(.tree(reasoningItem(summarize: p.reasoningSummary != nil, encrypted: p.include.contains("reasoning.encrypted_content"),
@@ -20,6 +24,24 @@ struct ResponseOutputBuilder {
         }
         let incomplete = out.finishReason == .length || out.finishReason == .contentFilter
         let reason: String? = out.finishReason == .length ? "max_output_tokens" : (out.finishReason == .contentFilter ? "content_filter" : nil)
+        if let search, out.toolCalls.isEmpty {
+            let query = WebSearchTool.query(topicText)
+            let sources = search.sources(query: query, seed: StableHash.mix(seed, StableHash.fnv1a(query)))
+            items.append(.tree(WebSearchTool.callItem(id: ResponseIDs.webSearchCall(ids), query: query, sources: sources,
+                                                      includeSources: p.include.contains("web_search_call.action.sources"))))
+            if let text = out.text, !(text.isEmpty && incomplete) {
+                let cited = incomplete ? (text: text, annotations: [JSON]()) : WebSearchTool.cite(text, sources: sources)
+                let logprobs = p.include.contains("message.output_text.logprobs")
+                    ? Logprobs.tokens(TokenEstimator.pieces(cited.text), seed: seed, top: Int(p.topLogprobs ?? 0)) : []
+                items.append(.tree(ResponseOutputItem.message(id: ResponseIDs.message(ids), status: incomplete ? "incomplete" : "completed",
+                                                              text: cited.text, logprobs: logprobs).json
+                    .setting("content", .array([.object([("type", "output_text"), ("annotations", .array(cited.annotations)),
+                                                         ("logprobs", .array(logprobs)), ("text", .string(cited.text))])]))))
+                return Result(items: items, status: incomplete ? "incomplete" : "completed", incompleteReason: reason,
+                              extraOutputTokens: TokenEstimator.count(cited.text) - TokenEstimator.count(text))
+            }
+            return Result(items: items, status: incomplete ? "incomplete" : "completed", incompleteReason: reason)
+        }
         if !out.toolCalls.isEmpty {
             for call in out.toolCalls {
                 items.append(.tree(.object([

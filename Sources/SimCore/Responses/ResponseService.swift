@@ -70,18 +70,20 @@ public struct ResponseService: Sendable {
         let cached = inference.cache.lookup(tenant: tenant, key: p.promptCacheKey, hashes: hashes,
                                             inputTokens: inputTokens, retention: retention, overrides: overrides)
         let allowedTools = ResponseTools.allowed(p.tools, choiceEcho: p.toolChoiceJSON)
+        let search = Self.searchPlan(p, functionTools: allowedTools, lastUserMessage: ready.conversation.lastUserMessage)
         let request = GenerationRequest(
             model: p.model, modelInfo: ready.model, tenant: tenant, seed: inference.seed(requestSeed: nil),
             prompt: ready.conversation.flatPrompt, lastUserMessage: ready.conversation.lastUserMessage, inputTokens: inputTokens,
             maxOutputTokens: p.maxOutputTokens, format: p.text.format,
-            tools: allowedTools, toolChoice: p.toolChoice, parallelToolCalls: p.parallelToolCalls, toolOutputs: ready.conversation.toolOutputs,
+            tools: allowedTools, toolChoice: search == .forced ? .none : p.toolChoice, parallelToolCalls: p.parallelToolCalls, toolOutputs: ready.conversation.toolOutputs,
             reasoningEffort: ready.model.family == .reasoning ? (p.reasoningEffort ?? "medium") : nil, overrides: overrides,
             lastUserMessageTokens: ready.conversation.lastUserMessageTokens)
         // The seed is read before the request moves into the generator (its last use).
         let contentSeed = request.contentSeed
         let out = inference.generator.generate(consume request)
         let built = ResponseOutputBuilder(ids: ids, seed: contentSeed)
-            .build(out, model: ready.model, params: p, topicText: ready.conversation.lastUserMessage)
+            .build(out, model: ready.model, params: p, topicText: ready.conversation.lastUserMessage,
+                   search: search == .no ? nil : p.webSearch)
 
         let now = env.now()
         let runsInBackground = p.background
@@ -89,12 +91,13 @@ public struct ResponseService: Sendable {
         var timing: [(String, JSON)] = []
         if runsInBackground {
             let queuedUntil = now + ResponseLifecycle.queueSeconds
-            completedAt = queuedUntil + ResponseLifecycle.runSeconds(outputTokens: out.totalOutputTokens)
+            completedAt = queuedUntil + ResponseLifecycle.runSeconds(outputTokens: out.totalOutputTokens + built.extraOutputTokens)
             timing = [(ResponseLifecycle.queuedUntilKey, .int(queuedUntil)), (ResponseLifecycle.completesAtKey, .int(completedAt))]
         }
-        let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: out.totalOutputTokens, reasoning: out.reasoningTokens)
+        let outputTokens = out.totalOutputTokens + built.extraOutputTokens
+        let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: outputTokens, reasoning: out.reasoningTokens)
         inference.usage.record(tenant, .completions, model: ready.model.id, input: inputTokens, cached: cached,
-                               output: out.totalOutputTokens, batch: inference.isBatch(env))
+                               output: outputTokens, batch: inference.isBatch(env))
         let (stream, store, background) = (p.stream, p.store, p.background)
         // `p` moves into the object (the last use): a copy would retain every field.
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
@@ -117,6 +120,28 @@ public struct ResponseService: Sendable {
         if stream && runsInBackground { return Created(encoded: [], events: nil, stored: store, followsRun: id) }
         if stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: background), stored: store) }
         return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: store)
+    }
+
+    /// Whether a response searches the web: `forced` (a web search `tool_choice`, or `required`
+    /// with no function tool to call), `ifNoCall` (`auto`, and the request asks about something
+    /// current: searched unless the generator calls a function), or `no`.
+    enum SearchPlan { case no, forced, ifNoCall }
+
+    static func searchPlan(_ p: ResponseCreateParams, functionTools: [FunctionTool], lastUserMessage: String) -> SearchPlan {
+        guard let w = p.webSearch else { return .no }
+        let choice = p.toolChoiceJSON
+        if let t = choice["type"]?.stringValue, WebSearchTool.types.contains(t) { return .forced }
+        if choice["type"]?.stringValue == "allowed_tools" {
+            let listed = (choice["tools"]?.arrayValue ?? []).contains { $0["type"]?.stringValue == w.type }
+            guard listed else { return .no }
+            if choice["mode"]?.stringValue == "required", functionTools.isEmpty { return .forced }
+            return WebSearchTool.calledFor(lastUserMessage) ? .ifNoCall : .no
+        }
+        switch p.toolChoice {
+        case .none, .function: return .no
+        case .required: return functionTools.isEmpty ? .forced : .no
+        case .auto: return WebSearchTool.calledFor(lastUserMessage) ? .ifNoCall : .no
+        }
     }
 
     /// Validates the request against the model and the conversation, and flattens the prompt.

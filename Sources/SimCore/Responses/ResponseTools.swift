@@ -3,26 +3,37 @@ import SimSupport
 /// `tools` (function definitions) and `tool_choice` of a Responses request, validated, with the
 /// forms the Response object echoes.
 public enum ResponseTools {
-    /// Hosted tools the real API runs itself; the simulator refuses them rather than pretend.
+    /// Hosted tools the real API runs itself; the simulator refuses them rather than pretend (web
+    /// search aside: `WebSearchTool`).
     static let hostedTypes = [
-        "file_search", "web_search", "web_search_preview", "web_search_2025_08_26", "web_search_preview_2025_03_11",
-        "computer_use_preview", "computer", "code_interpreter", "image_generation", "mcp", "local_shell", "shell",
+        "file_search", "computer_use_preview", "computer", "code_interpreter", "image_generation", "mcp", "local_shell", "shell",
         "apply_patch", "custom", "namespace", "tool_search",
     ]
 
-    static func parse(_ list: [JSON]?) throws(APIError) -> (tools: [FunctionTool], echo: [JSON]) {
-        guard let list else { return ([], []) }
+    static func parse(_ list: [JSON]?) throws(APIError) -> (tools: [FunctionTool], echo: [JSON], webSearch: WebSearchTool?) {
+        guard let list else { return ([], [], nil) }
         var tools: [FunctionTool] = []
         var echo: [JSON] = []
+        var webSearch: WebSearchTool?
         for (i, raw) in list.enumerated() {
             let t = try FieldReader.element(raw, "tools[\(i)]")
             let type = try t.requiredString("type")
+            if WebSearchTool.types.contains(type) {
+                guard webSearch == nil else {
+                    throw .invalidRequest("Duplicate tool: only one web search tool may be given.", param: t.param("type"),
+                                          code: "invalid_value")
+                }
+                let w = try WebSearchTool.parse(t, type: type)
+                webSearch = w
+                echo.append(w.echo)
+                continue
+            }
             guard type == "function" else {
                 if hostedTypes.contains(type) {
-                    throw .invalidRequest("Tools of type '\(type)' are not supported by this simulator; only 'function' tools are.",
+                    throw .invalidRequest("Tools of type '\(type)' are not supported by this simulator; only 'function' and web search tools are.",
                                           param: t.param("type"), code: "unsupported_value")
                 }
-                throw FieldReader.invalidValue(t.param("type"), type, ["function"] + hostedTypes)
+                throw FieldReader.invalidValue(t.param("type"), type, ["function"] + WebSearchTool.types + hostedTypes)
             }
             try t.rejectUnknown(["type", "name", "description", "parameters", "strict", "defer_loading", "allowed_callers", "output_schema"])
             let name = try t.requiredString("name")
@@ -48,18 +59,18 @@ public enum ResponseTools {
             e += [("name", .string(name)), ("parameters", parameters ?? .null), ("strict", .bool(strict))]
             echo.append(.object(e))
         }
-        return (tools, echo)
+        return (tools, echo, webSearch)
     }
 
     /// `tool_choice`: "none" | "auto" | "required" | {type: function, name} | {type: allowed_tools, mode, tools}.
-    static func parseChoice(_ raw: JSON?, tools: [FunctionTool]) throws(APIError) -> (choice: ToolChoice, echo: JSON) {
+    static func parseChoice(_ raw: JSON?, tools: [FunctionTool], webSearch: WebSearchTool? = nil) throws(APIError) -> (choice: ToolChoice, echo: JSON) {
         guard let raw else { return (.auto, "auto") }
         if let s = raw.stringValue {
             switch s {
             case "none": return (.none, raw)
             case "auto": return (.auto, raw)
             case "required":
-                guard !tools.isEmpty else {
+                guard !tools.isEmpty || webSearch != nil else {
                     throw .invalidRequest("Tool choice 'required' must be specified with 'tools' parameter.", param: "tool_choice",
                                           code: "invalid_value")
                 }
@@ -77,6 +88,13 @@ public enum ResponseTools {
                                       param: "tool_choice", code: "invalid_value")
             }
             return (.function(name), .object([("type", "function"), ("name", .string(name))]))
+        case let t where WebSearchTool.types.contains(t):
+            try r.rejectUnknown(["type"])
+            // The choice names the tool's family: web_search picks a web_search tool, web_search_preview a preview one.
+            guard let w = webSearch, w.type.hasPrefix("web_search_preview") == t.hasPrefix("web_search_preview") else {
+                throw .invalidRequest("Tool choice '\(t)' not found in 'tools' parameter.", param: "tool_choice", code: "invalid_value")
+            }
+            return (.none, raw)
         case "allowed_tools":
             let mode = try r.enumString("mode", ["auto", "required"]) ?? "auto"
             let allowed = try r.array("tools") ?? []
@@ -89,7 +107,7 @@ public enum ResponseTools {
             }
             return (mode == "required" ? .required : .auto, raw)
         default:
-            throw FieldReader.invalidValue("tool_choice.type", type, ["function", "allowed_tools"])
+            throw FieldReader.invalidValue("tool_choice.type", type, ["function", "allowed_tools"] + WebSearchTool.types)
         }
     }
 
