@@ -552,3 +552,98 @@ def test_max_stored_keeps_a_running_background_response_past_foreground_traffic(
         assert c.responses.retrieve(job.id).status == "queued"
         assert c.responses.cancel(job.id).status == "cancelled"
         assert [i.type for i in c.responses.input_items.list(job.id)] == ["message"]
+
+
+# --- hosted web search -------------------------------------------------------------------------
+
+def test_web_search_answers_current_questions_with_cited_sources(client: openai.OpenAI) -> None:
+    """The web search guide's first example: tools=[{"type": "web_search"}] and a question about
+    today. The output is a web_search_call then a message whose url_citation annotations point at
+    markdown links in the text (indexes in characters, as the SDK's users slice output_text)."""
+    r = client.responses.create(model="gpt-4.1", tools=[{"type": "web_search"}],
+                                input="What was a positive news story from today?",
+                                include=["web_search_call.action.sources"])
+    assert [o.type for o in r.output] == ["web_search_call", "message"], r.output
+    call, msg = r.output
+    assert call.id.startswith("ws_") and call.status == "completed" and call.action.type == "search"  # type: ignore[union-attr]
+    assert call.action.query and "news" in call.action.query  # type: ignore[union-attr]
+    sources = [s.url for s in call.action.sources]  # type: ignore[union-attr]
+    part = msg.content[0]  # type: ignore[union-attr]
+    assert part.annotations and len(part.annotations) <= len(sources)
+    for a in part.annotations:
+        assert a.type == "url_citation" and a.url in sources and a.title
+        assert part.text[a.start_index:a.end_index] == f"([{a.url.split('/')[2]}]({a.url}))", (a, part.text)
+    assert r.output_text == part.text
+    assert r.usage and r.usage.output_tokens > 0
+    assert r.tools[0].type == "web_search" and r.tools[0].search_context_size == "medium"  # type: ignore[union-attr]
+    # Deterministic: the same request cites the same pages.
+    again = client.responses.create(model="gpt-4.1", tools=[{"type": "web_search"}],
+                                    input="What was a positive news story from today?")
+    assert again.output_text == r.output_text
+    assert not hasattr(again.output[0].action, "sources") or again.output[0].action.sources is None  # type: ignore[union-attr]
+
+
+def test_web_search_only_when_called_for_or_forced(client: openai.OpenAI) -> None:
+    plain = client.responses.create(model="gpt-4o-mini", tools=[{"type": "web_search_preview"}], input="Write a haiku about cats.")
+    assert [o.type for o in plain.output] == ["message"] and not plain.output[0].content[0].annotations  # type: ignore[union-attr]
+    forced = client.responses.create(model="gpt-4o-mini", tools=[{"type": "web_search_preview"}], input="Write a haiku about cats.",
+                                     tool_choice={"type": "web_search_preview"})
+    assert [o.type for o in forced.output] == ["web_search_call", "message"]
+    required = client.responses.create(model="o4-mini", tools=[{"type": "web_search"}], input="Write a haiku about cats.",
+                                       tool_choice="required")
+    assert [o.type for o in required.output] == ["reasoning", "web_search_call", "message"]
+    off = client.responses.create(model="gpt-4o-mini", tools=[{"type": "web_search"}], input="What is the news today?",
+                                  tool_choice="none")
+    assert [o.type for o in off.output] == ["message"]
+    # A function the request asks for wins over searching.
+    both = client.responses.create(model="gpt-4o-mini", tools=[{"type": "web_search"}, WEATHER_TOOL],
+                                   input="What's the weather in Paris today? Use get_weather.")
+    assert [o.type for o in both.output] == ["function_call"]
+
+
+def test_web_search_filters_and_location_are_echoed_and_used(client: openai.OpenAI) -> None:
+    r = client.responses.create(model="gpt-4.1", input="Latest headlines about rail strikes?",
+                                tools=[{"type": "web_search", "search_context_size": "low",
+                                        "filters": {"allowed_domains": ["https://www.bbc.co.uk/news", "reuters.com"]},
+                                        "user_location": {"type": "approximate", "country": "GB", "city": "London"}}])
+    tool = r.tools[0]
+    assert tool.filters.allowed_domains == ["bbc.co.uk", "reuters.com"]  # type: ignore[union-attr]
+    assert tool.user_location.country == "GB" and tool.user_location.region is None  # type: ignore[union-attr]
+    annotations = r.output[-1].content[0].annotations  # type: ignore[union-attr]
+    assert 1 <= len(annotations) <= 2  # low context: at most two sources
+    assert all(a.url.split("/")[2] in ("bbc.co.uk", "reuters.com") for a in annotations)
+
+
+@pytest.mark.parametrize("kwargs, param", [
+    ({"tools": [{"type": "web_search"}, {"type": "web_search_preview"}]}, "tools[1].type"),
+    ({"tools": [{"type": "web_search", "search_context_size": "huge"}]}, "tools[0].search_context_size"),
+    ({"tools": [{"type": "web_search", "filters": {"allowed_domains": ["not a domain"]}}]}, "tools[0].filters.allowed_domains[0]"),
+    ({"tools": [{"type": "web_search", "nope": 1}]}, "tools[0].nope"),
+    ({"tools": [WEATHER_TOOL], "tool_choice": {"type": "web_search"}}, "tool_choice"),
+    ({"tools": [{"type": "file_search", "vector_store_ids": ["vs_1"]}]}, "tools[0].type"),
+])
+def test_web_search_bad_requests_are_400(client: openai.OpenAI, kwargs: dict, param: str) -> None:
+    with pytest.raises(openai.BadRequestError) as e:
+        client.responses.create(model="gpt-4.1", input="news today?", **kwargs)
+    assert assert_error_shape(e.value, 400)["param"] == param
+
+
+def test_web_search_stream_events_match_the_spec(sim: SimServer, api_key: str, event_validators: dict,
+                                                 client: openai.OpenAI) -> None:
+    status, _, events = raw_stream(sim, api_key, {"model": "gpt-4.1", "input": "Latest news on solar power today?",
+                                                  "tools": [{"type": "web_search"}]})
+    assert status == 200
+    types = [d["type"] for _, d in events]
+    i = types.index("response.web_search_call.in_progress")
+    assert types[i:i + 4] == ["response.web_search_call.in_progress", "response.web_search_call.searching",
+                              "response.web_search_call.completed", "response.output_item.done"]
+    assert "response.output_text.annotation.added" in types
+    for _, data in events:
+        errors = [e.message for e in event_validators[data["type"]].iter_errors(data)]
+        assert not errors, f"{data['type']} violates the spec: {errors[:3]}"
+    # The SDK's stream helper ends with the same cited text.
+    with client.responses.stream(model="gpt-4.1", input="Latest news on solar power today?", tools=[{"type": "web_search"}]) as s:
+        final = s.get_final_response()
+    done = [d for _, d in events if d["type"] == "response.completed"][0]["response"]
+    assert final.output_text and final.output[-1].content[0].annotations  # type: ignore[union-attr]
+    assert [o["type"] for o in done["output"]] == [o.type for o in final.output]
