@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
-from harness import SimServer
+from harness import SimServer, assert_error_shape
 
 MODEL = "gpt-4o-mini"
 
@@ -362,3 +362,24 @@ def test_bad_parameters_are_400_naming_the_param(client: openai.OpenAI, kw: dict
     with pytest.raises(openai.BadRequestError) as e:
         client.chat.completions.create(**args)
     assert e.value.body["param"] == param
+
+
+def test_search_models_cite_their_sources(client: openai.OpenAI) -> None:
+    """The web search guide's Chat Completions form: a -search-preview model with
+    web_search_options answers with markdown links and url_citation annotations; other models
+    refuse web_search_options."""
+    r = client.chat.completions.create(model="gpt-4o-mini-search-preview", web_search_options={"search_context_size": "high"},
+                                       messages=[{"role": "user", "content": "What was a positive news story from today?"}])
+    m = r.choices[0].message
+    assert m.annotations and len(m.annotations) <= 3
+    for a in m.annotations:
+        u = a.url_citation
+        assert a.type == "url_citation" and u.title and u.url.startswith("https://example.")
+        assert m.content[u.start_index:u.end_index] == f"([{u.url.split('/')[2]}]({u.url}))"
+    assert r.usage is not None and r.usage.completion_tokens > 0
+    # Without web_search_options the search models still search; others refuse the options.
+    plain = client.chat.completions.create(model="gpt-4o-search-preview", messages=[{"role": "user", "content": "Rain in Paris today?"}])
+    assert plain.choices[0].message.annotations
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model="gpt-4o", web_search_options={}, messages=[{"role": "user", "content": "hi"}])
+    assert assert_error_shape(e.value, 400)["param"] == "web_search_options"

@@ -7,6 +7,8 @@ struct ChatChoice {
     var toolCallIDs: [String]
     /// Logprob entries for the content, when requested.
     var logprobs: [JSON]?
+    /// `url_citation` annotations (search models).
+    var annotations: [JSON] = []
 }
 
 /// Renders chat completions and their stream chunks in the API's field order.
@@ -39,7 +41,7 @@ struct ChatCompletionRenderer {
     func message(_ c: ChatChoice) -> JSON {
         var m: [(String, JSON)] = [("role", "assistant"), ("content", JSON(c.output.text)), ("refusal", .null)]
         if !c.output.toolCalls.isEmpty { m.append(("tool_calls", toolCallsJSON(c))) }
-        m.append(("annotations", .array([])))
+        m.append(("annotations", .array(c.annotations)))
         return .object(m)
     }
 
@@ -70,7 +72,9 @@ struct ChatCompletionRenderer {
             if let text = c.output.text { w.writeString(text) } else { w.raw("null") }
             w.raw(#","refusal":null"#)
             if !c.output.toolCalls.isEmpty { w.raw(#","tool_calls":"#); w.write(toolCallsJSON(c)) }
-            w.raw(#","annotations":[]},"logprobs":"#)
+            if c.annotations.isEmpty { w.raw(#","annotations":[]},"logprobs":"#) } else {
+                w.raw(#","annotations":"#); w.write(.array(c.annotations)); w.raw(#"},"logprobs":"#)
+            }
             if let lps = c.logprobs { w.raw(#"{"content":"#); w.write(.array(lps)); w.raw(#","refusal":null}"#) } else { w.raw("null") }
             w.raw(#","finish_reason":"#); w.writeString(c.output.finishReason.rawValue)
             w.raw("}")

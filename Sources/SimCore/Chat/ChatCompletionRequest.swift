@@ -26,6 +26,9 @@ public struct ChatCompletionRequest: Sendable {
     public var serviceTier: String?
     public var temperature: Double?
     public var stop: [String]
+    /// `web_search_options.search_context_size` ("medium" when the options are given without
+    /// it); nil without `web_search_options`.
+    public var webSearchContextSize: String?
     /// The body as sent (tools and response format count as input tokens).
     public var body: JSON
 
@@ -125,6 +128,21 @@ public struct ChatCompletionRequest: Sendable {
                 throw .invalidType("stop", expected: "one of a string or array of strings", got: s)
             }
         }
+        var searchSize: String?
+        if let w = try r.objectReader("web_search_options") {
+            searchSize = try w.string("search_context_size") ?? "medium"
+            if let size = searchSize, !["low", "medium", "high"].contains(size) {
+                throw .invalidValue("web_search_options.search_context_size", size, supported: ["low", "medium", "high"])
+            }
+            if let loc = try w.objectReader("user_location") {
+                guard loc.raw("type")?.stringValue == "approximate" else {
+                    throw .invalidValue("web_search_options.user_location.type", loc.raw("type")?.stringValue ?? "", supported: ["approximate"])
+                }
+                if let a = try loc.objectReader("approximate") {
+                    for key in ["city", "country", "region", "timezone"] { _ = try a.string(key) }
+                }
+            }
+        }
         let store = try r.bool("store") ?? false
         let metadata = try r.metadata()
         let format = try ChatResponseFormat.parse(r, messages: messages)
@@ -137,7 +155,8 @@ public struct ChatCompletionRequest: Sendable {
             maxTokens: maxTokens, maxTokensParam: maxParam, format: format, tools: tools,
             toolChoice: choice, parallelToolCalls: parallel, logprobs: logprobs, topLogprobs: top,
             seed: seed, store: store, metadata: metadata, promptCacheKey: cacheKey,
-            retention: retention, reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop, body: body)
+            retention: retention, reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop,
+            webSearchContextSize: searchSize, body: body)
     }
 
     /// Tool messages must answer a preceding assistant `tool_calls`, and every call must be answered.

@@ -50,11 +50,17 @@ public struct ChatCompletionService: Sendable {
                                       format: req.format, tools: req.tools, toolChoice: req.toolChoice, parallelToolCalls: req.parallelToolCalls,
                                       toolOutputs: prompt.toolOutputs, reasoningEffort: req.reasoningEffort, overrides: overrides, choiceIndex: index,
                                       lastUserMessageTokens: prompt.lastUserMessageTokens)
-            let output = Self.applyStop(engine.generator.generate(g), stop: req.stop)
+            var output = Self.applyStop(engine.generator.generate(g), stop: req.stop)
+            var annotations: [JSON] = []
+            if info.searchesWeb, output.toolCalls.isEmpty, output.finishReason == .stop, let text = output.text {
+                (output.text, annotations) = Self.cited(text, query: prompt.lastUserMessage, size: req.webSearchContextSize ?? "medium",
+                                                        seed: StableHash.mix(g.contentSeed, 0x5EA8C4))
+                output.outputTokens += TokenEstimator.count(output.text ?? "") - TokenEstimator.count(text)
+            }
             let callIDs = output.toolCalls.map { _ in ids.make("call_", length: 24) }
             var lps: [JSON]?
             if req.logprobs { lps = Logprobs.tokens(TokenEstimator.pieces(output.text ?? ""), seed: g.contentSeed, top: req.topLogprobs) }
-            choices.append(ChatChoice(index: index, output: output, toolCallIDs: callIDs, logprobs: lps))
+            choices.append(ChatChoice(index: index, output: output, toolCallIDs: callIDs, logprobs: lps, annotations: annotations))
         }
         let renderer = ChatCompletionRenderer(id: id, created: env.now(), model: req.model, serviceTier: Self.tier(req.serviceTier),
                                               fingerprint: Self.fingerprint(req.model))
@@ -72,10 +78,26 @@ public struct ChatCompletionService: Sendable {
                                     chunks: chunks, stream: req.stream)
     }
 
+    /// A search model's answer: `text` citing its sources (as the Responses web search does),
+    /// with Chat Completions' `url_citation` annotations.
+    static func cited(_ text: String, query: String, size: String, seed: UInt64) -> (String, [JSON]) {
+        let tool = WebSearchTool(type: "web_search", contextSize: size, allowedDomains: [], echo: .null)
+        let (out, annotations) = WebSearchTool.cite(text, sources: tool.sources(query: WebSearchTool.query(query), seed: seed))
+        return (out, annotations.map { a in
+            .object([("type", "url_citation"), ("url_citation", .object([
+                ("end_index", a["end_index"] ?? 0), ("start_index", a["start_index"] ?? 0), ("title", a["title"] ?? ""), ("url", a["url"] ?? ""),
+            ]))])
+        })
+    }
+
     func checkModel(_ info: ModelInfo, _ req: ChatCompletionRequest) throws(APIError) {
         guard info.family == .chat || info.family == .reasoning else {
             throw APIError(status: 404, type: "invalid_request_error", param: "model",
                            message: "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?")
+        }
+        if req.webSearchContextSize != nil, !info.searchesWeb {
+            throw .invalidRequest("Unsupported parameter: 'web_search_options' is not supported with this model.", param: "web_search_options",
+                                  code: "unsupported_parameter")
         }
         if info.responsesOnly {
             throw APIError(status: 404, type: "invalid_request_error", param: "model",

@@ -15,6 +15,9 @@ public struct ModelInfo: Sendable, Equatable {
     /// Served by the Responses API only (the spec's `ModelIdsResponses`): Chat Completions refuses it.
     public let responsesOnly: Bool
 
+    /// The Chat Completions search models (`…-search-preview`): every answer cites web sources.
+    public var searchesWeb: Bool { id.contains("-search-preview") }
+
     public init(_ id: String, _ created: Int64, owner: String = "system", family: Family, context: Int = 128_000,
                 maxOutput: Int = 16_384, dimensions: Int? = nil, fineTunable: Bool = false, listed: Bool = true,
                 responsesOnly: Bool = false) {
