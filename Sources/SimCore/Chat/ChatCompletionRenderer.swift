@@ -33,8 +33,11 @@ struct ChatCompletionRenderer {
 
     func toolCallsJSON(_ c: ChatChoice) -> JSON {
         .array(c.output.toolCalls.enumerated().map { i, call in
-            .object([("id", .string(c.toolCallIDs[i])), ("type", "function"),
-                     ("function", .object([("name", .string(call.name)), ("arguments", .string(call.arguments))]))])
+            call.custom
+                ? .object([("id", .string(c.toolCallIDs[i])), ("type", "custom"),
+                           ("custom", .object([("name", .string(call.name)), ("input", .string(call.arguments))]))])
+                : .object([("id", .string(c.toolCallIDs[i])), ("type", "function"),
+                           ("function", .object([("name", .string(call.name)), ("arguments", .string(call.arguments))]))])
         })
     }
 
@@ -127,12 +130,18 @@ struct ChatCompletionRenderer {
                 }
             } else {
                 for (t, call) in c.output.toolCalls.enumerated() {
-                    let head: JSON = .object([("index", .int(Int64(t))), ("id", .string(c.toolCallIDs[t])), ("type", "function"),
-                                              ("function", .object([("name", .string(call.name)), ("arguments", "")]))])
+                    // A custom tool's call arrives whole in one delta (the stream's tool-call chunks
+                    // are defined for functions only).
+                    let head: JSON = call.custom
+                        ? .object([("index", .int(Int64(t))), ("id", .string(c.toolCallIDs[t])), ("type", "custom"),
+                                   ("custom", .object([("name", .string(call.name)), ("input", .string(call.arguments))]))])
+                        : .object([("index", .int(Int64(t))), ("id", .string(c.toolCallIDs[t])), ("type", "function"),
+                                   ("function", .object([("name", .string(call.name)), ("arguments", "")]))])
                     let delta: JSON = t == 0
                         ? .object([("role", "assistant"), ("content", .null), ("tool_calls", .array([head])), ("refusal", .null)])
                         : .object([("tool_calls", .array([head]))])
                     lane.append(choiceJSON(i, delta))
+                    if call.custom { continue }
                     for piece in argumentPieces(call.arguments) {
                         lane.append(choiceJSON(i, .object([("tool_calls", .array([.object([("index", .int(Int64(t))),
                                                                                              ("function", .object([("arguments", .string(piece))]))])]))])))

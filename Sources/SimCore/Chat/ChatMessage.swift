@@ -40,6 +40,11 @@ public struct ChatMessage: Sendable {
                 let cr = BodyReader(c, array: callsPath, index: i)
                 guard case .object = c else { throw .invalidType(cr.path, expected: "an object", got: c) }
                 _ = try cr.requiredString("id")
+                if try cr.string("type") == "custom" {
+                    guard let cu = try cr.objectReader("custom") else { throw .missingParameter(cr.name("custom")) }
+                    rendered.append("\(try cu.requiredString("name"))(\(try cu.requiredString("input")))")
+                    continue
+                }
                 guard let f = try cr.objectReader("function") else { throw .missingParameter(cr.name("function")) }
                 rendered.append("\(try f.requiredString("name"))(\(try f.requiredString("arguments")))")
             }

@@ -56,7 +56,7 @@ struct ChatPrompt {
             var names: [String: String] = [:]
             for m in req.messages[lastUser...] {
                 for c in m.toolCalls?.arrayValue ?? [] {
-                    if let id = c["id"]?.stringValue, let n = c["function"]?["name"]?.stringValue { names[id] = n }
+                    if let id = c["id"]?.stringValue, let n = (c["function"] ?? c["custom"])?["name"]?.stringValue { names[id] = n }
                 }
                 if m.role == "tool" { outputs.append((m.toolCallID.flatMap { names[$0] }, m.text)) }
             }

@@ -20,7 +20,28 @@ enum ChatTools {
             guard case .object = t else { throw .invalidType(tr.path, expected: "an object", got: t) }
             let type = try tr.requiredString("type")
             guard type == "function" || type == "custom" else { throw .invalidValue(tr.name("type"), type, supported: ["function", "custom"]) }
-            guard type == "function" else { continue }
+            if type == "custom" {
+                guard let c = try tr.objectReader("custom") else { throw .missingParameter(tr.name("custom")) }
+                let name = try c.requiredString("name")
+                guard validName(name) else {
+                    throw .invalidRequest("Invalid '\(c.name("name"))': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+                                          param: c.name("name"), code: "invalid_value")
+                }
+                var format = CustomToolFormat.text
+                if let f = try c.objectReader("format") {
+                    switch try f.requiredString("type") {
+                    case "text": break
+                    case "grammar":
+                        guard let g = try f.objectReader("grammar") else { throw .missingParameter(f.name("grammar")) }
+                        let syntax = try g.requiredString("syntax")
+                        guard syntax == "lark" || syntax == "regex" else { throw .invalidValue(g.name("syntax"), syntax, supported: ["lark", "regex"]) }
+                        format = .grammar(syntax: syntax, definition: try g.requiredString("definition"))
+                    case let other: throw .invalidValue(f.name("type"), other, supported: ["text", "grammar"])
+                    }
+                }
+                out.append(FunctionTool(name: name, description: try c.string("description"), custom: format))
+                continue
+            }
             guard let f = try tr.objectReader("function") else { throw .missingParameter(tr.name("function")) }
             let name = try f.requiredString("name")
             guard validName(name) else {
@@ -67,7 +88,14 @@ enum ChatTools {
         case "allowed_tools":
             let mode = try cr.objectReader("allowed_tools")?.string("mode") ?? "auto"
             return mode == "required" ? .required : .auto
-        case "custom": return .auto
+        case "custom":
+            guard let c = try cr.objectReader("custom") else { throw .missingParameter("tool_choice.custom") }
+            let name = try c.requiredString("name")
+            guard tools.contains(where: { $0.name == name && $0.custom != nil }) else {
+                throw .invalidRequest("Invalid value for 'tool_choice': no custom tool named '\(name)' was specified in the 'tools' parameter.",
+                                      param: "tool_choice.custom.name", code: "invalid_value")
+            }
+            return .function(name)
         default: throw .invalidValue("tool_choice.type", type, supported: ["function", "allowed_tools", "custom"])
         }
     }

@@ -21,7 +21,7 @@ public enum Budget {
                 let cost = toolCallTokens(c)
                 if used + cost > budget {
                     let room = max(0, budget - used - toolCallTokens(GeneratedToolCall(name: c.name, arguments: "")))
-                    out.append(GeneratedToolCall(name: c.name, arguments: TokenEstimator.prefix(c.arguments, tokens: room)))
+                    out.append(GeneratedToolCall(name: c.name, arguments: TokenEstimator.prefix(c.arguments, tokens: room), custom: c.custom))
                     return GenerationOutput(text: nil, toolCalls: out, finishReason: .length, outputTokens: budget, reasoningTokens: reasoning)
                 }
                 used += cost

@@ -11,11 +11,14 @@ public enum FinishReason: String, Sendable {
 /// One function call the model decided to make.
 public struct GeneratedToolCall: Sendable, Equatable {
     public var name: String
-    /// The arguments as a JSON string (what the wire carries).
+    /// The arguments as a JSON string (what the wire carries); a custom tool's input text.
     public var arguments: String
-    public init(name: String, arguments: String) {
+    /// A custom tool's call (`arguments` is its free-form input).
+    public var custom: Bool
+    public init(name: String, arguments: String, custom: Bool = false) {
         self.name = name
         self.arguments = arguments
+        self.custom = custom
     }
 }
 

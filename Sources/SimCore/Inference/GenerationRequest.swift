@@ -14,12 +14,22 @@ public struct FunctionTool: Sendable, Equatable {
     /// JSON Schema of the arguments (nil: no parameters).
     public var parameters: JSON?
     public var strict: Bool
-    public init(name: String, description: String? = nil, parameters: JSON? = nil, strict: Bool = false) {
+    /// A custom tool (GPT-5's freeform tools): called with text, optionally held to a grammar;
+    /// nil for a function.
+    public var custom: CustomToolFormat?
+    public init(name: String, description: String? = nil, parameters: JSON? = nil, strict: Bool = false, custom: CustomToolFormat? = nil) {
         self.name = name
         self.description = description
         self.parameters = parameters
         self.strict = strict
+        self.custom = custom
     }
+}
+
+/// A custom tool's input format: free text, or text a `lark` or `regex` grammar accepts.
+public enum CustomToolFormat: Sendable, Equatable {
+    case text
+    case grammar(syntax: String, definition: String)
 }
 
 /// Whether and which tool the model must call.

@@ -28,8 +28,12 @@ enum ToolSelector {
         }
         let hints = SchemaHints.from(r.lastUserMessage)
         return chosen.enumerated().map { i, tool in
-            let schema = tool.parameters ?? .object([("type", "object"), ("properties", .object([]))])
             let seed = StableHash.mix(r.contentSeed, StableHash.fnv1a(tool.name) &+ UInt64(i))
+            if let format = tool.custom {
+                return GeneratedToolCall(name: tool.name, arguments: CustomToolInput.generate(tool, format: format, request: r.lastUserMessage, seed: seed),
+                                         custom: true)
+            }
+            let schema = tool.parameters ?? .object([("type", "object"), ("properties", .object([]))])
             let args = SchemaValueGenerator.generate(schema, seed: seed, hints: hints)
             return GeneratedToolCall(name: tool.name, arguments: args.encodedString)
         }

@@ -26,9 +26,9 @@ public enum ResponseCompaction {
                 let role = item["role"]?.stringValue ?? "user"
                 let text = (item["content"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(separator: " ")
                 lines.append("\(role): \(TokenEstimator.prefix(text, tokens: 48))")
-            case "function_call":
+            case "function_call", "custom_tool_call":
                 lines.append("called \(item["name"]?.stringValue ?? "a function")")
-            case "function_call_output":
+            case "function_call_output", "custom_tool_call_output":
                 lines.append("tool result: \(TokenEstimator.prefix(ResponseConversation.outputText(item["output"] ?? .null), tokens: 24))")
             case "compaction":
                 if let s = summary(fromEncrypted: item["encrypted_content"]?.stringValue ?? "") { lines.append(s) }

@@ -75,7 +75,12 @@ public struct ResponseConversation: Sendable {
                 let name = item["name"]?.stringValue ?? ""
                 if let id = item["call_id"]?.stringValue { callNames[id] = name }
                 text = "\(name)(\(item["arguments"]?.stringValue ?? ""))"
-            case "function_call_output":
+            case "custom_tool_call":
+                role = "assistant"
+                let name = item["name"]?.stringValue ?? ""
+                if let id = item["call_id"]?.stringValue { callNames[id] = name }
+                text = "\(name)(\(item["input"]?.stringValue ?? ""))"
+            case "function_call_output", "custom_tool_call_output":
                 role = "tool"
                 text = Self.outputText(item["output"] ?? .null)
                 let name = item["call_id"]?.stringValue.flatMap { callNames[$0] }
@@ -135,8 +140,8 @@ public struct ResponseConversation: Sendable {
         var answered = Set<String>()
         for item in items {
             switch item["type"]?.stringValue {
-            case "function_call"?: if let id = item["call_id"]?.stringValue { calls.append(id) }
-            case "function_call_output"?:
+            case "function_call"?, "custom_tool_call"?: if let id = item["call_id"]?.stringValue { calls.append(id) }
+            case "function_call_output"?, "custom_tool_call_output"?:
                 let id = item["call_id"]?.stringValue ?? ""
                 guard calls.contains(id) else {
                     throw .invalidRequest("No tool call found for function call output with call_id \(id).", param: "input",

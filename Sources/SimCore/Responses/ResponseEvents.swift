@@ -25,6 +25,7 @@ public enum ResponseEvents {
             case "function_call": b.functionCall(item, index: i)
             case "reasoning": b.reasoning(item, index: i)
             case "web_search_call": b.webSearchCall(item, index: i)
+            case "custom_tool_call": b.customToolCall(item, index: i)
             default:
                 b.add("response.output_item.added", [("output_index", .int(Int64(i))), ("item", item)])
                 b.add("response.output_item.done", [("output_index", .int(Int64(i))), ("item", item)])
@@ -141,6 +142,18 @@ public enum ResponseEvents {
             }
             add("response.function_call_arguments.done", [("item_id", id), ("name", item["name"] ?? ""), ("output_index", oi),
                                                           ("arguments", .string(args))])
+            add("response.output_item.done", [("output_index", oi), ("item", item)])
+        }
+
+        mutating func customToolCall(_ item: JSON, index i: Int) {
+            let id = JSON(item["id"]?.stringValue)
+            let oi = JSON.int(Int64(i))
+            let input = item["input"]?.stringValue ?? ""
+            b_added(item.setting("status", "in_progress").setting("input", ""), index: i)
+            for d in ResponseEvents.deltas(input) {
+                add("response.custom_tool_call_input.delta", [("item_id", id), ("output_index", oi), ("delta", .string(d))])
+            }
+            add("response.custom_tool_call_input.done", [("item_id", id), ("output_index", oi), ("input", .string(input))])
             add("response.output_item.done", [("output_index", oi), ("item", item)])
         }
 

@@ -55,6 +55,22 @@ public struct ResponseInput {
             let id = try r.string("id") ?? ResponseIDs.functionCallOutput(ids)
             return .object([("id", .string(id)), ("type", "function_call_output"), ("call_id", .string(callID)),
                             ("output", output), ("status", "completed")])
+        case "custom_tool_call"?:
+            let callID = try r.requiredString("call_id")
+            let name = try r.requiredString("name")
+            let input = try r.requiredString("input")
+            let id = try r.string("id") ?? ResponseIDs.customToolCall(ids)
+            return .object([("id", .string(id)), ("type", "custom_tool_call"), ("status", "completed"), ("call_id", .string(callID)),
+                            ("input", .string(input)), ("name", .string(name))])
+        case "custom_tool_call_output"?:
+            let callID = try r.requiredString("call_id")
+            guard let output = r.raw("output") else { throw .missingParameter(r.param("output")) }
+            guard output.stringValue != nil || output.arrayValue != nil else {
+                throw FieldReader.typeError(r.param("output"), "one of a string or array of content items", output)
+            }
+            let id = try r.string("id") ?? ResponseIDs.customToolCallOutput(ids)
+            return .object([("id", .string(id)), ("type", "custom_tool_call_output"), ("call_id", .string(callID)), ("output", output),
+                            ("status", "completed")])
         case "reasoning"?:
             let id = try r.requiredString("id")
             let summary = try r.array("summary") ?? []
@@ -71,7 +87,8 @@ public struct ResponseInput {
             throw .invalidRequest("Item with id '\(id)' not found.", param: path, code: "invalid_value")
         case let other?:
             throw FieldReader.invalidValue(r.param("type"), other,
-                                           ["message", "function_call", "function_call_output", "reasoning", "compaction", "item_reference"])
+                                           ["message", "function_call", "function_call_output", "custom_tool_call", "custom_tool_call_output",
+                                            "reasoning", "compaction", "item_reference"])
         }
     }
 

@@ -44,6 +44,14 @@ struct ResponseOutputBuilder {
         }
         if !out.toolCalls.isEmpty {
             for call in out.toolCalls {
+                if call.custom {
+                    items.append(.tree(.object([
+                        ("id", .string(ResponseIDs.customToolCall(ids))), ("type", "custom_tool_call"),
+                        ("status", .string(incomplete ? "incomplete" : "completed")), ("call_id", .string(ResponseIDs.callID(ids))),
+                        ("input", .string(call.arguments)), ("name", .string(call.name)),
+                    ])))
+                    continue
+                }
                 items.append(.tree(.object([
                     ("id", .string(ResponseIDs.functionCall(ids))), ("type", "function_call"),
                     ("status", .string(incomplete ? "incomplete" : "completed")), ("arguments", .string(call.arguments)),

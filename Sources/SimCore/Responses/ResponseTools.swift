@@ -1,13 +1,13 @@
 import SimSupport
 
-/// `tools` (function definitions) and `tool_choice` of a Responses request, validated, with the
-/// forms the Response object echoes.
+/// `tools` (function and custom tool definitions, the web search tool) and `tool_choice` of a
+/// Responses request, validated, with the forms the Response object echoes.
 public enum ResponseTools {
     /// Hosted tools the real API runs itself; the simulator refuses them rather than pretend (web
     /// search aside: `WebSearchTool`).
     static let hostedTypes = [
         "file_search", "computer_use_preview", "computer", "code_interpreter", "image_generation", "mcp", "local_shell", "shell",
-        "apply_patch", "custom", "namespace", "tool_search",
+        "apply_patch", "namespace", "tool_search",
     ]
 
     static func parse(_ list: [JSON]?) throws(APIError) -> (tools: [FunctionTool], echo: [JSON], webSearch: WebSearchTool?) {
@@ -28,12 +28,44 @@ public enum ResponseTools {
                 echo.append(w.echo)
                 continue
             }
+            if type == "custom" {
+                try t.rejectUnknown(["type", "name", "description", "format", "defer_loading", "allowed_callers"])
+                let name = try t.requiredString("name")
+                try ResponseTextConfig.validateName(name, param: t.param("name"))
+                if tools.contains(where: { $0.name == name }) {
+                    throw .invalidRequest("Duplicate tool name: '\(name)'. Tool names must be unique.", param: t.param("name"),
+                                          code: "invalid_value")
+                }
+                let description = try t.string("description")
+                var format = CustomToolFormat.text
+                var formatEcho: JSON = .object([("type", "text")])
+                if let f = try t.object("format") {
+                    switch try f.requiredString("type") {
+                    case "text":
+                        try f.rejectUnknown(["type"])
+                    case "grammar":
+                        try f.rejectUnknown(["type", "syntax", "definition"])
+                        guard let syntax = try f.enumString("syntax", ["lark", "regex"]) else { throw .missingParameter(f.param("syntax")) }
+                        let definition = try f.requiredString("definition")
+                        format = .grammar(syntax: syntax, definition: definition)
+                        formatEcho = .object([("type", "grammar"), ("syntax", .string(syntax)), ("definition", .string(definition))])
+                    case let other:
+                        throw FieldReader.invalidValue(f.param("type"), other, ["text", "grammar"])
+                    }
+                }
+                tools.append(FunctionTool(name: name, description: description, custom: format))
+                var e: [(String, JSON)] = [("type", "custom"), ("name", .string(name))]
+                if let description { e.append(("description", .string(description))) }
+                e.append(("format", formatEcho))
+                echo.append(.object(e))
+                continue
+            }
             guard type == "function" else {
                 if hostedTypes.contains(type) {
-                    throw .invalidRequest("Tools of type '\(type)' are not supported by this simulator; only 'function' and web search tools are.",
+                    throw .invalidRequest("Tools of type '\(type)' are not supported by this simulator; only function, custom and web search tools are.",
                                           param: t.param("type"), code: "unsupported_value")
                 }
-                throw FieldReader.invalidValue(t.param("type"), type, ["function"] + WebSearchTool.types + hostedTypes)
+                throw FieldReader.invalidValue(t.param("type"), type, ["function", "custom"] + WebSearchTool.types + hostedTypes)
             }
             try t.rejectUnknown(["type", "name", "description", "parameters", "strict", "defer_loading", "allowed_callers", "output_schema"])
             let name = try t.requiredString("name")
@@ -81,13 +113,13 @@ public enum ResponseTools {
         let r = try FieldReader.element(raw, "tool_choice")
         let type = try r.requiredString("type")
         switch type {
-        case "function":
+        case "function", "custom":
             let name = try r.requiredString("name")
-            guard tools.contains(where: { $0.name == name }) else {
-                throw .invalidRequest("Tool choice 'function' with name '\(name)' not found in 'tools' parameter.",
+            guard tools.contains(where: { $0.name == name && ($0.custom != nil) == (type == "custom") }) else {
+                throw .invalidRequest("Tool choice '\(type)' with name '\(name)' not found in 'tools' parameter.",
                                       param: "tool_choice", code: "invalid_value")
             }
-            return (.function(name), .object([("type", "function"), ("name", .string(name))]))
+            return (.function(name), .object([("type", .string(type)), ("name", .string(name))]))
         case let t where WebSearchTool.types.contains(t):
             try r.rejectUnknown(["type"])
             // The choice names the tool's family: web_search picks a web_search tool, web_search_preview a preview one.
@@ -107,7 +139,7 @@ public enum ResponseTools {
             }
             return (mode == "required" ? .required : .auto, raw)
         default:
-            throw FieldReader.invalidValue("tool_choice.type", type, ["function", "allowed_tools"] + WebSearchTool.types)
+            throw FieldReader.invalidValue("tool_choice.type", type, ["function", "custom", "allowed_tools"] + WebSearchTool.types)
         }
     }
 
