@@ -22,6 +22,7 @@ REQUIREMENTS=(
   "pytest==9.2.0"
   "pyyaml==6.0.4"
   "jsonschema==4.26.0"
+  "lark==1.3.1"
 )
 
 log() { printf 'interop.sh: %s\n' "$*" >&2; }

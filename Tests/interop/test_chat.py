@@ -383,3 +383,22 @@ def test_search_models_cite_their_sources(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as e:
         client.chat.completions.create(model="gpt-4o", web_search_options={}, messages=[{"role": "user", "content": "hi"}])
     assert assert_error_shape(e.value, 400)["param"] == "web_search_options"
+
+
+def test_custom_tools_in_chat_completions(client: openai.OpenAI) -> None:
+    tools = [{"type": "custom", "custom": {"name": "code_exec", "description": "Executes arbitrary python code"}}]
+    r = client.chat.completions.create(model="gpt-5", tools=tools,
+                                       messages=[{"role": "user", "content": "Use the code_exec tool to compute 2**10"}])
+    choice = r.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    call = choice.message.tool_calls[0]  # type: ignore[index]
+    assert call.type == "custom" and call.custom.name == "code_exec" and call.custom.input == "print(2**10)"  # type: ignore[union-attr]
+    follow = client.chat.completions.create(model="gpt-5", tools=tools, messages=[
+        {"role": "user", "content": "Use the code_exec tool to compute 2**10"},
+        {"role": "assistant", "tool_calls": [call.model_dump()]},
+        {"role": "tool", "tool_call_id": call.id, "content": "1024"}])
+    assert "1024" in (follow.choices[0].message.content or "")
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model="gpt-5", tools=tools, messages=[{"role": "user", "content": "hi"}],
+                                       tool_choice={"type": "custom", "custom": {"name": "nope"}})
+    assert assert_error_shape(e.value, 400)["param"] == "tool_choice.custom.name"

@@ -647,3 +647,73 @@ def test_web_search_stream_events_match_the_spec(sim: SimServer, api_key: str, e
     done = [d for _, d in events if d["type"] == "response.completed"][0]["response"]
     assert final.output_text and final.output[-1].content[0].annotations  # type: ignore[union-attr]
     assert [o["type"] for o in done["output"]] == [o.type for o in final.output]
+
+
+# --- custom tools (GPT-5 free-form tools) -------------------------------------------------------
+
+CODE_EXEC = {"type": "custom", "name": "code_exec", "description": "Executes arbitrary python code"}
+MATH_LARK = """
+start: expr
+expr: term (SP ADD SP term)*
+term: factor (SP MUL SP factor)*
+    | "(" expr ")"
+factor: INT
+SP: " "
+ADD: "+"
+MUL: "*"
+%import common.INT
+"""
+
+
+def test_custom_tool_round_trip(client: openai.OpenAI) -> None:
+    """The custom tools guide's example: a free-form code_exec tool is called with text input,
+    and the tool's output continues the conversation."""
+    r = client.responses.create(model="gpt-5", tools=[CODE_EXEC],
+                                input="Use the code_exec tool to print hello world to the console.")
+    call = r.output[-1]
+    assert call.type == "custom_tool_call" and call.name == "code_exec" and call.id.startswith("ctc_")  # type: ignore[union-attr]
+    assert call.call_id.startswith("call_") and call.input  # type: ignore[union-attr]
+    assert r.tools[0].type == "custom" and r.tools[0].format.type == "text"  # type: ignore[union-attr]
+    follow = client.responses.create(model="gpt-5", tools=[CODE_EXEC], previous_response_id=r.id,
+                                     input=[{"type": "custom_tool_call_output", "call_id": call.call_id, "output": "hello world"}])  # type: ignore[union-attr]
+    assert follow.output[-1].type == "message" and "hello world" in follow.output_text
+    # The same turn with the call and its output given in full (no previous_response_id).
+    full = client.responses.create(model="gpt-5", tools=[CODE_EXEC], input=[
+        {"role": "user", "content": "Use the code_exec tool to print hello world to the console."},
+        {"type": "custom_tool_call", "call_id": "call_1", "name": "code_exec", "input": "print('hello world')"},
+        {"type": "custom_tool_call_output", "call_id": "call_1", "output": "hello world"}])
+    assert full.output[-1].type == "message"
+    with pytest.raises(openai.BadRequestError) as e:
+        client.responses.create(model="gpt-5", tools=[CODE_EXEC],
+                                input=[{"type": "custom_tool_call_output", "call_id": "call_nope", "output": "x"}])
+    assert assert_error_shape(e.value, 400)["param"] == "input"
+
+
+def test_custom_tool_grammar_inputs_parse_with_their_grammar(client: openai.OpenAI) -> None:
+    """Lark and regex grammars: every simulated input is accepted by the grammar, checked with the
+    lark parser itself and Python's re."""
+    import lark
+
+    parser = lark.Lark(MATH_LARK, start="start")
+    date_rx = r"^(?P<month>January|February|March|April)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<year>\d{4})$"
+    tools = [{"type": "custom", "name": "math_exp", "description": "Creates valid mathematical expressions",
+              "format": {"type": "grammar", "syntax": "lark", "definition": MATH_LARK}},
+             {"type": "custom", "name": "timestamp", "description": "Saves a date",
+              "format": {"type": "grammar", "syntax": "regex", "definition": date_rx}}]
+    for i, ask in enumerate(["Add four plus four.", "Multiply 7 by 6.", "What is 3 + 5 * 2?", "Sum of one and two"]):
+        r = client.responses.create(model="gpt-5", tools=tools, input=ask, tool_choice={"type": "custom", "name": "math_exp"})
+        parser.parse(r.output[-1].input)  # type: ignore[union-attr]
+        d = client.responses.create(model="gpt-5", tools=tools, input=f"{ask} ({i})", tool_choice={"type": "custom", "name": "timestamp"})
+        assert re.fullmatch(date_rx, d.output[-1].input), d.output[-1].input  # type: ignore[union-attr]
+
+
+def test_custom_tool_stream_events_match_the_spec(sim: SimServer, api_key: str, event_validators: dict) -> None:
+    status, _, events = raw_stream(sim, api_key, {"model": "gpt-5", "input": "Run `print(1 + 1)` with code_exec.", "tools": [CODE_EXEC]})
+    assert status == 200
+    types = [d["type"] for _, d in events]
+    assert "response.custom_tool_call_input.delta" in types and "response.custom_tool_call_input.done" in types
+    done = [d for _, d in events if d["type"] == "response.custom_tool_call_input.done"][0]
+    assert done["input"] == "print(1 + 1)"
+    for _, data in events:
+        errors = [e.message for e in event_validators[data["type"]].iter_errors(data)]
+        assert not errors, f"{data['type']} violates the spec: {errors[:3]}"
