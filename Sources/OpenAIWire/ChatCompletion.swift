@@ -12,9 +12,15 @@ public struct ChatCompletion: Codable, Sendable, Hashable {
             public let name: String
             public let arguments: String
         }
+        /// A custom tool's name and free-form input (`type` "custom").
+        public struct Custom: Codable, Sendable, Hashable {
+            public let name: String
+            public let input: String
+        }
         public let id: String
         public let type: String
         public let function: Function?
+        public let custom: Custom?
     }
 
     /// The assistant message (`ChatCompletionResponseMessage`).
@@ -23,8 +29,10 @@ public struct ChatCompletion: Codable, Sendable, Hashable {
         public let content: String?
         public let refusal: String?
         public let toolCalls: [ToolCall]?
+        /// `url_citation` annotations (search models).
+        public let annotations: [JSONValue]?
 
-        enum CodingKeys: String, CodingKey { case role, content, refusal, toolCalls = "tool_calls" }
+        enum CodingKeys: String, CodingKey { case role, content, refusal, annotations, toolCalls = "tool_calls" }
 
         public init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,6 +40,7 @@ public struct ChatCompletion: Codable, Sendable, Hashable {
             content = try c.decodeNullable(String.self, forKey: .content)
             refusal = try c.decodeNullable(String.self, forKey: .refusal)
             toolCalls = try c.decodeIfPresent([ToolCall].self, forKey: .toolCalls)
+            annotations = try c.decodeIfPresent([JSONValue].self, forKey: .annotations)
         }
     }
 

@@ -77,7 +77,8 @@ public struct Response: Codable, Sendable, Hashable {
     }
 }
 
-/// One item of `Response.output` (`OutputItem`); message fields are typed, the rest kept raw.
+/// One item of `Response.output` (`OutputItem`): messages, function and custom tool calls, web
+/// search calls, reasoning; message fields are checked, the rest kept as given.
 public struct ResponseOutputItem: Codable, Sendable, Hashable {
     public let type: String
     public let id: String?
@@ -87,8 +88,12 @@ public struct ResponseOutputItem: Codable, Sendable, Hashable {
     public let name: String?
     public let arguments: String?
     public let callID: String?
+    /// A custom tool call's free-form input.
+    public let input: String?
+    /// A web search call's action (`{"type": "search", "query", "sources"?}`).
+    public let action: JSONValue?
 
-    enum CodingKeys: String, CodingKey { case type, id, status, role, content, name, arguments, callID = "call_id" }
+    enum CodingKeys: String, CodingKey { case type, id, status, role, content, name, arguments, input, action, callID = "call_id" }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -99,6 +104,8 @@ public struct ResponseOutputItem: Codable, Sendable, Hashable {
         name = try c.decodeIfPresent(String.self, forKey: .name)
         arguments = try c.decodeIfPresent(String.self, forKey: .arguments)
         callID = try c.decodeIfPresent(String.self, forKey: .callID)
+        input = try c.decodeIfPresent(String.self, forKey: .input)
+        action = try c.decodeIfPresent(JSONValue.self, forKey: .action)
         if type == "message" {  // OutputMessage: id, role, content, status are required
             _ = try c.decode(String.self, forKey: .id)
             _ = try c.decode(String.self, forKey: .status)

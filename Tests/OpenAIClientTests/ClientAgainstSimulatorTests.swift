@@ -162,6 +162,26 @@ import Testing
         }
     }
 
+    @Test func webSearchAndCustomToolCallsDecode() async throws {
+        let client = Self.client(TestHarness())
+        var search = CreateResponse(model: "gpt-4.1", input: .text("What is the latest news about solar power today?"))
+        search.tools = [["type": "web_search"]]
+        let r = try await client.responses.create(search)
+        #expect(r.output.map(\.type) == ["web_search_call", "message"])
+        #expect(r.output[0].action?["query"] != nil && r.output[1].content?.first?.annotations?.isEmpty == false)
+        var custom = CreateResponse(model: "gpt-5", input: .text("Use code_exec to compute 6*7"))
+        custom.tools = [["type": "custom", "name": "code_exec", "description": "Executes python code"]]
+        let c = try await client.responses.create(custom)
+        #expect(c.output.last?.type == "custom_tool_call" && c.output.last?.input == "print(6*7)" && c.output.last?.callID != nil)
+        var chat = CreateChatCompletionRequest(model: "gpt-5", messages: [.user("Use code_exec to compute 6*7")])
+        chat.tools = [["type": "custom", "custom": ["name": "code_exec", "description": "Executes python code"]]]
+        let cc = try await client.chat.create(chat)
+        let call = cc.choices.first?.message.toolCalls?.first
+        #expect(call?.type == "custom" && call?.custom?.name == "code_exec" && call?.custom?.input == "print(6*7)")
+        let found = try await client.chat.create(.init(model: "gpt-4o-search-preview", messages: [.user("Any news today?")]))
+        #expect(found.choices.first?.message.annotations?.isEmpty == false)
+    }
+
     @Test func badPurposeIs400WithParam() async throws {
         let client = Self.client(TestHarness())
         do {
