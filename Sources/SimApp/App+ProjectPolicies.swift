@@ -3,7 +3,8 @@ import SimHTTP
 import SimScenarios
 import SimSupport
 
-/// A project's model permissions and lowered rate limits, enforced on live model requests.
+/// A project's model permissions, hosted tool permissions (web search) and lowered rate limits,
+/// enforced on live model requests.
 /// `AdminService` keeps which models a project may use (`modelAllowed`) and which limits it
 /// lowered (`enforcedLimits`); the budgets (requests and tokens per minute, refilling
 /// continuously on the simulator clock) are the scenario engine's `RateBudgets`, and the refusal
@@ -20,7 +21,9 @@ extension App {
     }
 
     /// Whether any project has model permissions or lowered limits (atomic loads; usually no).
-    var enforcesProjectPolicies: Bool { services.admin.enforcesRateLimits || services.admin.enforcesModelPermissions }
+    var enforcesProjectPolicies: Bool {
+        services.admin.enforcesRateLimits || services.admin.enforcesModelPermissions || services.admin.enforcesToolPermissions
+    }
 
     /// Holds a live model request to its project's model permissions, then to its lowered limits
     /// for the model it names. Nil when neither applies; otherwise the refusal to answer with
@@ -39,6 +42,17 @@ extension App {
             let refusal = App.errorResponse(APIError(status: 403, type: "invalid_request_error", code: "model_not_found",
                                                      message: "Project `\(tenant.projectID)` does not have access to model `\(model)`"))
             return (refusal, [])
+        }
+        // Hosted tools the project turned off: web search (the Responses tool, or a search model).
+        if services.admin.enforcesToolPermissions,
+           !services.admin.toolAllowed(organizationTenantID: organization, project: tenant.projectID, tool: "web_search") {
+            let searches = (body["tools"]?.arrayValue ?? []).contains { $0["type"]?.stringValue?.hasPrefix("web_search") == true }
+                || ModelCatalog.base(model)?.searchesWeb == true
+            if searches {
+                let refusal = App.errorResponse(APIError(status: 403, type: "invalid_request_error", param: "tools",
+                                                         message: "Project `\(tenant.projectID)` does not have access to the hosted tool `web_search`."))
+                return (refusal, [])
+            }
         }
         guard let enforced = services.admin.enforcedLimits(organizationTenantID: organization, project: tenant.projectID, model: model)
         else { return nil }

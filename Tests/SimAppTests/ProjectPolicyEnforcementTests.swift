@@ -158,4 +158,26 @@ import SimTesting
         #expect(await restarted.send("POST", "/__sim/reset").status == 200)
         #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
     }
+
+    @Test func aProjectWithWebSearchOffCannotSearch() async throws {
+        let records = MemoryRecordStore()
+        let sim = TestHarness(records: records)
+        let project = await Self.defaultProject(sim)
+        let search: JSON = ["model": "gpt-4.1", "input": "news today?", "tools": [["type": "web_search"]]]
+        #expect(await sim.send("POST", "/v1/responses", json: search).status == 200)
+        let path = "\(Self.base)/projects/\(project)/hosted_tool_permissions"
+        #expect(await sim.send("POST", path, json: ["web_search": ["enabled": false]]).status == 200)
+        let refused = await sim.send("POST", "/v1/responses", json: search)
+        #expect(refused.status == 403 && refused.json["error"]?["param"] == "tools")
+        #expect(refused.json["error"]?["message"] == .string("Project `\(project)` does not have access to the hosted tool `web_search`."))
+        // The search models too; requests without web search, and other organizations, are not affected.
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat("gpt-4o-search-preview")).status == 403)
+        #expect(await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1", "input": "news today?"]).status == 200)
+        #expect(await sim.send("POST", "/v1/responses", key: "sk-someone-else", json: search).status == 200)
+        // Another tool turned off does not stop web search; kept across a restart; turned back on.
+        let restarted = TestHarness(records: records)
+        #expect(await restarted.send("POST", "/v1/responses", json: search).status == 403)
+        #expect(await restarted.send("POST", path, json: ["web_search": ["enabled": true], "mcp": ["enabled": false]]).status == 200)
+        #expect(await restarted.send("POST", "/v1/responses", json: search).status == 200)
+    }
 }

@@ -270,6 +270,7 @@ extension AdminService {
         var state = Self.toolsObject(setting(org, project, "hosted_tool_permissions"))
         for (tool, enabled) in changes { state = state.setting(tool, .object([("enabled", .bool(enabled))])) }
         try putSetting(org, project, "hosted_tool_permissions", state)
+        noteToolPermissions(organizationTenantID: org.root.id, project: project, state)
         return state
     }
 
@@ -303,6 +304,28 @@ extension AdminService {
 
     func noteModelPolicy(organizationTenantID: String, project: String, _ policy: ModelPolicy) {
         modelPolicies.set(OrganizationKeyed<ModelPolicy>.key(organizationTenantID, project), policy.isDefault ? nil : policy)
+    }
+
+    /// True when some project turned a hosted tool off.
+    public var enforcesToolPermissions: Bool { !disabledTools.isEmpty }
+
+    /// Whether `project` may use the hosted tool `tool` (`web_search`, …; true until turned off).
+    public func toolAllowed(organizationTenantID: String, project: String, tool: String) -> Bool {
+        !(disabledTools[OrganizationKeyed<Set<String>>.key(organizationTenantID, project)]?.contains(tool) ?? false)
+    }
+
+    func noteToolPermissions(organizationTenantID: String, project: String, _ state: JSON) {
+        let off = Set(Self.hostedTools.filter { state[$0]?["enabled"]?.boolValue == false })
+        disabledTools.set(OrganizationKeyed<Set<String>>.key(organizationTenantID, project), off.isEmpty ? nil : off)
+    }
+
+    /// The hosted tool permissions saved by earlier runs (a data directory), at start.
+    func loadToolPermissions() {
+        guard let saved = try? env.records.all(collection: Self.settings) else { return }
+        let suffix = "/hosted_tool_permissions"
+        for r in saved where r.id.hasSuffix(suffix) {
+            noteToolPermissions(organizationTenantID: r.tenant, project: String(r.id.dropLast(suffix.count)), r.body)
+        }
     }
 
     /// The permissions saved by earlier runs (a data directory), at start.

@@ -41,12 +41,15 @@ public final class AdminService: Sendable {
     let enforced = OrganizationKeyed<EnforcedLimits>()
     /// Projects whose model permissions are not the default: organization and project → the policy.
     let modelPolicies = OrganizationKeyed<ModelPolicy>()
+    /// The hosted tools a project turned off (only projects with one off are kept).
+    let disabledTools = OrganizationKeyed<Set<String>>()
 
     public init(env: SimEnvironment, auth: AuthPolicy = .open) {
         self.env = env
         self.auth = auth
         loadEnforcedLimits()
         loadModelPolicies()
+        loadToolPermissions()
     }
 
     /// In strict mode, a token that was neither given at start nor minted here is refused.
@@ -126,6 +129,7 @@ public final class AdminService: Sendable {
         _ = revocations.add(1, ordering: .releasing)
         enforced.forget(organization: root.id)
         modelPolicies.forget(organization: root.id)
+        disabledTools.forget(organization: root.id)
         return projects.keys.sorted().compactMap { projects[$0] }
     }
 
@@ -134,6 +138,7 @@ public final class AdminService: Sendable {
         _ = revocations.add(1, ordering: .releasing)
         enforced.forget(organization: nil)
         modelPolicies.forget(organization: nil)
+        disabledTools.forget(organization: nil)
     }
 
     // MARK: - The organization
