@@ -53,7 +53,8 @@ extension App {
             .json(try GraderRunner.validate(body: try ctx.body().object))
         }
         r.add("POST", "/v1/fine_tuning/alpha/graders/run") { ctx in
-            .json(try GraderRunner.run(body: try ctx.body().object, seed: StableHash.mix(ctx.services.env.seed, StableHash.fnv1a("graders/run"))))
+            .json(try GraderRunner.run(body: try ctx.body().object, seed: StableHash.mix(ctx.services.env.seed, StableHash.fnv1a("graders/run")),
+                                       python: ctx.services.env.python))
         }
         r.add("POST", "/v1/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions") { ctx in
             let p = try ctx.body()

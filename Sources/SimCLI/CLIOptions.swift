@@ -27,6 +27,9 @@ struct ServeOptions {
     var replayIgnore: [String] = []
     var strictAuth = false
     var apiKeys: [String] = []
+    /// Run `python` graders with this interpreter (`--python-graders [PYTHON]`); nil: not run.
+    var python: String?
+    var pythonTimeout = 10.0
 
     static let help = """
     Usage: openai-sim serve [options]
@@ -50,6 +53,11 @@ struct ServeOptions {
       --auth open|strict     open: any bearer token is accepted, each its own organization (default);
                              strict: only --api-key keys and keys minted by the admin API, others get 401
       --api-key KEY          An owner key for --auth strict, its own organization (repeatable)
+      --python-graders       Run the source of python graders (evals, fine-tuning graders) with python3, as the
+                             API does in its sandbox: any client that reaches the server can then run code on
+                             this machine, so keep it on loopback (default: python graders are not run)
+      --python PATH          The interpreter for --python-graders (default python3 on PATH)
+      --python-timeout SECS  Longest a python grader call may run before it counts as a server error (default 10)
       --scenario FILE|NAME   Play a scenario script for every tenant (repeatable); a bad file stops startup
       --scenarios-dir DIR    Where X-Sim-Scenario: NAME and POST /__sim/scenarios find NAME.yaml (default ./scenarios)
       --record NAME          Proxy every /v1 request to --upstream with the caller's credentials and record
@@ -143,6 +151,12 @@ struct ServeOptions {
                 let s = try v()
                 guard s == "open" || s == "strict" else { throw CLIError("--auth must be open or strict, got \(s)") }
                 o.strictAuth = s == "strict"
+            case "--python-graders": o.python = o.python ?? "python3"
+            case "--python": o.python = try v()
+            case "--python-timeout":
+                let s = try v()
+                guard let t = Double(s), t > 0 else { throw CLIError("--python-timeout must be a positive number of seconds, got \(s)") }
+                o.pythonTimeout = t
             case "--api-key":
                 let s = try v()
                 guard !s.trimmingWhitespace().isEmpty else { throw CLIError("--api-key needs a non-empty key") }

@@ -46,7 +46,8 @@ enum Serve {
         let blobs = try DiskBlobStore(directory: root + "/blobs")
         let epoch = ephemeral ? 0 : try SimEnvironment.nextEpoch(records)
         let env = SimEnvironment(clock: clock, seed: o.seed, records: records, blobs: blobs, logger: logger, epoch: epoch,
-                                 retention: Retention(maxStoredPerTenant: o.maxStored))
+                                 retention: Retention(maxStoredPerTenant: o.maxStored),
+                                 python: o.python.map { ProcessPythonGraderRunner(interpreter: $0, timeout: o.pythonTimeout) })
         let engine = ScenarioEngine(library: ScenarioLibrary(directory: o.scenariosDir), seed: o.seed, global: scenarios)
         let recording = try RecordingSetup.middlewares(o, clock: clock, logger: logger)
         let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale,

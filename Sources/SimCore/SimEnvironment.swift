@@ -1,6 +1,7 @@
 import SimSupport
 
-/// Every effect the domain uses, injected once: clock, seeded IDs, stores, logger.
+/// Every effect the domain uses, injected once: clock, seeded IDs, stores, logger, and the python
+/// grader runner when there is one.
 public final class SimEnvironment: Sendable {
     public let clock: SimClock
     public let seed: UInt64
@@ -16,16 +17,19 @@ public final class SimEnvironment: Sendable {
     let ownModelsGeneration: MemoGeneration
     /// How much generated output is kept (stored responses and chat completions per tenant).
     public let retention: Retention
+    /// Runs `python` graders (nil: they are not run).
+    public let python: (any PythonGraderRunner)?
 
     public convenience init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger = .silent, epoch: UInt64 = 0,
-                            retention: Retention = Retention()) {
+                            retention: Retention = Retention(), python: (any PythonGraderRunner)? = nil) {
         self.init(clock: clock, seed: seed, records: records, blobs: blobs, logger: logger, epoch: epoch,
-                  ownModelsGeneration: MemoGeneration(), retention: retention)
+                  ownModelsGeneration: MemoGeneration(), retention: retention, python: python)
     }
 
     init(clock: SimClock, seed: UInt64, records: RecordStore, blobs: BlobStore, logger: Logger, epoch: UInt64,
-         ownModelsGeneration: MemoGeneration, retention: Retention) {
+         ownModelsGeneration: MemoGeneration, retention: Retention, python: (any PythonGraderRunner)?) {
         self.retention = retention
+        self.python = python
         self.ownModelsGeneration = ownModelsGeneration
         self.epoch = epoch
         self.clock = clock

@@ -12,9 +12,9 @@ public final class TestHarness: Sendable {
     public let env: SimEnvironment
 
     public init(seed: UInt64 = 0, records: RecordStore = MemoryRecordStore(), blobs: BlobStore = MemoryBlobStore(),
-                retention: Retention = Retention(), auth: AuthPolicy = .open) {
+                retention: Retention = Retention(), auth: AuthPolicy = .open, python: (any PythonGraderRunner)? = nil) {
         clock = VirtualClock()
-        env = SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, retention: retention)
+        env = SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, retention: retention, python: python)
         app = App(env: env, config: AppConfig(auth: auth))
     }
 

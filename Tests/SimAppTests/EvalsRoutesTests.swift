@@ -107,4 +107,36 @@ import SimTesting
         #expect(await sim.send("GET", "/v1/evals/\(eval)/runs/\(runID)").status == 404)
         #expect(await sim.send("GET", "/v1/evals/\(eval)").status == 404)
     }
+
+    /// Counts calls: a python grader runs once per run over every item, not once per item.
+    final class CountingPython: PythonGraderRunner, @unchecked Sendable {
+        var calls: [Int] = []
+        func grade(source: String, pairs: [(sample: JSON, item: JSON)]) -> [PythonGradeOutcome] {
+            calls.append(pairs.count)
+            return pairs.map { $0.sample["output_text"] == $0.item["answer"] ? .score(1) : .score(0.2) }
+        }
+    }
+
+    @Test func pythonGradersRunOncePerRunWithTheirThreshold() async throws {
+        let py = CountingPython()
+        let sim = TestHarness(python: py)
+        let body = Self.createBody.setting("testing_criteria", [["type": "python", "name": "py", "source": "def grade(s, i): ...",
+                                                                 "pass_threshold": 0.5]])
+        let eval = await sim.send("POST", "/v1/evals", json: body).json["id"]?.stringValue ?? ""
+        let run = await sim.send("POST", "/v1/evals/\(eval)/runs",
+                                 json: ["data_source": ["type": "jsonl", "source": ["type": "file_content", "content": Self.rows(6)]]])
+        #expect(run.status == 201 && py.calls == [6])
+        try sim.clock.advance(by: 3600)
+        let done = await sim.send("GET", "/v1/evals/\(eval)/runs/\(run.json["id"]?.stringValue ?? "")").json
+        #expect(done["result_counts"]?["passed"] == 4 && done["result_counts"]?["failed"] == 2, "\(done)")
+        // Without a runner the grader is reported as not run.
+        let plain = TestHarness()
+        let e2 = await plain.send("POST", "/v1/evals", json: body).json["id"]?.stringValue ?? ""
+        let r2 = await plain.send("POST", "/v1/evals/\(e2)/runs",
+                                  json: ["data_source": ["type": "jsonl", "source": ["type": "file_content", "content": Self.rows(1)]]])
+        try plain.clock.advance(by: 3600)
+        let items = await plain.send("GET", "/v1/evals/\(e2)/runs/\(r2.json["id"]?.stringValue ?? "")/output_items").json
+        let error = items["data"]?.arrayValue?.first?["results"]?.arrayValue?.first?["error"]?.stringValue ?? ""
+        #expect(error.contains("--python-graders"))
+    }
 }

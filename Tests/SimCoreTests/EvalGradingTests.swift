@@ -98,7 +98,7 @@ import SimSupport
         #expect(s["passed"]?.boolValue == (value >= 3))
         #expect(s == score.grade(item: item, sample: nil, seed: 3))
         let python = EvalGrader(["type": "python", "name": "p", "source": "def grade(s, i): return 1"]).grade(item: item, sample: nil, seed: 1)
-        #expect(python["passed"] == false && python["error"]?.stringValue?.contains("not simulated") == true)
+        #expect(python["passed"] == false && python["error"]?.stringValue?.contains("--python-graders") == true)
     }
 }
 

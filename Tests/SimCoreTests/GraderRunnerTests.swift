@@ -137,4 +137,33 @@ import SimSupport
         #expect(try value(String(repeating: "(", count: 40) + "2" + String(repeating: ")", count: 40)) == 2)
         #expect(try Formula.parse("w1 * exact + (1 - w1) * sim").variables == ["w1", "exact", "sim"])
     }
+
+    /// A stand-in runner: scores by the sample's length, raises on "boom", records its calls.
+    final class FakePython: PythonGraderRunner, @unchecked Sendable {
+        var calls: [(source: String, count: Int)] = []
+        func grade(source: String, pairs: [(sample: JSON, item: JSON)]) -> [PythonGradeOutcome] {
+            calls.append((source, pairs.count))
+            if source.contains("slow") { return pairs.map { _ in .serverError(kind: "timeout", message: "too slow") } }
+            return pairs.map { p in
+                let text = p.sample["output_text"]?.stringValue ?? ""
+                return text == "boom" ? .runtimeError("ValueError: boom") : .score(Double(text.count) / 10)
+            }
+        }
+    }
+
+    @Test func pythonGradersUseTheRunnerWhenThereIsOne() throws {
+        let py = FakePython()
+        let grader: JSON = ["type": "python", "name": "len", "source": "def grade(s, i): ..."]
+        func flags(_ r: JSON) -> [String] { errorFlags(r) }
+        let ok = try GraderRunner.run(body: ["grader": grader, "model_sample": "abcd"], seed: 0, python: py)
+        #expect(ok["reward"]?.doubleValue == 0.4 && flags(ok).isEmpty && py.calls.count == 1)
+        let raised = try GraderRunner.run(body: ["grader": grader, "model_sample": "boom"], seed: 0, python: py)
+        #expect(flags(raised) == ["python_grader_runtime_error"] && raised["reward"]?.doubleValue == 0)
+        #expect(raised["metadata"]?["errors"]?["python_grader_runtime_error_details"]?.stringValue == "ValueError: boom")
+        let slow = try GraderRunner.run(body: ["grader": grader.setting("source", "slow"), "model_sample": "x"], seed: 0, python: py)
+        #expect(flags(slow) == ["python_grader_server_error"] && slow["metadata"]?["errors"]?["python_grader_server_error_type"] == "timeout")
+        // Inside a multi grader.
+        let multi: JSON = ["type": "multi", "name": "m", "calculate_output": "2 * p", "graders": ["p": grader]]
+        #expect(try GraderRunner.run(body: ["grader": multi, "model_sample": "abc"], seed: 0, python: py)["reward"]?.doubleValue == 0.6)
+    }
 }

@@ -130,6 +130,6 @@ extension SimEnvironment {
     /// `salt`, so a restarted data directory still never repeats an ID).
     func withIDSalt(_ salt: UInt64) -> SimEnvironment {
         SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, logger: logger, epoch: salt,
-                       ownModelsGeneration: ownModelsGeneration, retention: retention)
+                       ownModelsGeneration: ownModelsGeneration, retention: retention, python: python)
     }
 }

@@ -233,7 +233,9 @@ public struct EvalGrader: Sendable {
 
     /// `{"name","type","score","passed","sample"}` for `item` and its `sample`
     /// (`{"output_text", "output_json"?}`, or nil when the run sampled nothing).
-    public func grade(item: JSON, sample: JSON?, seed: UInt64) -> JSON {
+    /// `python`: the outcome of this grader's source for this item (`PythonGraderRunner`), nil
+    /// when no runner ran it.
+    public func grade(item: JSON, sample: JSON?, seed: UInt64, python: PythonGradeOutcome? = nil) -> JSON {
         var score = 0.0
         var passed = false
         var extra: [(String, JSON)] = []
@@ -267,9 +269,20 @@ public struct EvalGrader: Sendable {
             let unit = Double(StableHash.mix(seed, StableHash.fnv1a(text + "\u{1}" + name)) >> 11) / Double(1 << 53)
             score = ((lo + unit * (hi - lo)) * 1000).rounded() / 1000
             passed = score >= (json["pass_threshold"]?.doubleValue ?? (lo + hi) / 2)
+        case "python" where python != nil:
+            switch python {
+            case let .score(x)?:
+                score = x
+                passed = x >= (json["pass_threshold"]?.doubleValue ?? 0.5)
+            case let .runtimeError(message)?:
+                extra.append(("error", .string("The python grader raised: \(message)")))
+            case let .serverError(kind, message)?:
+                extra.append(("error", .string("The python grader could not run (\(kind)): \(message)")))
+            case nil: break
+            }
         default:
-            // python (and anything else accepted at create): not run by this simulator.
-            extra.append(("error", .string("\(type) graders are not simulated by openai-sim; the result counts as failed.")))
+            // python without a runner (serve --python-graders), and anything else accepted at create.
+            extra.append(("error", .string("\(type) graders are not run by openai-sim unless it serves with --python-graders; the result counts as failed.")))
         }
         return .object([("name", .string(name)), ("type", .string(type)), ("score", .double(score)),
                         ("passed", .bool(passed)), ("sample", .null)] + extra)

@@ -132,12 +132,26 @@ public final class EvalService: Sendable {
         sampleOverrides.stream = nil
         sampleOverrides.job = nil
         var stored: [StoredRecord] = []
+        let samples = rows.enumerated().map { i, row in
+            sampler.sample(row, index: i, tenant: tenant, overrides: sampleOverrides, env: env.withIDSalt(StableHash.mix(salt, UInt64(i))))
+        }
+        // Python graders run once per grader over every sampled item (one interpreter each).
+        var pythonOutcomes: [Int: [Int: PythonGradeOutcome]] = [:]
+        if let python = env.python {
+            let graded = samples.indices.filter { samples[$0].error == nil }
+            for (g, grader) in graders.enumerated() where grader.type == "python" {
+                let pairs = graded.map { i in (sample: samples[i].forGrading ?? rows[i]["sample"] ?? .object([]), item: rows[i]["item"] ?? .null) }
+                let outcomes = python.grade(source: grader.json["source"]?.stringValue ?? "", pairs: pairs)
+                pythonOutcomes[g] = Dictionary(uniqueKeysWithValues: zip(graded, outcomes).map { ($0, $1) })
+            }
+        }
         for (i, row) in rows.enumerated() {
-            let sampled = sampler.sample(row, index: i, tenant: tenant, overrides: sampleOverrides,
-                                         env: env.withIDSalt(StableHash.mix(salt, UInt64(i))))
+            let sampled = samples[i]
             let gradingSample = sampled.forGrading ?? row["sample"]
             let seed = StableHash.mix(salt, UInt64(i) &+ 0x5EED)
-            let results = sampled.error == nil ? graders.map { $0.grade(item: row["item"] ?? .null, sample: gradingSample, seed: seed) } : []
+            let results = sampled.error == nil ? graders.enumerated().map { g, grader in
+                grader.grade(item: row["item"] ?? .null, sample: gradingSample, seed: seed, python: pythonOutcomes[g]?[i])
+            } : []
             let passed = sampled.error == nil && results.allSatisfy { $0["passed"]?.boolValue == true }
             let readyAt = queuedUntil + runSeconds * Double(i + 1) / Double(max(1, rows.count))
             let itemID = itemIDs.hex("outputitem_", length: 32)

@@ -10,7 +10,8 @@ import SimSupport
 /// `score_model` and `label_model` are the deterministic stand-ins evals use (a seeded score in
 /// the grader's range; the label the sample names), `multi` combines its graders' rewards with
 /// `calculate_output` (`+ - * / ^`, parentheses, `min max abs floor ceil exp sqrt log`).
-/// `python` graders are not run: their reward is 0 with `python_grader_server_error` set.
+/// `python` graders run when the server has a runner (`--python-graders`: `grade(sample, item)`
+/// in `python3`); without one their reward is 0 with `python_grader_server_error` set.
 /// Problems the API reports in `metadata.errors` instead of refusing the request (a template
 /// variable that names nothing, `sample.output_json` of a sample that is not JSON, a formula that
 /// does not evaluate) are reported there, with a reward of 0.
@@ -27,7 +28,7 @@ public enum GraderRunner {
 
     /// The reward of `model_sample` for `item` under `grader`. `seed` makes the model graders'
     /// stand-in scores repeatable.
-    public static func run(body: JSON, seed: UInt64) throws(APIError) -> JSON {
+    public static func run(body: JSON, seed: UInt64, python: (any PythonGraderRunner)? = nil) throws(APIError) -> JSON {
         try rejectUnknown(body, ["grader", "item", "model_sample"], "")
         guard let g = EvalValidation.member(body, "grader") else { throw .missingParameter("grader") }
         try check(g, "grader", types: topTypes)
@@ -39,7 +40,7 @@ public enum GraderRunner {
         var sample: [(String, JSON)] = [("output_text", .string(sampleText))]
         let parsed = try? JSONParser.parse(sampleText)
         if let parsed, parsed.objectValue != nil { sample.append(("output_json", parsed)) }
-        var run = Run(item: item, sample: .object(sample), sampleIsJSON: parsed?.objectValue != nil, seed: seed)
+        var run = Run(item: item, sample: .object(sample), sampleIsJSON: parsed?.objectValue != nil, seed: seed, python: python)
         var reward = run.reward(of: g)
         if !reward.isFinite { run.errors.other = true }
         if run.errors.any { reward = 0 }
@@ -202,17 +203,21 @@ public enum GraderRunner {
 
     struct Errors {
         var formulaParse = false, sampleParse = false, invalidVariable = false, other = false
-        var pythonServer = false
-        var any: Bool { formulaParse || sampleParse || invalidVariable || other || pythonServer }
+        /// The kind of a python grader's server error (`not_simulated` without a runner, `timeout`, …).
+        var pythonServer: String?
+        var pythonServerDetails: String?
+        var pythonRuntime: String?
+        var any: Bool { formulaParse || sampleParse || invalidVariable || other || pythonServer != nil || pythonRuntime != nil }
 
         var json: JSON {
             .object([
                 ("formula_parse_error", .bool(formulaParse)), ("sample_parse_error", .bool(sampleParse)),
                 ("truncated_observation_error", .bool(false)), ("unresponsive_reward_error", .bool(false)),
                 ("invalid_variable_error", .bool(invalidVariable)), ("other_error", .bool(other)),
-                ("python_grader_server_error", .bool(pythonServer)),
-                ("python_grader_server_error_type", pythonServer ? .string("not_simulated") : .null),
-                ("python_grader_runtime_error", .bool(false)), ("python_grader_runtime_error_details", .null),
+                ("python_grader_server_error", .bool(pythonServer != nil)),
+                ("python_grader_server_error_type", pythonServer.map { .string($0) } ?? .null),
+                ("python_grader_runtime_error", .bool(pythonRuntime != nil)),
+                ("python_grader_runtime_error_details", pythonRuntime.map { .string($0) } ?? pythonServerDetails.map { .string($0) } ?? .null),
                 ("model_grader_server_error", .bool(false)), ("model_grader_refusal_error", .bool(false)),
                 ("model_grader_parse_error", .bool(false)), ("model_grader_server_error_details", .null),
             ])
@@ -224,6 +229,7 @@ public enum GraderRunner {
         let sample: JSON
         let sampleIsJSON: Bool
         let seed: UInt64
+        let python: (any PythonGraderRunner)?
         var errors = Errors()
         var scores: [(String, JSON)] = []
         var subRewards: [(String, JSON)] = []
@@ -258,7 +264,22 @@ public enum GraderRunner {
                 if type == "label_model" { return result["passed"]?.boolValue == true ? 1 : 0 }
                 return result["score"]?.doubleValue ?? 0
             case "python":
-                errors.pythonServer = true
+                guard let python else {
+                    errors.pythonServer = "not_simulated"
+                    return 0
+                }
+                switch python.grade(source: g["source"]?.stringValue ?? "", pairs: [(sample, item)]).first {
+                case let .score(x)?:
+                    executionTime += 0.05
+                    return x
+                case let .runtimeError(message)?:
+                    errors.pythonRuntime = message
+                case let .serverError(kind, message)?:
+                    errors.pythonServer = kind
+                    errors.pythonServerDetails = message
+                case nil:
+                    errors.pythonServer = "no_result"
+                }
                 return 0
             default: // multi
                 guard let named = try? GraderRunner.graders(of: g["graders"] ?? .null, "graders") else { errors.other = true; return 0 }
