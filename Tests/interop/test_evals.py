@@ -163,3 +163,42 @@ def test_eval_errors_name_the_param(client: openai.OpenAI) -> None:
     assert e.value.body["param"] == "data_source.source"
     with pytest.raises(openai.NotFoundError):
         client.evals.runs.list("eval_does_not_exist")
+
+
+LABEL_GRADER = 'def grade(sample, item):\n    return 1.0 if sample["output_text"] == item["answer"] else 0.0\n'
+
+
+def test_python_graders_run_with_python_graders(start_server) -> None:  # noqa: ANN001
+    """serve --python-graders runs a python grader's grade(sample, item) for real: in an eval run
+    (one interpreter for every item) and in the fine-tuning graders endpoint, errors included.
+    Without the flag they are reported as not run (the default server of the other tests)."""
+    sim = start_server(extra_args=("--python-graders", "--python-timeout", "5"))
+    c = sim.client(api_key="sk-interop-python-graders")
+    ev = c.evals.create(name="py", data_source_config={"type": "custom", "include_sample_schema": True,
+                                                       "item_schema": {"type": "object", "properties": {"answer": {"type": "string"}}}},
+                        testing_criteria=[{"type": "python", "name": "label", "source": LABEL_GRADER, "pass_threshold": 0.5}])
+    rows = [{"item": {"answer": a}, "sample": {"output_text": out}} for a, out in [("Paris", "Paris"), ("Tokyo", "Kyoto")]]
+    run = c.evals.runs.create(ev.id, data_source={"type": "jsonl", "source": {"type": "file_content", "content": rows}})
+    done, _ = finish(c, sim, ev.id, run.id)
+    assert (done.result_counts.passed, done.result_counts.failed) == (1, 1)
+    items = list(c.evals.runs.output_items.list(run.id, eval_id=ev.id))
+    assert [i.results[0].score for i in items] == [1.0, 0.0]
+
+    g = c.fine_tuning.alpha.graders.run(grader={"type": "python", "name": "label", "source": LABEL_GRADER},
+                                        item={"answer": "cat"}, model_sample="cat")
+    assert g.reward == 1.0 and not g.metadata.errors.python_grader_server_error
+    raised = c.fine_tuning.alpha.graders.run(grader={"type": "python", "name": "x", "source": "def grade(s, i):\n    return s['nope']\n"},
+                                             model_sample="cat")
+    assert raised.reward == 0 and raised.metadata.errors.python_grader_runtime_error
+    assert "KeyError" in (raised.metadata.errors.python_grader_runtime_error_details or "")
+    multi = {"type": "multi", "name": "m", "calculate_output": "0.5 * py + 0.5 * exact",
+             "graders": {"py": {"type": "python", "name": "py", "source": LABEL_GRADER},
+                         "exact": {"type": "string_check", "name": "exact", "input": "{{sample.output_text}}",
+                                   "reference": "{{item.answer}}", "operation": "eq"}}}
+    assert c.fine_tuning.alpha.graders.run(grader=multi, item={"answer": "cat"}, model_sample="cat").reward == 1.0
+
+
+def test_python_graders_are_not_run_by_default(client: openai.OpenAI) -> None:
+    g = client.fine_tuning.alpha.graders.run(grader={"type": "python", "name": "label", "source": LABEL_GRADER},
+                                             item={"answer": "cat"}, model_sample="cat")
+    assert g.reward == 0 and g.metadata.errors.python_grader_server_error_type == "not_simulated"
