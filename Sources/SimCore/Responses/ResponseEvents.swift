@@ -133,27 +133,25 @@ public enum ResponseEvents {
         }
 
         mutating func functionCall(_ item: JSON, index i: Int) {
-            let id = JSON(item["id"]?.stringValue)
-            let oi = JSON.int(Int64(i))
-            let args = item["arguments"]?.stringValue ?? ""
-            b_added(item.setting("status", "in_progress").setting("arguments", ""), index: i)
-            for d in ResponseEvents.deltas(args) {
-                add("response.function_call_arguments.delta", [("item_id", id), ("output_index", oi), ("delta", .string(d))])
-            }
-            add("response.function_call_arguments.done", [("item_id", id), ("name", item["name"] ?? ""), ("output_index", oi),
-                                                          ("arguments", .string(args))])
-            add("response.output_item.done", [("output_index", oi), ("item", item)])
+            toolCall(item, index: i, field: "arguments", events: "response.function_call_arguments", doneName: true)
         }
 
         mutating func customToolCall(_ item: JSON, index i: Int) {
+            toolCall(item, index: i, field: "input", events: "response.custom_tool_call_input", doneName: false)
+        }
+
+        /// A call item streamed as its `field` (a function's arguments, a custom tool's input):
+        /// added with it empty, `events.delta` pieces, `events.done` (with the name for functions), done.
+        private mutating func toolCall(_ item: JSON, index i: Int, field: String, events: String, doneName: Bool) {
             let id = JSON(item["id"]?.stringValue)
             let oi = JSON.int(Int64(i))
-            let input = item["input"]?.stringValue ?? ""
-            b_added(item.setting("status", "in_progress").setting("input", ""), index: i)
-            for d in ResponseEvents.deltas(input) {
-                add("response.custom_tool_call_input.delta", [("item_id", id), ("output_index", oi), ("delta", .string(d))])
+            let value = item[field]?.stringValue ?? ""
+            b_added(item.setting("status", "in_progress").setting(field, ""), index: i)
+            for d in ResponseEvents.deltas(value) {
+                add("\(events).delta", [("item_id", id), ("output_index", oi), ("delta", .string(d))])
             }
-            add("response.custom_tool_call_input.done", [("item_id", id), ("output_index", oi), ("input", .string(input))])
+            add("\(events).done", [("item_id", id)] + (doneName ? [("name", item["name"] ?? "")] : []) + [("output_index", oi),
+                                                                                                       (field, .string(value))])
             add("response.output_item.done", [("output_index", oi), ("item", item)])
         }
 

@@ -46,15 +46,6 @@ public struct ResponseInput {
             let id = try r.string("id") ?? ResponseIDs.functionCall(ids)
             return .object([("id", .string(id)), ("type", "function_call"), ("status", "completed"), ("arguments", .string(args)),
                             ("call_id", .string(callID)), ("name", .string(name))])
-        case "function_call_output"?:
-            let callID = try r.requiredString("call_id")
-            guard let output = r.raw("output") else { throw .missingParameter(r.param("output")) }
-            guard output.stringValue != nil || output.arrayValue != nil else {
-                throw FieldReader.typeError(r.param("output"), "one of a string or array of content items", output)
-            }
-            let id = try r.string("id") ?? ResponseIDs.functionCallOutput(ids)
-            return .object([("id", .string(id)), ("type", "function_call_output"), ("call_id", .string(callID)),
-                            ("output", output), ("status", "completed")])
         case "custom_tool_call"?:
             let callID = try r.requiredString("call_id")
             let name = try r.requiredString("name")
@@ -62,14 +53,14 @@ public struct ResponseInput {
             let id = try r.string("id") ?? ResponseIDs.customToolCall(ids)
             return .object([("id", .string(id)), ("type", "custom_tool_call"), ("status", "completed"), ("call_id", .string(callID)),
                             ("input", .string(input)), ("name", .string(name))])
-        case "custom_tool_call_output"?:
+        case let kind? where kind == "function_call_output" || kind == "custom_tool_call_output":
             let callID = try r.requiredString("call_id")
             guard let output = r.raw("output") else { throw .missingParameter(r.param("output")) }
             guard output.stringValue != nil || output.arrayValue != nil else {
                 throw FieldReader.typeError(r.param("output"), "one of a string or array of content items", output)
             }
-            let id = try r.string("id") ?? ResponseIDs.customToolCallOutput(ids)
-            return .object([("id", .string(id)), ("type", "custom_tool_call_output"), ("call_id", .string(callID)), ("output", output),
+            let id = try r.string("id") ?? (kind == "function_call_output" ? ResponseIDs.functionCallOutput(ids) : ResponseIDs.customToolCallOutput(ids))
+            return .object([("id", .string(id)), ("type", .string(kind)), ("call_id", .string(callID)), ("output", output),
                             ("status", "completed")])
         case "reasoning"?:
             let id = try r.requiredString("id")

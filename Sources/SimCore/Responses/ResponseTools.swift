@@ -30,12 +30,7 @@ public enum ResponseTools {
             }
             if type == "custom" {
                 try t.rejectUnknown(["type", "name", "description", "format", "defer_loading", "allowed_callers"])
-                let name = try t.requiredString("name")
-                try ResponseTextConfig.validateName(name, param: t.param("name"))
-                if tools.contains(where: { $0.name == name }) {
-                    throw .invalidRequest("Duplicate tool name: '\(name)'. Tool names must be unique.", param: t.param("name"),
-                                          code: "invalid_value")
-                }
+                let name = try uniqueName(t, among: tools)
                 let description = try t.string("description")
                 var format = CustomToolFormat.text
                 var formatEcho: JSON = .object([("type", "text")])
@@ -68,12 +63,7 @@ public enum ResponseTools {
                 throw FieldReader.invalidValue(t.param("type"), type, ["function", "custom"] + WebSearchTool.types + hostedTypes)
             }
             try t.rejectUnknown(["type", "name", "description", "parameters", "strict", "defer_loading", "allowed_callers", "output_schema"])
-            let name = try t.requiredString("name")
-            try ResponseTextConfig.validateName(name, param: t.param("name"))
-            if tools.contains(where: { $0.name == name }) {
-                throw .invalidRequest("Duplicate tool name: '\(name)'. Tool names must be unique.", param: t.param("name"),
-                                      code: "invalid_value")
-            }
+            let name = try uniqueName(t, among: tools)
             let description = try t.string("description")
             let parameters = try t.object("parameters")?.value
             let explicitStrict = try t.bool("strict")
@@ -92,6 +82,17 @@ public enum ResponseTools {
             echo.append(.object(e))
         }
         return (tools, echo, webSearch)
+    }
+
+    /// A function or custom tool's `name`: valid, and not the name of an earlier tool.
+    static func uniqueName(_ t: FieldReader, among tools: [FunctionTool]) throws(APIError) -> String {
+        let name = try t.requiredString("name")
+        try ResponseTextConfig.validateName(name, param: t.param("name"))
+        if tools.contains(where: { $0.name == name }) {
+            throw .invalidRequest("Duplicate tool name: '\(name)'. Tool names must be unique.", param: t.param("name"),
+                                  code: "invalid_value")
+        }
+        return name
     }
 
     /// `tool_choice`: "none" | "auto" | "required" | {type: function, name} | {type: allowed_tools, mode, tools}.
