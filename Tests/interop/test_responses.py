@@ -576,6 +576,12 @@ def test_web_search_answers_current_questions_with_cited_sources(client: openai.
     assert r.output_text == part.text
     assert r.usage and r.usage.output_tokens > 0
     assert r.tools[0].type == "web_search" and r.tools[0].search_context_size == "medium"  # type: ignore[union-attr]
+    # The output handed back as input (the SDK's usual loop) continues the conversation.
+    follow = client.responses.create(model="gpt-4.1", tools=[{"type": "web_search"}],
+                                     input=[{"role": "user", "content": "What was a positive news story from today?"},
+                                            *[o.model_dump(exclude_none=True) for o in r.output],
+                                            {"role": "user", "content": "Tell me more about the first one."}])
+    assert follow.status == "completed" and follow.output[-1].type == "message"
     # Deterministic: the same request cites the same pages.
     again = client.responses.create(model="gpt-4.1", tools=[{"type": "web_search"}],
                                     input="What was a positive news story from today?")

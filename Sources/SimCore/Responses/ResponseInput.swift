@@ -62,6 +62,13 @@ public struct ResponseInput {
             let id = try r.string("id") ?? (kind == "function_call_output" ? ResponseIDs.functionCallOutput(ids) : ResponseIDs.customToolCallOutput(ids))
             return .object([("id", .string(id)), ("type", .string(kind)), ("call_id", .string(callID)), ("output", output),
                             ("status", "completed")])
+        case "web_search_call"?:
+            // An earlier answer's search, handed back with its output.
+            let id = try r.requiredString("id")
+            let status = try r.enumString("status", ["in_progress", "searching", "completed", "failed", "incomplete"]) ?? "completed"
+            guard let action = try r.object("action") else { throw .missingParameter(r.param("action")) }
+            _ = try action.requiredString("type")
+            return .object([("id", .string(id)), ("type", "web_search_call"), ("status", .string(status)), ("action", action.value)])
         case "reasoning"?:
             let id = try r.requiredString("id")
             let summary = try r.array("summary") ?? []
@@ -79,7 +86,7 @@ public struct ResponseInput {
         case let other?:
             throw FieldReader.invalidValue(r.param("type"), other,
                                            ["message", "function_call", "function_call_output", "custom_tool_call", "custom_tool_call_output",
-                                            "reasoning", "compaction", "item_reference"])
+                                            "web_search_call", "reasoning", "compaction", "item_reference"])
         }
     }
 
