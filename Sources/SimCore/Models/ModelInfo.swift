@@ -16,7 +16,7 @@ public struct ModelInfo: Sendable, Equatable {
     public let responsesOnly: Bool
 
     /// The Chat Completions search models (`…-search-preview`): every answer cites web sources.
-    public var searchesWeb: Bool { id.contains("-search-preview") }
+    public let searchesWeb: Bool
 
     public init(_ id: String, _ created: Int64, owner: String = "system", family: Family, context: Int = 128_000,
                 maxOutput: Int = 16_384, dimensions: Int? = nil, fineTunable: Bool = false, listed: Bool = true,
@@ -31,6 +31,7 @@ public struct ModelInfo: Sendable, Equatable {
         self.fineTunable = fineTunable
         self.listed = listed
         self.responsesOnly = responsesOnly
+        searchesWeb = id.contains("-search-preview")
     }
 }
 
