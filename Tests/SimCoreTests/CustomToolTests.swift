@@ -20,6 +20,10 @@ import SimSupport
             }
         }
         #expect(GrammarSample.regex("(unclosed", seed: 0) == nil)
+        // Samples that would be huge are not made.
+        #expect(GrammarSample.regex("a{100000000}", seed: 0) == nil)
+        #expect(GrammarSample.regex("(a{9000}){9000}", seed: 0) == nil)
+        #expect(GrammarSample.lark("start: a a a a\na: b b b b\nb: c c c c\nc: d d d d\nd: e e e e\ne: f f f f\nf: g g g g\ng: \"xyzxyz\" ~ 20", seed: 0) == nil)
         #expect(GrammarSample.regex("a{2", seed: 0) == nil)
         #expect(GrammarSample.regex(String(repeating: "(", count: 200) + "a" + String(repeating: ")", count: 200), seed: 0) == nil)
     }

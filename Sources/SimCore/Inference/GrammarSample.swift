@@ -19,16 +19,21 @@ enum GrammarSample {
         case empty
     }
 
+    /// Longest sample produced: a grammar that asks for more (`a{100000000}`, or Lark rules that
+    /// multiply) is not sampled.
+    static let maxLength = 20_000
+
     static func regex(_ pattern: String, seed: UInt64) -> String? {
         var p = RxParser(Array(pattern))
         guard let node = p.alternation(), p.i == p.chars.count else { return nil }
         var rng = SeededRandom(seed: seed)
         var out = ""
         emit(node, &rng, &out)
-        return out
+        return out.utf8.count > maxLength ? nil : out
     }
 
     static func emit(_ n: Rx, _ rng: inout SeededRandom, _ out: inout String) {
+        guard out.utf8.count <= maxLength else { return }
         switch n {
         case let .literal(c): out.append(c)
         case let .set(ranges, negated):
@@ -47,7 +52,7 @@ enum GrammarSample {
         case let .repeated(x, lo, hi):
             let top = min(hi, lo + 3)
             let n = lo + Int(rng.next() % UInt64(top - lo + 1))
-            for _ in 0..<n { emit(x, &rng, &out) }
+            for _ in 0..<n where out.utf8.count <= maxLength { emit(x, &rng, &out) }
         case .empty: break
         }
     }
@@ -99,7 +104,7 @@ enum GrammarSample {
                     if chars[j] == "," { comma = true } else if chars[j].isNumber { if comma { b.append(chars[j]) } else { a.append(chars[j]) } } else { return nil }
                     j += 1
                 }
-                guard j < chars.count, let lo = Int(a) else { return nil }
+                guard j < chars.count, let lo = Int(a), lo <= GrammarSample.maxLength else { return nil }
                 i = j + 1
                 let hi = comma ? (Int(b) ?? lo + 3) : lo
                 return (lo, max(lo, hi))
@@ -256,14 +261,18 @@ enum GrammarSample {
             case let .repeated(x, lo, _): return lo == 0 ? 0 : refs(x)
             }
         }
+        var length = 0
         func expand(_ n: Lk, depth: Int) {
             guard ok else { return }
-            guard depth < 40 else { ok = false; return }
+            guard depth < 40, length <= maxLength else { ok = false; return }
             switch n {
-            case let .literal(s): tokens.append(s)
+            case let .literal(s):
+                tokens.append(s)
+                length += s.utf8.count + 1
             case let .pattern(rx):
                 guard let s = regex(rx, seed: rng.next()) else { ok = false; return }
                 tokens.append(s)
+                length += s.utf8.count + 1
             case let .ref(name):
                 guard let r = rules[name] else { ok = false; return }
                 if name.first?.isUppercase == true {
@@ -281,7 +290,7 @@ enum GrammarSample {
                 expand(pick, depth: depth)
             case let .repeated(x, lo, hi):
                 let n = depth > 8 ? lo : lo + Int(rng.next() % UInt64(min(hi, lo + 2) - lo + 1))
-                for _ in 0..<n { expand(x, depth: depth + 1) }
+                for _ in 0..<n where ok { expand(x, depth: depth + 1) }
             }
         }
         expand(start, depth: 0)
@@ -355,7 +364,7 @@ enum GrammarSample {
                         i += 1
                         var n = ""
                         while i < chars.count, chars[i].isNumber { n.append(chars[i]); i += 1 }
-                        guard let k = Int(n) else { return nil }
+                        guard let k = Int(n), k <= GrammarSample.maxLength else { return nil }
                         item = .repeated(item, min: k, max: k)
                     default: break
                     }
