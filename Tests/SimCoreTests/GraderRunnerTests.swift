@@ -41,6 +41,15 @@ import SimSupport
         #expect(try run(g, sample: "Tokyo", item: ["answer": "Tokyo"])["reward"]?.doubleValue == 1)
     }
 
+    @Test func hugeTextsAreCutNotQuadratic() throws {
+        let big = String(repeating: "lorem ipsum dolor ", count: 60_000)  // ~1 MB
+        let g: JSON = ["type": "text_similarity", "name": "sim", "input": "{{sample.output_text}}", "reference": "{{item.answer}}",
+                       "evaluation_metric": "fuzzy_match"]
+        let r = try run(g, sample: big, item: ["answer": .string(big)])
+        #expect(r["reward"]?.doubleValue == 1)
+        for metric in TextSimilarity.metrics { _ = TextSimilarity.score(metric, big, big + "x") }
+    }
+
     @Test func multiCombinesNamedGradersWithItsFormula() throws {
         let g: JSON = ["type": "multi", "name": "combo", "calculate_output": "0.5 * exact + 0.5 * max(sim, 0) ^ 2",
                        "graders": ["exact": Self.stringCheck("exact", "{{sample.output_text}}", "{{item.answer}}"),

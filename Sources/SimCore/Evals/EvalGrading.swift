@@ -64,7 +64,14 @@ public enum TextSimilarity {
     public static let metrics = ["cosine", "fuzzy_match", "bleu", "gleu", "meteor",
                                  "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]
 
+    /// Longest text a metric reads (characters): past it the texts are cut, so that two huge
+    /// texts cost milliseconds, not minutes (the longest common subsequence is quadratic).
+    static let maxCharacters = 20_000
+
     public static func score(_ metric: String, _ a: String, _ b: String) -> Double {
+        if a.count > maxCharacters || b.count > maxCharacters {
+            return score(metric, String(a.prefix(maxCharacters)), String(b.prefix(maxCharacters)))
+        }
         switch metric {
         case "fuzzy_match": return fuzzyMatch(a, b)
         case "bleu": return bleu(candidate: words(a), reference: words(b))
