@@ -1,28 +1,36 @@
-import Foundation
+import Glibc
 import SimCore
 import SimSupport
 
 /// Runs python graders in a child `python3 -I` (isolated mode: no user site, no PYTHON*
 /// variables), the grader's source and every (sample, item) pair sent on standard input as JSON,
 /// one JSON answer read back. The interpreter is killed (coreutils `timeout`) when it outlives
-/// `timeout`; then every pair is a `timeout` server error. It runs on the calling thread (a grader call blocks the
-/// request that asked for it, up to `timeout`).
+/// `timeout`; then every pair is a `timeout` server error. It runs on the calling thread (a
+/// grader call blocks the request that asked for it, up to `timeout`). Spawned with
+/// `posix_spawnp`, not Foundation's `Process`: the server binary links no Foundation (see
+/// docs/ARCHITECTURE.md, "What the server binary links").
 struct ProcessPythonGraderRunner: PythonGraderRunner {
     let interpreter: String
     let timeout: Double
 
-    /// Loads the source, calls `grade(sample, item)` per pair, and prints one JSON line.
+    /// Loads the source, calls `grade(sample, item)` per pair, and writes one JSON object to
+    /// the real standard output (what the grader prints goes to standard error).
     static let driver = #"""
     import json, sys, traceback
     req = json.load(sys.stdin)
+    out_stream = sys.stdout
+    sys.stdout = sys.stderr
     def short(exc):
         return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+    def answer(obj):
+        out_stream.write(json.dumps(obj))
+        out_stream.flush()
     ns = {"__name__": "grader"}
     try:
         exec(compile(req["source"], "grader.py", "exec"), ns)
         grade = ns["grade"]
     except BaseException as e:
-        print(json.dumps({"load_error": short(e)}))
+        answer({"load_error": short(e)})
         sys.exit(0)
     out = []
     for p in req["pairs"]:
@@ -34,7 +42,7 @@ struct ProcessPythonGraderRunner: PythonGraderRunner {
                 out.append({"score": float(v)})
         except BaseException as e:
             out.append({"error": short(e)})
-    sys.stdout.write(json.dumps({"results": out}))
+    answer({"results": out})
     """#
 
     func grade(source: String, pairs: [(sample: JSON, item: JSON)]) -> [PythonGradeOutcome] {
@@ -42,44 +50,18 @@ struct ProcessPythonGraderRunner: PythonGraderRunner {
         let request: JSON = .object([("source", .string(source)),
                                      ("pairs", .array(pairs.map { .object([("sample", $0.sample), ("item", $0.item)]) }))])
         // coreutils' timeout kills the interpreter when it outlives `timeout`.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["timeout", "-s", "KILL", String(timeout), interpreter, "-I", "-c", Self.driver]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
-            return all(.serverError(kind: "unavailable", message: "could not start \(interpreter): \(error)"))
+        let argv = ["env", "timeout", "-s", "KILL", String(timeout), interpreter, "-I", "-c", Self.driver]
+        guard let run = ChildProcess.run(argv, input: request.encoded) else {
+            return all(.serverError(kind: "unavailable", message: "could not start \(interpreter): \(String(cString: strerror(errno)))"))
         }
-        // Written and read on their own threads: a large request or answer must not fill a pipe
-        // while the other side waits.
-        let writer = DispatchGroup()
-        writer.enter()
-        DispatchQueue.global().async {
-            input.fileHandleForWriting.write(Data(request.encoded))
-            try? input.fileHandleForWriting.close()
-            writer.leave()
-        }
-        let stderrData = Locked(Data())
-        let drain = DispatchGroup()
-        drain.enter()
-        DispatchQueue.global().async {
-            let d = errors.fileHandleForReading.readDataToEndOfFile()
-            stderrData.withLock { $0 = d }
-            drain.leave()
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        writer.wait()
-        drain.wait()
         // `timeout -s KILL` kills the whole process group, itself included (or answers 137).
-        if process.terminationStatus == 137 || process.terminationReason == .uncaughtSignal && process.terminationStatus == 9 {
+        if run.signal == SIGKILL || run.status == 137 {
             return all(.serverError(kind: "timeout", message: "the grader did not finish within \(timeout) seconds"))
         }
-        guard let answer = try? JSONParser.parse(Array(data)) else {
-            let why = String(decoding: stderrData.withLock { $0 }.suffix(2000), as: UTF8.self)
-            return all(.serverError(kind: "crashed", message: "\(interpreter) exited with status \(process.terminationStatus): \(why)"))
+        guard let answer = try? JSONParser.parse(run.output) else {
+            let why = String(decoding: run.errors.suffix(2000), as: UTF8.self)
+            let how = run.signal.map { "was killed by signal \($0)" } ?? "exited with status \(run.status)"
+            return all(.serverError(kind: run.status == 127 ? "unavailable" : "crashed", message: "\(interpreter) \(how): \(why)"))
         }
         if let load = answer["load_error"]?.stringValue { return all(.runtimeError(load)) }
         let results = answer["results"]?.arrayValue ?? []
@@ -88,5 +70,92 @@ struct ProcessPythonGraderRunner: PythonGraderRunner {
             if let x = r["score"]?.doubleValue { return .score(x) }
             return .runtimeError(r["error"]?.stringValue ?? "no score")
         }
+    }
+}
+
+/// A child process fed `input` on standard input, its standard output and error collected.
+enum ChildProcess {
+    struct Result {
+        var status: Int32
+        var signal: Int32?
+        var output: [UInt8]
+        var errors: [UInt8]
+    }
+
+    /// Most of a child's standard error kept (the end is what explains a crash).
+    static let maxErrors = 64 * 1024
+
+    static func run(_ argv: [String], input: [UInt8]) -> Result? {
+        var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+        // Close-on-exec, so that another child spawned meanwhile does not hold these pipes open
+        // (pipe2 is not visible to Swift without _GNU_SOURCE).
+        func cloexecPipe(_ p: inout [Int32]) -> Bool {
+            guard pipe(&p) == 0 else { return false }
+            for fd in p { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            return true
+        }
+        guard cloexecPipe(&stdinPipe) else { return nil }
+        guard cloexecPipe(&stdoutPipe) else { close(stdinPipe[0]); close(stdinPipe[1]); return nil }
+        guard cloexecPipe(&stderrPipe) else {
+            for fd in stdinPipe + stdoutPipe { close(fd) }
+            return nil
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cargs { free(p) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, argv[0], &actions, nil, &cargs, environ)
+        for fd in [stdinPipe[0], stdoutPipe[1], stderrPipe[1]] { close(fd) }
+        guard spawned == 0 else {
+            errno = spawned
+            for fd in [stdinPipe[1], stdoutPipe[0], stderrPipe[0]] { close(fd) }
+            return nil
+        }
+        // Writing can block on a full pipe while the child reads; it reads its input first.
+        input.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(stdinPipe[1], raw.baseAddress! + off, raw.count - off)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                off += n
+            }
+        }
+        close(stdinPipe[1])
+        var output: [UInt8] = [], errors: [UInt8] = []
+        var fds = [pollfd(fd: stdoutPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: stderrPipe[0], events: Int16(POLLIN), revents: 0)]
+        var open = 2
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while open > 0 {
+            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for k in fds.indices where fds[k].fd >= 0 && fds[k].revents != 0 {
+                let n = buffer.withUnsafeMutableBytes { read(fds[k].fd, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    if k == 0 { output += buffer[0..<n] } else {
+                        errors += buffer[0..<n]
+                        if errors.count > maxErrors { errors.removeFirst(errors.count - maxErrors) }
+                    }
+                } else if n == 0 || errno != EINTR {
+                    close(fds[k].fd)
+                    fds[k].fd = -1
+                    open -= 1
+                }
+            }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let termSignal = status & 0x7f
+        if termSignal != 0 && termSignal != 0x7f {
+            return Result(status: -1, signal: termSignal, output: output, errors: errors)
+        }
+        return Result(status: (status >> 8) & 0xff, signal: nil, output: output, errors: errors)
     }
 }
