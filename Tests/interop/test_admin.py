@@ -125,6 +125,23 @@ def test_a_projects_model_permissions_refuse_other_models_as_the_api_does(sim: S
     assert bot.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
 
 
+def test_a_project_with_web_search_off_cannot_search(sim: SimServer, org) -> None:
+    project = org.projects.create(name="no-search")
+    account = org.projects.service_accounts.create(project.id, name="bot")
+    bot = sim.client(account.api_key.value)
+    assert bot.responses.create(model="gpt-4.1", input="news today?", tools=[{"type": "web_search"}]).output[0].type == "web_search_call"
+    org.projects.hosted_tool_permissions.update(project.id, web_search={"enabled": False})
+    with pytest.raises(openai.PermissionDeniedError) as e:
+        bot.responses.create(model="gpt-4.1", input="news today?", tools=[{"type": "web_search"}])
+    err = assert_error_shape(e.value, 403)
+    assert err["param"] == "tools" and "`web_search`" in err["message"], err
+    with pytest.raises(openai.PermissionDeniedError):
+        bot.chat.completions.create(model="gpt-4o-search-preview", messages=[{"role": "user", "content": "news?"}])
+    assert bot.responses.create(model="gpt-4.1", input="hi").output_text  # no web search: allowed
+    org.projects.hosted_tool_permissions.update(project.id, web_search={"enabled": True})
+    assert bot.responses.create(model="gpt-4.1", input="news today?", tools=[{"type": "web_search"}]).output_text
+
+
 def test_service_account_api_keys_and_project_rate_limits(sim: SimServer, org) -> None:
     project = org.projects.create(name="limits")
     account = org.projects.service_accounts.create(project.id, name="ci-bot", create_service_account_only=True)
