@@ -135,9 +135,8 @@ public struct ChatCompletionRequest: Sendable {
                 throw .invalidValue("web_search_options.search_context_size", size, supported: ["low", "medium", "high"])
             }
             if let loc = try w.objectReader("user_location") {
-                guard loc.raw("type")?.stringValue == "approximate" else {
-                    throw .invalidValue("web_search_options.user_location.type", loc.raw("type")?.stringValue ?? "", supported: ["approximate"])
-                }
+                let type = try loc.requiredString("type")
+                guard type == "approximate" else { throw .invalidValue(loc.name("type"), type, supported: ["approximate"]) }
                 if let a = try loc.objectReader("approximate") {
                     for key in ["city", "country", "region", "timezone"] { _ = try a.string(key) }
                 }
