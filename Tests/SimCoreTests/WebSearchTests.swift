@@ -40,6 +40,11 @@ import SimSupport
         let t = try WebSearchTool.parse(FieldReader(["type": "web_search", "filters": ["allowed_domains": ["https://www.Example.edu/x"]]]),
                                         type: "web_search")
         #expect(t.allowedDomains == ["example.edu"])
+        for bad in ["not a domain", "localhost", "exa)mple.com", "bücher.de"] {
+            #expect(throws: APIError.self, "\(bad)") {
+                try WebSearchTool.parse(FieldReader(["type": "web_search", "filters": ["allowed_domains": [.string(bad)]]]), type: "web_search")
+            }
+        }
         let a = t.sources(query: "solar power", seed: 9), b = t.sources(query: "solar power", seed: 9)
         #expect(a.map(\.url) == b.map(\.url) && a.count == 3)
         #expect(a.allSatisfy { $0.url.hasPrefix("https://example.edu/solar-power-") })

@@ -49,7 +49,9 @@ public struct WebSearchTool: Sendable {
                     for (i, d) in list.enumerated() {
                         guard let s = d.stringValue else { throw FieldReader.typeError(f.param("allowed_domains[\(i)]"), "a string", d) }
                         let host = Self.host(s)
-                        guard !host.isEmpty, host.contains("."), !host.contains(" ") else {
+                        guard host.contains("."), host.utf8.allSatisfy({ c in
+                            (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2E || c == 0x3A
+                        }) else {
                             throw .invalidRequest("Invalid '\(f.param("allowed_domains[\(i)]"))': '\(s)' is not a domain.",
                                                   param: f.param("allowed_domains[\(i)]"), code: "invalid_value")
                         }
