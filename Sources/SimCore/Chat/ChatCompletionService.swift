@@ -81,8 +81,8 @@ public struct ChatCompletionService: Sendable {
     /// A search model's answer: `text` citing its sources (as the Responses web search does),
     /// with Chat Completions' `url_citation` annotations.
     static func cited(_ text: String, query: String, size: String, seed: UInt64) -> (String, [JSON]) {
-        let tool = WebSearchTool(type: "web_search", contextSize: size, allowedDomains: [], echo: .null)
-        let (out, annotations) = WebSearchTool.cite(text, sources: tool.sources(query: WebSearchTool.query(query), seed: seed))
+        let (out, annotations) = WebSearchTool.cite(text, sources: WebSearchTool.sources(query: WebSearchTool.query(query), seed: seed,
+                                                                                          contextSize: size))
         return (out, annotations.map { a in
             .object([("type", "url_citation"), ("url_citation", .object([
                 ("end_index", a["end_index"] ?? 0), ("start_index", a["start_index"] ?? 0), ("title", a["title"] ?? ""), ("url", a["url"] ?? ""),

@@ -24,23 +24,20 @@ struct ResponseOutputBuilder {
         }
         let incomplete = out.finishReason == .length || out.finishReason == .contentFilter
         let reason: String? = out.finishReason == .length ? "max_output_tokens" : (out.finishReason == .contentFilter ? "content_filter" : nil)
+        // A search: its call item first, then the message citing the sources (when it is complete).
+        var text = out.text
+        var annotations: [JSON] = []
+        var extraOutputTokens = 0
         if let search, out.toolCalls.isEmpty {
             let query = WebSearchTool.query(topicText)
             let sources = search.sources(query: query, seed: StableHash.mix(seed, StableHash.fnv1a(query)))
             items.append(.tree(WebSearchTool.callItem(id: ResponseIDs.webSearchCall(ids), query: query, sources: sources,
                                                       includeSources: p.include.contains("web_search_call.action.sources"))))
-            if let text = out.text, !(text.isEmpty && incomplete) {
-                let cited = incomplete ? (text: text, annotations: [JSON]()) : WebSearchTool.cite(text, sources: sources)
-                let logprobs = p.include.contains("message.output_text.logprobs")
-                    ? Logprobs.tokens(TokenEstimator.pieces(cited.text), seed: seed, top: Int(p.topLogprobs ?? 0)) : []
-                items.append(.tree(ResponseOutputItem.message(id: ResponseIDs.message(ids), status: incomplete ? "incomplete" : "completed",
-                                                              text: cited.text, logprobs: logprobs).json
-                    .setting("content", .array([.object([("type", "output_text"), ("annotations", .array(cited.annotations)),
-                                                         ("logprobs", .array(logprobs)), ("text", .string(cited.text))])]))))
-                return Result(items: items, status: incomplete ? "incomplete" : "completed", incompleteReason: reason,
-                              extraOutputTokens: TokenEstimator.count(cited.text) - TokenEstimator.count(text))
+            if let plain = text, !incomplete {
+                let cited = WebSearchTool.cite(plain, sources: sources)
+                (text, annotations) = (cited.text, cited.annotations)
+                extraOutputTokens = TokenEstimator.count(cited.text) - TokenEstimator.count(plain)
             }
-            return Result(items: items, status: incomplete ? "incomplete" : "completed", incompleteReason: reason)
         }
         if !out.toolCalls.isEmpty {
             for call in out.toolCalls {
@@ -58,13 +55,14 @@ struct ResponseOutputBuilder {
                     ("call_id", .string(ResponseIDs.callID(ids))), ("name", .string(call.name)),
                 ])))
             }
-        } else if let text = out.text, !(text.isEmpty && incomplete) {
+        } else if let text, !(text.isEmpty && incomplete) {
             let logprobs = p.include.contains("message.output_text.logprobs")
                 ? Logprobs.tokens(TokenEstimator.pieces(text), seed: seed, top: Int(p.topLogprobs ?? 0)) : []
             items.append(.message(id: ResponseIDs.message(ids), status: incomplete ? "incomplete" : "completed", text: text,
-                                  logprobs: logprobs))
+                                  logprobs: logprobs, annotations: annotations))
         }
-        return Result(items: items, status: incomplete ? "incomplete" : "completed", incompleteReason: reason)
+        return Result(items: items, status: incomplete ? "incomplete" : "completed", incompleteReason: reason,
+                      extraOutputTokens: extraOutputTokens)
     }
 
     /// `{"id":"rs_…","type":"reasoning","summary":[…]}`; the summary only when asked for.

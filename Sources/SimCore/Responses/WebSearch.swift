@@ -109,6 +109,11 @@ public struct WebSearchTool: Sendable {
 
     /// Up to three sources for `query`: pages on the allowed domains (in turn) or the example domains.
     func sources(query: String, seed: UInt64) -> [(url: String, title: String, domain: String)] {
+        Self.sources(query: query, seed: seed, contextSize: contextSize, allowedDomains: allowedDomains)
+    }
+
+    static func sources(query: String, seed: UInt64, contextSize: String, allowedDomains: [String] = [])
+        -> [(url: String, title: String, domain: String)] {
         let words = query.split(separator: " ").map(String.init)
         let slug = words.isEmpty ? "page" : words.prefix(4).joined(separator: "-")
         let domains = allowedDomains.isEmpty ? Self.exampleDomains : allowedDomains
