@@ -67,6 +67,7 @@ public final class App: HTTPResponder {
         Self.registerBatchesRoutes(&r)
         Self.registerFineTuningRoutes(&r)
         Self.registerResponsesRoutes(&r)
+        Self.registerConversationsRoutes(&r)
         Self.registerChatRoutes(&r)
         Self.registerEmbeddingsRoutes(&r)
         Self.registerModerationsRoutes(&r)

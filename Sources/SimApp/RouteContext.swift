@@ -43,6 +43,7 @@ public final class Services: Sendable {
     /// The shared text-generation core (one generator chain and prompt cache for all endpoints).
     public let inference: InferenceEngine
     public let responses: ResponseService
+    public let conversations: ConversationService
     public let chat: ChatCompletionService
     public let evals: EvalService
     public let admin: AdminService
@@ -59,6 +60,7 @@ public final class Services: Sendable {
         inference = InferenceEngine(env: env, saveUsage: saveUsage)
         inference.generator.register(fineTunedAnswers, id: "fine-tuning")
         responses = ResponseService(env: env, inference: inference, models: models, files: files)
+        conversations = ConversationService(env: env, files: files)
         chat = ChatCompletionService(env: env, models: models, engine: inference)
         evals = EvalService(env: env, models: models)
         admin = AdminService(env: env, auth: auth)
@@ -79,6 +81,7 @@ public final class Services: Sendable {
         fineTunedAnswers = base.fineTunedAnswers
         inference = base.inference
         responses = ResponseService(env: ids, inference: base.inference, models: base.models, files: base.files)
+        conversations = ConversationService(env: ids, files: base.files)
         chat = ChatCompletionService(env: ids, models: base.models, engine: base.inference)
         evals = base.evals
         admin = base.admin

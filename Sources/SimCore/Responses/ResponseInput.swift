@@ -8,12 +8,15 @@ public struct ResponseInput {
     let files: FileService
     /// Items earlier in the conversation (for `item_reference`).
     let context: [JSON]
+    /// The request field the items come from (`input`; a conversation's `items`), for error params.
+    let param: String
 
-    init(ids: IDGenerator, tenant: Tenant, files: FileService, context: [JSON]) {
+    init(ids: IDGenerator, tenant: Tenant, files: FileService, context: [JSON], param: String = "input") {
         self.ids = ids
         self.tenant = tenant
         self.files = files
         self.context = context
+        self.param = param
     }
 
     static let roles = ["user", "assistant", "system", "developer"]
@@ -24,10 +27,10 @@ public struct ResponseInput {
         if let s = input.stringValue {
             return [message(role: "user", parts: [.object([("type", "input_text"), ("text", .string(s))])], id: nil)]
         }
-        guard let list = input.arrayValue else { throw FieldReader.typeError("input", "one of a string or array of input items", input) }
+        guard let list = input.arrayValue else { throw FieldReader.typeError(param, "one of a string or array of input items", input) }
         var out: [JSON] = []
         for (i, raw) in list.enumerated() {
-            out.append(try item(raw, path: "input[\(i)]", earlier: out))
+            out.append(try item(raw, path: "\(param)[\(i)]", earlier: out))
         }
         return out
     }

@@ -91,6 +91,9 @@ public enum ResponseObject {
                 w.raw(#","background":"#); w.writeBool(params.background)
                 w.raw(#","completed_at":"#); w.writeOptional(status == "completed" ? completedAt : nil)
             }
+            if let c = params.conversation {
+                w.raw(#","conversation":{"id":"#); w.writeString(c); w.bytes.append(UInt8(ascii: "}"))
+            }
             if let incompleteReason {
                 w.raw(#","error":null,"incomplete_details":{"reason":"#); w.writeString(incompleteReason)
                 w.raw(#"},"instructions":"#)
@@ -174,6 +177,8 @@ public enum ResponseObject {
             pairs.append(("status", .string(status)))
             pairs.append(("background", .bool(p.background)))
             pairs.append(("completed_at", status == "completed" ? JSON(completedAt) : .null))
+            // Only when the response belongs to one (the API's `conversation`, nullable).
+            if let c = p.conversation { pairs.append(("conversation", .object([("id", .string(c))]))) }
             pairs.append(("error", .null))
             pairs.append(("incomplete_details", incompleteReason.map { .object([("reason", .string($0))]) } ?? .null))
             pairs.append(("instructions", JSON(p.instructions)))

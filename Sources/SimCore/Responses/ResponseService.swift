@@ -28,12 +28,14 @@ public struct ResponseService: Sendable {
     let inference: InferenceEngine
     let models: ModelService
     let files: FileService
+    let conversations: ConversationService
 
     public init(env: SimEnvironment, inference: InferenceEngine, models: ModelService, files: FileService) {
         self.env = env
         self.inference = inference
         self.models = models
         self.files = files
+        conversations = ConversationService(env: env, files: files)
     }
 
     /// A created response: the object as the caller sees it now (encoded; empty when streamed),
@@ -98,7 +100,7 @@ public struct ResponseService: Sendable {
         let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: outputTokens, reasoning: out.reasoningTokens)
         inference.usage.record(tenant, .completions, model: ready.model.id, input: inputTokens, cached: cached,
                                output: outputTokens, batch: inference.isBatch(env))
-        let (stream, store, background) = (p.stream, p.store, p.background)
+        let (stream, store, background, conversationID) = (p.stream, p.store, p.background, p.conversation)
         // `p` moves into the object (the last use): a copy would retain every field.
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
                                                incompleteReason: built.incompleteReason, params: consume p, model: ready.model,
@@ -114,6 +116,14 @@ public struct ResponseService: Sendable {
                 try env.putRetained([StoredRecord(tenant: tenant.id, collection: runsInBackground ? Self.backgroundCollection : Self.collection,
                                                   id: id, createdAt: now, encodedBody: record)])
             } catch { throw .serverError("Could not store the response: \(error)") }
+        }
+        if let conversationID {
+            // The turn joins its conversation: now, or when a background run completes.
+            if runsInBackground {
+                try conversations.appendWhenComplete(tenant: tenant, id: conversationID, responseID: id)
+            } else {
+                try conversations.append(tenant: tenant, id: conversationID, items: ready.items + built.items.map(\.json))
+            }
         }
         guard let tree else { return Created(encoded: reply, events: nil, stored: store) }
         // A background stream follows the stored run; a foreground stream's tree is the final response.
@@ -152,9 +162,6 @@ public struct ResponseService: Sendable {
             throw .invalidRequest("The model `\(p.model)` does not support the Responses API.", param: "model", code: "model_not_supported")
         }
         try checkModelParameters(p, model: model)
-        if let c = p.conversation {
-            throw .invalidRequest("Conversation with id '\(c)' not found.", param: "conversation", code: "not_found", status: 404)
-        }
         if let prompt = p.promptID {
             throw .invalidRequest("Prompt with id '\(prompt)' not found.", param: "prompt.id", code: "not_found", status: 404)
         }
@@ -162,7 +169,15 @@ public struct ResponseService: Sendable {
             throw .invalidRequest("Invalid 'max_output_tokens': integer above maximum value. Expected a value <= \(model.maxOutputTokens), but got \(max) instead.",
                                   param: "max_output_tokens", code: "integer_above_max_value")
         }
-        let history = try previousConversation(tenant: tenant, id: p.previousResponseID)
+        // Earlier turns: the conversation's items, or the chain before `previous_response_id`.
+        let history: [JSON]
+        if let c = p.conversation {
+            history = try conversations.history(tenant: tenant, id: c)
+            try ConversationService.checkDuplicates(p.input, history: history)
+        } else {
+            history = try previousConversation(tenant: tenant, id: p.previousResponseID)
+            try ConversationService.checkDuplicates(p.input, history: [])
+        }
         let id = reserveID ? ResponseIDs.response(ids) : ""
         let items = try ResponseInput(ids: ids, tenant: tenant, files: files, context: history).normalize(p.input)
         // Without history (most requests) the items are the conversation: no concatenated copy.
