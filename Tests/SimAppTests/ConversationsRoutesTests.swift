@@ -1,0 +1,184 @@
+import Testing
+import SimApp
+import SimCore
+import SimHTTP
+import SimSupport
+import SimTesting
+
+@Suite struct ConversationsRoutesTests {
+    let sim = TestHarness()
+
+    func ids(_ list: JSON) -> [String] { list["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [] }
+
+    @Test func createRetrieveUpdateAndDelete() async {
+        let c = await sim.send("POST", "/v1/conversations", json: [
+            "metadata": ["topic": "demo"],
+            "items": [["type": "message", "role": "user", "content": "Hello!"]],
+        ])
+        #expect(c.status == 200)
+        let id = c.json["id"]?.stringValue ?? ""
+        #expect(id.hasPrefix("conv_") && id.count == 5 + 48)
+        #expect(c.json["object"] == "conversation" && c.json["metadata"] == ["topic": "demo"] && c.json["created_at"]?.intValue != nil)
+        #expect(await sim.send("GET", "/v1/conversations/\(id)").json == c.json)
+
+        let u = await sim.send("POST", "/v1/conversations/\(id)", json: ["metadata": ["topic": "other", "n": "2"]])
+        #expect(u.status == 200 && u.json["metadata"] == ["topic": "other", "n": "2"] && u.json["created_at"] == c.json["created_at"])
+        #expect(await sim.send("GET", "/v1/conversations/\(id)").json["metadata"]?["n"] == "2")
+
+        let items = await sim.send("GET", "/v1/conversations/\(id)/items")
+        #expect(items.json["object"] == "list" && ids(items.json).count == 1)
+        #expect(items.json["data"]?.arrayValue?.first?["content"]?.arrayValue?.first == ["type": "input_text", "text": "Hello!"])
+
+        let d = await sim.send("DELETE", "/v1/conversations/\(id)")
+        #expect(d.json == ["id": .string(id), "object": "conversation.deleted", "deleted": true])
+        let gone = await sim.send("GET", "/v1/conversations/\(id)")
+        #expect(gone.status == 404 && gone.json["error"]?["message"] == .string("Conversation with id '\(id)' not found."))
+        #expect(await sim.send("GET", "/v1/conversations/\(id)/items").status == 404)
+        #expect(await sim.send("DELETE", "/v1/conversations/\(id)").status == 404)
+    }
+
+    @Test func badRequestsNameTheirParameter() async {
+        let tooMany = JSON.array((0..<21).map { _ in ["role": "user", "content": "x"] })
+        let r1 = await sim.send("POST", "/v1/conversations", json: ["items": tooMany])
+        #expect(r1.status == 400 && r1.json["error"]?["param"] == "items" && r1.json["error"]?["code"] == "array_above_max_length")
+        let r2 = await sim.send("POST", "/v1/conversations", json: ["items": [["type": "message", "role": "robot", "content": "x"]]])
+        #expect(r2.status == 400 && r2.json["error"]?["param"] == "items[0].role")
+        let r3 = await sim.send("POST", "/v1/conversations", json: ["title": "x"])
+        #expect(r3.status == 400 && r3.json["error"]?["param"] == "title")
+        let id = await sim.send("POST", "/v1/conversations", json: [:]).json["id"]?.stringValue ?? ""
+        let r4 = await sim.send("POST", "/v1/conversations/\(id)", json: [:])
+        #expect(r4.status == 400 && r4.json["error"]?["param"] == "metadata")
+        let r5 = await sim.send("POST", "/v1/conversations/\(id)/items", json: [:])
+        #expect(r5.status == 400 && r5.json["error"]?["param"] == "items")
+        let r6 = await sim.send("GET", "/v1/conversations/\(id)/items?limit=101")
+        #expect(r6.status == 400 && r6.json["error"]?["param"] == "limit")
+        let r7 = await sim.send("GET", "/v1/conversations/\(id)/items?include=nope")
+        #expect(r7.status == 400 && r7.json["error"]?["param"] == "include")
+        let r8 = await sim.send("GET", "/v1/conversations/\(id)/items/msg_nope")
+        #expect(r8.status == 404 && r8.json["error"]?["message"] == "Item with id 'msg_nope' not found.")
+        let r9 = await sim.send("POST", "/v1/conversations/\(id)", json: ["metadata": .object((0..<17).map { ("k\($0)", "v") })])
+        #expect(r9.status == 400 && r9.json["error"]?["code"] == "object_above_max_properties")
+    }
+
+    @Test func itemsAreListedInOrderWithCursorsAndCanBeDeleted() async {
+        let id = await sim.send("POST", "/v1/conversations", json: [:]).json["id"]?.stringValue ?? ""
+        var added: [String] = []
+        for batch in 0..<3 {
+            let items = JSON.array((0..<4).map { i in ["role": "user", "content": .string("item \(batch)-\(i)")] })
+            let r = await sim.send("POST", "/v1/conversations/\(id)/items", json: ["items": items])
+            #expect(r.status == 200 && ids(r.json).count == 4 && r.json["has_more"] == false)
+            #expect(r.json["first_id"]?.stringValue == ids(r.json).first && r.json["last_id"]?.stringValue == ids(r.json).last)
+            added += ids(r.json)
+        }
+        // Default: newest first, 20 at a time.
+        #expect(ids(await sim.send("GET", "/v1/conversations/\(id)/items").json) == added.reversed())
+        // Ascending pages of 5 through `after`.
+        var seen: [String] = []
+        var after: String?
+        while true {
+            let page = await sim.send("GET", "/v1/conversations/\(id)/items?order=asc&limit=5" + (after.map { "&after=\($0)" } ?? ""))
+            seen += ids(page.json)
+            guard page.json["has_more"] == true else { break }
+            after = page.json["last_id"]?.stringValue
+        }
+        #expect(seen == added)
+        let unknownCursor = await sim.send("GET", "/v1/conversations/\(id)/items?after=msg_unknown")
+        #expect(unknownCursor.status == 404)
+
+        let one = await sim.send("GET", "/v1/conversations/\(id)/items/\(added[5])")
+        #expect(one.json["content"]?.arrayValue?.first?["text"] == "item 1-1")
+        let del = await sim.send("DELETE", "/v1/conversations/\(id)/items/\(added[5])")
+        #expect(del.status == 200 && del.json["object"] == "conversation" && del.json["id"] == .string(id))
+        #expect(await sim.send("GET", "/v1/conversations/\(id)/items/\(added[5])").status == 404)
+        #expect(await sim.send("DELETE", "/v1/conversations/\(id)/items/\(added[5])").status == 404)
+        #expect(ids(await sim.send("GET", "/v1/conversations/\(id)/items?order=asc").json) == added.filter { $0 != added[5] })
+    }
+
+    @Test func aResponseContinuesTheConversationAndJoinsIt() async {
+        let c = await sim.send("POST", "/v1/conversations", json: ["items": [["role": "user", "content": "My name is Ada."]]])
+        let id = c.json["id"]?.stringValue ?? ""
+        let r1 = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "What is my name?", "conversation": .string(id)])
+        #expect(r1.status == 200 && r1.json["conversation"] == ["id": .string(id)])
+        // The earlier item counts as input: more input tokens than the same question alone.
+        let alone = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "What is my name?"])
+        #expect((r1.json["usage"]?["input_tokens"]?.intValue ?? 0) > (alone.json["usage"]?["input_tokens"]?.intValue ?? 0))
+        #expect(alone.json["conversation"] == nil)
+
+        let listed = await sim.send("GET", "/v1/conversations/\(id)/items?order=asc")
+        let data = listed.json["data"]?.arrayValue ?? []
+        #expect(data.count == 3)
+        #expect(data.map { $0["role"]?.stringValue ?? "" } == ["user", "user", "assistant"])
+        #expect(data[2]["id"] == r1.json["output"]?.arrayValue?.first?["id"] && data[2]["content"] == r1.json["output"]?.arrayValue?.first?["content"])
+        // The response's own input items are this turn's only.
+        #expect(ids(await sim.send("GET", "/v1/responses/\(r1.json["id"]?.stringValue ?? "")/input_items").json) == [data[1]["id"]?.stringValue ?? ""])
+
+        // A second turn with the object form sees all three.
+        let r2 = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "And again?", "conversation": ["id": .string(id)]])
+        #expect(r2.status == 200 && (r2.json["usage"]?["input_tokens"]?.intValue ?? 0) > (r1.json["usage"]?["input_tokens"]?.intValue ?? 0))
+        #expect(ids(await sim.send("GET", "/v1/conversations/\(id)/items").json).count == 5)
+
+        // input_tokens reads the conversation too.
+        let count = await sim.send("POST", "/v1/responses/input_tokens", json: ["model": "gpt-4.1-mini", "input": "x", "conversation": .string(id)])
+        let bare = await sim.send("POST", "/v1/responses/input_tokens", json: ["model": "gpt-4.1-mini", "input": "x"])
+        #expect((count.json["input_tokens"]?.intValue ?? 0) > (bare.json["input_tokens"]?.intValue ?? 0))
+    }
+
+    @Test func conversationErrorsOnResponses() async {
+        let unknown = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "x", "conversation": "conv_nope"])
+        #expect(unknown.status == 404 && unknown.json["error"]?["param"] == "conversation")
+        let id = await sim.send("POST", "/v1/conversations", json: [:]).json["id"]?.stringValue ?? ""
+        let prev = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "x"]).json["id"]!
+        let both = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "x", "conversation": .string(id),
+                                                                   "previous_response_id": prev])
+        #expect(both.status == 400 && both.json["error"]?["code"] == "mutually_exclusive_parameters")
+        // Another key's conversation is unknown.
+        let other = await sim.send("POST", "/v1/responses", key: "sk-other", json: ["model": "gpt-4.1-mini", "input": "x", "conversation": .string(id)])
+        #expect(other.status == 404)
+        #expect(await sim.send("GET", "/v1/conversations/\(id)", key: "sk-other").status == 404)
+    }
+
+    /// An item id already in the conversation, or twice in one input, is the API's 400.
+    @Test func duplicateItemIdsAreRefused() async {
+        let c = await sim.send("POST", "/v1/conversations", json: ["items": [["role": "user", "content": "hi"]]])
+        let id = c.json["id"]?.stringValue ?? ""
+        let itemID = ids(await sim.send("GET", "/v1/conversations/\(id)/items").json).first ?? ""
+        let again = await sim.send("POST", "/v1/responses", json: [
+            "model": "gpt-4.1-mini", "conversation": .string(id),
+            "input": [["type": "message", "id": .string(itemID), "role": "user", "content": "hi"]],
+        ])
+        #expect(again.status == 400 && again.json["error"]?["param"] == "input")
+        #expect(again.json["error"]?["message"] == .string("Duplicate item found with id \(itemID). Remove duplicate items from your input and try again."))
+        let twice = await sim.send("POST", "/v1/responses", json: [
+            "model": "gpt-4.1-mini",
+            "input": [["type": "message", "id": "msg_1", "role": "user", "content": "a"], ["type": "message", "id": "msg_1", "role": "user", "content": "b"]],
+        ])
+        #expect(twice.status == 400 && twice.json["error"]?["param"] == "input")
+        let add = await sim.send("POST", "/v1/conversations/\(id)/items", json: ["items": [["type": "message", "id": .string(itemID), "role": "user", "content": "x"]]])
+        #expect(add.status == 400 && add.json["error"]?["param"] == "items[0]")
+        // A reference to an item of the conversation is not a duplicate, and adds nothing.
+        let ref = await sim.send("POST", "/v1/conversations/\(id)/items", json: ["items": [["type": "item_reference", "id": .string(itemID)]]])
+        #expect(ref.status == 200 && ids(ref.json).isEmpty)
+        #expect(ids(await sim.send("GET", "/v1/conversations/\(id)/items").json).count == 1)
+    }
+
+    /// A background response joins its conversation when it completes on the clock; a
+    /// cancelled one never does.
+    @Test func backgroundResponsesJoinWhenTheyComplete() async throws {
+        let id = await sim.send("POST", "/v1/conversations", json: [:]).json["id"]?.stringValue ?? ""
+        let r = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "Write a note.", "conversation": .string(id),
+                                                                "background": true])
+        #expect(r.json["status"] == "queued" && r.json["conversation"] == ["id": .string(id)])
+        #expect(ids(await sim.send("GET", "/v1/conversations/\(id)/items").json).isEmpty)
+        let cancelled = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "Another.", "conversation": .string(id),
+                                                                        "background": true])
+        _ = await sim.send("POST", "/v1/responses/\(cancelled.json["id"]?.stringValue ?? "")/cancel")
+        try sim.advance(seconds: 600)
+        let items = await sim.send("GET", "/v1/conversations/\(id)/items?order=asc").json["data"]?.arrayValue ?? []
+        #expect(items.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant"])
+        #expect(items.first?["content"]?.arrayValue?.first?["text"] == "Write a note.")
+        let done = await sim.send("GET", "/v1/responses/\(r.json["id"]?.stringValue ?? "")")
+        #expect(items.last?["id"] == done.json["output"]?.arrayValue?.first?["id"])
+        // Read again: still two (settling happens once).
+        #expect(ids(await sim.send("GET", "/v1/conversations/\(id)/items").json).count == 2)
+    }
+}
