@@ -37,9 +37,17 @@ extension App {
             let p = try ctx.body()
             try p.rejectUnknown(["name", "metadata", "data_source"])
             let metadata = try Metadata.validate(p.raw("metadata"))
-            return .json(try ctx.services.evals.createRun(tenant: ctx.tenant, evalID: ctx.param("eval_id"), body: p.object,
-                                                          metadata: metadata.isNull ? .object([]) : metadata, overrides: ctx.overrides),
-                         status: 201)
+            let (services, tenant, evalID, body, overrides) = (ctx.services, ctx.tenant, ctx.param("eval_id"), p.object, ctx.overrides)
+            let create: @Sendable () throws(APIError) -> JSON = { () throws(APIError) in
+                try services.evals.createRun(tenant: tenant, evalID: evalID, body: body,
+                                             metadata: metadata.isNull ? .object([]) : metadata, overrides: overrides)
+            }
+            // A run whose criteria include a python grader runs it now: on a worker thread.
+            if services.env.python != nil,
+               PythonWork.mentionsPython((try? services.evals.retrieve(tenant: tenant, id: evalID))?["testing_criteria"]) {
+                return PythonWork.answer(status: 201, create)
+            }
+            return .json(try create(), status: 201)
         }
         r.add("GET", "/v1/evals/{eval_id}/runs") { ctx in
             let q = ctx.query

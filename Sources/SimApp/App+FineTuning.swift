@@ -53,8 +53,14 @@ extension App {
             .json(try GraderRunner.validate(body: try ctx.body().object))
         }
         r.add("POST", "/v1/fine_tuning/alpha/graders/run") { ctx in
-            .json(try GraderRunner.run(body: try ctx.body().object, seed: StableHash.mix(ctx.services.env.seed, StableHash.fnv1a("graders/run")),
-                                       python: ctx.services.env.python))
+            let body = try ctx.body().object
+            let seed = StableHash.mix(ctx.services.env.seed, StableHash.fnv1a("graders/run"))
+            let python = ctx.services.env.python
+            // Python runs on a worker thread, never on the daemon's.
+            if python != nil, PythonWork.mentionsPython(body["grader"]) {
+                return PythonWork.answer { () throws(APIError) in try GraderRunner.run(body: body, seed: seed, python: python) }
+            }
+            return .json(try GraderRunner.run(body: body, seed: seed, python: python))
         }
         r.add("POST", "/v1/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions") { ctx in
             let p = try ctx.body()

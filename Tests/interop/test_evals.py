@@ -198,6 +198,39 @@ def test_python_graders_run_with_python_graders(start_server) -> None:  # noqa: 
     assert c.fine_tuning.alpha.graders.run(grader=multi, item={"answer": "cat"}, model_sample="cat").reward == 1.0
 
 
+SLOW_GRADER = 'import time\ndef grade(sample, item):\n    time.sleep(2.5)\n    return 1.0\n'
+
+
+def test_slow_python_graders_do_not_hold_the_server(start_server) -> None:  # noqa: ANN001
+    """Python runs on a worker thread: two slow graders at once (the daemon has two threads)
+    leave the server answering other requests at once, and each answers when its python is done."""
+    import threading
+    import time
+    sim = start_server(extra_args=("--python-graders", "--python-timeout", "8"))
+    c = sim.client(api_key="sk-interop-slow-python", timeout=30.0)
+    results: list = []
+
+    def slow() -> None:
+        results.append(c.fine_tuning.alpha.graders.run(grader={"type": "python", "name": "slow", "source": SLOW_GRADER},
+                                                       model_sample="x"))
+
+    workers = [threading.Thread(target=slow) for _ in range(2)]
+    started = time.monotonic()
+    for w in workers:
+        w.start()
+    time.sleep(0.5)  # both are running their python by now
+    t0 = time.monotonic()
+    assert c.models.retrieve("gpt-4.1-mini").id == "gpt-4.1-mini"
+    quick = time.monotonic() - t0
+    for w in workers:
+        w.join()
+    assert quick < 1.0, f"a plain request waited {quick:.2f} s behind two python graders"
+    both = time.monotonic() - started
+    assert len(results) == 2 and all(r.reward == 1.0 for r in results)
+    # Side by side, not one after the other on one daemon thread.
+    assert 2.5 <= both < 4.5, f"two 2.5 s graders took {both:.2f} s"
+
+
 def test_python_graders_are_not_run_by_default(client: openai.OpenAI) -> None:
     g = client.fine_tuning.alpha.graders.run(grader={"type": "python", "name": "label", "source": LABEL_GRADER},
                                              item={"answer": "cat"}, model_sample="cat")
