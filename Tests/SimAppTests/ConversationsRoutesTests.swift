@@ -58,6 +58,13 @@ import SimTesting
         #expect(r8.status == 404 && r8.json["error"]?["message"] == "Item with id 'msg_nope' not found.")
         let r9 = await sim.send("POST", "/v1/conversations/\(id)", json: ["metadata": .object((0..<17).map { ("k\($0)", "v") })])
         #expect(r9.status == 400 && r9.json["error"]?["code"] == "object_above_max_properties")
+        // A tool output's content parts are checked like a message's, and stored in their shapes.
+        let untyped = await sim.send("POST", "/v1/conversations/\(id)/items", json: ["items": [
+            ["type": "function_call_output", "call_id": "c1", "output": [["file_url": "https://example.com/a.pdf"]]]]])
+        #expect(untyped.status == 400 && untyped.json["error"]?["param"] == "items[0].output[0].type")
+        let parts = await sim.send("POST", "/v1/conversations/\(id)/items", json: ["items": [
+            ["type": "function_call_output", "call_id": "c1", "output": [["type": "input_text", "text": "ok", "extra": "dropped"]]]]])
+        #expect(parts.status == 200 && parts.json["data"]?.arrayValue?.first?["output"] == [["type": "input_text", "text": "ok"]])
     }
 
     @Test func itemsAreListedInOrderWithCursorsAndCanBeDeleted() async {

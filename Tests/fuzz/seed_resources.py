@@ -99,6 +99,13 @@ def organization() -> dict:
             "path.rate_limit_id": "rl_gpt-4o-mini"}
 
 
+def conversation() -> dict:
+    """A conversation with one item (its id is the `item_id` of the items operations)."""
+    conv = call("POST", f"{BASE}/conversations", {"items": [{"type": "message", "role": "user", "content": "Hello"}]})
+    item = call("GET", f"{BASE}/conversations/{conv['id']}/items")["data"][0]["id"]
+    return {"path.conversation_id": conv["id"], "path.item_id": item}
+
+
 def fresh() -> dict:
     """One of each kind that a DELETE or a cancel could use up."""
     batch_file = upload_file("batch", "batch.jsonl", [line])
@@ -113,6 +120,7 @@ def fresh() -> dict:
         "path.completion_id": call("POST", f"{BASE}/chat/completions", {"model": "gpt-4o-mini", "store": True,
                                                                         "messages": [{"role": "user", "content": "Hello"}]})["id"],
         "path.response_id": call("POST", f"{BASE}/responses", {"model": "gpt-4.1-mini", "input": "Hello"})["id"],
+        **conversation(),
     }
 
 

@@ -58,8 +58,13 @@ public struct ResponseInput {
                             ("input", .string(input)), ("name", .string(name))])
         case let kind? where kind == "function_call_output" || kind == "custom_tool_call_output":
             let callID = try r.requiredString("call_id")
-            guard let output = r.raw("output") else { throw .missingParameter(r.param("output")) }
-            guard output.stringValue != nil || output.arrayValue != nil else {
+            guard var output = r.raw("output") else { throw .missingParameter(r.param("output")) }
+            if let parts = output.arrayValue {
+                // Text, image or file parts, checked and stored in their canonical shapes.
+                var out: [JSON] = []
+                for (j, p) in parts.enumerated() { out.append(try part(p, path: r.param("output") + "[\(j)]", assistant: false)) }
+                output = .array(out)
+            } else if output.stringValue == nil {
                 throw FieldReader.typeError(r.param("output"), "one of a string or array of content items", output)
             }
             let id = try r.string("id") ?? (kind == "function_call_output" ? ResponseIDs.functionCallOutput(ids) : ResponseIDs.customToolCallOutput(ids))
