@@ -180,12 +180,15 @@ import SimTesting
                                                                         "background": true])
         _ = await sim.send("POST", "/v1/responses/\(cancelled.json["id"]?.stringValue ?? "")/cancel")
         try sim.advance(seconds: 600)
-        let items = await sim.send("GET", "/v1/conversations/\(id)/items?order=asc").json["data"]?.arrayValue ?? []
-        #expect(items.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant"])
+        // Items added after the run completed come after its items, whichever read comes first.
+        _ = await sim.send("POST", "/v1/conversations/\(id)/items", json: ["items": [["role": "user", "content": "Later."]]])
+        let all = await sim.send("GET", "/v1/conversations/\(id)/items?order=asc").json["data"]?.arrayValue ?? []
+        #expect(all.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant", "user"])
+        let items = Array(all.prefix(2))
         #expect(items.first?["content"]?.arrayValue?.first?["text"] == "Write a note.")
         let done = await sim.send("GET", "/v1/responses/\(r.json["id"]?.stringValue ?? "")")
         #expect(items.last?["id"] == done.json["output"]?.arrayValue?.first?["id"])
-        // Read again: still two (settling happens once).
-        #expect(ids(await sim.send("GET", "/v1/conversations/\(id)/items").json).count == 2)
+        // Read again: still three (settling happens once).
+        #expect(ids(await sim.send("GET", "/v1/conversations/\(id)/items").json).count == 3)
     }
 }

@@ -96,6 +96,8 @@ public struct ConversationService: Sendable {
         try r.rejectUnknown(["items"])
         guard let raw = try r.array("items") else { throw .missingParameter("items") }
         try Self.checkCount(raw, param: "items")
+        // Runs that completed before this call come first.
+        try settle(tenant: tenant, id: id)
         let existing = try items(tenant: tenant, id: id)
         let items = try normalize(raw, param: "items", tenant: tenant, ids: env.ids(tenant), existing: existing)
         try put(records(items, tenant: tenant, conversation: id, now: env.now()))
