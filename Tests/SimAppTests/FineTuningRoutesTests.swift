@@ -161,6 +161,14 @@ import SimTesting
         (["model": "gpt-4o-mini-2024-07-18", "training_file": "f", "method": ["type": "magic"]] as JSON, "method.type"),
         (["model": "gpt-4o-mini-2024-07-18", "training_file": "f", "hyperparameters": ["n_epochs": 60]] as JSON, "hyperparameters.n_epochs"),
         (["model": "gpt-4o-mini-2024-07-18", "training_file": "f", "method": ["type": "reinforcement"]] as JSON, "method.reinforcement.grader"),
+        // The job's grader is checked as the graders endpoints check one: unknown fields, formulas.
+        (["model": "o4-mini-2025-04-16", "training_file": "f", "method": ["type": "reinforcement", "reinforcement": ["grader": [
+            "type": "string_check", "name": "s", "input": "{{sample.output_text}}", "reference": "x", "operation": "eq", "extra": 1]]]] as JSON,
+         "method.reinforcement.grader.extra"),
+        (["model": "o4-mini-2025-04-16", "training_file": "f", "method": ["type": "reinforcement", "reinforcement": ["grader": [
+            "type": "multi", "name": "m", "calculate_output": "a +",
+            "graders": ["a": ["type": "string_check", "name": "a", "input": "{{sample.output_text}}", "reference": "x", "operation": "eq"]]]]]] as JSON,
+         "method.reinforcement.grader.calculate_output"),
         (["model": "gpt-4o-mini-2024-07-18"] as JSON, "training_file"),
     ])
     func badCreateRequestsAre400WithParam(body: JSON, param: String) async {

@@ -15,7 +15,6 @@ public struct FineTuningRequest: Sendable {
 
     static let keys: Set<String> = ["model", "training_file", "hyperparameters", "suffix", "validation_file", "integrations",
                                     "seed", "method", "metadata"]
-    static let graderTypes = ["string_check", "text_similarity", "python", "score_model", "multi", "label_model"]
 
     /// - Remark: POST /v1/fine_tuning/jobs (body validation only)
     public static func parse(_ body: JSON) throws(APIError) -> FineTuningRequest {
@@ -111,28 +110,10 @@ public struct FineTuningRequest: Sendable {
         return (hyper, grader)
     }
 
-    /// The grader's required fields per type (string_check, text_similarity, python, score_model, multi).
+    /// The grader, checked as `/v1/fine_tuning/alpha/graders/validate` checks it (the same types,
+    /// fields, operations, metrics, templates and multi-grader formulas).
     static func checkGrader(_ g: JSON, param: String) throws(APIError) {
-        guard g.objectValue != nil else { throw .invalidType(param, expected: "an object", got: g) }
-        let type = try requiredString(g, "type", param: "\(param).type")
-        guard graderTypes.contains(type) else { throw .invalidValue("\(param).type", type, supported: graderTypes) }
-        let required: [String]
-        switch type {
-        case "string_check": required = ["name", "input", "reference", "operation"]
-        case "text_similarity": required = ["name", "input", "reference", "evaluation_metric"]
-        case "python": required = ["name", "source"]
-        case "score_model": required = ["name", "model", "input"]
-        case "label_model": required = ["name", "model", "input", "labels", "passing_labels"]
-        default: required = ["name", "graders", "calculate_output"]
-        }
-        for k in required where present(g, k) == nil { throw .missingParameter("\(param).\(k)") }
-        if type == "string_check", let op = g["operation"]?.stringValue, !["eq", "ne", "like", "ilike"].contains(op) {
-            throw .invalidValue("\(param).operation", op, supported: ["eq", "ne", "like", "ilike"])
-        }
-        if type == "text_similarity", let m = g["evaluation_metric"]?.stringValue {
-            let metrics = ["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]
-            guard metrics.contains(m) else { throw .invalidValue("\(param).evaluation_metric", m, supported: metrics) }
-        }
+        try GraderRunner.check(g, param, types: GraderRunner.topTypes)
     }
 
     /// Up to 16 string pairs; keys ≤ 64 characters, values ≤ 512.
