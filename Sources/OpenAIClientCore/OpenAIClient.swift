@@ -30,6 +30,8 @@ public final class OpenAIClient: Sendable {
     public var chat: ChatCompletions { ChatCompletions(client: self) }
     /// `/responses`.
     public var responses: Responses { Responses(client: self) }
+    /// `/conversations`.
+    public var conversations: Conversations { Conversations(client: self) }
     /// `/embeddings`.
     public var embeddings: Embeddings { Embeddings(client: self) }
     /// `/moderations`.

@@ -42,9 +42,11 @@ public struct Response: Codable, Sendable, Hashable {
     public let topP: Double?
     public let usage: Usage?
     public let previousResponseID: String?
+    /// The conversation the response belongs to (its input and output items were added to it).
+    public let conversation: ResponseConversation?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, status, error, instructions, metadata, model, output, temperature, tools, usage
+        case id, object, status, error, instructions, metadata, model, output, temperature, tools, usage, conversation
         case createdAt = "created_at", incompleteDetails = "incomplete_details", parallelToolCalls = "parallel_tool_calls"
         case toolChoice = "tool_choice", topP = "top_p", previousResponseID = "previous_response_id"
     }
@@ -68,6 +70,7 @@ public struct Response: Codable, Sendable, Hashable {
         topP = try c.decodeNullable(Double.self, forKey: .topP)
         usage = try c.decodeIfPresent(Usage.self, forKey: .usage)
         previousResponseID = try c.decodeIfPresent(String.self, forKey: .previousResponseID)
+        conversation = try c.decodeIfPresent(ResponseConversation.self, forKey: .conversation)
     }
 
     /// The concatenated `output_text` parts of every output message (the SDKs' `output_text`).
@@ -75,6 +78,11 @@ public struct Response: Codable, Sendable, Hashable {
         output.filter { $0.type == "message" }.flatMap { $0.content ?? [] }
             .filter { $0.type == "output_text" }.compactMap(\.text).joined()
     }
+}
+
+/// `conversation` of a response (`ResponseConversation`).
+public struct ResponseConversation: Codable, Sendable, Hashable {
+    public let id: String
 }
 
 /// One item of `Response.output` (`OutputItem`): messages, function and custom tool calls, web
