@@ -5,7 +5,7 @@ import OpenAIClientCore
 
 /// `openai-sim check`: runs the conformance suite through OpenAIClient against any base URL.
 enum CheckCommand {
-    static let areas = ["models", "files", "uploads", "chat", "responses", "embeddings", "moderations", "batches",
+    static let areas = ["models", "files", "uploads", "chat", "responses", "conversations", "embeddings", "moderations", "batches",
                         "evals", "fine_tuning", "errors"]
 
     static let help = """

@@ -29,6 +29,7 @@ final class CheckSuite: @unchecked Sendable {
                 case "uploads": try await checkUploads()
                 case "chat": try await checkChat()
                 case "responses": try await checkResponses()
+                case "conversations": try await checkConversations()
                 case "embeddings": try await checkEmbeddings()
                 case "moderations": try await checkModerations()
                 case "batches": try await checkBatches()

@@ -67,8 +67,8 @@ def test_check_is_green_against_the_simulator(fast_sim, tmp_path: Path) -> None:
     assert code == 0, f"check failed against the simulator:\n" + "\n".join(failed) + "\n" + output[-4000:]
     assert report["failed"] == 0 and report["passed"] >= 30, report
     areas = {r["area"] for r in report["results"]}
-    assert areas == {"models", "files", "uploads", "chat", "responses", "embeddings", "moderations", "batches",
-                     "evals", "fine_tuning", "errors"}, areas
+    assert areas == {"models", "files", "uploads", "chat", "responses", "conversations", "embeddings", "moderations",
+                     "batches", "evals", "fine_tuning", "errors"}, areas
     # The table names every step with its result and time.
     assert re.search(r"^files\s+upload \(multipart from disk\)\s+PASS\s+\d+", output, re.M), output
     assert re.search(r"^check: \d+ passed, 0 failed, \d+ skipped$", output, re.M), output
