@@ -24,6 +24,9 @@ import SimTesting
         let u = await sim.send("POST", "/v1/conversations/\(id)", json: ["metadata": ["topic": "other", "n": "2"]])
         #expect(u.status == 200 && u.json["metadata"] == ["topic": "other", "n": "2"] && u.json["created_at"] == c.json["created_at"])
         #expect(await sim.send("GET", "/v1/conversations/\(id)").json["metadata"]?["n"] == "2")
+        // Metadata is nullable: null clears it.
+        let cleared = await sim.send("POST", "/v1/conversations/\(id)", json: ["metadata": .null])
+        #expect(cleared.status == 200 && cleared.json["metadata"] == [:])
 
         let items = await sim.send("GET", "/v1/conversations/\(id)/items")
         #expect(items.json["object"] == "list" && ids(items.json).count == 1)

@@ -66,7 +66,8 @@ public struct ConversationService: Sendable {
         var record = try stored(tenant, id)
         let r = FieldReader(body)
         try r.rejectUnknown(["metadata"])
-        guard r.raw("metadata") != nil else { throw .missingParameter("metadata") }
+        // Required, and nullable (the spec's `Metadata`): null clears it.
+        guard body.objectValue?.contains(where: { $0.0 == "metadata" }) == true else { throw .missingParameter("metadata") }
         let metadata = try ResponseCreateParams.parseMetadata(r)
         record.body = record.body.setting("metadata", metadata)
         try put([record])
