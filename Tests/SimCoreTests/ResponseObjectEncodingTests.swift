@@ -32,6 +32,9 @@ import SimSupport
         }
         bodies.append(["model": "gpt-4.1-mini", "input": "hi", "service_tier": "auto"])
         bodies.append(["model": "gpt-4.1-mini", "input": "hi", "store": false])
+        // `conversation` (not with previous_response_id, so apart from `everything`), both forms.
+        bodies.append(["model": "gpt-4.1-mini", "input": "hi", "conversation": "conv_1"])
+        bodies.append(["model": "gpt-4.1-mini", "input": "hi", "conversation": ["id": "conv_\"2\""], "background": true])
         // Every setting given at its default value (written as the defaults' literal), and none given.
         bodies.append(["model": "gpt-4.1-mini", "input": "hi", "parallel_tool_calls": true, "service_tier": "default", "store": true,
                        "temperature": 1, "top_p": 1.0, "top_logprobs": 0, "text": ["format": ["type": "text"], "verbosity": "medium"],
