@@ -10,22 +10,10 @@ import openai
 import pytest
 
 from harness import SimServer, assert_error_shape, assert_request_id
+from test_responses import WEATHER_TOOL
 
 CONV_ID = re.compile(r"^conv_[0-9a-f]{48}$")
 MODEL = "gpt-4.1-mini"
-
-WEATHER_TOOL = {
-    "type": "function",
-    "name": "get_weather",
-    "description": "Get the current weather for a city.",
-    "parameters": {
-        "type": "object",
-        "properties": {"city": {"type": "string"}},
-        "required": ["city"],
-        "additionalProperties": False,
-    },
-    "strict": True,
-}
 
 
 def roles(items) -> list:

@@ -166,12 +166,21 @@ public struct ConversationService: Sendable {
     /// earlier input item (item references excepted: they name an existing item on purpose).
     static func checkDuplicates(_ input: JSON?, history: [JSON]) throws(APIError) {
         guard let list = input?.arrayValue else { return }
-        var seen = Set(history.compactMap { $0["id"]?.stringValue })
-        for element in list where element["type"]?.stringValue != "item_reference" {
-            guard let id = element["id"]?.stringValue else { continue }
-            if !seen.insert(id).inserted { throw duplicate(id, param: "input") }
-        }
+        if let (_, id) = firstDuplicate(list, known: ids(of: history)) { throw duplicate(id, param: "input") }
     }
+
+    /// The first element of `raw` (not an item reference) whose `id` is in `known` or on an
+    /// earlier element, with its index.
+    private static func firstDuplicate(_ raw: [JSON], known: Set<String>) -> (Int, String)? {
+        var seen = known
+        for (i, element) in raw.enumerated() where element["type"]?.stringValue != "item_reference" {
+            guard let id = element["id"]?.stringValue else { continue }
+            if !seen.insert(id).inserted { return (i, id) }
+        }
+        return nil
+    }
+
+    private static func ids(of items: [JSON]) -> Set<String> { Set(items.compactMap { $0["id"]?.stringValue }) }
 
     // MARK: - Internals
 
@@ -205,14 +214,11 @@ public struct ConversationService: Sendable {
     /// Input items in their stored shapes (the shapes a response's input items take), each with
     /// an id; ids already in the conversation or repeated are a 400.
     private func normalize(_ raw: [JSON], param: String, tenant: Tenant, ids: IDGenerator, existing: [JSON]) throws(APIError) -> [JSON] {
-        var seen = Set(existing.compactMap { $0["id"]?.stringValue })
-        for (i, element) in raw.enumerated() where element["type"]?.stringValue != "item_reference" {
-            guard let id = element["id"]?.stringValue else { continue }
-            if !seen.insert(id).inserted { throw Self.duplicate(id, param: "\(param)[\(i)]") }
-        }
+        let known = Self.ids(of: existing)
+        if let (i, id) = Self.firstDuplicate(raw, known: known) { throw Self.duplicate(id, param: "\(param)[\(i)]") }
         let items = try ResponseInput(ids: ids, tenant: tenant, files: files, context: existing, param: param).normalize(.array(raw))
         // A reference to an item already in the conversation adds nothing.
-        return items.filter { item in !existing.contains { $0["id"] == item["id"] } }
+        return items.filter { !known.contains($0["id"]?.stringValue ?? "") }
     }
 
     private static func checkCount(_ raw: [JSON], param: String) throws(APIError) {
@@ -240,6 +246,9 @@ public struct ConversationService: Sendable {
         } catch { throw .serverError("\(error)") }
         guard !pending.isEmpty else { return }
         let now = env.now()
+        // The conversation's item ids, read once for all the markers (an item already there is
+        // not put again).
+        var known: Set<String>?
         for marker in pending {
             if let response = try record(tenant, ResponseService.backgroundCollection, marker.id)?.body {
                 switch ResponseLifecycle.phase(response, now: now) {
@@ -250,8 +259,11 @@ public struct ConversationService: Sendable {
                     if view["status"]?.stringValue != "failed" {
                         let input = response[ResponseService.inputItemsKey]?["items"]?.arrayValue ?? []
                         let output = view["output"]?.arrayValue ?? []
-                        let known = Set(try items(tenant: tenant, id: id).compactMap { $0["id"]?.stringValue })
-                        try append(tenant: tenant, id: id, items: (input + output).filter { !known.contains($0["id"]?.stringValue ?? "") })
+                        var ids: Set<String>
+                        if let known { ids = known } else { ids = Self.ids(of: try items(tenant: tenant, id: id)) }
+                        let added = (input + output).filter { ids.insert($0["id"]?.stringValue ?? "").inserted }
+                        try append(tenant: tenant, id: id, items: added)
+                        known = ids
                     }
                 }
             }

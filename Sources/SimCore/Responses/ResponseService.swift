@@ -170,14 +170,14 @@ public struct ResponseService: Sendable {
                                   param: "max_output_tokens", code: "integer_above_max_value")
         }
         // Earlier turns: the conversation's items, or the chain before `previous_response_id`.
+        // Input ids must be new to a conversation (not checked against a previous response's chain).
         let history: [JSON]
         if let c = p.conversation {
             history = try conversations.history(tenant: tenant, id: c)
-            try ConversationService.checkDuplicates(p.input, history: history)
         } else {
             history = try previousConversation(tenant: tenant, id: p.previousResponseID)
-            try ConversationService.checkDuplicates(p.input, history: [])
         }
+        try ConversationService.checkDuplicates(p.input, history: p.conversation == nil ? [] : history)
         let id = reserveID ? ResponseIDs.response(ids) : ""
         let items = try ResponseInput(ids: ids, tenant: tenant, files: files, context: history).normalize(p.input)
         // Without history (most requests) the items are the conversation: no concatenated copy.
