@@ -46,9 +46,9 @@ struct ServeOptions {
       --log-format text|json One log line per request on stderr (default text)
       --max-body-size BYTES  Largest accepted request body (default 566231040, i.e. 540 MiB)
       --journal-size N       Requests kept by GET /__sim/requests (default 1000)
-      --max-stored N         Stored responses, background responses, and stored chat completions, N of each
-                             kept per API key; past N the oldest are forgotten (not found afterwards, as if
-                             expired). 0 keeps all (default 10000)
+      --max-stored N         Stored responses, background responses, stored chat completions, conversations
+                             (and each conversation's items): N of each kept per API key; past N the oldest
+                             are forgotten (not found afterwards, as if expired). 0 keeps all (default 10000)
       --threads N            HTTP worker threads (default 2)
       --auth open|strict     open: any bearer token is accepted, each its own organization (default);
                              strict: only --api-key keys and keys minted by the admin API, others get 401

@@ -40,6 +40,37 @@ import SimTesting
         #expect(await sim.send("DELETE", "/v1/conversations/\(id)").status == 404)
     }
 
+    /// `--max-stored`: the oldest conversations go past the limit, their items with them (not
+    /// left behind in the store); a conversation keeps its newest items; other keys are not counted.
+    @Test func retentionForgetsTheOldestConversationsAndTheirItems() async throws {
+        let sim = TestHarness(retention: Retention(maxStoredPerTenant: 2))
+        var convs: [String] = []
+        for i in 0..<3 {
+            let c = await sim.send("POST", "/v1/conversations", json: ["items": [["role": "user", "content": .string("turn \(i)")]]])
+            convs.append(try #require(c.json["id"]?.stringValue))
+        }
+        let other = await sim.send("POST", "/v1/conversations", key: "sk-other", json: [:]).json["id"]?.stringValue ?? ""
+        let tenant = Tenant.forAPIKey("sk-test").id
+        let first = convs[0]
+        #expect(await sim.send("GET", "/v1/conversations/\(first)").status == 404)
+        #expect(await sim.send("GET", "/v1/conversations/\(first)/items").status == 404)
+        let orphans = try sim.env.records.list(tenant: tenant, collection: "conversation_items/" + first, query: ListQuery(limit: 100))
+        #expect(orphans.records.isEmpty, "a forgotten conversation's items are deleted with it")
+        for id in convs.suffix(2) { #expect(await sim.send("GET", "/v1/conversations/\(id)").status == 200) }
+        #expect(await sim.send("GET", "/v1/conversations/\(other)", key: "sk-other").status == 200)
+        let responded = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "more", "conversation": .string(first)])
+        #expect(responded.status == 404 && responded.json["error"]?["param"] == "conversation")
+
+        // Items: the newest two of four stay, in order.
+        let last = convs[2]
+        let added = await sim.send("POST", "/v1/conversations/\(last)/items", json: [
+            "items": [["role": "user", "content": "a"], ["role": "user", "content": "b"], ["role": "user", "content": "c"]],
+        ])
+        #expect(added.status == 200 && ids(added.json).count == 3)
+        let kept = await sim.send("GET", "/v1/conversations/\(last)/items?order=asc")
+        #expect(ids(kept.json) == Array(ids(added.json).suffix(2)))
+    }
+
     @Test func badRequestsNameTheirParameter() async {
         let tooMany = JSON.array((0..<21).map { _ in ["role": "user", "content": "x"] })
         let r1 = await sim.send("POST", "/v1/conversations", json: ["items": tooMany])

@@ -52,7 +52,29 @@ public struct ConversationService: Sendable {
                                           ("metadata", metadata)])
         try put([StoredRecord(tenant: tenant.id, collection: Self.collection, id: id, createdAt: now, body: conversation)]
                 + records(items, tenant: tenant, conversation: id, now: now))
+        try retain(tenant: tenant)
         return conversation
+    }
+
+    /// `--max-stored`: past N conversations for a tenant the oldest (by creation) are forgotten,
+    /// with their items, as responses are; a conversation keeps its newest N items (the put that
+    /// adds items trims its collection).
+    private func retain(tenant: Tenant) throws(APIError) {
+        guard let keep = env.retention.maxStoredPerTenant else { return }
+        do {
+            for dropped in try env.records.trim(tenant: tenant.id, collection: Self.collection, keepingNewest: keep) {
+                try purge(tenant: tenant, id: dropped)
+            }
+        } catch { throw .serverError("Could not store the conversation: \(error)") }
+    }
+
+    /// Deletes what belongs to a conversation that is gone: its items and background markers.
+    private func purge(tenant: Tenant, id: String) throws {
+        for c in [Self.itemsCollection(id), Self.pendingCollection(id)] {
+            for r in try env.records.list(tenant: tenant.id, collection: c, query: ListQuery(order: .asc, limit: Self.everything)).records {
+                try env.records.delete(tenant: tenant.id, collection: c, id: r.id)
+            }
+        }
     }
 
     /// - Remark: GET /v1/conversations/{conversation_id}
@@ -81,11 +103,7 @@ public struct ConversationService: Sendable {
         _ = try stored(tenant, id)
         do {
             try env.records.delete(tenant: tenant.id, collection: Self.collection, id: id)
-            for c in [Self.itemsCollection(id), Self.pendingCollection(id)] {
-                for r in try env.records.list(tenant: tenant.id, collection: c, query: ListQuery(order: .asc, limit: Self.everything)).records {
-                    try env.records.delete(tenant: tenant.id, collection: c, id: r.id)
-                }
-            }
+            try purge(tenant: tenant, id: id)
         } catch { throw .serverError("Could not delete the conversation: \(error)") }
         return .object([("id", .string(id)), ("object", "conversation.deleted"), ("deleted", true)])
     }
@@ -101,7 +119,7 @@ public struct ConversationService: Sendable {
         try settle(tenant: tenant, id: id)
         let existing = try items(tenant: tenant, id: id)
         let items = try normalize(raw, param: "items", tenant: tenant, ids: env.ids(tenant), existing: existing)
-        try put(records(items, tenant: tenant, conversation: id, now: env.now()))
+        try put(records(items, tenant: tenant, conversation: id, now: env.now()), trimmed: true)
         return Self.list(items, hasMore: false)
     }
 
@@ -153,13 +171,13 @@ public struct ConversationService: Sendable {
 
     /// Adds a finished response's input and output items.
     func append(tenant: Tenant, id: String, items: [JSON]) throws(APIError) {
-        try put(records(items, tenant: tenant, conversation: id, now: env.now()))
+        try put(records(items, tenant: tenant, conversation: id, now: env.now()), trimmed: true)
     }
 
     /// Notes a background response whose items join the conversation when it completes.
     func appendWhenComplete(tenant: Tenant, id: String, responseID: String) throws(APIError) {
         try put([StoredRecord(tenant: tenant.id, collection: Self.pendingCollection(id), id: responseID, createdAt: env.now(),
-                              body: .object([("response_id", .string(responseID))]))])
+                              body: .object([("response_id", .string(responseID))]))], trimmed: true)
     }
 
     /// 400 when an input item carries the id of an item already in the conversation, or of an
@@ -200,8 +218,13 @@ public struct ConversationService: Sendable {
         } catch { throw .serverError("\(error)") }
     }
 
-    private func put(_ records: [StoredRecord]) throws(APIError) {
-        do { try env.records.put(records, keepingNewest: nil) } catch { throw .serverError("Could not store the conversation: \(error)") }
+    /// Stores records; `trimmed`: each collection written then keeps its newest `--max-stored`
+    /// records (a conversation's items and background markers; conversations themselves are
+    /// trimmed by `retain`, which also drops a forgotten conversation's items).
+    private func put(_ records: [StoredRecord], trimmed: Bool = false) throws(APIError) {
+        do { try env.records.put(records, keepingNewest: trimmed ? env.retention.maxStoredPerTenant : nil) } catch {
+            throw .serverError("Could not store the conversation: \(error)")
+        }
     }
 
     private func records(_ items: [JSON], tenant: Tenant, conversation: String, now: Int64) -> [StoredRecord] {
