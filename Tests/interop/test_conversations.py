@@ -131,3 +131,31 @@ def test_conversation_errors(client: openai.OpenAI, make_client) -> None:
     # Another key (tenant) does not see it.
     with pytest.raises(openai.NotFoundError):
         make_client().conversations.retrieve(conv.id)
+
+
+def test_max_stored_forgets_the_oldest_conversations_across_a_restart(start_server, tmp_path) -> None:
+    """`--max-stored 2` with `--data-dir` (the SQLite store): the third conversation pushes out
+    the first, items and all; what is left survives a restart; another key is not counted."""
+    data = str(tmp_path / "state")
+    sim = start_server(extra_args=("--max-stored", "2"), data_dir=data)
+    with sim.client("sk-one") as one, sim.client("sk-two") as two:
+        other = two.conversations.create()
+        convs = [one.conversations.create(items=[{"role": "user", "content": f"turn {i}"}]) for i in range(3)]
+        with pytest.raises(openai.NotFoundError) as e:
+            one.conversations.items.list(convs[0].id)
+        assert_error_shape(e.value, 404)
+        with pytest.raises(openai.NotFoundError):
+            one.responses.create(model=MODEL, input="more", conversation=convs[0].id)
+        # A conversation keeps its newest two items.
+        one.conversations.items.create(convs[2].id, items=[{"role": "user", "content": "a"},
+                                                            {"role": "user", "content": "b"}])
+        kept = [it.content[0].text for it in one.conversations.items.list(convs[2].id, order="asc")]
+        assert kept == ["a", "b"]
+    sim.stop()
+    again = start_server(extra_args=("--max-stored", "2"), data_dir=data)
+    with again.client("sk-one") as one, again.client("sk-two") as two:
+        assert two.conversations.retrieve(other.id).id == other.id
+        assert [one.conversations.retrieve(c.id).id for c in convs[1:]] == [c.id for c in convs[1:]]
+        with pytest.raises(openai.NotFoundError):
+            one.conversations.retrieve(convs[0].id)
+        assert [it.content[0].text for it in one.conversations.items.list(convs[1].id)] == ["turn 1"]
