@@ -164,6 +164,53 @@ import SimTesting
         #expect((count.json["input_tokens"]?.intValue ?? 0) > (bare.json["input_tokens"]?.intValue ?? 0))
     }
 
+    /// A response in a conversation stores a reference to the conversation's items, not a copy
+    /// (a long conversation would otherwise store its history once per turn); chaining from such
+    /// a response with `previous_response_id` reads them back, also after items are deleted.
+    @Test func responsesReferTheirConversationInsteadOfCopyingIt() async throws {
+        let c = await sim.send("POST", "/v1/conversations", json: ["items": [["role": "user", "content": "My name is Ada."]]])
+        let id = try #require(c.json["id"]?.stringValue)
+        let r1 = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "What is my name?", "conversation": .string(id)])
+        let r2 = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "And again?", "conversation": .string(id)])
+        let r2ID = try #require(r2.json["id"]?.stringValue)
+        let items = ids(await sim.send("GET", "/v1/conversations/\(id)/items?order=asc").json)
+        #expect(items.count == 5)
+        let tenant = Tenant.forAPIKey("sk-test").id
+        let stored = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.collection, id: r2ID))
+        let doc = stored.body["_input_items"]
+        #expect(doc?["history"] == [])
+        #expect(doc?["conversation"] == ["id": .string(id), "through": .string(items[2]), "count": 3])
+        #expect(doc?["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [items[3]])
+
+        // Chaining from r2 sees the whole conversation through r2's output: the same count as
+        // continuing the conversation itself.
+        func tokens(_ extra: JSON) async -> Int64? {
+            var body: [(String, JSON)] = [("model", "gpt-4.1-mini"), ("input", "x")]
+            body.append(contentsOf: extra.objectValue ?? [])
+            let r = await sim.send("POST", "/v1/responses/input_tokens", json: .object(body))
+            return r.json["input_tokens"]?.intValue
+        }
+        let viaConversation = await tokens(["conversation": .string(id)])
+        let viaChain = await tokens(["previous_response_id": .string(r2ID)])
+        #expect(viaConversation != nil && viaConversation == viaChain)
+        // Chaining from r1 (not the last turn) sees the conversation only through r1's output.
+        let chained = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "Once more?",
+                                                                      "previous_response_id": r1.json["id"] ?? .null])
+        let chainedDoc = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.collection,
+                                                               id: chained.json["id"]?.stringValue ?? ""))
+        let chainedHistory = chainedDoc.body["_input_items"]?["history"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+        #expect(chainedHistory == Array(items.prefix(3)))
+
+        // r2's last history item deleted: its history is what came before its own input.
+        _ = await sim.send("DELETE", "/v1/conversations/\(id)/items/\(items[2])")
+        let after = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "Still?",
+                                                                    "previous_response_id": .string(r2ID)])
+        let afterDoc = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.collection,
+                                                             id: after.json["id"]?.stringValue ?? ""))
+        let afterHistory = afterDoc.body["_input_items"]?["history"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+        #expect(afterHistory == [items[0], items[1], items[3], items[4]])
+    }
+
     @Test func conversationErrorsOnResponses() async {
         let unknown = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4.1-mini", "input": "x", "conversation": "conv_nope"])
         #expect(unknown.status == 404 && unknown.json["error"]?["param"] == "conversation")

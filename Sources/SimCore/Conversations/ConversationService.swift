@@ -169,6 +169,14 @@ public struct ConversationService: Sendable {
         return try items(tenant: tenant, id: id)
     }
 
+    /// The conversation's items in order, as stored now (none when it is gone); for a response
+    /// that continued it, read back as that response's history.
+    func currentItems(tenant: Tenant, id: String) throws(APIError) -> [JSON] {
+        guard try record(tenant, Self.collection, id) != nil else { return [] }
+        try settle(tenant: tenant, id: id)
+        return try items(tenant: tenant, id: id)
+    }
+
     /// Adds a finished response's input and output items.
     func append(tenant: Tenant, id: String, items: [JSON]) throws(APIError) {
         try put(records(items, tenant: tenant, conversation: id, now: env.now()), trimmed: true)

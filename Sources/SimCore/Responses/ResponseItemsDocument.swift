@@ -1,23 +1,61 @@
 import SimSupport
 
 /// The stored input-items document of a response, `{"history":[…],"items":[…]}`: the
-/// conversation before the request, then the request's own items. It is written on every
+/// conversation before the request, then the request's own items. A response in a conversation
+/// (`conversation`) stores no copy of the conversation's items: `"history":[]` and, after the
+/// items, `"conversation":{"id":…,"through":…,"count":…}` (the conversation, the id of its last
+/// item when the response was created, null when it had none, and how many it had), from which
+/// `ResponseService.previousConversation` reads them back. It is written on every
 /// stored create and read rarely, so it is written without its outer tree, and message items
 /// in the shapes `ResponseInput` and `ResponseOutputItem` make (the common case) are written
 /// with their keys as literal runs. Any other shape is written by `JSONWriter.write`: the bytes
 /// are always what `JSONWriter.encode` gives for the document's tree.
 enum ResponseItemsDocument {
-    static func encode(history: [JSON], items: [JSON]) -> [UInt8] {
+    static func encode(history: [JSON], items: [JSON], conversation: ConversationRef? = nil) -> [UInt8] {
         var w = JSONWriter(capacity: capacity(history: history, items: items))
-        write(history: history, items: items, to: &w)
+        write(history: history, items: items, conversation: conversation, to: &w)
         return w.bytes
+    }
+
+    /// Where a response's history lives when it is a conversation's items.
+    struct ConversationRef: Equatable {
+        var id: String
+        /// The conversation's last item when the response was created (nil: it had none).
+        var through: String?
+        var count: Int
+
+        var json: JSON { .object([("id", .string(id)), ("through", through.map(JSON.string) ?? .null), ("count", .int(Int64(count)))]) }
+
+        init(id: String, history: [JSON]) {
+            self.id = id
+            through = history.last?["id"]?.stringValue
+            count = history.count
+        }
+
+        init?(_ json: JSON?) {
+            guard let json, let id = json["id"]?.stringValue, let count = json["count"]?.intValue else { return nil }
+            self.id = id
+            through = json["through"]?.stringValue
+            self.count = Int(count)
+        }
+
+        /// The history out of the conversation's current items: through the remembered last
+        /// item; when that item has since been deleted, the items before the response's own
+        /// first item (`ownFirst`, which joined the conversation right after them), else the
+        /// first `count`.
+        func history(in items: [JSON], ownFirst: String?) -> [JSON] {
+            guard let through else { return [] }
+            if let i = items.firstIndex(where: { $0["id"]?.stringValue == through }) { return Array(items[...i]) }
+            if let ownFirst, let k = items.firstIndex(where: { $0["id"]?.stringValue == ownFirst }) { return Array(items[..<k]) }
+            return Array(items.prefix(count))
+        }
     }
 
     /// Bytes the document will about take (a writer sized with it rarely grows).
     static func capacity(history: [JSON], items: [JSON]) -> Int { 25 + estimate(history) + estimate(items) }
 
     /// Appends the document to `w` (a stored response writes it after the response's own bytes).
-    static func write(history: [JSON], items: [JSON], to w: inout JSONWriter) {
+    static func write(history: [JSON], items: [JSON], conversation: ConversationRef? = nil, to w: inout JSONWriter) {
         // A conversation's first turn (the common case) has no history.
         if history.isEmpty {
             w.raw(#"{"history":[],"items":"#)
@@ -27,6 +65,10 @@ enum ResponseItemsDocument {
             w.raw(#","items":"#)
         }
         writeItems(items, &w)
+        if let conversation {
+            w.raw(#","conversation":"#)
+            w.write(conversation.json)
+        }
         w.bytes.append(UInt8(ascii: "}"))
     }
 

@@ -111,7 +111,11 @@ public struct ResponseService: Sendable {
         let reply = tree == nil ? finished.encoded : []
         if store {
             // Stored encoded: compact, and read only by retrieve, input_items and previous_response_id.
-            let record = Self.storedDocument(tree.map(\.encoded) ?? reply, history: ready.history, items: ready.items)
+            // A conversation's items are not copied into each of its responses (a long
+            // conversation would store its history once per turn): a reference to them is.
+            let record = Self.storedDocument(tree.map(\.encoded) ?? reply, history: conversationID == nil ? ready.history : [],
+                                             items: ready.items,
+                                             conversation: conversationID.map { .init(id: $0, history: ready.history) })
             do {
                 try env.putRetained([StoredRecord(tenant: tenant.id, collection: runsInBackground ? Self.backgroundCollection : Self.collection,
                                                   id: id, createdAt: now, encodedBody: record)])
@@ -247,7 +251,14 @@ public struct ResponseService: Sendable {
         }
         let doc = try inputItemsDocument(tenant, id, stored: body)
         let output = ResponseLifecycle.view(body, now: env.now())["output"]?.arrayValue ?? []
-        return (doc?["history"]?.arrayValue ?? []) + (doc?["items"]?.arrayValue ?? []) + output
+        var history = doc?["history"]?.arrayValue ?? []
+        let items = doc?["items"]?.arrayValue ?? []
+        if let ref = ResponseItemsDocument.ConversationRef(doc?["conversation"]) {
+            // The conversation's items as they are now (a deleted conversation has none).
+            history = ref.history(in: try conversations.currentItems(tenant: tenant, id: ref.id),
+                                  ownFirst: (items.first ?? output.first)?["id"]?.stringValue)
+        }
+        return history + items + output
     }
 
     /// A stored response (`collection`) or its legacy input items (`legacyInputItemsCollection`),
@@ -263,13 +274,18 @@ public struct ResponseService: Sendable {
     /// document added as its last key (`{…,"_input_items":{"history":[…],"items":[…]}}`), written
     /// into one buffer after a copy of the reply's bytes (not parsed or re-encoded).
     public static func storedDocument(_ response: [UInt8], history: [JSON], items: [JSON]) -> [UInt8] {
+        storedDocument(response, history: history, items: items, conversation: nil)
+    }
+
+    static func storedDocument(_ response: [UInt8], history: [JSON], items: [JSON],
+                               conversation: ResponseItemsDocument.ConversationRef?) -> [UInt8] {
         precondition(response.count >= 2 && response.last == UInt8(ascii: "}"), "a response is a JSON object")
         let key = #","_input_items":"#.utf8
         var w = JSONWriter(capacity: response.count + key.count + ResponseItemsDocument.capacity(history: history, items: items) + 1)
         // An empty object (never a response, but stay valid JSON) takes the key without a comma.
         w.bytes.append(contentsOf: response.dropLast())
         w.bytes.append(contentsOf: response.count == 2 ? key.dropFirst() : key[...])
-        ResponseItemsDocument.write(history: history, items: items, to: &w)
+        ResponseItemsDocument.write(history: history, items: items, conversation: conversation, to: &w)
         w.bytes.append(UInt8(ascii: "}"))
         return w.bytes
     }
