@@ -26,6 +26,25 @@ import SimSupport
         #expect(c.lookup(tenant: tenant, key: nil, hashes: b, inputTokens: 1600) == 1280)
     }
 
+    /// Prompts are remembered as 128-token blocks: the shared prefix counts in whole blocks,
+    /// which is what the API reports (a multiple of 128), whatever the prompts' lengths and
+    /// wherever in a block they part.
+    @Test(arguments: [1023, 1024, 1100, 1151, 1152, 1279, 1280, 1281, 1999, 2048, 2500])
+    func aSharedPrefixCountsInWholeBlocks(shared: Int) {
+        let c = cache
+        let a = Self.prompt(2600)
+        _ = c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 2600)
+        for tail in [0, 1, 127, 300] {
+            let b = Array(a.prefix(shared)) + Self.prompt(tail, salt: UInt64(7 + tail))
+            let expected = PromptCache.cachedTokens(sharedPrefix: shared, inputTokens: b.count)
+            _ = c.lookup(tenant: tenant, key: "k\(shared)-\(tail)", hashes: a, inputTokens: 2600)
+            #expect(c.lookup(tenant: tenant, key: "k\(shared)-\(tail)", hashes: b, inputTokens: b.count) == expected,
+                    "shared \(shared), tail \(tail)")
+        }
+        // The same prompt again is all cached (in whole blocks), and is one entry, not two.
+        #expect(c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 2600) == 2560)
+    }
+
     @Test func shortPromptsAreNeverCached() {
         let c = cache
         let a = Self.prompt(1000)

@@ -26,8 +26,14 @@ public final class PromptCache: Sendable {
     /// Prompts remembered per (tenant, key); the least recently used go first.
     static let entriesPerKey = 64
 
+    /// A remembered prompt: one chained hash per whole 128-token block (block k covers tokens 0
+    /// through 128k+127, so the leading equal blocks times 128 is the shared prefix rounded down
+    /// to the 128 the API reports in), and one over all its tokens (the same prompt seen again).
+    /// A 100,000-token prompt keeps 781 words, not 100,000: a long conversation's turns, each a
+    /// prompt that repeats the one before, no longer hold its history 64 times over.
     private struct Entry {
-        var hashes: [UInt64]
+        var blocks: [UInt64]
+        var whole: UInt64
         var created: Double
         var lastUsed: Double
         var retention: Retention
@@ -49,6 +55,7 @@ public final class PromptCache: Sendable {
         // nor be remembered: skip the lock (dead entries are dropped by the next long prompt).
         if hashes.count < Self.minimumTokens { return Self.reported(shared: 0, inputTokens: inputTokens, overrides: overrides) }
         let now = clock.now()
+        let (blocks, whole) = Self.blocks(hashes)
         let shared: Int = state.withLock { all in
             var tenantBuckets = all[tenant.id] ?? [:]
             var bucket = tenantBuckets[key ?? ""] ?? Bucket()
@@ -56,16 +63,16 @@ public final class PromptCache: Sendable {
             var best = 0
             var bestIndex: Int?
             for (i, e) in bucket.entries.enumerated() {
-                let p = Self.commonPrefix(e.hashes, hashes)
+                let p = Self.commonPrefix(e.blocks, blocks) * Self.increment
                 if p > best { best = p; bestIndex = i }
             }
             if let i = bestIndex, best >= Self.minimumTokens { bucket.entries[i].lastUsed = now }
             if hashes.count >= Self.minimumTokens {
-                if let same = bucket.entries.firstIndex(where: { $0.hashes == hashes }) {
+                if let same = bucket.entries.firstIndex(where: { $0.whole == whole && $0.blocks == blocks }) {
                     bucket.entries[same].lastUsed = now
                     if retention == .extended { bucket.entries[same].retention = .extended }
                 } else {
-                    bucket.entries.append(Entry(hashes: hashes, created: now, lastUsed: now, retention: retention))
+                    bucket.entries.append(Entry(blocks: blocks, whole: whole, created: now, lastUsed: now, retention: retention))
                     if bucket.entries.count > Self.entriesPerKey {
                         if let oldest = bucket.entries.indices.min(by: { bucket.entries[$0].lastUsed < bucket.entries[$1].lastUsed }) {
                             bucket.entries.remove(at: oldest)
@@ -93,6 +100,22 @@ public final class PromptCache: Sendable {
     public static func cachedTokens(sharedPrefix: Int, inputTokens: Int) -> Int {
         guard inputTokens >= minimumTokens, sharedPrefix >= minimumTokens else { return 0 }
         return (sharedPrefix / increment) * increment
+    }
+
+    /// The chained hash at the end of each whole block of `increment` token hashes, and the one
+    /// at the end of all of them.
+    static func blocks(_ hashes: [UInt64]) -> (blocks: [UInt64], whole: UInt64) {
+        var blocks: [UInt64] = []
+        blocks.reserveCapacity(hashes.count / increment)
+        var acc: UInt64 = 0x243F_6A88_85A3_08D3
+        for (i, h) in hashes.enumerated() {
+            var z = acc ^ h
+            z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
+            z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
+            acc = (z ^ (z >> 31)) &+ 0x9e3779b97f4a7c15
+            if (i + 1) % increment == 0 { blocks.append(acc) }
+        }
+        return (blocks, acc)
     }
 
     static func commonPrefix(_ a: [UInt64], _ b: [UInt64]) -> Int {
