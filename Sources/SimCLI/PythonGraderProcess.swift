@@ -14,9 +14,36 @@ struct ProcessPythonGraderRunner: PythonGraderRunner {
     let timeout: Double
 
     /// Loads the source, calls `grade(sample, item)` per pair, and writes one JSON object to
-    /// the real standard output (what the grader prints goes to standard error).
+    /// the real standard output (what the grader prints goes to standard error). Before the
+    /// grader's code runs it takes what it can of the API's grader limits on itself: no network
+    /// (the socket module refuses to connect, bind or resolve: code that reaches the network
+    /// fails here as it would there), at most 1 GB per written file and no core dumps
+    /// (`setrlimit`), and a fresh temporary working directory, removed afterwards. Memory is not
+    /// capped (an address-space limit also counts the reservations of numeric libraries'
+    /// threads, and fails imports a memory cap would allow). A best effort, not a sandbox: code
+    /// that means harm can undo any of it.
     static let driver = #"""
-    import json, sys, traceback
+    import json, os, shutil, sys, tempfile, traceback
+    try:
+        import resource
+        for limit, value in ((resource.RLIMIT_FSIZE, 1 << 30), (resource.RLIMIT_CORE, 0)):
+            soft, hard = resource.getrlimit(limit)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(limit, (value, value))
+    except (ImportError, ValueError, OSError):
+        pass
+    import socket
+    def _no_network(*args, **kwargs):
+        raise OSError(101, "Network is unreachable: python graders have no network access")
+    for _name in ("connect", "connect_ex", "bind", "sendto"):
+        setattr(socket.socket, _name, _no_network)
+    def _no_lookup(*args, **kwargs):
+        raise socket.gaierror(-3, "Temporary failure in name resolution: python graders have no network access")
+    socket.getaddrinfo = _no_lookup
+    socket.gethostbyname = _no_lookup
+    workdir = tempfile.mkdtemp(prefix="openai-sim-grader-")
+    os.chdir(workdir)
     req = json.load(sys.stdin)
     out_stream = sys.stdout
     sys.stdout = sys.stderr
@@ -31,6 +58,8 @@ struct ProcessPythonGraderRunner: PythonGraderRunner {
         grade = ns["grade"]
     except BaseException as e:
         answer({"load_error": short(e)})
+        os.chdir("/")
+        shutil.rmtree(workdir, ignore_errors=True)
         sys.exit(0)
     out = []
     for p in req["pairs"]:
@@ -43,6 +72,8 @@ struct ProcessPythonGraderRunner: PythonGraderRunner {
         except BaseException as e:
             out.append({"error": short(e)})
     answer({"results": out})
+    os.chdir("/")
+    shutil.rmtree(workdir, ignore_errors=True)
     """#
 
     func grade(source: String, pairs: [(sample: JSON, item: JSON)]) -> [PythonGradeOutcome] {

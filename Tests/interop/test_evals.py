@@ -235,3 +235,35 @@ def test_python_graders_are_not_run_by_default(client: openai.OpenAI) -> None:
     g = client.fine_tuning.alpha.graders.run(grader={"type": "python", "name": "label", "source": LABEL_GRADER},
                                              item={"answer": "cat"}, model_sample="cat")
     assert g.reward == 0 and g.metadata.errors.python_grader_server_error_type == "not_simulated"
+
+
+NETWORK_GRADER = '''import os, socket
+def grade(sample, item):
+    try:
+        socket.create_connection(("127.0.0.1", int(item["port"])), timeout=2).close()
+        return 1.0
+    except OSError as e:
+        assert "no network access" in str(e), str(e)
+    with open("scratch.txt", "w") as f:
+        f.write("x")
+    return 0.5 if os.getcwd().startswith(os.path.realpath(os.environ.get("TMPDIR", "/tmp"))) else 0.25
+'''
+
+
+def test_python_graders_have_no_network_and_a_scratch_directory(start_server) -> None:  # noqa: ANN001
+    """As on the API, a python grader cannot reach the network: connecting to the simulator
+    itself fails inside grade(); files it writes land in a temporary directory of its own,
+    not in the server's working directory (removed when the grader is done)."""
+    import glob
+    import os
+    from urllib.parse import urlparse
+    sim = start_server(extra_args=("--python-graders", "--python-timeout", "8"))
+    c = sim.client(api_key="sk-interop-python-network")
+    tmp = os.path.realpath(os.environ.get("TMPDIR", "/tmp"))
+    before = set(glob.glob(os.path.join(tmp, "openai-sim-grader-*")))
+    g = c.fine_tuning.alpha.graders.run(grader={"type": "python", "name": "net", "source": NETWORK_GRADER},
+                                        item={"port": str(urlparse(sim.base_url).port)}, model_sample="x")
+    assert not g.metadata.errors.python_grader_runtime_error, g.metadata.errors.python_grader_runtime_error_details
+    assert g.reward == 0.5
+    assert not os.path.exists("scratch.txt")
+    assert set(glob.glob(os.path.join(tmp, "openai-sim-grader-*"))) == before, "the grader's directory is removed"
