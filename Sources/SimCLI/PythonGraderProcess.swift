@@ -16,8 +16,9 @@ struct ProcessPythonGraderRunner: PythonGraderRunner {
     /// Loads the source, calls `grade(sample, item)` per pair, and writes one JSON object to
     /// the real standard output (what the grader prints goes to standard error). Before the
     /// grader's code runs it takes what it can of the API's grader limits on itself: no network
-    /// (the socket module refuses to connect, bind or resolve: code that reaches the network
-    /// fails here as it would there), at most 1 GB per written file and no core dumps
+    /// (the socket module refuses to connect, bind or send on IPv4/IPv6 sockets and to resolve
+    /// names; Unix sockets and socket pairs still work: code that reaches the network fails
+    /// here as it would there), at most 1 GB per written file and no core dumps
     /// (`setrlimit`), and a fresh temporary working directory, removed afterwards. Memory is not
     /// capped (an address-space limit also counts the reservations of numeric libraries'
     /// threads, and fails imports a memory cap would allow). A best effort, not a sandbox: code
@@ -34,10 +35,15 @@ struct ProcessPythonGraderRunner: PythonGraderRunner {
     except (ImportError, ValueError, OSError):
         pass
     import socket
-    def _no_network(*args, **kwargs):
-        raise OSError(101, "Network is unreachable: python graders have no network access")
+    def _inet_refused(name):
+        allowed = getattr(socket.socket, name)
+        def refuse(self, *args, **kwargs):
+            if self.family in (socket.AF_INET, socket.AF_INET6):
+                raise OSError(101, "Network is unreachable: python graders have no network access")
+            return allowed(self, *args, **kwargs)
+        return refuse
     for _name in ("connect", "connect_ex", "bind", "sendto"):
-        setattr(socket.socket, _name, _no_network)
+        setattr(socket.socket, _name, _inet_refused(_name))
     def _no_lookup(*args, **kwargs):
         raise socket.gaierror(-3, "Temporary failure in name resolution: python graders have no network access")
     socket.getaddrinfo = _no_lookup

@@ -239,6 +239,9 @@ def test_python_graders_are_not_run_by_default(client: openai.OpenAI) -> None:
 
 NETWORK_GRADER = '''import os, socket
 def grade(sample, item):
+    a, b = socket.socketpair()  # local IPC still works
+    a.sendall(b"x")
+    assert b.recv(1) == b"x"
     try:
         socket.create_connection(("127.0.0.1", int(item["port"])), timeout=2).close()
         return 1.0
