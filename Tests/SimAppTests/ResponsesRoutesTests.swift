@@ -1,6 +1,6 @@
 import Testing
 import SimApp
-import SimCore
+@testable import SimCore
 import SimHTTP
 import SimSupport
 import SimTesting
@@ -17,6 +17,8 @@ struct ResponsesTestOverrides: Middleware {
 
 @Suite struct ResponsesRoutesTests {
     let sim = TestHarness()
+
+    func ids(_ list: JSON) -> [String] { list["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [] }
 
     func create(_ body: JSON, key: String = "sk-test") async -> TestHarness.Result {
         await sim.send("POST", "/v1/responses", key: key, json: body)
@@ -159,10 +161,88 @@ struct ResponsesTestOverrides: Middleware {
         let chained = await create(["model": "gpt-4o-mini", "input": "And now?", "previous_response_id": .string(id)])
         let chainedID = try #require(chained.json["id"]?.stringValue)
         let chainedRecord = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.collection, id: chainedID))
-        #expect(chainedRecord.body["_input_items"]?["history"]?.arrayValue?.first?["id"] == "msg_legacy1",
-                "the older turn is part of the new response's conversation")
+        #expect(chainedRecord.body["_input_items"]?["chain"] == ["previous": .string(id), "depth": 1])
+        let through = try sim.app.services.responses.previousConversation(tenant: Tenant.forAPIKey("sk-test"), id: chainedID).items
+        #expect(through.first?["id"] == "msg_legacy1", "the older turn is part of the new response's conversation")
         #expect(await sim.send("DELETE", "/v1/responses/\(id)").json["deleted"] == true)
         #expect(try sim.env.records.get(tenant: tenant, collection: "response_input_items", id: id) == nil, "its items record went too")
+    }
+
+    /// A `previous_response_id` chain stores each turn's history only every
+    /// `checkpointInterval` links (32 with the default `--max-stored`), the other turns a link to
+    /// the turn they continue; reading it back gives every turn's input and output in order.
+    @Test func aLongChainStoresLinksAndReadsBackEveryTurn() async throws {
+        let tenant = Tenant.forAPIKey("sk-test")
+        #expect(sim.app.services.responses.checkpointInterval == 32)
+        var previous: JSON = .null
+        var expected: [String] = []
+        var made: [String] = []
+        for turn in 0..<70 {
+            var body: [(String, JSON)] = [("model", "gpt-4o-mini"), ("input", .string("Turn \(turn): what changed?"))]
+            if turn > 0 { body.append(("previous_response_id", previous)) }
+            let r = await create(.object(body))
+            let id = try #require(r.json["id"]?.stringValue)
+            let input = ids(await sim.send("GET", "/v1/responses/\(id)/input_items").json)
+            expected += input + (r.json["output"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
+            previous = .string(id)
+            made.append(id)
+        }
+        for (turn, id) in made.enumerated() where turn > 0 {
+            let doc = try #require(try sim.env.records.get(tenant: tenant.id, collection: ResponseService.collection, id: id)?.body["_input_items"])
+            if turn % 32 == 0 {
+                #expect(doc["chain"] == ["depth": .int(Int64(turn))] && doc["history"]?.arrayValue?.count == 2 * turn, "turn \(turn)")
+            } else {
+                #expect(doc["chain"] == ["previous": .string(made[turn - 1]), "depth": .int(Int64(turn))] && doc["history"] == [], "turn \(turn)")
+            }
+        }
+        let read = try sim.app.services.responses.previousConversation(tenant: tenant, id: made[69])
+        #expect(read.depth == 69 && read.items.count == 140)
+        #expect(read.items.compactMap { $0["id"]?.stringValue } == expected)
+        // A turn in the middle reads back its own part of the chain.
+        #expect(try sim.app.services.responses.previousConversation(tenant: tenant, id: made[40]).items.compactMap { $0["id"]?.stringValue }
+                == Array(expected.prefix(82)))
+    }
+
+    /// With a small `--max-stored` every turn stores its history, so a chain outlives its older
+    /// turns as it did before links; with a larger one, a turn whose link was forgotten answers
+    /// as a forgotten response does.
+    @Test func chainsAndRetention() async throws {
+        func chain(_ sim: TestHarness, _ turns: Int) async -> [String] {
+            var ids: [String] = []
+            for turn in 0..<turns {
+                var body: [(String, JSON)] = [("model", "gpt-4o-mini"), ("input", .string("turn \(turn)"))]
+                if let last = ids.last { body.append(("previous_response_id", .string(last))) }
+                ids.append(await sim.send("POST", "/v1/responses", json: .object(body)).json["id"]?.stringValue ?? "")
+            }
+            return ids
+        }
+        let small = TestHarness(retention: Retention(maxStoredPerTenant: 3))
+        #expect(small.app.services.responses.checkpointInterval == 1)
+        let five = await chain(small, 5)
+        let more = await small.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "more", "previous_response_id": .string(five[4])])
+        #expect(more.status == 200, "turns 1 and 2 are forgotten, turn 5 holds its whole history")
+        let tokens = more.json["usage"]?["input_tokens"]?.intValue ?? 0
+        let alone = await small.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "more"])
+        #expect(tokens > (alone.json["usage"]?["input_tokens"]?.intValue ?? 0) + 40)
+
+        // A deleted turn is gone for every route (retrieve, chaining from it), but the later
+        // turns of its chain still read their history through it.
+        let three = await chain(sim, 3)
+        #expect(await sim.send("DELETE", "/v1/responses/\(three[1])").json["deleted"] == true)
+        #expect(await sim.send("GET", "/v1/responses/\(three[1])").status == 404)
+        let fromDeleted = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "x", "previous_response_id": .string(three[1])])
+        #expect(fromDeleted.status == 400 && fromDeleted.json["error"]?["code"] == "previous_response_not_found")
+        let through = try sim.app.services.responses.previousConversation(tenant: Tenant.forAPIKey("sk-test"), id: three[2]).items
+        #expect(through.count == 6, "all three turns' input and output")
+
+        let larger = TestHarness(retention: Retention(maxStoredPerTenant: 130))
+        #expect(larger.app.services.responses.checkpointInterval == 2)
+        let two = await chain(larger, 2)
+        for i in 0..<129 { _ = await larger.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": .string("other \(i)")]) }
+        #expect(await larger.send("GET", "/v1/responses/\(two[0])").status == 404)
+        #expect(await larger.send("GET", "/v1/responses/\(two[1])").status == 200)
+        let broken = await larger.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "x", "previous_response_id": .string(two[1])])
+        #expect(broken.status == 400 && broken.json["error"]?["code"] == "previous_response_not_found")
     }
 
     @Test func theStoredDocumentIsTheResponseWithItsItemsAsTheLastKey() throws {

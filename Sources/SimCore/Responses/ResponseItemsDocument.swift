@@ -5,16 +5,46 @@ import SimSupport
 /// (`conversation`) stores no copy of the conversation's items: `"history":[]` and, after the
 /// items, `"conversation":{"id":…,"through":…,"count":…}` (the conversation, the id of its last
 /// item when the response was created, null when it had none, and how many it had), from which
-/// `ResponseService.previousConversation` reads them back. It is written on every
+/// `ResponseService.previousConversation` reads them back. A response that continues another
+/// (`previous_response_id`) stores `"chain":{"previous":…,"depth":…}` instead of its history
+/// (the response it continues, and how many links the chain has through it), except every
+/// `ResponseService.checkpointInterval` links, where it stores the history and
+/// `"chain":{"depth":…}`: reading a history back walks at most that many records. It is written on every
 /// stored create and read rarely, so it is written without its outer tree, and message items
 /// in the shapes `ResponseInput` and `ResponseOutputItem` make (the common case) are written
 /// with their keys as literal runs. Any other shape is written by `JSONWriter.write`: the bytes
 /// are always what `JSONWriter.encode` gives for the document's tree.
 enum ResponseItemsDocument {
-    static func encode(history: [JSON], items: [JSON], conversation: ConversationRef? = nil) -> [UInt8] {
+    static func encode(history: [JSON], items: [JSON], conversation: ConversationRef? = nil, chain: ChainLink? = nil) -> [UInt8] {
         var w = JSONWriter(capacity: capacity(history: history, items: items))
-        write(history: history, items: items, conversation: conversation, to: &w)
+        write(history: history, items: items, conversation: conversation, chain: chain, to: &w)
         return w.bytes
+    }
+
+    /// A response's place in a `previous_response_id` chain.
+    struct ChainLink: Equatable {
+        /// The response it continues, when its history is not stored with it.
+        var previous: String?
+        /// Links through this response (1 for the first response that continues another).
+        var depth: Int
+
+        var json: JSON {
+            var pairs: [(String, JSON)] = []
+            if let previous { pairs.append(("previous", .string(previous))) }
+            pairs.append(("depth", .int(Int64(depth))))
+            return .object(pairs)
+        }
+
+        init(previous: String?, depth: Int) {
+            self.previous = previous
+            self.depth = depth
+        }
+
+        init?(_ json: JSON?) {
+            guard let json, let depth = json["depth"]?.intValue else { return nil }
+            previous = json["previous"]?.stringValue
+            self.depth = Int(depth)
+        }
     }
 
     /// Where a response's history lives when it is a conversation's items.
@@ -55,7 +85,8 @@ enum ResponseItemsDocument {
     static func capacity(history: [JSON], items: [JSON]) -> Int { 25 + estimate(history) + estimate(items) }
 
     /// Appends the document to `w` (a stored response writes it after the response's own bytes).
-    static func write(history: [JSON], items: [JSON], conversation: ConversationRef? = nil, to w: inout JSONWriter) {
+    static func write(history: [JSON], items: [JSON], conversation: ConversationRef? = nil, chain: ChainLink? = nil,
+                      to w: inout JSONWriter) {
         // A conversation's first turn (the common case) has no history.
         if history.isEmpty {
             w.raw(#"{"history":[],"items":"#)
@@ -68,6 +99,10 @@ enum ResponseItemsDocument {
         if let conversation {
             w.raw(#","conversation":"#)
             w.write(conversation.json)
+        }
+        if let chain {
+            w.raw(#","chain":"#)
+            w.write(chain.json)
         }
         w.bytes.append(UInt8(ascii: "}"))
     }

@@ -18,6 +18,8 @@ public struct ResponseService: Sendable {
     /// Where input items were stored before they moved into the response record (read only).
     static let legacyInputItemsCollection = "response_input_items"
     static let backgroundCollection = "responses.background"
+    /// Deleted responses, kept only for the later turns of their chains to read through.
+    static let deletedCollection = "responses.deleted"
     static let legacyBackgroundInputItemsCollection = "response_input_items.background"
     /// The background bucket of `collection` or `legacyInputItemsCollection`.
     static func background(_ collection: String) -> String {
@@ -55,7 +57,18 @@ public struct ResponseService: Sendable {
         var history: [JSON]
         var items: [JSON]
         var conversation: ResponseConversation
+        /// Links of the `previous_response_id` chain through the response this one continues (0: none).
+        var chainDepth: Int
     }
+
+    /// Every this many links of a `previous_response_id` chain a response stores its whole
+    /// history; the others store the id of the response they continue, and reading a history
+    /// back walks at most this many records. A chain therefore costs memory in proportion to
+    /// its length, not to its length squared (300 turns: ~97 MB as copies). Records are kept for
+    /// `--max-stored` per key, and a link that has been forgotten breaks every later one that
+    /// needs it (`previous_response_not_found`), so the interval stays far inside that window:
+    /// with a small `--max-stored` every response stores its history, as all did before.
+    var checkpointInterval: Int { min(32, max(1, (env.retention.maxStoredPerTenant ?? Int.max) / 64)) }
 
     /// - Remark: POST /v1/responses
     public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> Created {
@@ -100,7 +113,7 @@ public struct ResponseService: Sendable {
         let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: outputTokens, reasoning: out.reasoningTokens)
         inference.usage.record(tenant, .completions, model: ready.model.id, input: inputTokens, cached: cached,
                                output: outputTokens, batch: inference.isBatch(env))
-        let (stream, store, background, conversationID) = (p.stream, p.store, p.background, p.conversation)
+        let (stream, store, background, conversationID, previousID) = (p.stream, p.store, p.background, p.conversation, p.previousResponseID)
         // `p` moves into the object (the last use): a copy would retain every field.
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
                                                incompleteReason: built.incompleteReason, params: consume p, model: ready.model,
@@ -112,10 +125,18 @@ public struct ResponseService: Sendable {
         if store {
             // Stored encoded: compact, and read only by retrieve, input_items and previous_response_id.
             // A conversation's items are not copied into each of its responses (a long
-            // conversation would store its history once per turn): a reference to them is.
-            let record = Self.storedDocument(tree.map(\.encoded) ?? reply, history: conversationID == nil ? ready.history : [],
-                                             items: ready.items,
-                                             conversation: conversationID.map { .init(id: $0, history: ready.history) })
+            // conversation would store its history once per turn): a reference to them is; a
+            // chain's history only at its checkpoints.
+            var history = conversationID == nil ? ready.history : []
+            var chain: ResponseItemsDocument.ChainLink?
+            if let previousID {
+                let depth = ready.chainDepth + 1
+                let checkpoint = depth % checkpointInterval == 0
+                chain = .init(previous: checkpoint ? nil : previousID, depth: depth)
+                if !checkpoint { history = [] }
+            }
+            let record = Self.storedDocument(tree.map(\.encoded) ?? reply, history: history, items: ready.items,
+                                             conversation: conversationID.map { .init(id: $0, history: ready.history) }, chain: chain)
             do {
                 try env.putRetained([StoredRecord(tenant: tenant.id, collection: runsInBackground ? Self.backgroundCollection : Self.collection,
                                                   id: id, createdAt: now, encodedBody: record)])
@@ -176,10 +197,11 @@ public struct ResponseService: Sendable {
         // Earlier turns: the conversation's items, or the chain before `previous_response_id`.
         // Input ids must be new to a conversation (not checked against a previous response's chain).
         let history: [JSON]
+        var chainDepth = 0
         if let c = p.conversation {
             history = try conversations.history(tenant: tenant, id: c)
         } else {
-            history = try previousConversation(tenant: tenant, id: p.previousResponseID)
+            (history, chainDepth) = try previousConversation(tenant: tenant, id: p.previousResponseID)
         }
         try ConversationService.checkDuplicates(p.input, history: p.conversation == nil ? [] : history)
         let id = reserveID ? ResponseIDs.response(ids) : ""
@@ -204,7 +226,7 @@ public struct ResponseService: Sendable {
             }
             if conv.inputTokens > model.contextWindow { throw Self.contextExceeded }
         }
-        return (Prepared(model: model, history: history, items: items, conversation: conv), id)
+        return (Prepared(model: model, history: history, items: items, conversation: conv, chainDepth: chainDepth), id)
     }
 
     static let contextExceeded = APIError.invalidRequest(
@@ -239,26 +261,55 @@ public struct ResponseService: Sendable {
         }
     }
 
-    /// The conversation up to and including `id`'s output (earlier turns, its input, its output).
-    func previousConversation(tenant: Tenant, id: String?) throws(APIError) -> [JSON] {
-        guard let id else { return [] }
+    /// The conversation up to and including `id`'s output (earlier turns, its input, its output),
+    /// and how many chain links it has through `id`. Walks back through responses that stored
+    /// a reference instead of their history (to the nearest one that stored it).
+    func previousConversation(tenant: Tenant, id: String?) throws(APIError) -> (items: [JSON], depth: Int) {
+        guard let id else { return ([], 0) }
         let notFound = APIError.invalidRequest("Previous response with id '\(id)' not found.", param: "previous_response_id",
                                                code: "previous_response_not_found")
-        guard let body = try record(tenant, Self.collection, id)?.body else { throw notFound }
-        if ResponseLifecycle.isActive(body, now: env.now()) {
+        guard var body = try record(tenant, Self.collection, id)?.body else { throw notFound }
+        let now = env.now()
+        if ResponseLifecycle.isActive(body, now: now) {
             throw .invalidRequest("Previous response with id '\(id)' is still in progress. Wait for it to complete before continuing the conversation.",
                                   param: "previous_response_id", code: "previous_response_in_progress")
         }
-        let doc = try inputItemsDocument(tenant, id, stored: body)
-        let output = ResponseLifecycle.view(body, now: env.now())["output"]?.arrayValue ?? []
-        var history = doc?["history"]?.arrayValue ?? []
-        let items = doc?["items"]?.arrayValue ?? []
-        if let ref = ResponseItemsDocument.ConversationRef(doc?["conversation"]) {
-            // The conversation's items as they are now (a deleted conversation has none).
-            history = ref.history(in: try conversations.currentItems(tenant: tenant, id: ref.id),
-                                  ownFirst: (items.first ?? output.first)?["id"]?.stringValue)
+        var recordID = id
+        var depth: Int?
+        // Each turn's input and output, newest first; then the history they continue.
+        var turns: [[JSON]] = []
+        var history: [JSON] = []
+        while true {
+            let doc = try inputItemsDocument(tenant, recordID, stored: body)
+            let items = doc?["items"]?.arrayValue ?? []
+            let output = ResponseLifecycle.view(body, now: now)["output"]?.arrayValue ?? []
+            turns.append(items + output)
+            let link = ResponseItemsDocument.ChainLink(doc?["chain"])
+            if depth == nil { depth = link?.depth ?? 0 }
+            if let previous = link?.previous {
+                // A forgotten link (`--max-stored`) leaves the history unknown: as for a forgotten
+                // response. (Links only point back in time; the count only stops a damaged store.)
+                guard turns.count <= 100_000, let earlier = try chainRecord(tenant, previous)?.body else { throw notFound }
+                (recordID, body) = (previous, earlier)
+                continue
+            }
+            if let ref = ResponseItemsDocument.ConversationRef(doc?["conversation"]) {
+                // The conversation's items as they are now (a deleted conversation has none).
+                history = ref.history(in: try conversations.currentItems(tenant: tenant, id: ref.id),
+                                      ownFirst: (items.first ?? output.first)?["id"]?.stringValue)
+            } else {
+                history = doc?["history"]?.arrayValue ?? []
+            }
+            break
         }
-        return history + items + output
+        for turn in turns.reversed() { history += turn }
+        return (history, depth ?? 0)
+    }
+
+    /// A response a chain reads through: stored, or deleted since (kept for its chain).
+    func chainRecord(_ tenant: Tenant, _ id: String) throws(APIError) -> StoredRecord? {
+        if let r = try record(tenant, Self.collection, id) { return r }
+        do { return try env.records.get(tenant: tenant.id, collection: Self.deletedCollection, id: id) } catch { throw .serverError("\(error)") }
     }
 
     /// A stored response (`collection`) or its legacy input items (`legacyInputItemsCollection`),
@@ -274,18 +325,18 @@ public struct ResponseService: Sendable {
     /// document added as its last key (`{…,"_input_items":{"history":[…],"items":[…]}}`), written
     /// into one buffer after a copy of the reply's bytes (not parsed or re-encoded).
     public static func storedDocument(_ response: [UInt8], history: [JSON], items: [JSON]) -> [UInt8] {
-        storedDocument(response, history: history, items: items, conversation: nil)
+        storedDocument(response, history: history, items: items, conversation: nil, chain: nil)
     }
 
     static func storedDocument(_ response: [UInt8], history: [JSON], items: [JSON],
-                               conversation: ResponseItemsDocument.ConversationRef?) -> [UInt8] {
+                               conversation: ResponseItemsDocument.ConversationRef?, chain: ResponseItemsDocument.ChainLink?) -> [UInt8] {
         precondition(response.count >= 2 && response.last == UInt8(ascii: "}"), "a response is a JSON object")
         let key = #","_input_items":"#.utf8
         var w = JSONWriter(capacity: response.count + key.count + ResponseItemsDocument.capacity(history: history, items: items) + 1)
         // An empty object (never a response, but stay valid JSON) takes the key without a comma.
         w.bytes.append(contentsOf: response.dropLast())
         w.bytes.append(contentsOf: response.count == 2 ? key.dropFirst() : key[...])
-        ResponseItemsDocument.write(history: history, items: items, conversation: conversation, to: &w)
+        ResponseItemsDocument.write(history: history, items: items, conversation: conversation, chain: chain, to: &w)
         w.bytes.append(UInt8(ascii: "}"))
         return w.bytes
     }
