@@ -75,6 +75,14 @@ import SimTesting
         #expect(added.status == 200 && ids(added.json).count == 3)
         let kept = await sim.send("GET", "/v1/conversations/\(last)/items?order=asc")
         #expect(ids(kept.json) == Array(ids(added.json).suffix(2)))
+
+        // A response that finishes after its conversation went (deleted, or forgotten meanwhile)
+        // leaves no items behind.
+        let gone = convs[1]
+        #expect(await sim.send("DELETE", "/v1/conversations/\(gone)").status == 200)
+        try sim.app.services.responses.conversations.append(tenant: Tenant.forAPIKey("sk-test"), id: gone,
+                                                            items: [["id": "msg_late", "type": "message", "role": "assistant", "content": []]])
+        #expect(try sim.env.records.list(tenant: tenant, collection: "conversation_items/" + gone, query: ListQuery(limit: 10)).records.isEmpty)
     }
 
     @Test func badRequestsNameTheirParameter() async {

@@ -177,9 +177,13 @@ public struct ConversationService: Sendable {
         return try items(tenant: tenant, id: id)
     }
 
-    /// Adds a finished response's input and output items.
+    /// Adds a finished response's input and output items. A conversation deleted (or forgotten
+    /// by `--max-stored`) while the response ran takes them with it: they are not left behind.
     func append(tenant: Tenant, id: String, items: [JSON]) throws(APIError) {
         try put(records(items, tenant: tenant, conversation: id, now: env.now()), trimmed: true)
+        if try record(tenant, Self.collection, id) == nil {
+            do { try purge(tenant: tenant, id: id) } catch { throw .serverError("Could not store the conversation: \(error)") }
+        }
     }
 
     /// Notes a background response whose items join the conversation when it completes.
