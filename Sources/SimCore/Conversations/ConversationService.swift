@@ -162,17 +162,16 @@ public struct ConversationService: Sendable {
     /// The conversation's items in order (after settling finished background responses): the
     /// history a response with `conversation` continues. 404 for an unknown conversation.
     func history(tenant: Tenant, id: String) throws(APIError) -> [JSON] {
-        guard try record(tenant, Self.collection, id) != nil else {
+        guard let items = try currentItems(tenant: tenant, id: id) else {
             throw .invalidRequest("Conversation with id '\(id)' not found.", param: "conversation", code: "not_found", status: 404)
         }
-        try settle(tenant: tenant, id: id)
-        return try items(tenant: tenant, id: id)
+        return items
     }
 
-    /// The conversation's items in order, as stored now (none when it is gone); for a response
-    /// that continued it, read back as that response's history.
-    func currentItems(tenant: Tenant, id: String) throws(APIError) -> [JSON] {
-        guard try record(tenant, Self.collection, id) != nil else { return [] }
+    /// The conversation's items in order, after settling finished background responses; nil
+    /// when it is gone. For a response that continued it, read back as that response's history.
+    func currentItems(tenant: Tenant, id: String) throws(APIError) -> [JSON]? {
+        guard try record(tenant, Self.collection, id) != nil else { return nil }
         try settle(tenant: tenant, id: id)
         return try items(tenant: tenant, id: id)
     }

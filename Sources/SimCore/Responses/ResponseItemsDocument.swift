@@ -15,14 +15,14 @@ import SimSupport
 /// with their keys as literal runs. Any other shape is written by `JSONWriter.write`: the bytes
 /// are always what `JSONWriter.encode` gives for the document's tree.
 enum ResponseItemsDocument {
-    static func encode(history: [JSON], items: [JSON], conversation: ConversationRef? = nil, chain: ChainLink? = nil) -> [UInt8] {
+    static func encode(history: [JSON], items: [JSON]) -> [UInt8] {
         var w = JSONWriter(capacity: capacity(history: history, items: items))
-        write(history: history, items: items, conversation: conversation, chain: chain, to: &w)
+        write(history: history, items: items, to: &w)
         return w.bytes
     }
 
     /// A response's place in a `previous_response_id` chain.
-    struct ChainLink: Equatable {
+    struct ChainLink {
         /// The response it continues, when its history is not stored with it.
         var previous: String?
         /// Links through this response (1 for the first response that continues another).
@@ -48,7 +48,7 @@ enum ResponseItemsDocument {
     }
 
     /// Where a response's history lives when it is a conversation's items.
-    struct ConversationRef: Equatable {
+    struct ConversationRef {
         var id: String
         /// The conversation's last item when the response was created (nil: it had none).
         var through: String?

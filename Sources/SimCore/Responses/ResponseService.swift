@@ -295,7 +295,7 @@ public struct ResponseService: Sendable {
             }
             if let ref = ResponseItemsDocument.ConversationRef(doc?["conversation"]) {
                 // The conversation's items as they are now (a deleted conversation has none).
-                history = ref.history(in: try conversations.currentItems(tenant: tenant, id: ref.id),
+                history = ref.history(in: try conversations.currentItems(tenant: tenant, id: ref.id) ?? [],
                                       ownFirst: (items.first ?? output.first)?["id"]?.stringValue)
             } else {
                 history = doc?["history"]?.arrayValue ?? []
