@@ -1,6 +1,5 @@
-/// Byte strings kept for a long time (a `MemoryRecordStore` bucket's encoded documents, the
-/// request journal's bodies), packed one after another into shared blocks instead of one heap
-/// allocation each.
+/// Byte strings kept for a long time (a `MemoryRecordStore` bucket's encoded documents), packed
+/// one after another into shared blocks instead of one heap allocation each.
 ///
 /// Why: a stored response lives for thousands of requests (until retention evicts it), and
 /// kept as its own allocation it sits in the malloc heap between the short-lived buffers every
@@ -11,10 +10,11 @@
 /// Packed, a record costs a copy into the bucket's current block, and evicting it releases a
 /// reference; a block is freed when the last document in it is gone.
 ///
-/// The same holds for the journal, which keeps the newest 1,000 requests' bodies: kept as the
+/// The same held for the journal, which keeps the newest 1,000 requests' bodies: kept as the
 /// request's and the response's own arrays, every request freed two 1 KB-plus chunks a thousand
 /// requests old (`Journal.Entry`'s deinit was 2.5 % of the server threads' time under wrk on
-/// `POST /v1/responses`, glibc's malloc and free 10 % in all; perf, 2026-11-27).
+/// `POST /v1/responses`, glibc's malloc and free 10 % in all; perf, 2026-11-27). It now writes
+/// whole entries as flat records into blocks of its own (see `Journal`).
 ///
 /// A block is written only under its owner's lock and never rewritten: bytes once appended are
 /// immutable, so readers holding a `SlabBytes` need no lock.
