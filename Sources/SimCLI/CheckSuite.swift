@@ -88,6 +88,7 @@ final class CheckSuite: @unchecked Sendable {
     }
 
     /// Expects `call` to fail with HTTP `status` and the API's error shape; returns the error.
+    @discardableResult
     func expectStatus<T>(_ status: Int, _ call: () async throws -> T) async throws -> APIStatusError {
         do {
             let v = try await call()
