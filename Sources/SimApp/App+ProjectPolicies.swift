@@ -3,8 +3,8 @@ import SimHTTP
 import SimScenarios
 import SimSupport
 
-/// A project's model permissions, hosted tool permissions (web search) and lowered rate limits,
-/// enforced on live model requests.
+/// A project's model permissions, hosted tool permissions (web search), hard spend limits (the
+/// organization's and the project's) and lowered rate limits, enforced on live model requests.
 /// `AdminService` keeps which models a project may use (`modelAllowed`) and which limits it
 /// lowered (`enforcedLimits`); the budgets (requests and tokens per minute, refilling
 /// continuously on the simulator clock) are the scenario engine's `RateBudgets`, and the refusal
@@ -23,6 +23,7 @@ extension App {
     /// Whether any project has model permissions or lowered limits (atomic loads; usually no).
     var enforcesProjectPolicies: Bool {
         services.admin.enforcesRateLimits || services.admin.enforcesModelPermissions || services.admin.enforcesToolPermissions
+            || services.admin.enforcesSpendLimits
     }
 
     /// Holds a live model request to its project's model permissions, then to its lowered limits
@@ -54,6 +55,13 @@ extension App {
                 return (refusal, [])
             }
         }
+        // Hard spend limits: once this calendar month's spend (UTC, on the simulator clock, priced as
+        // the costs endpoint prices it) reaches the organization's or the project's threshold,
+        // priced requests get the API's 429 insufficient_quota. The request that crosses the
+        // threshold is answered; moderations cost nothing and are not refused.
+        if services.admin.enforcesSpendLimits, request.path != "/v1/moderations", overSpendLimit(tenant) {
+            return (ScenarioResponses.insufficientQuota(), [])
+        }
         guard let enforced = services.admin.enforcedLimits(organizationTenantID: organization, project: tenant.projectID, model: model)
         else { return nil }
         let wanted = RateLimit(rpm: enforced.limits.requestsPerMinute, tpm: enforced.limits.tokensPerMinute)
@@ -75,5 +83,22 @@ extension App {
             return (refusal, headers)
         }
         return (nil, headers)
+    }
+
+    /// Whether this month's spend has reached the organization's or the project's hard limit.
+    func overSpendLimit(_ tenant: Tenant) -> Bool {
+        let organization = tenant.organizationTenantID
+        let limits = services.admin.spendLimits(organizationTenantID: organization, project: tenant.projectID)
+        guard limits.organization != nil || limits.project != nil else { return false }
+        let usage = UsageService(meter: services.inference.usage, clock: env.clock)
+        let since = UsageService.monthStart(env.clock.unixSeconds())
+        if let cents = limits.organization, usage.spentUSD(organizationTenantID: organization, project: nil, since: since) * 100 >= Double(cents) {
+            return true
+        }
+        if let cents = limits.project,
+           usage.spentUSD(organizationTenantID: organization, project: tenant.projectID, since: since) * 100 >= Double(cents) {
+            return true
+        }
+        return false
     }
 }

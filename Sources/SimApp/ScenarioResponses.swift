@@ -60,8 +60,7 @@ enum ScenarioResponses {
             r.setHeader("x-ratelimit-reset-tokens", "0s")
             return r
         case "insufficient_quota":
-            return App.errorResponse(APIError(status: 429, type: "insufficient_quota", code: "insufficient_quota",
-                                              message: "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors."))
+            return insufficientQuota()
         case "bad_gateway":
             // What the API's edge (Cloudflare) sends: note the integer code.
             return .json(["error": ["code": 502, "message": "Bad gateway.", "param": nil, "type": "cf_bad_gateway"]], status: 502)
@@ -81,6 +80,12 @@ enum ScenarioResponses {
     }
 
     /// 429 for a request over a `rate_limit` budget, worded as the API words it.
+    /// The API's answer to an organization out of credit or over a hard spend limit.
+    static func insufficientQuota() -> HTTPResponse {
+        App.errorResponse(APIError(status: 429, type: "insufficient_quota", code: "insufficient_quota",
+                                   message: "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors."))
+    }
+
     static func rateLimited(_ d: RateDecision, exchange: Exchange, body: JSON?) -> HTTPResponse {
         let tokens = d.exceeded == "tokens"
         let budget = tokens ? d.tokens : d.requests

@@ -110,6 +110,50 @@ import SimTesting
         #expect(done["status"] == "completed" && done["request_counts"]?["completed"] == 3 && done["request_counts"]?["failed"] == 0, "\(done)")
     }
 
+    /// A hard spend limit holds priced requests once this month's spend reaches it: the API's
+    /// 429 insufficient_quota. The request that crosses it is answered; moderations (free) still
+    /// are; a project's limit holds only that project, the organization's all of them; a new month
+    /// starts afresh; deleting the limit lifts it.
+    @Test func hardSpendLimitsRefusePricedRequestsOnceThisMonthsSpendReachesThem() async throws {
+        let records = MemoryRecordStore()
+        let sim = TestHarness(records: records)
+        let project = await Self.defaultProject(sim)
+        let other = await sim.send("POST", "\(Self.base)/projects", json: ["name": "other"]).json["id"]?.stringValue ?? ""
+        let otherKey = await sim.send("POST", "\(Self.base)/projects/\(other)/service_accounts", json: ["name": "ci"])
+            .json["api_key"]?["value"]?.stringValue ?? ""
+        let limit: JSON = ["threshold_amount": 1, "currency": "USD", "interval": "month"]
+        #expect(await sim.send("POST", "\(Self.base)/projects/\(project)/spend_limit", json: limit).status == 200)
+        // o1-pro: $600 per million output tokens, so one answer costs more than a cent.
+        let crossing = await sim.send("POST", "/v1/responses", json: ["model": "o1-pro", "input": "Write two sentences about rivers."])
+        #expect(crossing.status == 200)
+        let costs = await sim.send("GET", "\(Self.base)/costs?start_time=1767225600").json
+        let spent = costs["data"]?.arrayValue?.compactMap { $0["results"]?.arrayValue?.first?["amount"]?["value"]?.doubleValue }.reduce(0, +) ?? 0
+        #expect(spent >= 0.01, "the first answer should cost a cent or more, cost \(spent)")
+        let refused = await sim.send("POST", "/v1/chat/completions", json: Self.chat())
+        #expect(refused.status == 429)
+        #expect(refused.json["error"] == ["message": "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+                                          "type": "insufficient_quota", "param": .null, "code": "insufficient_quota"])
+        #expect(await sim.send("POST", "/v1/embeddings", json: ["model": "text-embedding-3-small", "input": "x"]).status == 429)
+        #expect(await sim.send("POST", "/v1/moderations", json: ["input": "hello"]).status == 200)
+        // The other project, and another organization, are not held by this project's limit.
+        #expect(await sim.send("POST", "/v1/chat/completions", key: otherKey, json: Self.chat()).status == 200)
+        #expect(await sim.send("POST", "/v1/chat/completions", key: "sk-someone-else", json: Self.chat()).status == 200)
+        // Deleted: lifted. The organization's limit holds every project of it.
+        #expect(await sim.send("DELETE", "\(Self.base)/projects/\(project)/spend_limit").status == 200)
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+        #expect(await sim.send("POST", "\(Self.base)/spend_limit", json: limit).status == 200)
+        #expect(await sim.send("POST", "/v1/chat/completions", json: Self.chat()).status == 429)
+        #expect(await sim.send("POST", "/v1/chat/completions", key: otherKey, json: Self.chat()).status == 429)
+        // Kept across a restart (a new app over the same records; its usage starts from nothing,
+        // as this harness saves none): the first answer crosses the limit again.
+        let restarted = TestHarness(records: records)
+        #expect(await restarted.send("POST", "/v1/responses", json: ["model": "o1-pro", "input": "Write two sentences about rivers."]).status == 200)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 429)
+        // The simulator's clock starts on 2026-01-01: 31 days on is February, a new month.
+        try restarted.advance(seconds: 31 * 86_400)
+        #expect(await restarted.send("POST", "/v1/chat/completions", json: Self.chat()).status == 200)
+    }
+
     @Test func aResetDropsTheLimitsAndARestartKeepsThem() async throws {
         let records = MemoryRecordStore()
         let sim = TestHarness(records: records)

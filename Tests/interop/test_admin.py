@@ -110,6 +110,23 @@ def test_a_projects_lowered_rate_limit_is_enforced_with_the_apis_429(sim: SimSer
     assert owner.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
 
 
+def test_a_projects_hard_spend_limit_refuses_priced_requests_once_reached(sim: SimServer, org) -> None:
+    project = org.projects.create(name="budgeted")
+    account = org.projects.service_accounts.create(project.id, name="bot")
+    bot = sim.client(account.api_key.value)  # max_retries=0: the 429 surfaces
+    org.projects.spend_limit.update(project.id, threshold_amount=1, currency="USD", interval="month")
+    # o1-pro's output is $600 per million tokens: this one answer spends more than the cent.
+    assert bot.responses.create(model="o1-pro", input="Write two sentences about rivers.").output_text
+    with pytest.raises(openai.RateLimitError) as e:
+        bot.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    err = assert_error_shape(e.value, 429)
+    assert err["type"] == "insufficient_quota" and err["code"] == "insufficient_quota", err
+    assert err["message"].startswith("You exceeded your current quota, please check your plan and billing details."), err
+    assert bot.moderations.create(input="hello").results  # free: not refused
+    org.projects.spend_limit.delete(project.id)
+    assert bot.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
+
+
 def test_a_projects_model_permissions_refuse_other_models_as_the_api_does(sim: SimServer, org) -> None:
     project = org.projects.create(name="restricted")
     account = org.projects.service_accounts.create(project.id, name="bot")

@@ -268,16 +268,6 @@ enum DER {
         if yearDigits == 2 { year += year >= 50 ? 1900 : 2000 }
         let (month, day, hour, minute, second) = (fields[1], fields[2], fields[3], fields[4], fields[5])
         guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
-        return daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        return CivilDate.days(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
     }
 }

@@ -85,6 +85,7 @@ extension AdminService {
                                    ("threshold_amount", .int(threshold)), ("currency", .string(currency)), ("interval", .string(interval)),
                                    ("enforcement", .object([("status", "enforcing")]))])
         try putSetting(org, project, "spend_limit", limit)
+        spendLimits.set(OrganizationKeyed<Int64>.key(org.root.id, project ?? ""), threshold)
         return limit
     }
 
@@ -93,8 +94,28 @@ extension AdminService {
         let org = try settingsScope(tenant, project, changing: true)
         guard setting(org, project, "spend_limit") != nil else { throw Self.noSpendLimit(project) }
         remove(org.root.id, Self.settings, Self.settingID(project, "spend_limit"))
+        spendLimits.set(OrganizationKeyed<Int64>.key(org.root.id, project ?? ""), nil)
         return .object([("object", .string(project == nil ? "organization.spend_limit.deleted" : "project.spend_limit.deleted")),
                         ("deleted", true)])
+    }
+
+    /// True when some organization or project has a hard spend limit (one atomic load).
+    public var enforcesSpendLimits: Bool { !spendLimits.isEmpty }
+
+    /// The hard limits, in cents, over a request of `project`: its organization's and its own.
+    public func spendLimits(organizationTenantID: String, project: String) -> (organization: Int64?, project: Int64?) {
+        (spendLimits[OrganizationKeyed<Int64>.key(organizationTenantID, "")],
+         spendLimits[OrganizationKeyed<Int64>.key(organizationTenantID, project)])
+    }
+
+    /// The limits saved by earlier runs (a data directory), at start.
+    func loadSpendLimits() {
+        guard let saved = try? env.records.all(collection: Self.settings) else { return }
+        for r in saved {
+            guard r.id == "spend_limit" || r.id.hasSuffix("/spend_limit"), let threshold = r.body["threshold_amount"]?.intValue else { continue }
+            let project = r.id == "spend_limit" ? "" : String(r.id.dropLast("/spend_limit".count))
+            spendLimits.set(OrganizationKeyed<Int64>.key(r.tenant, project), threshold)
+        }
     }
 
     static func noSpendLimit(_ project: String?) -> APIError {

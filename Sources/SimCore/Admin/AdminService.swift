@@ -43,6 +43,9 @@ public final class AdminService: Sendable {
     let modelPolicies = OrganizationKeyed<ModelPolicy>()
     /// The hosted tools a project turned off (only projects with one off are kept).
     let disabledTools = OrganizationKeyed<Set<String>>()
+    /// Hard spend limits in cents: organization and project (an empty project: the
+    /// organization's own limit) → the threshold (see `AdminService+Settings.swift`).
+    let spendLimits = OrganizationKeyed<Int64>()
 
     public init(env: SimEnvironment, auth: AuthPolicy = .open) {
         self.env = env
@@ -50,6 +53,7 @@ public final class AdminService: Sendable {
         loadEnforcedLimits()
         loadModelPolicies()
         loadToolPermissions()
+        loadSpendLimits()
     }
 
     /// In strict mode, a token that was neither given at start nor minted here is refused.
@@ -130,6 +134,7 @@ public final class AdminService: Sendable {
         enforced.forget(organization: root.id)
         modelPolicies.forget(organization: root.id)
         disabledTools.forget(organization: root.id)
+        spendLimits.forget(organization: root.id)
         return projects.keys.sorted().compactMap { projects[$0] }
     }
 
@@ -139,6 +144,7 @@ public final class AdminService: Sendable {
         enforced.forget(organization: nil)
         modelPolicies.forget(organization: nil)
         disabledTools.forget(organization: nil)
+        spendLimits.forget(organization: nil)
     }
 
     // MARK: - The organization

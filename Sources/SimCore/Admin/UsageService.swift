@@ -103,10 +103,8 @@ public struct UsageService: Sendable {
         var totals: [(project: String?, apiKey: String?, value: Double)] = []
         for row in rows {
             let c = row.counts
-            let price = Pricing.perMillion(row.model ?? "")
+            let (inputCost, outputCost) = Pricing.cost(c, model: row.model ?? "")
             let uncached = Double(c.input - c.cached), cached = Double(c.cached), output = Double(c.output)
-            let inputCost = (uncached * price.input + cached * price.cachedInput) / 1_000_000
-            let outputCost = output * price.output / 1_000_000
             if grouped.contains("line_item") {
                 let model = row.model ?? "unknown"
                 out.append(result(inputCost, line: "\(model), input", project: row.project, apiKey: row.apiKey, quantity: uncached + cached))
@@ -121,6 +119,25 @@ public struct UsageService: Sendable {
         }
         return out + totals.map { result($0.value, line: nil, project: $0.project, apiKey: $0.apiKey, quantity: nil) }
     }
+
+    /// What an organization (or one of its projects) has spent since `since` (Unix seconds), in
+    /// USD, priced as the costs endpoint prices it.
+    public func spentUSD(organizationTenantID: String, project: String?, since: Int64) -> Double {
+        var filter = UsageMeter.Filter(kinds: Set(UsageMeter.Kind.allCases))
+        filter.projects = project.map { [$0] }
+        let end = max(since + 60, (clock.unixSeconds() / 60 + 1) * 60)
+        let rows = meter.rows(organizationTenantID: organizationTenantID, filter: filter, start: since, end: end,
+                              width: end - since, groupBy: ["model"])
+        var total = 0.0
+        for row in rows.values.joined() {
+            let (input, output) = Pricing.cost(row.counts, model: row.model ?? "")
+            total += input + output
+        }
+        return total
+    }
+
+    /// Midnight UTC of the first day of the month holding `unix` (seconds).
+    public static func monthStart(_ unix: Int64) -> Int64 { CivilDate.monthStart(unix) }
 
     static func encodePage(_ t: Int64) -> String { "page_" + String(t, radix: 16) }
     static func decodePage(_ s: String) -> Int64? {
@@ -172,6 +189,13 @@ public enum Pricing {
 
     /// A fine-tuned model (`ft:BASE:…`) is priced as its base; the `-pro` models of GPT-5.x as gpt-5-pro,
     /// the other GPT-5.x models as gpt-5 (their size suffix kept: gpt-5.4-mini as gpt-5-mini).
+    /// The input (cached input at its price) and output cost, in USD, of `counts` of `model`.
+    public static func cost(_ counts: UsageMeter.Counts, model: String) -> (input: Double, output: Double) {
+        let price = perMillion(model)
+        let uncached = Double(counts.input - counts.cached), cached = Double(counts.cached)
+        return ((uncached * price.input + cached * price.cachedInput) / 1_000_000, Double(counts.output) * price.output / 1_000_000)
+    }
+
     public static func perMillion(_ model: String) -> Price {
         var m = ModelCatalog.baseName(model)
         if m.hasPrefix("gpt-5.") {

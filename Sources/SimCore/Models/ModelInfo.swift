@@ -43,15 +43,7 @@ public struct ModelInfo: Sendable, Equatable {
 /// ones, or the family's (400,000/128,000 for GPT-5-era reasoning models) where none is published.
 public enum ModelCatalog {
     /// Midnight UTC of a date, for snapshots whose `created` was not found.
-    static func day(_ y: Int, _ m: Int, _ d: Int) -> Int64 {
-        // Days from 1970-01-01 (civil-from-days inverse, proleptic Gregorian).
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468) * 86_400
-    }
+    static func day(_ y: Int, _ m: Int, _ d: Int) -> Int64 { CivilDate.days(Int64(y), Int64(m), Int64(d)) * 86_400 }
 
     static func reasoning(_ id: String, _ created: Int64, context: Int = 400_000, maxOutput: Int = 128_000,
                           fineTunable: Bool = false, responsesOnly: Bool = false) -> ModelInfo {
