@@ -161,19 +161,19 @@ struct ResponsesTestOverrides: Middleware {
         let chained = await create(["model": "gpt-4o-mini", "input": "And now?", "previous_response_id": .string(id)])
         let chainedID = try #require(chained.json["id"]?.stringValue)
         let chainedRecord = try #require(try sim.env.records.get(tenant: tenant, collection: ResponseService.collection, id: chainedID))
-        #expect(chainedRecord.body["_input_items"]?["chain"] == ["previous": .string(id), "depth": 1])
+        #expect(chainedRecord.body["_input_items"]?["chain"] == ["depth": 1])
         let through = try sim.app.services.responses.previousConversation(tenant: Tenant.forAPIKey("sk-test"), id: chainedID).items
         #expect(through.first?["id"] == "msg_legacy1", "the older turn is part of the new response's conversation")
         #expect(await sim.send("DELETE", "/v1/responses/\(id)").json["deleted"] == true)
         #expect(try sim.env.records.get(tenant: tenant, collection: "response_input_items", id: id) == nil, "its items record went too")
     }
 
-    /// A `previous_response_id` chain stores each turn's history only every
-    /// `checkpointInterval` links (32 with the default `--max-stored`), the other turns a link to
-    /// the turn they continue; reading it back gives every turn's input and output in order.
-    @Test func aLongChainStoresLinksAndReadsBackEveryTurn() async throws {
+    /// A `previous_response_id` chain holds one copy of its history, at its newest turn: each
+    /// earlier turn is rewritten, when the next one is stored, to a link to that newer turn and
+    /// how much of its history is its own; reading any turn back gives every turn's input and
+    /// output in order.
+    @Test func aLongChainStoresOneCopyAndReadsBackEveryTurn() async throws {
         let tenant = Tenant.forAPIKey("sk-test")
-        #expect(sim.app.services.responses.checkpointInterval == 32)
         var previous: JSON = .null
         var expected: [String] = []
         var made: [String] = []
@@ -187,25 +187,38 @@ struct ResponsesTestOverrides: Middleware {
             previous = .string(id)
             made.append(id)
         }
-        for (turn, id) in made.enumerated() where turn > 0 {
+        for (turn, id) in made.enumerated() {
             let doc = try #require(try sim.env.records.get(tenant: tenant.id, collection: ResponseService.collection, id: id)?.body["_input_items"])
-            if turn % 32 == 0 {
-                #expect(doc["chain"] == ["depth": .int(Int64(turn))] && doc["history"]?.arrayValue?.count == 2 * turn, "turn \(turn)")
-            } else {
-                #expect(doc["chain"] == ["previous": .string(made[turn - 1]), "depth": .int(Int64(turn))] && doc["history"] == [], "turn \(turn)")
+            #expect(doc["items"]?.arrayValue?.count == 1, "turn \(turn)")
+            switch turn {
+            case 0: // The chain's first turn has no history to give up.
+                #expect(doc["chain"] == nil && doc["history"] == [], "turn \(turn)")
+            case 69: // The newest holds the history.
+                #expect(doc["chain"] == ["depth": 69] && doc["history"]?.arrayValue?.count == 138, "turn \(turn)")
+            default:
+                #expect(doc["chain"] == ["next": .string(made[turn + 1]), "count": .int(Int64(2 * turn)), "depth": .int(Int64(turn))]
+                        && doc["history"] == [], "turn \(turn)")
             }
         }
         let read = try sim.app.services.responses.previousConversation(tenant: tenant, id: made[69])
         #expect(read.depth == 69 && read.items.count == 140)
         #expect(read.items.compactMap { $0["id"]?.stringValue } == expected)
-        // A turn in the middle reads back its own part of the chain.
+        // A turn in the middle reads back its own part of the chain; a branch from it stores its
+        // own copy, and the turn keeps pointing where it did.
         #expect(try sim.app.services.responses.previousConversation(tenant: tenant, id: made[40]).items.compactMap { $0["id"]?.stringValue }
                 == Array(expected.prefix(82)))
+        let branch = await create(["model": "gpt-4o-mini", "input": "A different question.", "previous_response_id": .string(made[40])])
+        let branchID = try #require(branch.json["id"]?.stringValue)
+        let branchDoc = try #require(try sim.env.records.get(tenant: tenant.id, collection: ResponseService.collection, id: branchID)?.body["_input_items"])
+        #expect(branchDoc["history"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == Array(expected.prefix(82)))
+        #expect(try sim.env.records.get(tenant: tenant.id, collection: ResponseService.collection, id: made[40])?.body["_input_items"]?["chain"]?["next"]
+                == .string(made[41]))
     }
 
-    /// With a small `--max-stored` every turn stores its history, so a chain outlives its older
-    /// turns as it did before links; with a larger one, a turn whose link was forgotten answers
-    /// as a forgotten response does.
+    /// Links point to newer records, which retention forgets later: a turn that can still be
+    /// retrieved can still be continued, however many other responses came in between, and its
+    /// forgotten earlier turns are still part of its history. A deleted turn is gone for every
+    /// route, but the turns it links to and from still read through it.
     @Test func chainsAndRetention() async throws {
         func chain(_ sim: TestHarness, _ turns: Int) async -> [String] {
             var ids: [String] = []
@@ -217,7 +230,6 @@ struct ResponsesTestOverrides: Middleware {
             return ids
         }
         let small = TestHarness(retention: Retention(maxStoredPerTenant: 3))
-        #expect(small.app.services.responses.checkpointInterval == 1)
         let five = await chain(small, 5)
         let more = await small.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "more", "previous_response_id": .string(five[4])])
         #expect(more.status == 200, "turns 1 and 2 are forgotten, turn 5 holds its whole history")
@@ -225,24 +237,31 @@ struct ResponsesTestOverrides: Middleware {
         let alone = await small.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "more"])
         #expect(tokens > (alone.json["usage"]?["input_tokens"]?.intValue ?? 0) + 40)
 
-        // A deleted turn is gone for every route (retrieve, chaining from it), but the later
-        // turns of its chain still read their history through it.
         let three = await chain(sim, 3)
         #expect(await sim.send("DELETE", "/v1/responses/\(three[1])").json["deleted"] == true)
         #expect(await sim.send("GET", "/v1/responses/\(three[1])").status == 404)
         let fromDeleted = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "x", "previous_response_id": .string(three[1])])
         #expect(fromDeleted.status == 400 && fromDeleted.json["error"]?["code"] == "previous_response_not_found")
-        let through = try sim.app.services.responses.previousConversation(tenant: Tenant.forAPIKey("sk-test"), id: three[2]).items
-        #expect(through.count == 6, "all three turns' input and output")
+        let tenant = Tenant.forAPIKey("sk-test")
+        #expect(try sim.app.services.responses.previousConversation(tenant: tenant, id: three[2]).items.count == 6, "all three turns' input and output")
+        // Deleting the newest turn, which holds the history, leaves the turn before it readable.
+        let four = await chain(sim, 3)
+        #expect(await sim.send("DELETE", "/v1/responses/\(four[2])").json["deleted"] == true)
+        let fromMiddle = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "x", "previous_response_id": .string(four[1])])
+        #expect(fromMiddle.status == 200)
+        #expect(try sim.app.services.responses.previousConversation(tenant: tenant, id: four[1]).items.count == 4)
 
+        // With 130 kept per key: a 40-turn chain, then 125 other responses. Its first 35 turns are
+        // forgotten; a turn still retrievable can be continued, with its whole history.
         let larger = TestHarness(retention: Retention(maxStoredPerTenant: 130))
-        #expect(larger.app.services.responses.checkpointInterval == 2)
-        let two = await chain(larger, 2)
-        for i in 0..<129 { _ = await larger.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": .string("other \(i)")]) }
-        #expect(await larger.send("GET", "/v1/responses/\(two[0])").status == 404)
-        #expect(await larger.send("GET", "/v1/responses/\(two[1])").status == 200)
-        let broken = await larger.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "x", "previous_response_id": .string(two[1])])
-        #expect(broken.status == 400 && broken.json["error"]?["code"] == "previous_response_not_found")
+        let forty = await chain(larger, 40)
+        for i in 0..<125 { _ = await larger.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": .string("other \(i)")]) }
+        #expect(await larger.send("GET", "/v1/responses/\(forty[34])").status == 404)
+        #expect(await larger.send("GET", "/v1/responses/\(forty[35])").status == 200)
+        let history = try larger.app.services.responses.previousConversation(tenant: tenant, id: forty[35]).items
+        #expect(history.count == 72, "36 turns' input and output, the forgotten ones included")
+        let continued = await larger.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "x", "previous_response_id": .string(forty[35])])
+        #expect(continued.status == 200)
     }
 
     @Test func theStoredDocumentIsTheResponseWithItsItemsAsTheLastKey() throws {

@@ -6,10 +6,14 @@ import SimSupport
 /// items, `"conversation":{"id":…,"through":…,"count":…}` (the conversation, the id of its last
 /// item when the response was created, null when it had none, and how many it had), from which
 /// `ResponseService.previousConversation` reads them back. A response that continues another
-/// (`previous_response_id`) stores `"chain":{"previous":…,"depth":…}` instead of its history
-/// (the response it continues, and how many links the chain has through it), except every
-/// `ResponseService.checkpointInterval` links, where it stores the history and
-/// `"chain":{"depth":…}`: reading a history back walks at most that many records. It is written on every
+/// (`previous_response_id`) stores the whole history and `"chain":{"depth":…}` (how many links
+/// the chain has through it); the response it continues, if it too stored its history, is then
+/// rewritten to `"history":[]` and `"chain":{"next":…,"count":…,"depth":…}`: its history is the
+/// first `count` items of the newer response's (`ResponseService.previousConversation` follows
+/// `next` to the one that holds it). So a chain holds one copy of its history, at its newest
+/// turn, and every link points to a newer record, which `--max-stored` forgets after it.
+/// (`"chain":{"previous":…,"depth":…}`, a link to the older turn, was written by earlier
+/// versions and is still read.) The document is written on every
 /// stored create and read rarely, so it is written without its outer tree, and message items
 /// in the shapes `ResponseInput` and `ResponseOutputItem` make (the common case) are written
 /// with their keys as literal runs. Any other shape is written by `JSONWriter.write`: the bytes
@@ -23,26 +27,36 @@ enum ResponseItemsDocument {
 
     /// A response's place in a `previous_response_id` chain.
     struct ChainLink {
-        /// The response it continues, when its history is not stored with it.
+        /// The older response it continues, when its history is stored there (earlier versions).
         var previous: String?
+        /// The newer response that holds its history, and how many of that history's items are
+        /// this response's.
+        var next: String?
+        var count: Int?
         /// Links through this response (1 for the first response that continues another).
         var depth: Int
 
         var json: JSON {
             var pairs: [(String, JSON)] = []
             if let previous { pairs.append(("previous", .string(previous))) }
+            if let next { pairs.append(("next", .string(next))) }
+            if let count { pairs.append(("count", .int(Int64(count)))) }
             pairs.append(("depth", .int(Int64(depth))))
             return .object(pairs)
         }
 
-        init(previous: String?, depth: Int) {
+        init(previous: String? = nil, next: String? = nil, count: Int? = nil, depth: Int) {
             self.previous = previous
+            self.next = next
+            self.count = count
             self.depth = depth
         }
 
         init?(_ json: JSON?) {
             guard let json, let depth = json["depth"]?.intValue else { return nil }
             previous = json["previous"]?.stringValue
+            next = json["next"]?.stringValue
+            count = json["count"]?.intValue.map(Int.init)
             self.depth = Int(depth)
         }
     }

@@ -59,16 +59,10 @@ public struct ResponseService: Sendable {
         var conversation: ResponseConversation
         /// Links of the `previous_response_id` chain through the response this one continues (0: none).
         var chainDepth: Int
+        /// The response this one continues, when it stores its history itself: once this one is
+        /// stored (with the whole history), that one is rewritten to point here.
+        var continued: StoredRecord? = nil
     }
-
-    /// Every this many links of a `previous_response_id` chain a response stores its whole
-    /// history; the others store the id of the response they continue, and reading a history
-    /// back walks at most this many records. A chain therefore costs memory in proportion to
-    /// its length, not to its length squared (300 turns: ~97 MB as copies). Records are kept for
-    /// `--max-stored` per key, and a link that has been forgotten breaks every later one that
-    /// needs it (`previous_response_not_found`), so the interval stays far inside that window:
-    /// with a small `--max-stored` every response stores its history, as all did before.
-    var checkpointInterval: Int { min(32, max(1, (env.retention.maxStoredPerTenant ?? Int.max) / 64)) }
 
     /// - Remark: POST /v1/responses
     public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> Created {
@@ -127,20 +121,20 @@ public struct ResponseService: Sendable {
             // A conversation's items are not copied into each of its responses (a long
             // conversation would store its history once per turn): a reference to them is; a
             // chain's history only at its checkpoints.
-            var history = conversationID == nil ? ready.history : []
-            var chain: ResponseItemsDocument.ChainLink?
-            if let previousID {
-                let depth = ready.chainDepth + 1
-                let checkpoint = depth % checkpointInterval == 0
-                chain = .init(previous: checkpoint ? nil : previousID, depth: depth)
-                if !checkpoint { history = [] }
-            }
+            let history = conversationID == nil ? ready.history : []
+            let chain = previousID == nil ? nil : ResponseItemsDocument.ChainLink(depth: ready.chainDepth + 1)
             let record = Self.storedDocument(tree.map(\.encoded) ?? reply, history: history, items: ready.items,
                                              conversation: conversationID.map { .init(id: $0, history: ready.history) }, chain: chain)
+            let collection = runsInBackground ? Self.backgroundCollection : Self.collection
             do {
-                try env.putRetained([StoredRecord(tenant: tenant.id, collection: runsInBackground ? Self.backgroundCollection : Self.collection,
-                                                  id: id, createdAt: now, encodedBody: record)])
+                try env.putRetained([StoredRecord(tenant: tenant.id, collection: collection, id: id, createdAt: now, encodedBody: record)])
             } catch { throw .serverError("Could not store the response: \(error)") }
+            // The turn continued now keeps a link here instead of its copy of the history. Only
+            // within one bucket: retention forgets a bucket's records oldest first, so the newer
+            // record a link points to outlives it (the background bucket is retained apart).
+            if let continued = ready.continued, continued.collection == collection {
+                try rewriteAsLink(continued, next: id)
+            }
         }
         if let conversationID {
             // The turn joins its conversation: now, or when a background run completes.
@@ -198,10 +192,11 @@ public struct ResponseService: Sendable {
         // Input ids must be new to a conversation (not checked against a previous response's chain).
         let history: [JSON]
         var chainDepth = 0
+        var continued: StoredRecord?
         if let c = p.conversation {
             history = try conversations.history(tenant: tenant, id: c)
         } else {
-            (history, chainDepth) = try previousConversation(tenant: tenant, id: p.previousResponseID)
+            (history, chainDepth, continued) = try previousConversation(tenant: tenant, id: p.previousResponseID)
         }
         try ConversationService.checkDuplicates(p.input, history: p.conversation == nil ? [] : history)
         let id = reserveID ? ResponseIDs.response(ids) : ""
@@ -226,7 +221,7 @@ public struct ResponseService: Sendable {
             }
             if conv.inputTokens > model.contextWindow { throw Self.contextExceeded }
         }
-        return (Prepared(model: model, history: history, items: items, conversation: conv, chainDepth: chainDepth), id)
+        return (Prepared(model: model, history: history, items: items, conversation: conv, chainDepth: chainDepth, continued: continued), id)
     }
 
     static let contextExceeded = APIError.invalidRequest(
@@ -262,13 +257,17 @@ public struct ResponseService: Sendable {
     }
 
     /// The conversation up to and including `id`'s output (earlier turns, its input, its output),
-    /// and how many chain links it has through `id`. Walks back through responses that stored
-    /// a reference instead of their history (to the nearest one that stored it).
-    func previousConversation(tenant: Tenant, id: String?) throws(APIError) -> (items: [JSON], depth: Int) {
-        guard let id else { return ([], 0) }
+    /// how many chain links it has through `id`, and `id`'s record when it holds its history
+    /// itself (a non-empty copy: the one a new turn continuing it lets go of). A response that
+    /// links to a newer one (`next`) takes its history from there (following `next` to the one
+    /// that holds it); one written by an earlier version that links to the turn before it
+    /// (`previous`) walks back to the nearest that stored its history.
+    func previousConversation(tenant: Tenant, id: String?) throws(APIError) -> (items: [JSON], depth: Int, holder: StoredRecord?) {
+        guard let id else { return ([], 0, nil) }
         let notFound = APIError.invalidRequest("Previous response with id '\(id)' not found.", param: "previous_response_id",
                                                code: "previous_response_not_found")
-        guard var body = try record(tenant, Self.collection, id)?.body else { throw notFound }
+        guard let first = try record(tenant, Self.collection, id) else { throw notFound }
+        var body = first.body
         let now = env.now()
         if ResponseLifecycle.isActive(body, now: now) {
             throw .invalidRequest("Previous response with id '\(id)' is still in progress. Wait for it to complete before continuing the conversation.",
@@ -279,31 +278,71 @@ public struct ResponseService: Sendable {
         // Each turn's input and output, newest first; then the history they continue.
         var turns: [[JSON]] = []
         var history: [JSON] = []
+        // Set once a link to a newer response was followed: how much of its history is ours.
+        var prefix: Int?
+        var holder: StoredRecord?
+        var steps = 0
         while true {
+            // Links only point one way in time; the count only stops a damaged store.
+            steps += 1
+            guard steps <= 100_000 else { throw notFound }
             let doc = try inputItemsDocument(tenant, recordID, stored: body)
-            let items = doc?["items"]?.arrayValue ?? []
-            let output = ResponseLifecycle.view(body, now: now)["output"]?.arrayValue ?? []
-            turns.append(items + output)
             let link = ResponseItemsDocument.ChainLink(doc?["chain"])
             if depth == nil { depth = link?.depth ?? 0 }
+            if prefix == nil {
+                let items = doc?["items"]?.arrayValue ?? []
+                let output = ResponseLifecycle.view(body, now: now)["output"]?.arrayValue ?? []
+                turns.append(items + output)
+            }
+            if let next = link?.next {
+                // A forgotten newer record (deleted ones are kept for this) leaves the history
+                // unknown: as for a forgotten response.
+                if prefix == nil { prefix = link?.count ?? 0 }
+                guard let newer = try chainRecord(tenant, next)?.body else { throw notFound }
+                (recordID, body) = (next, newer)
+                continue
+            }
             if let previous = link?.previous {
-                // A forgotten link (`--max-stored`) leaves the history unknown: as for a forgotten
-                // response. (Links only point back in time; the count only stops a damaged store.)
-                guard turns.count <= 100_000, let earlier = try chainRecord(tenant, previous)?.body else { throw notFound }
+                guard prefix == nil, let earlier = try chainRecord(tenant, previous)?.body else { throw notFound }
                 (recordID, body) = (previous, earlier)
                 continue
             }
-            if let ref = ResponseItemsDocument.ConversationRef(doc?["conversation"]) {
+            if let prefix {
+                let all = doc?["history"]?.arrayValue ?? []
+                guard all.count >= prefix else { throw notFound }
+                history = Array(all.prefix(prefix))
+            } else if let ref = ResponseItemsDocument.ConversationRef(doc?["conversation"]) {
                 // The conversation's items as they are now (a deleted conversation has none).
                 history = ref.history(in: try conversations.currentItems(tenant: tenant, id: ref.id) ?? [],
-                                      ownFirst: (items.first ?? output.first)?["id"]?.stringValue)
+                                      ownFirst: (turns.last?.first)?["id"]?.stringValue)
             } else {
                 history = doc?["history"]?.arrayValue ?? []
+                if turns.count == 1, !history.isEmpty, doc?["conversation"] == nil {
+                    // With the tree already parsed (a record holding bytes parses them on every read).
+                    holder = StoredRecord(tenant: first.tenant, collection: first.collection, id: first.id,
+                                          createdAt: first.createdAt, body: body)
+                }
             }
             break
         }
         for turn in turns.reversed() { history += turn }
-        return (history, depth ?? 0)
+        return (history, depth ?? 0, holder)
+    }
+
+    /// Rewrites `r`, which stored its history, to point to the newer response `next` that now
+    /// holds it (its history is the first items of `next`'s). Its place in its bucket, and so
+    /// in retention, stays.
+    func rewriteAsLink(_ r: StoredRecord, next: String) throws(APIError) {
+        let stored = r.body
+        guard case let .object(pairs) = stored, let doc = stored[Self.inputItemsKey], let history = doc["history"]?.arrayValue else { return }
+        let depth = ResponseItemsDocument.ChainLink(doc["chain"])?.depth ?? 0
+        let link = ResponseItemsDocument.ChainLink(next: next, count: history.count, depth: depth)
+        let rewritten: JSON = .object([("history", .array([])), ("items", doc["items"] ?? .array([])), ("chain", link.json)])
+        let body = JSON.object(pairs.map { $0.0 == Self.inputItemsKey ? ($0.0, rewritten) : $0 })
+        do {
+            try env.records.put(StoredRecord(tenant: r.tenant, collection: r.collection, id: r.id, createdAt: r.createdAt,
+                                             encodedBody: body.encoded))
+        } catch { throw .serverError("Could not store the response: \(error)") }
     }
 
     /// A response a chain reads through: stored, or deleted since (kept for its chain).
