@@ -86,6 +86,24 @@ public final class SQLiteRecordStore: RecordStore {
         }
     }
 
+    /// Deleted and inserted again in one transaction: AUTOINCREMENT hands out the next seq.
+    @discardableResult
+    public func touch(tenant: String, collection: String, id: String) throws -> Bool {
+        try wrap { conn in
+            try conn.transaction {
+                let key: [SQLiteValue] = [.text(tenant), .text(collection), .text(id)]
+                var row: (Int64, [UInt8])?
+                try conn.query("DELETE FROM records WHERE tenant = ? AND collection = ? AND id = ? RETURNING created_at, body", key) { r in
+                    row = (r.int64(0), r.bytes(1)); return false
+                }
+                guard let (createdAt, body) = row else { return false }
+                try conn.run("INSERT INTO records (tenant, collection, id, created_at, body) VALUES (?, ?, ?, ?, ?)",
+                             key + [.int(createdAt), .text(String(decoding: body, as: UTF8.self))])
+                return true
+            }
+        }
+    }
+
     /// Oldest first by seq; the count comes from `counts` after the first call for a pair.
     @discardableResult
     public func trim(tenant: String, collection: String, keepingNewest keep: Int) throws -> [String] {

@@ -46,6 +46,28 @@ import SimTesting
         #expect(await sim.send("DELETE", "/v1/conversations/\(id)").status == 404)
     }
 
+    /// `--max-stored` forgets the least recently used conversations: one in use (a response
+    /// continues it, or items are added) outlives idle ones created after it.
+    @Test func retentionKeepsTheConversationsInUse() async throws {
+        let sim = TestHarness(retention: Retention(maxStoredPerTenant: 2))
+        func conversation() async throws -> String {
+            try #require(await sim.send("POST", "/v1/conversations", json: [:]).json["id"]?.stringValue)
+        }
+        let active = try await conversation()
+        let idle = try await conversation()
+        // A turn in the first conversation makes it the most recently used.
+        #expect(await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "hi", "conversation": .string(active)]).status == 200)
+        let third = try await conversation()
+        #expect(await sim.send("GET", "/v1/conversations/\(idle)").status == 404, "the idle one went")
+        #expect(await sim.send("GET", "/v1/conversations/\(active)").status == 200)
+        #expect(ids(await sim.send("GET", "/v1/conversations/\(active)/items").json).count == 2, "its turn's input and output")
+        // Adding items counts as use too.
+        #expect(await sim.send("POST", "/v1/conversations/\(active)/items", json: ["items": [["role": "user", "content": "more"]]]).status == 200)
+        _ = try await conversation()
+        #expect(await sim.send("GET", "/v1/conversations/\(third)").status == 404)
+        #expect(await sim.send("GET", "/v1/conversations/\(active)").status == 200)
+    }
+
     /// `--max-stored`: the oldest conversations go past the limit, their items with them (not
     /// left behind in the store); a conversation keeps its newest items; other keys are not counted.
     @Test func retentionForgetsTheOldestConversationsAndTheirItems() async throws {

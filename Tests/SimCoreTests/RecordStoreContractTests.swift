@@ -219,6 +219,25 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
     }
 
     @Test(arguments: StoreKind.allCases)
+    func touchMovesARecordToTheNewestEndKeepingItsBodyAndCreatedAt(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let a = try store.put(rec("a", createdAt: 5, ["v": 1]))
+            try store.put(rec("b"))
+            try store.put(rec("c"))
+            #expect(try store.touch(tenant: "t1", collection: "files", id: "a"))
+            #expect(try !store.touch(tenant: "t1", collection: "files", id: "missing"))
+            #expect(try !store.touch(tenant: "t2", collection: "files", id: "a"), "another tenant's bucket")
+            let moved = try #require(try store.get(tenant: "t1", collection: "files", id: "a"))
+            #expect(moved.seq > a.seq && moved.createdAt == 5 && moved.body == ["v": 1])
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, limit: 10))) == ["b", "c", "a"])
+            // Retention now forgets b first; a, touched, stays.
+            #expect(try store.trim(tenant: "t1", collection: "files", keepingNewest: 2) == ["b"])
+            try store.put([rec("d")], keepingNewest: 2)
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, limit: 10))) == ["a", "d"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func deleteAllEmptiesTheStoreButSeqKeepsIncreasing(kind: StoreKind) throws {
         try withStore(kind) { store in
             let a = try store.put(rec("a", tenant: "t1"))

@@ -56,15 +56,25 @@ public struct ConversationService: Sendable {
         return conversation
     }
 
-    /// `--max-stored`: past N conversations for a tenant the oldest (by creation) are forgotten,
-    /// with their items, as responses are; a conversation keeps its newest N items (the put that
-    /// adds items trims its collection).
+    /// `--max-stored`: past N conversations for a tenant the least recently used (created, or
+    /// given items: `markUsed`) are forgotten, with their items; a conversation keeps its newest
+    /// N items (the put that adds items trims its collection).
     private func retain(tenant: Tenant) throws(APIError) {
         guard let keep = env.retention.maxStoredPerTenant else { return }
         do {
             for dropped in try env.records.trim(tenant: tenant.id, collection: Self.collection, keepingNewest: keep) {
                 try purge(tenant: tenant, id: dropped)
             }
+        } catch { throw .serverError("Could not store the conversation: \(error)") }
+    }
+
+    /// Moves the conversation to the newest end of its collection, so that retention forgets
+    /// the ones in use last (only ordered for retention: the API lists no conversations). False
+    /// when it is gone.
+    private func markUsed(tenant: Tenant, id: String) throws(APIError) -> Bool {
+        do {
+            if env.retention.maxStoredPerTenant == nil { return try env.records.get(tenant: tenant.id, collection: Self.collection, id: id) != nil }
+            return try env.records.touch(tenant: tenant.id, collection: Self.collection, id: id)
         } catch { throw .serverError("Could not store the conversation: \(error)") }
     }
 
@@ -120,6 +130,7 @@ public struct ConversationService: Sendable {
         let existing = try items(tenant: tenant, id: id)
         let items = try normalize(raw, param: "items", tenant: tenant, ids: env.ids(tenant), existing: existing)
         try put(records(items, tenant: tenant, conversation: id, now: env.now()), trimmed: true)
+        _ = try markUsed(tenant: tenant, id: id)
         return Self.list(items, hasMore: false)
     }
 
@@ -180,7 +191,7 @@ public struct ConversationService: Sendable {
     /// by `--max-stored`) while the response ran takes them with it: they are not left behind.
     func append(tenant: Tenant, id: String, items: [JSON]) throws(APIError) {
         try put(records(items, tenant: tenant, conversation: id, now: env.now()), trimmed: true)
-        if try record(tenant, Self.collection, id) == nil {
+        if try !markUsed(tenant: tenant, id: id) {
             do { try purge(tenant: tenant, id: id) } catch { throw .serverError("Could not store the conversation: \(error)") }
         }
     }

@@ -227,6 +227,18 @@ public final class MemoryRecordStore: RecordStore {
         return removed != nil
     }
 
+    public func touch(tenant: String, collection: String, id: String) throws -> Bool {
+        let hash = StableHash.fnv1a(id)
+        let key = BucketKey(tenant: tenant, collection: collection)
+        return state.withLock { s in
+            guard var e = s.buckets[key]?.remove(id, hash) else { return false }
+            e.seq = s.nextSeq
+            s.nextSeq += 1
+            s.buckets[key]!.append(e)
+            return true
+        }
+    }
+
     public func trim(tenant: String, collection: String, keepingNewest keep: Int) throws -> [String] {
         var dropped: [Entry] = []
         let key = BucketKey(tenant: tenant, collection: collection)

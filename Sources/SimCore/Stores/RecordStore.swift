@@ -136,6 +136,11 @@ public protocol RecordStore: Sendable {
     @discardableResult
     func delete(tenant: String, collection: String, id: String) throws -> Bool
     func list(tenant: String, collection: String, query: ListQuery) throws -> RecordPage
+    /// Moves the record to the newest end of its (tenant, collection): a new `seq`, so lists and
+    /// `trim` see it as just written; its body and `createdAt` stay. One atomic step (it is never
+    /// missing in between). False when there is no such record.
+    @discardableResult
+    func touch(tenant: String, collection: String, id: String) throws -> Bool
     /// Deletes the oldest records of (tenant, collection), in creation order, until at most
     /// `keepingNewest` remain; returns the deleted ids, oldest first. Cheap when nothing is over
     /// (a retention limit calls it after every insert).
