@@ -229,6 +229,13 @@ struct ResponsesTestOverrides: Middleware {
             }
             return ids
         }
+        // With one kept, storing a turn pushes out the one it continues: that one is not brought
+        // back by the rewrite to a link.
+        let one = TestHarness(retention: Retention(maxStoredPerTenant: 1))
+        let pair = await chain(one, 3)
+        #expect(await one.send("GET", "/v1/responses/\(pair[1])").status == 404)
+        #expect(try one.env.records.list(tenant: Tenant.forAPIKey("sk-test").id, collection: ResponseService.collection,
+                                         query: ListQuery(limit: 10)).records.map(\.id) == [pair[2]])
         let small = TestHarness(retention: Retention(maxStoredPerTenant: 3))
         let five = await chain(small, 5)
         let more = await small.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": "more", "previous_response_id": .string(five[4])])

@@ -120,7 +120,7 @@ public struct ResponseService: Sendable {
             // Stored encoded: compact, and read only by retrieve, input_items and previous_response_id.
             // A conversation's items are not copied into each of its responses (a long
             // conversation would store its history once per turn): a reference to them is; a
-            // chain's history only at its checkpoints.
+            // chain's history only at its newest turn.
             let history = conversationID == nil ? ready.history : []
             let chain = previousID == nil ? nil : ResponseItemsDocument.ChainLink(depth: ready.chainDepth + 1)
             let record = Self.storedDocument(tree.map(\.encoded) ?? reply, history: history, items: ready.items,
@@ -333,6 +333,10 @@ public struct ResponseService: Sendable {
     /// holds it (its history is the first items of `next`'s). Its place in its bucket, and so
     /// in retention, stays.
     func rewriteAsLink(_ r: StoredRecord, next: String) throws(APIError) {
+        // Storing `next` may have pushed `r` out (`--max-stored`): a put would bring it back.
+        do {
+            guard try env.records.get(tenant: r.tenant, collection: r.collection, id: r.id) != nil else { return }
+        } catch { throw .serverError("\(error)") }
         let stored = r.body
         guard case let .object(pairs) = stored, let doc = stored[Self.inputItemsKey], let history = doc["history"]?.arrayValue else { return }
         let depth = ResponseItemsDocument.ChainLink(doc["chain"])?.depth ?? 0
