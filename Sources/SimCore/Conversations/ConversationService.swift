@@ -69,8 +69,8 @@ public struct ConversationService: Sendable {
     }
 
     /// Moves the conversation to the newest end of its collection, so that retention forgets
-    /// the ones in use last (only ordered for retention: the API lists no conversations). False
-    /// when it is gone.
+    /// the least recently used first (the order matters only to retention: the API lists no
+    /// conversations). False when it is gone.
     private func markUsed(tenant: Tenant, id: String) throws(APIError) -> Bool {
         do {
             if env.retention.maxStoredPerTenant == nil { return try env.records.get(tenant: tenant.id, collection: Self.collection, id: id) != nil }
