@@ -218,6 +218,18 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
         }
     }
 
+    /// Several records in one call are all put before their buckets are trimmed: a record the
+    /// call replaces after inserting another keeps its place and goes first, as the oldest.
+    @Test(arguments: StoreKind.allCases)
+    func aPutOfSeveralRecordsTrimsAfterAllOfThem(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            try store.put(rec("a", ["v": 1]))
+            try store.put(rec("b"))
+            try store.put([rec("c"), rec("a", ["v": 2])], keepingNewest: 2)
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, limit: 10))) == ["b", "c"])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func touchMovesARecordToTheNewestEndKeepingItsBodyAndCreatedAt(kind: StoreKind) throws {
         try withStore(kind) { store in

@@ -108,9 +108,10 @@ extension ResponseService {
         // collection of the same kind (foreground or background): they go too.
         let items = r.collection == Self.backgroundCollection ? Self.legacyBackgroundInputItemsCollection : Self.legacyInputItemsCollection
         do {
-            // Later turns of its chain may read their history through it (they store a link,
-            // not a copy): it stays, out of reach of every route, as chain material only
-            // (`--max-stored` of them per key, like other stored responses).
+            // Other turns of its chain may read their history through it (earlier turns link to
+            // the newer one that holds it; turns stored by earlier versions link back): it stays,
+            // out of reach of every route, as chain material only (`--max-stored` of them per
+            // key, like other stored responses).
             var kept = r
             kept.collection = Self.deletedCollection
             kept.seq = 0

@@ -18,7 +18,7 @@ public struct ResponseService: Sendable {
     /// Where input items were stored before they moved into the response record (read only).
     static let legacyInputItemsCollection = "response_input_items"
     static let backgroundCollection = "responses.background"
-    /// Deleted responses, kept only for the later turns of their chains to read through.
+    /// Deleted responses, kept only for the other turns of their chains to read through.
     static let deletedCollection = "responses.deleted"
     static let legacyBackgroundInputItemsCollection = "response_input_items.background"
     /// The background bucket of `collection` or `legacyInputItemsCollection`.
@@ -126,15 +126,17 @@ public struct ResponseService: Sendable {
             let record = Self.storedDocument(tree.map(\.encoded) ?? reply, history: history, items: ready.items,
                                              conversation: conversationID.map { .init(id: $0, history: ready.history) }, chain: chain)
             let collection = runsInBackground ? Self.backgroundCollection : Self.collection
-            do {
-                try env.putRetained([StoredRecord(tenant: tenant.id, collection: collection, id: id, createdAt: now, encodedBody: record)])
-            } catch { throw .serverError("Could not store the response: \(error)") }
+            var records = [StoredRecord(tenant: tenant.id, collection: collection, id: id, createdAt: now, encodedBody: record)]
             // The turn continued now keeps a link here instead of its copy of the history. Only
             // within one bucket: retention forgets a bucket's records oldest first, so the newer
             // record a link points to outlives it (the background bucket is retained apart).
-            if let continued = ready.continued, continued.collection == collection {
-                try rewriteAsLink(continued, next: id)
+            // Written after this turn and before the bucket is trimmed, in the same call: the
+            // link never points to a record not yet stored, and a continued turn the trim pushes
+            // out is not brought back.
+            if let continued = ready.continued, continued.collection == collection, let link = Self.asLink(continued, next: id) {
+                records.append(link)
             }
+            do { try env.putRetained(records) } catch { throw .serverError("Could not store the response: \(error)") }
         }
         if let conversationID {
             // The turn joins its conversation: now, or when a background run completes.
@@ -329,24 +331,17 @@ public struct ResponseService: Sendable {
         return (history, depth ?? 0, holder)
     }
 
-    /// Rewrites `r`, which stored its history, to point to the newer response `next` that now
-    /// holds it (its history is the first items of `next`'s). Its place in its bucket, and so
-    /// in retention, stays.
-    func rewriteAsLink(_ r: StoredRecord, next: String) throws(APIError) {
-        // Storing `next` may have pushed `r` out (`--max-stored`): a put would bring it back.
-        do {
-            guard try env.records.get(tenant: r.tenant, collection: r.collection, id: r.id) != nil else { return }
-        } catch { throw .serverError("\(error)") }
+    /// `r`, which stored its history, rewritten to point to the newer response `next` that now
+    /// holds it (its history is the first items of `next`'s); put, it keeps its place in its
+    /// bucket, and so in retention.
+    static func asLink(_ r: StoredRecord, next: String) -> StoredRecord? {
         let stored = r.body
-        guard case let .object(pairs) = stored, let doc = stored[Self.inputItemsKey], let history = doc["history"]?.arrayValue else { return }
+        guard case let .object(pairs) = stored, let doc = stored[inputItemsKey], let history = doc["history"]?.arrayValue else { return nil }
         let depth = ResponseItemsDocument.ChainLink(doc["chain"])?.depth ?? 0
         let link = ResponseItemsDocument.ChainLink(next: next, count: history.count, depth: depth)
         let rewritten: JSON = .object([("history", .array([])), ("items", doc["items"] ?? .array([])), ("chain", link.json)])
-        let body = JSON.object(pairs.map { $0.0 == Self.inputItemsKey ? ($0.0, rewritten) : $0 })
-        do {
-            try env.records.put(StoredRecord(tenant: r.tenant, collection: r.collection, id: r.id, createdAt: r.createdAt,
-                                             encodedBody: body.encoded))
-        } catch { throw .serverError("Could not store the response: \(error)") }
+        let body = JSON.object(pairs.map { $0.0 == inputItemsKey ? ($0.0, rewritten) : $0 })
+        return StoredRecord(tenant: r.tenant, collection: r.collection, id: r.id, createdAt: r.createdAt, encodedBody: body.encoded)
     }
 
     /// A response a chain reads through: stored, or deleted since (kept for its chain).

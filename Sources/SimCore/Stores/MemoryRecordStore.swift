@@ -158,16 +158,18 @@ public final class MemoryRecordStore: RecordStore {
     /// The records and their buckets' trims under one acquisition of the lock (a stored
     /// response writes two records and trims two buckets: four acquisitions, one at a time, let
     /// the other server thread in between, and it waited), and one lookup of each record's
-    /// bucket: the trim follows the insert in the same access. Trimming after each insert keeps
-    /// the same records as trimming once after all of them (the oldest go first either way).
+    /// bucket: a bucket is trimmed in the same access as the call's last record for it, which
+    /// keeps what trimming after all the puts keeps (a record the call replaces after another
+    /// of its inserts is replaced in place, not dropped first and inserted again as new).
     public func put(_ records: [StoredRecord], keepingNewest keep: Int?) throws {
         let prepared = records.map { (Held.unpacked($0.document), StableHash.fnv1a($0.id)) }
         var dropped: [Entry] = []
         var replaced: Entry?
         state.withLock { s in
-            for (r, (held, hash)) in zip(records, prepared) {
+            for (i, (r, (held, hash))) in zip(records, prepared).enumerated() {
+                let lastOfBucket = !records[(i + 1)...].contains { $0.tenant == r.tenant && $0.collection == r.collection }
                 _ = Self.insert(r, held, hash, into: &s, replaced: &replaced) { b in
-                    if let keep { Self.trim(&b, keep) { dropped.append($0) } }
+                    if let keep, lastOfBucket { Self.trim(&b, keep) { dropped.append($0) } }
                 }
                 if let old = replaced { dropped.append(old); replaced = nil }
             }
