@@ -167,9 +167,10 @@ public final class MemoryRecordStore: RecordStore {
         var replaced: Entry?
         state.withLock { s in
             for (i, (r, (held, hash))) in zip(records, prepared).enumerated() {
-                let lastOfBucket = !records[(i + 1)...].contains { $0.tenant == r.tenant && $0.collection == r.collection }
+                // Only asked when trimming (puts without a limit can be thousands of records).
+                let lastOfBucket = keep != nil && !records[(i + 1)...].contains { $0.tenant == r.tenant && $0.collection == r.collection }
                 _ = Self.insert(r, held, hash, into: &s, replaced: &replaced) { b in
-                    if let keep, lastOfBucket { Self.trim(&b, keep) { dropped.append($0) } }
+                    if lastOfBucket, let keep { Self.trim(&b, keep) { dropped.append($0) } }
                 }
                 if let old = replaced { dropped.append(old); replaced = nil }
             }
