@@ -28,7 +28,7 @@ extension CheckSuite {
         let a = "files"
         let content = CheckData.trainingJSONL(10)
         let url = try temporaryFile("check-files.jsonl", content)
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { removeTemporaryFile(url) }
         let file = try await step(a, "upload (multipart from disk)") {
             let f = try await client.files.create(fileAt: url, purpose: "fine-tune", contentType: "application/jsonl")
             try expectPrefix(f.id, "file-", "file")
@@ -101,7 +101,7 @@ extension CheckSuite {
             try expect(body == total, "content (\(body.count) bytes) is not part A + part B (\(total.count) bytes)")
         }
         let url = try temporaryFile("check-upload-helper.bin", total)
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { removeTemporaryFile(url) }
         try await step(a, "chunked helper (3 parts from disk)") {
             let u = try await client.uploads.upload(fileAt: url, purpose: "assistants", mimeType: "application/octet-stream",
                                                     partSize: total.count / 3 + 1)

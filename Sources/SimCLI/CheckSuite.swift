@@ -103,12 +103,17 @@ final class CheckSuite: @unchecked Sendable {
         }
     }
 
-    /// A temporary file with `data`, removed by the caller.
+    /// A temporary file with `data`, in a directory of its own; the caller removes it with
+    /// `removeTemporaryFile`, which removes the directory too.
     func temporaryFile(_ name: String, _ data: Data) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("openai-sim-check-\(getpid())")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("openai-sim-check-\(getpid())-\(name)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent(name)
         try data.write(to: url)
         return url
+    }
+
+    func removeTemporaryFile(_ url: URL) {
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
     }
 }

@@ -7,14 +7,23 @@ import SimSupport
 /// `path(key:)` materialises a blob into a temporary file so streaming code paths still work.
 public final class MemoryBlobStore: BlobStore {
     private let blobs = Locked<[String: [UInt8]]>([:])
+    /// Where `path(key:)` materialises blobs: a subdirectory of one per-process directory, made
+    /// on first use (most tests never ask for a path) and removed with the store, or at exit for
+    /// stores still alive then (a test's app graph is often never freed).
     private let dir: String
 
     public init() {
-        dir = NSTemporaryDirectory() + "/sim-memblobs-" + String(UInt(bitPattern: ObjectIdentifier(NSObject()).hashValue), radix: 16)
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = Self.root + "/" + String(Self.counter.withLock { n in n += 1; return n })
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    private static let counter = Locked<Int>(0)
+    private static let root: String = {
+        let root = NSTemporaryDirectory() + "/sim-memblobs-" + String(getpid())
+        atexit { try? FileManager.default.removeItem(atPath: MemoryBlobStore.root) }
+        return root
+    }()
 
     public func write(key: String, from source: BlobSource) throws -> (size: Int, md5: String) {
         let bytes = try Self.resolve(source)
@@ -34,6 +43,7 @@ public final class MemoryBlobStore: BlobStore {
 
     public func path(key: String) -> String? {
         guard let bytes = blobs.withLock({ $0[key] }) else { return nil }
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let p = dir + "/" + key.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.reduce("") { $0 + String($1) }
         FileManager.default.createFile(atPath: p, contents: Data(bytes))
         return p

@@ -161,6 +161,7 @@ import SimSupport
     @Test func theNameMustMatchTheFileName() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scen-name-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("alpha.yaml").path
         try "version: 1\nname: beta\nrules: [{ fault: hang }]\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: ScenarioError.self) { try Scenario.load(path: path) }

@@ -342,12 +342,16 @@ def test_usage_and_costs_count_what_the_organization_did(sim: SimServer, api_key
         assert len(m) == 1 and m[0].num_model_requests == 1 and m[0].input_tokens > 0
         assert org.usage.images(start_time=start).data[0].results == []
 
-        # Minute buckets, paged: 3 per page over 5 minutes.
+        # Minute buckets, paged: 3 per page over 5 whole minutes. Buckets start on the minute, so
+        # the range starts on one too (the clock's position depends on the tests run before).
         sim.advance(240)
-        pages = org.usage.completions(start_time=start, end_time=start + 300, bucket_width="1m", limit=3)
+        minute = start - start % 60
+        pages = org.usage.completions(start_time=minute, end_time=minute + 300, bucket_width="1m", limit=3)
         assert len(pages.data) == 3 and pages.has_more is True and pages.next_page
-        rest = org.usage.completions(start_time=start, end_time=start + 300, bucket_width="1m", limit=3, page=pages.next_page)
+        assert [b.start_time for b in pages.data] == [minute, minute + 60, minute + 120]
+        rest = org.usage.completions(start_time=minute, end_time=minute + 300, bucket_width="1m", limit=3, page=pages.next_page)
         assert len(rest.data) == 2 and rest.has_more is False and rest.next_page is None
+        assert rest.data[-1].end_time == minute + 300
         counted = sum(r.num_model_requests for b in pages.data + rest.data for r in b.results)
         assert counted == 2
 
