@@ -46,13 +46,16 @@ public struct Organization: Sendable {
         return try await client.adminJSON(.get("/organization/audit_logs", query: query))
     }
 
-    /// Usage buckets of one kind (`completions`, `embeddings`, `moderations`, …) from `startTime`.
+    /// Usage buckets of one kind (`completions`, `embeddings`, `moderations`, …) from `startTime`,
+    /// optionally only of some projects, users, API keys or models.
     /// - Remark: GET /v1/organization/usage/{kind}
     public func usage(_ kind: String, startTime: Int, endTime: Int? = nil, bucketWidth: String? = nil, groupBy: [String] = [],
-                      projectIDs: [String] = [], limit: Int? = nil, page: String? = nil) async throws -> UsagePage {
+                      projectIDs: [String] = [], userIDs: [String] = [], apiKeyIDs: [String] = [], models: [String] = [],
+                      limit: Int? = nil, page: String? = nil) async throws -> UsagePage {
         var query: [(String, String?)] = [("start_time", String(startTime)), ("end_time", endTime.map(String.init)),
                                          ("bucket_width", bucketWidth), ("limit", limit.map(String.init)), ("page", page)]
-        query += groupBy.map { ("group_by[]", $0) } + projectIDs.map { ("project_ids[]", $0) }
+        query += groupBy.map { ("group_by[]", $0) } + projectIDs.map { ("project_ids[]", $0) } + userIDs.map { ("user_ids[]", $0) }
+            + apiKeyIDs.map { ("api_key_ids[]", $0) } + models.map { ("models[]", $0) }
         return try await client.adminJSON(.get("/organization/usage/\(seg(kind))", query: query))
     }
 

@@ -279,7 +279,7 @@ extension App {
             Self.addAdmin(&r, "GET", "/v1/organization/usage/\(kind.rawValue)") { ctx in
                 let q = try usageQuery(ctx, groups: groups, batchFilter: kind == .completions, kinds: [kind])
                 return .json(try UsageService(meter: ctx.services.inference.usage, clock: ctx.services.env.clock)
-                    .page(tenant: ctx.tenant, kind: kind, q))
+                    .page(tenant: ctx.tenant, kind: kind, q, userOf: try ctx.services.admin.keyUsers(tenant: ctx.tenant)))
             }
         }
         for name in unmeteredUsage {
@@ -313,8 +313,8 @@ extension App {
         if !keys.isEmpty { filter.apiKeys = Set(keys) }
         if !models.isEmpty { filter.models = Set(models) }
         if batchFilter { filter.batch = try boolQuery(req.queryValue("batch"), param: "batch") }
-        // Users are not tracked per request: filtering on them matches nothing.
-        if !query.list("user_ids").isEmpty { filter.untracked = true }
+        let users = query.list("user_ids")
+        if !users.isEmpty { filter.users = Set(users) }
         let limit = try query.int("limit")
         return UsageService.Query(start: start, end: try query.int("end_time"), width: req.queryValue("bucket_width") ?? "1d",
                                   limit: limit.map { Int(clamping: $0) }, page: req.queryValue("page"), groupBy: groupBy, filter: filter)

@@ -60,6 +60,10 @@ import Testing
         let usage = try await org.usage("completions", startTime: start, groupBy: ["project_id"])
         #expect(usage.object == "page" && usage.data.count == 1)
         #expect(usage.data.first?.results.first?["project_id"] == .string(project.id))
+        // The filters reach the server: the bot's key belongs to no user, and it is the only key used.
+        #expect(try await org.usage("completions", startTime: start, apiKeyIDs: [key.id]).data.first?.results.count == 1)
+        #expect(try await org.usage("completions", startTime: start, userIDs: ["user-nobody"]).data.first?.results.isEmpty == true)
+        #expect(try await org.usage("completions", startTime: start, models: ["gpt-4o"]).data.first?.results.isEmpty == true)
         let costs = try await org.costs(startTime: start)
         #expect(costs.data.first?.results.count == 1)
 

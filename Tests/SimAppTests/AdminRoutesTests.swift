@@ -167,6 +167,33 @@ import SimTesting
         #expect(missing.status == 400 && missing.json["error"]?["param"] == "start_time")
     }
 
+    @Test func usageGroupsAndFiltersByTheUserAKeyBelongsTo() async {
+        let sim = TestHarness()
+        let start = sim.clock.unixSeconds()
+        let owner = await sim.send("GET", "\(Self.base)/users").json["data"]?.arrayValue?.first?["id"]?.stringValue ?? ""
+        #expect(owner.hasPrefix("user-"))
+        let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "bots"]).json["id"]?.stringValue ?? ""
+        let bot = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", json: ["name": "bot"])
+            .json["api_key"]?["value"]?.stringValue ?? ""
+        let mine = await sim.send("POST", "/v1/chat/completions", json: ["model": "gpt-4o-mini", "messages": [["role": "user", "content": "mine"]]]).json
+        let theirs = await sim.send("POST", "/v1/chat/completions", key: bot,
+                                    json: ["model": "gpt-4o-mini", "messages": [["role": "user", "content": "the bot's, a little longer"]]]).json
+        #expect(mine["usage"]?["prompt_tokens"] != theirs["usage"]?["prompt_tokens"])
+
+        func results(_ query: String) async -> [JSON] {
+            await sim.send("GET", "\(Self.base)/usage/completions?start_time=\(start)\(query)").json["data"]?.arrayValue?.first?["results"]?.arrayValue ?? []
+        }
+        let byUser = await results("&group_by[]=user_id")
+        #expect(byUser.count == 2)
+        let ownerRow = byUser.first { $0["user_id"]?.stringValue == owner }, botRow = byUser.first { $0["user_id"] == .null }
+        #expect(ownerRow?["input_tokens"] == mine["usage"]?["prompt_tokens"] && ownerRow?["num_model_requests"] == 1)
+        #expect(botRow?["input_tokens"] == theirs["usage"]?["prompt_tokens"])
+        let onlyOwner = await results("&user_ids[]=\(owner)")
+        #expect(onlyOwner.count == 1 && onlyOwner.first?["input_tokens"] == mine["usage"]?["prompt_tokens"])
+        #expect(onlyOwner.first?["user_id"] == .null)  // not grouped by user: the field is null
+        #expect(await results("&user_ids[]=user-nobody").isEmpty)
+    }
+
     @Test func strictModeAcceptsOnlyKnownKeysAndAdminKeysForTheAdminAPI() async {
         let sim = TestHarness(auth: AuthPolicy(strict: true, ownerKeys: ["sk-owner"]))
         let stranger = await sim.send("GET", "/v1/models", key: "sk-stranger-0123456789")

@@ -333,6 +333,11 @@ def test_usage_and_costs_count_what_the_organization_did(sim: SimServer, api_key
         assert [r.num_model_requests for r in org.usage.completions(start_time=start, api_key_ids=[bot_api_key.id]).data[0].results] == [1]
         audited = org.audit_logs.list(resource_ids=[project.id]).data[0]
         assert audited.actor.api_key.id == owner_key_id  # the same id in usage and in the audit log
+        owner_user = [u.id for u in org.users.list() if u.role == "owner"][0]
+        by_user = {r.user_id: r for r in org.usage.completions(start_time=start, group_by=["user_id"]).data[0].results}
+        assert set(by_user) == {owner_user, None}  # the service account's key belongs to no user
+        assert by_user[owner_user].input_tokens == chat.usage.prompt_tokens and by_user[None].input_tokens == resp.usage.input_tokens
+        assert [r.input_tokens for r in org.usage.completions(start_time=start, user_ids=[owner_user]).data[0].results] == [chat.usage.prompt_tokens]
         only_bot = org.usage.completions(start_time=start, project_ids=[project.id])
         assert [(r.input_tokens, r.project_id) for r in only_bot.data[0].results] == [(resp.usage.input_tokens, None)]
 

@@ -109,6 +109,21 @@ public final class AdminService: Sendable {
         try put(Self.registryTenant, Self.registry, Self.keyHash(key), env.now(), body)
     }
 
+    /// The user each API key id of `tenant`'s organization belongs to, for the usage endpoints'
+    /// `user_id`: a service account's key belongs to no user (nil); every other key that can make
+    /// model requests here (the token's own key, an admin key) is the organization owner's: in
+    /// this simulator only the owner holds keys (invited users join without one).
+    public func keyUsers(tenant: Tenant) throws(APIError) -> (String) -> String? {
+        let org = try org(tenant)
+        var serviceAccountKeys: Set<String> = []
+        for r in try records(Self.registryTenant, Self.registry)
+        where r.body["org_tenant_id"]?.stringValue == org.root.id && r.body["service_account_id"]?.stringValue != nil {
+            if let id = r.body["key_id"]?.stringValue { serviceAccountKeys.insert(id) }
+        }
+        let keys = serviceAccountKeys, owner = org.ownerID
+        return { keys.contains($0) ? nil : owner }
+    }
+
     /// Marks the registered keys whose ids are in `keyIDs` revoked.
     func revoke(_ root: Tenant, keyIDs: Set<String>) throws(APIError) {
         guard !keyIDs.isEmpty else { return }

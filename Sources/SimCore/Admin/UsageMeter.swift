@@ -210,6 +210,7 @@ public final class UsageMeter: Sendable {
     /// One bucket's results: a row per group (`group` lists the fields grouped by).
     public struct Row: Sendable {
         public var project: String?
+        public var user: String?
         public var apiKey: String?
         public var model: String?
         public var batch: Bool?
@@ -222,7 +223,9 @@ public final class UsageMeter: Sendable {
         public var apiKeys: Set<String>?
         public var models: Set<String>?
         public var batch: Bool?
-        /// Filters on fields the simulator does not track (users): when given, nothing matches.
+        /// Users, matched through the user each API key belongs to (`rows`' `userOf`).
+        public var users: Set<String>?
+        /// For the usage of APIs the simulator does not serve: nothing matches.
         public var untracked = false
         public init(kinds: Set<Kind>, projects: Set<String>? = nil, models: Set<String>? = nil, batch: Bool? = nil) {
             self.kinds = kinds
@@ -232,24 +235,35 @@ public final class UsageMeter: Sendable {
         }
     }
 
-    /// Rows per bucket start for `[start, end)`, buckets `width` seconds wide.
+    /// Rows per bucket start for `[start, end)`, buckets `width` seconds wide. `userOf` names the
+    /// user an API key id belongs to (nil: none, such as a service account's key); requests are
+    /// counted by key, so grouping and filtering by user go through it.
     public func rows(organizationTenantID: String, filter: Filter, start: Int64, end: Int64, width: Int64,
-                     groupBy: Set<String>) -> [Int64: [Row]] {
+                     groupBy: Set<String>, userOf: (String) -> String? = { _ in nil }) -> [Int64: [Row]] {
         guard !filter.untracked else { return [:] }
         let entries = entries(organizationTenantID)
         var grouped: [Int64: [String: Row]] = [:]
+        var users: [String: String?] = [:]
+        func user(_ key: String) -> String? {
+            if let u = users[key] { return u }
+            let u = key.isEmpty ? nil : userOf(key)
+            users[key] = u
+            return u
+        }
         for (k, c) in entries where k.minute >= start && k.minute < end && filter.kinds.contains(k.kind) {
             if let p = filter.projects, !p.contains(k.project) { continue }
             if let a = filter.apiKeys, !a.contains(k.apiKey) { continue }
             if let m = filter.models, !m.contains(k.model) { continue }
             if let b = filter.batch, b != k.batch { continue }
+            if let u = filter.users, !(user(k.apiKey).map(u.contains) ?? false) { continue }
             let bucket = start + (k.minute - start) / width * width
             var row = Row()
             if groupBy.contains("project_id") { row.project = k.project }
+            if groupBy.contains("user_id") { row.user = user(k.apiKey) }
             if groupBy.contains("api_key_id") { row.apiKey = k.apiKey.isEmpty ? nil : k.apiKey }
             if groupBy.contains("model") { row.model = k.model }
             if groupBy.contains("batch") { row.batch = k.batch }
-            let id = "\(row.project ?? "")\u{1}\(row.apiKey ?? "")\u{1}\(row.model ?? "")\u{1}\(row.batch.map { $0 ? "1" : "0" } ?? "")"
+            let id = "\(row.project ?? "")\u{1}\(row.user ?? "")\u{1}\(row.apiKey ?? "")\u{1}\(row.model ?? "")\u{1}\(row.batch.map { $0 ? "1" : "0" } ?? "")"
             var r = grouped[bucket, default: [:]][id] ?? row
             r.counts.add(c)
             grouped[bucket, default: [:]][id] = r

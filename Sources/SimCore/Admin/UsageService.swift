@@ -34,8 +34,9 @@ public struct UsageService: Sendable {
     /// Default and largest bucket counts per page, by width (the API's).
     static let limits: [String: (default: Int, max: Int)] = ["1m": (60, 1_440), "1h": (24, 168), "1d": (7, 31)]
 
-    /// The page of buckets for `kind` (usage) or for costs (`kind` nil).
-    public func page(tenant: Tenant, kind: UsageMeter.Kind?, _ q: Query) throws(APIError) -> JSON {
+    /// The page of buckets for `kind` (usage) or for costs (`kind` nil). `userOf` names the user
+    /// an API key id belongs to (see `UsageMeter.rows`).
+    public func page(tenant: Tenant, kind: UsageMeter.Kind?, _ q: Query, userOf: (String) -> String? = { _ in nil }) throws(APIError) -> JSON {
         guard let width = Self.widths[q.width], let bounds = Self.limits[q.width] else {
             throw .invalidValue("bucket_width", q.width, supported: kind == nil ? ["1d"] : ["1m", "1h", "1d"])
         }
@@ -59,7 +60,7 @@ public struct UsageService: Sendable {
         let to = min(end, from + Int64(limit) * width)
         // Costs are priced per model, so their rows are always split by model first.
         let rows = meter.rows(organizationTenantID: tenant.organizationTenantID, filter: q.filter, start: from, end: to,
-                              width: width, groupBy: Set(q.groupBy + (kind == nil ? ["model"] : [])))
+                              width: width, groupBy: Set(q.groupBy + (kind == nil ? ["model"] : [])), userOf: userOf)
         var buckets: [JSON] = []
         var t = from
         while t < to {
@@ -83,7 +84,7 @@ public struct UsageService: Sendable {
             pairs += [("input_cached_tokens", .int(c.cached)), ("input_uncached_tokens", .int(c.input - c.cached)),
                       ("output_tokens", .int(c.output)), ("input_audio_tokens", 0), ("output_audio_tokens", 0)]
         }
-        pairs += [("num_model_requests", .int(c.requests)), ("project_id", JSON(row.project)), ("user_id", .null),
+        pairs += [("num_model_requests", .int(c.requests)), ("project_id", JSON(row.project)), ("user_id", JSON(row.user)),
                   ("api_key_id", JSON(row.apiKey)), ("model", JSON(row.model))]
         if kind == .completions { pairs += [("batch", row.batch.map { .bool($0) } ?? .null), ("service_tier", .null)] }
         return .object(pairs)
