@@ -87,7 +87,10 @@ enum ScenariosCommand {
         let library = ScenarioLibrary(directory: dir)
         for n in names {
             do throws(ScenarioError) {
-                let s = FileManager.default.fileExists(atPath: n) ? try Scenario.load(path: n) : try library.load(n)
+                // A path is read as a file, so a missing one says so instead of "not a valid
+                // scenario name".
+                let isPath = n.contains("/")
+                let s = isPath || FileManager.default.fileExists(atPath: n) ? try Scenario.load(path: n) : try library.load(n)
                 if out.contains(where: { $0.name == s.name }) {
                     problems.append("\(s.file):1:1: scenario '\(s.name)' is given twice")
                 } else {

@@ -11,6 +11,17 @@ import SimSupport
 
 /// The composition root: picks the live implementations (MHD, SQLite, disk blobs, system clock).
 enum Serve {
+    /// A file-system error in a sentence ("No such file or directory") instead of Foundation's
+    /// description of the error value.
+    static func reason(_ error: Error) -> String {
+        if let e = error as? CocoaError {
+            if let posix = e.userInfo["NSUnderlyingError"] as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+            if let path = e.filePath { return "\(e.code) (\(path))" }
+        }
+        if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+        return "\(error)"
+    }
+
     static func run(_ o: ServeOptions) throws -> Never {
         // SIGINT and SIGTERM are blocked before any thread starts, so every thread inherits the
         // mask and the main thread takes them with sigwait below. (A signal source from
@@ -38,7 +49,13 @@ enum Serve {
             root = String(cString: p)
         }
         let fm = FileManager.default
-        for sub in ["", "/blobs", "/tmp"] { try fm.createDirectory(atPath: root + sub, withIntermediateDirectories: true) }
+        for sub in ["", "/blobs", "/tmp"] {
+            do {
+                try fm.createDirectory(atPath: root + sub, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError("cannot create the directory \(root + sub): \(Self.reason(error))")
+            }
+        }
         // Leftover spooled bodies from a killed run are garbage.
         for f in (try? fm.contentsOfDirectory(atPath: root + "/tmp")) ?? [] { try? fm.removeItem(atPath: root + "/tmp/" + f) }
 

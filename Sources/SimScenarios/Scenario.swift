@@ -45,7 +45,8 @@ public struct Scenario: Sendable {
     /// Reads and parses a file; the expected name is the file name without its extension.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError([Diagnostic(file: path, line: 0, column: 0, message: "cannot read the file")])
+            let why = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+            throw ScenarioError([Diagnostic(file: path, line: 0, column: 0, message: why)])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError([Diagnostic(file: path, line: 0, column: 0, message: "the file is not UTF-8 text")])

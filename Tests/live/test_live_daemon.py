@@ -670,6 +670,9 @@ def test_usage_counts_survive_kill9_and_sigterm_with_a_data_dir(sim_factory, tmp
     ("--auth", "maybe", "--auth must be open or strict, got maybe"),
     ("--auth", "strict", "--auth strict needs at least one --api-key"),
     ("--api-key", "sk-x", "--api-key only applies with --auth strict"),
+    # A directory that cannot be made, a scenario file that is not there: a sentence, not an error value.
+    ("--data-dir", "/proc/openai-sim-nope", "cannot create the directory /proc/openai-sim-nope: No such file or directory"),
+    ("--scenario", "/nonexistent/flaky.yaml", "/nonexistent/flaky.yaml:0:0: no such file"),
 ])
 def test_a_bad_flag_value_stops_startup_with_a_message(flag, value, message):
     """A bad value exits 2 before listening, naming the flag and the value (never a default)."""
