@@ -3,6 +3,7 @@ deliberately broken server (Tests/fixtures/broken_server.py)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -17,10 +18,12 @@ from harness import REPO, sim_binary
 BROKEN = REPO / "Tests" / "fixtures" / "broken_server.py"
 
 
-def run_check(base_url: str, *args: str, tmp_path: Path, timeout: float = 300) -> tuple[int, str, dict]:
+def run_check(base_url: str, *args: str, tmp_path: Path, timeout: float = 300,
+              env: dict[str, str] | None = None) -> tuple[int, str, dict]:
     out = tmp_path / "check.json"
     proc = subprocess.run([str(sim_binary()), "check", "--base-url", base_url, "--json", str(out), *args],
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                          env=None if env is None else {**os.environ, **env})
     report = json.loads(out.read_text()) if out.exists() else {}
     return proc.returncode, proc.stdout + proc.stderr, report
 
@@ -62,7 +65,12 @@ def broken_server() -> Iterator[str]:
 
 
 def test_check_is_green_against_the_simulator(fast_sim, tmp_path: Path) -> None:  # noqa: ANN001
-    code, output, report = run_check(fast_sim.base_url, "--poll-timeout", "120", "--project-id", "proj_check", tmp_path=tmp_path)
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    code, output, report = run_check(fast_sim.base_url, "--poll-timeout", "120", "--project-id", "proj_check", tmp_path=tmp_path,
+                                     env={"TMPDIR": str(scratch)})
+    # The files it uploads from disk are made in TMPDIR and removed with their directories.
+    assert list(scratch.iterdir()) == [], "check left temporary files behind"
     failed = [f"{r['area']}/{r['step']}: {r['detail']}" for r in report.get("results", []) if r["result"] == "fail"]
     assert code == 0, f"check failed against the simulator:\n" + "\n".join(failed) + "\n" + output[-4000:]
     assert report["failed"] == 0 and report["passed"] >= 30, report
