@@ -14,13 +14,14 @@ static inline struct MHD_Daemon *cmhd_start_daemon(unsigned int flags, uint16_t 
         MHD_AccessHandlerCallback handler, void *handler_cls,
         MHD_RequestCompletedCallback completed, void *completed_cls,
         unsigned int thread_pool_size, unsigned int connection_timeout,
-        size_t memory_limit, const struct sockaddr *bind_addr) {
+        size_t memory_limit, unsigned int connection_limit, const struct sockaddr *bind_addr) {
     if (bind_addr) {
         return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
             MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+            MHD_OPTION_CONNECTION_LIMIT, connection_limit,
             MHD_OPTION_SOCK_ADDR, bind_addr,
             MHD_OPTION_END);
     }
@@ -29,6 +30,7 @@ static inline struct MHD_Daemon *cmhd_start_daemon(unsigned int flags, uint16_t 
         MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
         MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
         MHD_OPTION_END);
 }
 

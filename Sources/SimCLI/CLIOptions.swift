@@ -15,6 +15,7 @@ struct ServeOptions {
     /// nil: keep every stored response and chat completion (`--max-stored 0`).
     var maxStored: Int? = Retention.defaultMaxStored
     var threads = 2
+    var maxConnections = 4096
     var scenarios: [String] = []
     var scenariosDir = "./scenarios"
     var record: String?
@@ -50,6 +51,8 @@ struct ServeOptions {
                              (and each conversation's items): N of each kept per API key; past N the oldest
                              are forgotten (not found afterwards, as if expired). 0 keeps all (default 10000)
       --threads N            HTTP worker threads (default 2)
+      --max-connections N    Most client connections open at once, idle keep-alive ones included (default 4096;
+                             the soft limit on open files is raised to fit, up to the hard limit)
       --auth open|strict     open: any bearer token is accepted, each its own organization (default);
                              strict: only --api-key keys and keys minted by the admin API, others get 401
       --api-key KEY          An owner key for --auth strict, its own organization (repeatable)
@@ -131,6 +134,10 @@ struct ServeOptions {
                 let s = try v()
                 guard let n = Int(s), (1...64).contains(n) else { throw CLIError("--threads must be 1-64, got \(s)") }
                 o.threads = n
+            case "--max-connections":
+                let s = try v()
+                guard let n = Int(s), (16...1_000_000).contains(n) else { throw CLIError("--max-connections must be 16-1000000, got \(s)") }
+                o.maxConnections = n
             case "--scenario": o.scenarios.append(try v())
             case "--scenarios-dir": o.scenariosDir = try v()
             case "--record": o.record = try v()

@@ -11,6 +11,28 @@ import SimSupport
 
 /// The composition root: picks the live implementations (MHD, SQLite, disk blobs, system clock).
 enum Serve {
+    /// Descriptors kept apart from client connections: the listening socket, the database and
+    /// its journal, blobs being read or written, spooled bodies, recordings, python graders.
+    static let reservedDescriptors = 256
+
+    /// Raises the soft limit on open files so that `connections` clients fit (up to the hard
+    /// limit); returns how many connections do fit, with a log line when fewer than asked.
+    static func allowOpenFiles(forConnections connections: Int, logger: Logger) -> Int {
+        var lim = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &lim) == 0 else { return connections }
+        let wanted = rlim_t(connections + reservedDescriptors)
+        if lim.rlim_cur < wanted {
+            var raised = lim
+            raised.rlim_cur = min(wanted, lim.rlim_max)
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { lim = raised }
+        }
+        let fits = max(16, Int(clamping: lim.rlim_cur) - reservedDescriptors)
+        guard fits < connections else { return connections }
+        logger.warn("fewer connections than --max-connections", [("max_connections", .int(Int64(fits))),
+                                                                 ("open_files_limit", .int(Int64(clamping: lim.rlim_cur)))])
+        return fits
+    }
+
     /// A file-system error in a sentence ("No such file or directory") instead of Foundation's
     /// description of the error value.
     static func reason(_ error: Error) -> String {
@@ -71,8 +93,9 @@ enum Serve {
                                         auth: AuthPolicy(strict: o.strictAuth, ownerKeys: Set(o.apiKeys)), saveUsage: !ephemeral),
                       journal: Journal(capacity: o.journalSize),
                       middlewares: recording + [ScenarioMiddleware(engine: engine, clock: clock)])
+        let maxConnections = Self.allowOpenFiles(forConnections: o.maxConnections, logger: logger)
         let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,
-                                                    tempDirectory: root + "/tmp"), responder: app)
+                                                    tempDirectory: root + "/tmp", maxConnections: maxConnections), responder: app)
         let port = try server.start()
         // Usage counts are saved off the request path, once a second (see `UsageMeter`).
         if !ephemeral { scheduleUsageFlush(app) }

@@ -35,7 +35,8 @@ public final class MHDServer: @unchecked Sendable {
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
                 cmhd_start_daemon(flags, config.port, accessHandler, shared.toOpaque(),
                                   completedHandler, shared.toOpaque(), UInt32(max(1, config.threads)),
-                                  UInt32(config.connectionTimeout), config.connectionMemory, sa)
+                                  UInt32(config.connectionTimeout), config.connectionMemory,
+                                  UInt32(clamping: max(config.maxConnections, max(1, config.threads))), sa)
             }
         }
         guard let d else {

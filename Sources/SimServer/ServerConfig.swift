@@ -16,10 +16,16 @@ public struct ServerConfig: Sendable {
     /// header). 32 KiB is libmicrohttpd's own default; the pool is cleared on every request, so
     /// a larger one costs time on every request (and the cache it evicts).
     public var connectionMemory: Int
+    /// Most connections open at once (idle keep-alive ones count). libmicrohttpd's own default is
+    /// 1,020 (FD_SETSIZE − 4, even with epoll): past it a new connection waited, unanswered, until
+    /// an idle one timed out. Each connection is a file descriptor: the process's limit on open
+    /// files must allow this many and more (`openai-sim serve` raises its soft limit).
+    public var maxConnections: Int
 
     public init(host: String = "127.0.0.1", port: UInt16 = 4010, threads: Int = 2,
                 spoolThreshold: Int = 1 << 20, maxBodySize: Int = 600 << 20,
-                tempDirectory: String = "/tmp", connectionTimeout: Int = 120, connectionMemory: Int = 32 * 1024) {
+                tempDirectory: String = "/tmp", connectionTimeout: Int = 120, connectionMemory: Int = 32 * 1024,
+                maxConnections: Int = 1_020) {
         self.host = host
         self.port = port
         self.threads = threads
@@ -28,6 +34,7 @@ public struct ServerConfig: Sendable {
         self.tempDirectory = tempDirectory
         self.connectionTimeout = connectionTimeout
         self.connectionMemory = connectionMemory
+        self.maxConnections = maxConnections
     }
 }
 

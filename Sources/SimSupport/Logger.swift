@@ -30,6 +30,7 @@ public final class Logger: Sendable {
     public static let silent = Logger(sink: { _ in })
 
     public func info(_ message: String, _ fields: [(String, JSON)] = []) { emit("info", message, fields) }
+    public func warn(_ message: String, _ fields: [(String, JSON)] = []) { emit("warn", message, fields) }
     public func error(_ message: String, _ fields: [(String, JSON)] = []) { emit("error", message, fields) }
 
     /// Writes out anything buffered (call before exiting).

@@ -43,8 +43,9 @@ MiB = 1024 * 1024
 class Sim:
     """One openai-sim process."""
 
-    def __init__(self, workdir: Path, args: tuple[str, ...], data_dir: Path | None):
+    def __init__(self, workdir: Path, args: tuple[str, ...], data_dir: Path | None, preexec_fn=None):  # noqa: ANN001
         self.args = ["serve", "--port", "0", "--host", "127.0.0.1", *args]
+        self.preexec_fn = preexec_fn
         if data_dir is not None:
             data_dir.mkdir(parents=True, exist_ok=True)
             self.args += ["--data-dir", str(data_dir)]
@@ -61,7 +62,7 @@ class Sim:
         self._out = open(self.out_path, "wb")
         self._err = open(self.err_path, "wb")
         self.proc = subprocess.Popen([str(BIN), *self.args], stdin=subprocess.DEVNULL,
-                                     stdout=self._out, stderr=self._err)
+                                     stdout=self._out, stderr=self._err, preexec_fn=self.preexec_fn)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             m = URL_RE.search(self.out_path.read_text(errors="replace"))
@@ -284,8 +285,8 @@ def sim_factory(tmp_path):
                     f"or set OPENAI_SIM_BIN to its path)")
     started: list[Sim] = []
 
-    def make(*args: str, data_dir: Path | None = None) -> Sim:
-        s = Sim(tmp_path, args, data_dir).start()
+    def make(*args: str, data_dir: Path | None = None, preexec_fn=None) -> Sim:  # noqa: ANN001
+        s = Sim(tmp_path, args, data_dir, preexec_fn).start()
         started.append(s)
         return s
 
@@ -682,3 +683,55 @@ def test_a_bad_flag_value_stops_startup_with_a_message(flag, value, message):
                           timeout=TIMEOUT, stdin=subprocess.DEVNULL)
     assert done.returncode == 2, done
     assert message in done.stderr and "listening" not in done.stdout
+
+
+def _open_idle(s: Sim, n: int) -> list[socket.socket]:
+    socks = []
+    for _ in range(n):
+        socks.append(socket.create_connection((s.host, s.port), timeout=TIMEOUT))
+    return socks
+
+
+def test_more_idle_connections_than_libmicrohttpds_default_limit_still_leave_room(sim_factory):
+    """libmicrohttpd accepts 1,020 connections by default (even with epoll): past that a new
+    client waited, unanswered, until an idle one timed out (120 s). A test suite whose clients
+    keep connections alive reaches that; the server now takes 4,096 by default."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = 1_300
+    if hard != resource.RLIM_INFINITY and hard < need:
+        pytest.skip(f"this process may open at most {hard} files; the test needs {need}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, need), hard))
+    s = sim_factory()
+    idle = _open_idle(s, 1_100)
+    try:
+        c = s.conn(timeout=5)
+        try:
+            c.request("GET", "/v1/models", headers=AUTH)
+            r = c.getresponse()
+            assert r.status == 200 and json.loads(r.read())["object"] == "list"
+        except (TimeoutError, socket.timeout):
+            pytest.fail("with 1,100 idle connections open a new request got no answer in 5 s")
+        finally:
+            c.close()
+    finally:
+        for k in idle:
+            k.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_low_open_files_limit_lowers_max_connections_with_a_warning(sim_factory):
+    """The soft limit on open files is raised as far as the hard limit allows; when that is not
+    enough for --max-connections, the server says how many it takes, and serves."""
+    import resource
+
+    def low_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (400, 400))
+
+    s = sim_factory("--max-connections", "1000", preexec_fn=low_limit)
+    assert s.request("GET", "/v1/models").status == 200
+    warning = "fewer connections than --max-connections max_connections=144 open_files_limit=400"
+    deadline = time.monotonic() + 5  # log lines are written out within 20 ms
+    while warning not in s.stderr_tail() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert warning in s.stderr_tail()
