@@ -103,13 +103,39 @@ public final class App: HTTPResponder {
 
     public func respond(to request: HTTPRequest) -> HTTPReply {
         if Self.isControlPath(request.path) {
-            return .now(control(request))
+            if let preflight = CORS.preflight(request) { return .now(preflight) }
+            var r = control(request)
+            CORS.addHeaders(&r, for: request)
+            return .now(r)
         }
         let watch = Stopwatch()
         let startedAt = env.clock.now()
         let requestID = IDKind.request(requestIDs)
         var tenant: Tenant?
         let notes = JournalNotes()
+        let reply: HTTPReply
+        if let preflight = CORS.preflight(request) {
+            // A browser's preflight carries no key: it is answered before authentication.
+            reply = .now(preflight)
+        } else {
+            reply = authenticatedReply(request, requestID: requestID, notes: notes, tenant: &tenant)
+        }
+        let finish = Finish(app: self, tenant: tenant, requestID: requestID, startedAt: startedAt, watch: watch, notes: notes)
+        // A ready answer is finished right here; only deferred ones need the closure. The
+        // response is taken out of the reply first and the reply ended with the `switch`, so
+        // `apply` gets the only reference to the headers array and appends to it in place (a
+        // binding used inside the `switch` is a second reference while the subject lives).
+        let ready: HTTPResponse
+        switch consume reply {
+        case let .now(response): ready = response
+        case let deferred: return deferred.map { finish.apply($0, to: request) }
+        }
+        return .now(finish.apply(consume ready, to: request))
+    }
+
+    /// The answer of the middleware chain for an authenticated request (`tenant` set once known),
+    /// or the error that stopped it.
+    private func authenticatedReply(_ request: HTTPRequest, requestID: String, notes: JournalNotes, tenant: inout Tenant?) -> HTTPReply {
         let reply: HTTPReply
         do throws(APIError) {
             let t = try authenticate(request)
@@ -132,17 +158,7 @@ public final class App: HTTPResponder {
         } catch {
             reply = .now(Self.errorResponse(error))
         }
-        let finish = Finish(app: self, tenant: tenant, requestID: requestID, startedAt: startedAt, watch: watch, notes: notes)
-        // A ready answer is finished right here; only deferred ones need the closure. The
-        // response is taken out of the reply first and the reply ended with the `switch`, so
-        // `apply` gets the only reference to the headers array and appends to it in place (a
-        // binding used inside the `switch` is a second reference while the subject lives).
-        let ready: HTTPResponse
-        switch consume reply {
-        case let .now(response): ready = response
-        case let deferred: return deferred.map { finish.apply($0, to: request) }
-        }
-        return .now(finish.apply(consume ready, to: request))
+        return reply
     }
 
     /// `/__sim` or below it, compared as bytes (`String.hasPrefix` compares characters).
@@ -190,6 +206,7 @@ public final class App: HTTPResponder {
             if present & 4 == 0 { r.headers.append(("openai-processing-ms", Self.decimal(Int(ms.rounded(.up))))) }
             if let org = tenant?.organizationSlug, present & 8 == 0 { r.headers.append(("openai-organization", org)) }
             if let project = tenant?.projectID, present & 16 == 0 { r.headers.append(("openai-project", project)) }
+            CORS.addHeaders(&r, for: request)
             app.journal.record(request: request, response: r, tenant: tenant?.id, requestID: requestID, startedAt: startedAt,
                                durationMs: ms, note: notes.json)
             app.logger.request(method: request.method, path: request.path, status: r.status, ms: ms,

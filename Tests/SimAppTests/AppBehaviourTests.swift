@@ -13,6 +13,29 @@ import SimTesting
         for p in ["/__si", "/__simx", "/__simulate", "/v1/__sim", "/_sim", "/__SIM", "", "/"] { #expect(!App.isControlPath(p), "\(p)") }
     }
 
+    @Test func browsersGetThroughCORSAsWithTheAPI() async {
+        // The preflight carries no key and is answered without one.
+        let origin = ("origin", "http://localhost:3000")
+        let asked = "authorization,content-type,x-stainless-os,x-stainless-retry-count"
+        let preflight = await sim.send("OPTIONS", "/v1/chat/completions", key: nil,
+                                       headers: [origin, ("access-control-request-method", "POST"), ("access-control-request-headers", asked)])
+        #expect(preflight.status == 200 && preflight.body.isEmpty)
+        #expect(preflight.header("access-control-allow-origin") == "*")
+        #expect(preflight.header("access-control-allow-headers") == asked)
+        #expect(preflight.header("access-control-allow-methods")?.contains("POST") == true)
+        // The answers themselves: readable from any origin, with the request id exposed; errors too.
+        let ok = await sim.send("GET", "/v1/models", headers: [origin])
+        #expect(ok.status == 200 && ok.header("access-control-allow-origin") == "*")
+        #expect(ok.header("access-control-expose-headers")?.contains("x-request-id") == true)
+        let denied = await sim.send("GET", "/v1/models", key: nil, headers: [origin])
+        #expect(denied.status == 401 && denied.header("access-control-allow-origin") == "*")
+        #expect(await sim.send("GET", "/__sim/health", key: nil, headers: [origin]).header("access-control-allow-origin") == "*")
+        // Without Origin nothing changes: no CORS headers, and OPTIONS is no preflight.
+        #expect(await sim.send("GET", "/v1/models").header("access-control-allow-origin") == nil)
+        #expect(await sim.send("OPTIONS", "/v1/models", key: nil).status == 401)
+        #expect(await sim.send("OPTIONS", "/v1/models", key: nil, headers: [origin]).status == 401)  // no request method: not a preflight
+    }
+
     @Test func missingKeyIs401LikeTheAPI() async {
         let r = await sim.send("GET", "/v1/models", key: nil)
         #expect(r.status == 401)
