@@ -33,6 +33,29 @@ enum Serve {
         return fits
     }
 
+    /// Takes `DIR/openai-sim.lock` (an exclusive `flock`, held until the process ends, however it
+    /// ends) and writes this process's id in it; a second server on the same directory stops with
+    /// the first one's id.
+    static func lockDataDirectory(_ root: String) throws {
+        let path = root + "/openai-sim.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let err = errno
+            var buf = [UInt8](repeating: 0, count: 32)
+            let n = read(fd, &buf, buf.count)
+            close(fd)
+            guard err == EWOULDBLOCK else { throw CLIError("cannot lock \(path): \(String(cString: strerror(err)))") }
+            let pid = String(decoding: buf.prefix(max(0, n)).filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)
+            throw CLIError("the data directory \(root) is in use by another openai-sim" + (pid.isEmpty ? "" : " (pid \(pid))")
+                           + "; stop it or choose another --data-dir")
+        }
+        let text = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, text, text.count, 0)
+        // The descriptor stays open: the lock lasts as long as the process.
+    }
+
     /// `mallopt(M_MMAP_THRESHOLD, bytes)`, found at run time: Swift's Glibc module does not
     /// import `<malloc.h>`. Setting it also stops glibc from raising the threshold on its own.
     static func fixMmapThreshold(_ bytes: Int32) {
@@ -92,6 +115,9 @@ enum Serve {
                 throw CLIError("cannot create the directory \(root + sub): \(Self.reason(error))")
             }
         }
+        // One server per data directory: a second one would keep its own caches and counts over
+        // the same database and, below, delete the first one's spooled uploads.
+        if !ephemeral { try Self.lockDataDirectory(root) }
         // Leftover spooled bodies from a killed run are garbage.
         for f in (try? fm.contentsOfDirectory(atPath: root + "/tmp")) ?? [] { try? fm.removeItem(atPath: root + "/tmp/" + f) }
 

@@ -752,3 +752,21 @@ def test_memory_goes_back_after_very_large_request_bodies(sim_factory):
         assert r.status == 400 and json.loads(r.body)["error"]["code"] == "context_length_exceeded", (path, r.status, r.body[:200])
     after = s.rss_kb()
     assert after - before < 15_000, f"resident memory grew by {(after - before) // 1024} MB after three 20 MB requests"
+
+
+def test_one_server_per_data_directory(sim_factory, tmp_path):
+    """A second server on the same --data-dir would keep caches and counts of its own over the
+    same database and delete the first one's spooled uploads at its start: it stops, naming the
+    first one's pid. Once that one is gone (even by kill -9) the directory is free again."""
+    data = tmp_path / "shared-data"
+    first = sim_factory(data_dir=data)
+    done = subprocess.run([str(BIN), "serve", "--port", "0", "--data-dir", str(data)], capture_output=True, text=True,
+                          timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "listening" not in done.stdout, done
+    assert f"the data directory {data} is in use by another openai-sim (pid {first.pid})" in done.stderr, done.stderr
+    assert first.request("GET", "/v1/models").status == 200
+    first.expect_clean_exit = False
+    os.kill(first.pid, signal.SIGKILL)
+    first.proc.wait(5)
+    second = sim_factory(data_dir=data)
+    assert second.request("GET", "/v1/models").status == 200
