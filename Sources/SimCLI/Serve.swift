@@ -56,6 +56,34 @@ enum Serve {
         // The descriptor stays open: the lock lasts as long as the process.
     }
 
+    /// Removes the ephemeral directories (`TMPDIR/openai-sim-XXXXXX`) of servers that ended
+    /// without removing theirs (`kill -9`, a crash, a closed terminal): those with a lock file
+    /// at least a minute old that nobody holds. Directories without a lock file (not ours, or
+    /// made before the lock existed) are left alone.
+    static func removeAbandonedTemporaryDirectories(except own: String, logger: Logger) {
+        let tmp = FileManager.default.temporaryDirectory.path
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: tmp) else { return }
+        let now = time(nil)
+        for name in names where name.hasPrefix("openai-sim-") && name.utf8.count == "openai-sim-XXXXXX".utf8.count {
+            let dir = tmp + "/" + name
+            guard dir != own else { continue }
+            let lockPath = dir + "/openai-sim.lock"
+            var st = stat()
+            // A minute old at least: a server that has just made its lock file may not hold it yet.
+            guard stat(lockPath, &st) == 0, now - st.st_mtim.tv_sec >= 60 else { continue }
+            let fd = open(lockPath, O_RDWR | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
+            do {
+                try FileManager.default.removeItem(atPath: dir)
+                logger.info("removed an abandoned temporary directory", [("path", .string(dir))])
+            } catch {
+                logger.warn("could not remove an abandoned temporary directory", [("path", .string(dir)), ("error", .string(reason(error)))])
+            }
+        }
+    }
+
     /// `mallopt(M_MMAP_THRESHOLD, bytes)`, found at run time: Swift's Glibc module does not
     /// import `<malloc.h>`. Setting it also stops glibc from raising the threshold on its own.
     static func fixMmapThreshold(_ bytes: Int32) {
@@ -87,6 +115,10 @@ enum Serve {
         sigaddset(&stopSignals, SIGINT)
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        // A closed pipe on standard output or error (`serve | head`, a `tee` stopped by the same
+        // Ctrl-C, a log collector restarted) makes log writes fail instead of killing the server
+        // on its next log line, before it could clean up.
+        signal(SIGPIPE, SIG_IGN)
         // Blocks of 1 MiB and more (a large request body read for parsing, its text) are mapped
         // apart and returned to the system when freed. glibc's default threshold rises to the
         // size of the largest block freed, so after one 20 MB request the next ones came from the
@@ -117,7 +149,10 @@ enum Serve {
         }
         // One server per data directory: a second one would keep its own caches and counts over
         // the same database and, below, delete the first one's spooled uploads.
-        if !ephemeral { try Self.lockDataDirectory(root) }
+        // An ephemeral directory is locked too: a later start removes the ones whose server was
+        // killed before it could (their lock is free).
+        try Self.lockDataDirectory(root)
+        if ephemeral { Self.removeAbandonedTemporaryDirectories(except: root, logger: logger) }
         // Leftover spooled bodies from a killed run are garbage.
         for f in (try? fm.contentsOfDirectory(atPath: root + "/tmp")) ?? [] { try? fm.removeItem(atPath: root + "/tmp/" + f) }
 

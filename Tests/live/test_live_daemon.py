@@ -770,3 +770,82 @@ def test_one_server_per_data_directory(sim_factory, tmp_path):
     first.proc.wait(5)
     second = sim_factory(data_dir=data)
     assert second.request("GET", "/v1/models").status == 200
+
+
+def _serve_in(tmpdir: Path, stderr=subprocess.DEVNULL) -> tuple[subprocess.Popen, int]:  # noqa: ANN001
+    """An ephemeral server whose temporary directory goes under `tmpdir`; returns it and its port."""
+    proc = subprocess.Popen([str(BIN), "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=stderr,
+                            stdin=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmpdir)})
+    assert proc.stdout is not None
+    line = proc.stdout.readline().decode()
+    m = URL_RE.search(line)
+    assert m, f"no URL in {line!r}"
+    return proc, int(m.group(2))
+
+
+def _get_models(port: int) -> int:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        c.request("GET", "/v1/models", headers=AUTH)
+        r = c.getresponse()
+        r.read()
+        return r.status
+    finally:
+        c.close()
+
+
+def test_a_closed_log_pipe_neither_kills_the_server_nor_leaves_its_files(tmp_path):
+    """`openai-sim serve 2>&1 | head`, or a `tee` ended by the same Ctrl-C: the server's next
+    log line met a closed pipe, SIGPIPE ended it at once, and its temporary directory stayed."""
+    if not BIN.exists():
+        pytest.skip(f"openai-sim binary not found at {BIN}")
+    read_end, write_end = os.pipe()
+    proc, port = _serve_in(tmp_path, stderr=write_end)
+    os.close(write_end)
+    os.close(read_end)  # nobody reads the log any more
+    try:
+        assert [_get_models(port) for _ in range(5)] == [200] * 5
+        assert proc.poll() is None, f"the server died (status {proc.returncode})"
+    finally:
+        proc.terminate()
+        assert proc.wait(10) == 0
+    assert list(tmp_path.glob("openai-sim-*")) == [], "the temporary directory was left behind"
+
+
+def test_a_start_removes_temporary_directories_of_killed_servers(tmp_path):
+    """A `kill -9` leaves the ephemeral directory (uploaded files included); the next start
+    removes it, and only it: not a live server's, not one without openai-sim's lock file."""
+    if not BIN.exists():
+        pytest.skip(f"openai-sim binary not found at {BIN}")
+    killed, _ = _serve_in(tmp_path)
+    live, live_port = _serve_in(tmp_path)
+    try:
+        dirs = sorted(tmp_path.glob("openai-sim-*"))
+        assert len(dirs) == 2
+        owner = {d: int((d / "openai-sim.lock").read_text()) for d in dirs}
+        assert sorted(owner.values()) == sorted([killed.pid, live.pid])
+        killed.kill()
+        killed.wait(5)
+        foreign = tmp_path / "openai-sim-abcdef"
+        foreign.mkdir()
+        (foreign / "keep.txt").write_text("not the simulator's")
+        # Lock files a minute old at least count (a server just starting may not hold its own yet).
+        old = time.time() - 120
+        for d in dirs:
+            os.utime(d / "openai-sim.lock", (old, old))
+        third, third_port = _serve_in(tmp_path)
+        try:
+            assert _get_models(third_port) == 200
+            left = set(tmp_path.glob("openai-sim-*"))
+            killed_dir = [d for d in dirs if d not in left]
+            assert len(killed_dir) == 1 and owner[killed_dir[0]] == killed.pid, \
+                f"expected exactly the killed server's directory to go: {sorted(left)}"
+            assert foreign in left and (foreign / "keep.txt").exists()
+            assert len(left) == 3  # the live one, the foreign one, the new server's own
+            assert _get_models(live_port) == 200
+        finally:
+            third.terminate()
+            third.wait(10)
+    finally:
+        live.terminate()
+        live.wait(10)
