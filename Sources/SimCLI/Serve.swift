@@ -105,15 +105,16 @@ enum Serve {
     }
 
     static func run(_ o: ServeOptions) throws -> Never {
-        // SIGINT and SIGTERM are blocked before any thread starts, so every thread inherits the
-        // mask and the main thread takes them with sigwait below. (A signal source from
-        // libdispatch was used before: on Linux it reads a signalfd, and a SIGTERM the kernel
-        // happened to deliver to an MHD worker thread was re-raised on that thread, where the
-        // signalfd never saw it. About one stop in eight under load hung for good.)
+        // SIGINT, SIGTERM and SIGHUP (its terminal closed) are blocked before any thread starts,
+        // so every thread inherits the mask and the main thread takes them with sigwait below.
+        // (A signal source from libdispatch was used before: on Linux it reads a signalfd, and a
+        // SIGTERM the kernel happened to deliver to an MHD worker thread was re-raised on that
+        // thread, where the signalfd never saw it. About one stop in eight under load hung for good.)
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
         sigaddset(&stopSignals, SIGINT)
         sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         // A closed pipe on standard output or error (`serve | head`, a `tee` stopped by the same
         // Ctrl-C, a log collector restarted) makes log writes fail instead of killing the server
@@ -185,6 +186,7 @@ enum Serve {
         // A second Ctrl-C while the server drains ends the process the default way.
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+        signal(SIGHUP, SIG_DFL)
         pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         server.stop()
         app.flushUsage()

@@ -849,3 +849,15 @@ def test_a_start_removes_temporary_directories_of_killed_servers(tmp_path):
     finally:
         live.terminate()
         live.wait(10)
+
+
+def test_a_closed_terminal_stops_the_server_cleanly(tmp_path):
+    """SIGHUP (the terminal `make serve` ran in was closed) stops it as SIGTERM does: exit 0,
+    temporary directory removed (it ended the process at once before)."""
+    if not BIN.exists():
+        pytest.skip(f"openai-sim binary not found at {BIN}")
+    proc, port = _serve_in(tmp_path)
+    assert _get_models(port) == 200
+    proc.send_signal(signal.SIGHUP)
+    assert proc.wait(10) == 0
+    assert list(tmp_path.glob("openai-sim-*")) == []
