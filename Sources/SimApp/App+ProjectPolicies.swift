@@ -91,12 +91,12 @@ extension App {
         let limits = services.admin.spendLimits(organizationTenantID: organization, project: tenant.projectID)
         guard limits.organization != nil || limits.project != nil else { return false }
         let usage = UsageService(meter: services.inference.usage, clock: env.clock)
-        let since = UsageService.monthStart(env.clock.unixSeconds())
-        if let cents = limits.organization, usage.spentUSD(organizationTenantID: organization, project: nil, since: since) * 100 >= Double(cents) {
+        let now = env.clock.unixSeconds()
+        if let cents = limits.organization, usage.spentUSD(organizationTenantID: organization, project: nil, inMonthOf: now) * 100 >= Double(cents) {
             return true
         }
         if let cents = limits.project,
-           usage.spentUSD(organizationTenantID: organization, project: tenant.projectID, since: since) * 100 >= Double(cents) {
+           usage.spentUSD(organizationTenantID: organization, project: tenant.projectID, inMonthOf: now) * 100 >= Double(cents) {
             return true
         }
         return false

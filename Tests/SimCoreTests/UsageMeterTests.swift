@@ -71,6 +71,57 @@ import SimPersistence
         #expect(Self.total(meter, a).isEmpty && Self.total(meter, b).isEmpty)
     }
 
+    /// The month's spend a spend limit is checked against is kept as counts come in; it must be
+    /// what the costs endpoint's pricing of the month's buckets gives, by organization, project
+    /// and calendar month, across threads, a restart (restored counts) and a reset.
+    @Test func theMonthsSpendIsWhatTheBucketsCost() throws {
+        let clock = VirtualClock()  // 2026-01-01T00:00:00Z
+        let store = MemoryRecordStore()
+        let meter = try UsageMeter(clock: clock, savingTo: store)
+        let a = Tenant.forAPIKey("sk-spend-a"), b = Tenant.forAPIKey("sk-spend-b")
+        let other = Tenant.forProject(root: a, project: "proj_other", defaultProject: a.projectID)
+        let january = UsageService.monthStart(clock.unixSeconds())
+        // Many minutes (each a bucket of its own), two models, two projects, from several threads.
+        for minute in 0..<300 {
+            DispatchQueue.concurrentPerform(iterations: 3) { w in
+                let tenant = w == 2 ? other : a
+                meter.record(tenant, .completions, model: minute % 2 == 0 ? "gpt-4o-mini" : "o3", input: 100 + w, cached: 10, output: 50,
+                             batch: false)
+            }
+            meter.record(b, .embeddings, model: "text-embedding-3-large", input: 1_000, batch: false)
+            try clock.advance(by: 60)
+        }
+        func priced(_ tenant: Tenant, project: String?) -> Double {
+            var filter = Self.everything
+            filter.projects = project.map { [$0] }
+            return meter.rows(organizationTenantID: tenant.organizationTenantID, filter: filter, start: january,
+                              end: clock.unixSeconds() + 60, width: 60, groupBy: ["model"]).values.joined()
+                .reduce(0.0) { total, row in let c = Pricing.cost(row.counts, model: row.model ?? ""); return total + c.input + c.output }
+        }
+        func spent(_ tenant: Tenant, _ project: String? = nil, _ m: UsageMeter) -> Double {
+            m.spentUSD(organizationTenantID: tenant.organizationTenantID, project: project, month: january)
+        }
+        let all = priced(a, project: nil), mine = priced(a, project: a.projectID), theirs = priced(a, project: "proj_other")
+        #expect(all > 0 && mine > 0 && theirs > 0 && abs(mine + theirs - all) < 1e-9)
+        #expect(abs(spent(a, nil, meter) - all) < 1e-9)
+        #expect(abs(spent(a, a.projectID, meter) - mine) < 1e-9 && abs(spent(a, "proj_other", meter) - theirs) < 1e-9)
+        #expect(abs(spent(b, nil, meter) - priced(b, project: nil)) < 1e-9 && spent(b, nil, meter) > 0)
+        // February starts at nothing; January's spend stays January's.
+        try clock.advance(by: 31 * 86_400)
+        meter.record(a, .completions, model: "gpt-4o-mini", input: 10, output: 10, batch: false)
+        let february = UsageService.monthStart(clock.unixSeconds())
+        #expect(february > january)
+        let feb = meter.spentUSD(organizationTenantID: a.organizationTenantID, project: nil, month: february)
+        #expect(feb > 0 && feb < all / 100)
+        #expect(abs(spent(a, nil, meter) - all) < 1e-9)
+        // A restart restores the spend with the counts; a reset forgets it.
+        try meter.flush()
+        let restarted = try UsageMeter(clock: clock, savingTo: store)
+        #expect(abs(spent(a, nil, restarted) - all) < 1e-9 && abs(spent(a, "proj_other", restarted) - theirs) < 1e-9)
+        restarted.reset(organizationTenantID: a.organizationTenantID)
+        #expect(spent(a, nil, restarted) == 0 && abs(spent(b, nil, restarted) - priced(b, project: nil)) < 1e-6)
+    }
+
     /// A meter that saves: what it flushed is what the next meter over the same store starts
     /// from (a restart), counts added after a restart add up, and a reset takes the saved
     /// buckets too. Run against both stores: the server uses SQLite, tests mostly memory.

@@ -66,14 +66,43 @@ public final class UsageMeter: Sendable {
         /// Keys whose counts changed since the last flush, per organization (kept only when saving).
         var dirty: [String: Set<Key>] = [:]
         var tracksDirty = false
+        /// What the counts folded in cost, per organization and calendar month (UTC): what a
+        /// spend limit is compared with on every priced request.
+        var spend: [String: [Int64: Spend]] = [:]
+        /// Prices by model name (`Pricing.perMillion` compares strings).
+        var prices: [String: Pricing.Price] = [:]
 
         mutating func fold() {
             guard let at = pendingFor else { return }
             let p = pending
             byOrganization[at.organization, default: [:]][at.key, default: Counts()].add(p)
             if tracksDirty { dirty[at.organization, default: []].insert(at.key) }
+            addSpend(at.organization, at.key, p)
             pendingFor = nil
             pending = Counts()
+        }
+
+        mutating func addSpend(_ organization: String, _ key: Key, _ counts: Counts) {
+            let price: Pricing.Price
+            if let known = prices[key.model] {
+                price = known
+            } else {
+                price = Pricing.perMillion(key.model)
+                prices[key.model] = price
+            }
+            let (input, output) = Pricing.cost(counts, at: price)
+            spend[organization, default: [:]][CivilDate.monthStart(key.minute), default: Spend()].add(input + output, project: key.project)
+        }
+    }
+
+    /// One organization's spend in one month, in USD: in all and per project.
+    struct Spend: Sendable {
+        var total = 0.0
+        var byProject: [String: Double] = [:]
+
+        mutating func add(_ usd: Double, project: String) {
+            total += usd
+            byProject[project, default: 0] += usd
         }
     }
     private let shards: Sharded<Shard>
@@ -106,7 +135,12 @@ public final class UsageMeter: Sendable {
         }
         let loaded = restored
         // Reads add the shards up, so the saved counts may go into any one of them.
-        shards.withLock { $0.byOrganization = loaded }
+        shards.withLock { s in
+            s.byOrganization = loaded
+            for (organization, keys) in loaded {
+                for (key, counts) in keys { s.addSpend(organization, key, counts) }
+            }
+        }
     }
 
     /// Saves the buckets that changed since the last flush (no-op for a memory-only meter).
@@ -183,9 +217,11 @@ public final class UsageMeter: Sendable {
                 if let id = organizationTenantID {
                     s.byOrganization.removeValue(forKey: id)
                     s.dirty.removeValue(forKey: id)
+                    s.spend.removeValue(forKey: id)
                 } else {
                     s.byOrganization.removeAll()
                     s.dirty.removeAll()
+                    s.spend.removeAll()
                 }
             }
             // The saved buckets go too (the caller's reset usually deleted them already; a flush
@@ -195,6 +231,18 @@ public final class UsageMeter: Sendable {
                 _ = try? store.delete(tenant: r.tenant, collection: r.collection, id: r.id)
             }
         }
+    }
+
+    /// What one organization (or one of its projects) spent in the month starting at `month`
+    /// (Unix seconds of its first day, UTC), in USD: the threads' running totals added up.
+    public func spentUSD(organizationTenantID: String, project: String?, month: Int64) -> Double {
+        var total = 0.0
+        shards.forEach { s in
+            s.fold()
+            guard let m = s.spend[organizationTenantID]?[month] else { return }
+            total += project.map { m.byProject[$0] ?? 0 } ?? m.total
+        }
+        return total
     }
 
     /// Every thread's counts for one organization (a key may come once per thread).
