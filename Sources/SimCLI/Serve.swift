@@ -56,10 +56,13 @@ enum Serve {
         // The descriptor stays open: the lock lasts as long as the process.
     }
 
+    /// The file that marks a directory as a server's ephemeral one.
+    static let ephemeralMarker = "openai-sim.ephemeral"
+
     /// Removes the ephemeral directories (`TMPDIR/openai-sim-XXXXXX`) of servers that ended
-    /// without removing theirs (`kill -9`, a crash, a closed terminal): those with a lock file
-    /// at least a minute old that nobody holds. Directories without a lock file (not ours, or
-    /// made before the lock existed) are left alone.
+    /// without removing theirs (`kill -9`, a crash): those marked ephemeral whose lock file, at
+    /// least a minute old, nobody holds. Others (a `--data-dir` with a matching name, one made
+    /// before the lock existed, anything not ours) are left alone.
     static func removeAbandonedTemporaryDirectories(except own: String, logger: Logger) {
         let tmp = FileManager.default.temporaryDirectory.path
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: tmp) else { return }
@@ -67,6 +70,9 @@ enum Serve {
         for name in names where name.hasPrefix("openai-sim-") && name.utf8.count == "openai-sim-XXXXXX".utf8.count {
             let dir = tmp + "/" + name
             guard dir != own else { continue }
+            // Only an ephemeral directory: a --data-dir that happens to match the pattern (and
+            // has a lock file since its server ran) holds someone's state.
+            guard FileManager.default.fileExists(atPath: dir + "/" + ephemeralMarker) else { continue }
             let lockPath = dir + "/openai-sim.lock"
             var st = stat()
             // A minute old at least: a server that has just made its lock file may not hold it yet.
@@ -153,7 +159,11 @@ enum Serve {
         // An ephemeral directory is locked too: a later start removes the ones whose server was
         // killed before it could (their lock is free).
         try Self.lockDataDirectory(root)
-        if ephemeral { Self.removeAbandonedTemporaryDirectories(except: root, logger: logger) }
+        if ephemeral {
+            // Marks the directory as one only this process needs (never a --data-dir).
+            _ = fm.createFile(atPath: root + "/" + Self.ephemeralMarker, contents: nil)
+            Self.removeAbandonedTemporaryDirectories(except: root, logger: logger)
+        }
         // Leftover spooled bodies from a killed run are garbage.
         for f in (try? fm.contentsOfDirectory(atPath: root + "/tmp")) ?? [] { try? fm.removeItem(atPath: root + "/tmp/" + f) }
 

@@ -829,9 +829,16 @@ def test_a_start_removes_temporary_directories_of_killed_servers(tmp_path):
         foreign = tmp_path / "openai-sim-abcdef"
         foreign.mkdir()
         (foreign / "keep.txt").write_text("not the simulator's")
+        # A --data-dir whose name matches, its server stopped (its lock file stays, unheld).
+        kept = tmp_path / "openai-sim-mydata"
+        done = subprocess.Popen([str(BIN), "serve", "--port", "0", "--data-dir", str(kept)], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        assert done.stdout is not None and URL_RE.search(done.stdout.readline().decode())
+        done.terminate()
+        assert done.wait(10) == 0 and (kept / "openai-sim.lock").exists()
         # Lock files a minute old at least count (a server just starting may not hold its own yet).
         old = time.time() - 120
-        for d in dirs:
+        for d in [*dirs, kept]:
             os.utime(d / "openai-sim.lock", (old, old))
         third, third_port = _serve_in(tmp_path)
         try:
@@ -841,7 +848,8 @@ def test_a_start_removes_temporary_directories_of_killed_servers(tmp_path):
             assert len(killed_dir) == 1 and owner[killed_dir[0]] == killed.pid, \
                 f"expected exactly the killed server's directory to go: {sorted(left)}"
             assert foreign in left and (foreign / "keep.txt").exists()
-            assert len(left) == 3  # the live one, the foreign one, the new server's own
+            assert kept in left and (kept / "openai-sim.sqlite").exists(), "a stopped server's --data-dir was removed"
+            assert len(left) == 4  # the live one, the foreign one, the data directory, the new server's own
             assert _get_models(live_port) == 200
         finally:
             third.terminate()
