@@ -5,6 +5,12 @@ import SimSupport
 /// The control plane, `/__sim/*`: health, reset, clock, request journal. Never under `/v1`.
 extension App {
     func control(_ request: HTTPRequest) -> HTTPResponse {
+        if request.method == "GET", request.path == "/__sim/requests" {
+            // Written straight to bytes: bodies go in as sent (see `Journal.renderedBytes`).
+            let tenantFilter = request.queryValue("tenant").map(resolveTenantID)
+            let limit = request.queryValue("limit").flatMap { Int($0) }
+            return HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(journal.renderedBytes(tenant: tenantFilter, limit: limit)))
+        }
         do throws(APIError) {
             return .json(try controlRoute(request))
         } catch {
@@ -29,10 +35,6 @@ extension App {
             let tenant = try resetTarget(req)
             try reset(tenant: tenant)
             return .object([("reset", true), ("tenant", JSON(tenant?.id))])
-        case ("GET", "/__sim/requests"):
-            let tenantFilter = req.queryValue("tenant").map(resolveTenantID)
-            let limit = req.queryValue("limit").flatMap { Int($0) }
-            return journal.render(tenant: tenantFilter, limit: limit)
         case ("POST", "/__sim/invites/accept"):
             // What a person does in the browser: joins the organization through an invite.
             let p = try Params.json(req)

@@ -78,40 +78,69 @@ public final class Journal: Sendable {
     /// `POST /v1/responses` load, 2026-11-27).
     private struct Ring {
         var blocks: [Block] = []
+    }
 
-        /// Room for `size` bytes at the end of the newest block (a new block when it is full),
-        /// after dropping the oldest blocks whose entries are all numbered at or below `floor`.
-        mutating func room(_ size: Int, floor: Int, blockBytes: Int) -> Block {
-            while blocks.count > 1, blocks[0].newest <= floor { blocks.removeFirst() }
-            if let last = blocks.last, last.capacity - last.used >= size { return last }
-            if blocks.count == 1, blocks[0].newest <= floor, blocks[0].capacity >= size {
-                // The only block holds nothing a read shows: start it over.
-                let b = blocks[0]
-                b.used = 0; b.live = 0; b.held.removeAll(keepingCapacity: true); b.newest = .min
-                return b
-            }
-            let b = Block(capacity: max(blockBytes, size))
-            blocks.append(b)
+    /// Room for `size` bytes at the end of `r`'s newest block (a new block when it is full),
+    /// after dropping its oldest blocks whose entries are all numbered at or below `floor` (or
+    /// below what the byte budget has pushed out). When a new block takes the journal's blocks
+    /// past `maxBytes`, this ring's oldest blocks go and every entry up to the newest of them
+    /// leaves the view of every ring (the others drop theirs when they next write).
+    private func room(_ r: inout Ring, _ size: Int, floor countFloor: Int) -> Block {
+        let floor = max(countFloor, byteFloor.load(ordering: .relaxed))
+        while r.blocks.count > 1, r.blocks[0].newest <= floor { dropOldest(&r) }
+        if let last = r.blocks.last, last.capacity - last.used >= size { return last }
+        if r.blocks.count == 1, r.blocks[0].newest <= floor, r.blocks[0].capacity >= size {
+            // The only block holds nothing a read shows: start it over.
+            let b = r.blocks[0]
+            b.used = 0; b.live = 0; b.held.removeAll(keepingCapacity: true); b.newest = .min
             return b
         }
+        let b = Block(capacity: max(blockBytes, size))
+        r.blocks.append(b)
+        var total = heldBytes.wrappingAdd(b.capacity, ordering: .relaxed).newValue
+        while total > maxBytes, r.blocks.count > 1 {
+            byteFloor.max(r.blocks[0].newest, ordering: .relaxed)
+            total = dropOldest(&r)
+        }
+        return b
     }
+
+    /// Drops `r`'s oldest block; returns the bytes the journal's blocks take afterwards.
+    @discardableResult
+    private func dropOldest(_ r: inout Ring) -> Int {
+        let b = r.blocks.removeFirst()
+        return heldBytes.wrappingSubtract(b.capacity, ordering: .relaxed).newValue
+    }
+
     private let rings: Sharded<Ring>
     private let sequence = Atomic<Int>(0)
     public let capacity: Int
     /// Bytes of a block: some two hundred `GET` entries, or twenty with kilobyte bodies.
     let blockBytes: Int
     static let maxBodyBytes = 256 * 1024
+    /// At most this many bytes of blocks are kept (a little more while another thread's ring
+    /// still holds blocks the budget has pushed out of view): `capacity` entries with bodies of
+    /// up to 256 KB each way could otherwise hold half a gigabyte (1,000 embeddings requests of
+    /// 60 KB answered with 170 KB held 230 MB).
+    public let maxBytes: Int
+    public static let defaultMaxBytes = 64 << 20
+    /// The blocks' bytes, all rings together.
+    private let heldBytes = Atomic<Int>(0)
+    /// Entries numbered at or below this have been pushed out by the byte budget.
+    private let byteFloor = Atomic<Int>(Int.min)
 
-    public init(capacity: Int = 1000) {
+    public init(capacity: Int = 1000, maxBytes: Int = Journal.defaultMaxBytes) {
         self.capacity = max(1, capacity)
         blockBytes = 64 * 1024
+        self.maxBytes = max(blockBytes, maxBytes)
         rings = Sharded(count: 16) { Ring() }
     }
 
     /// With blocks of `blockBytes` (tests of the memory bound).
-    init(capacity: Int, blockBytes: Int) {
+    init(capacity: Int, blockBytes: Int, maxBytes: Int = Journal.defaultMaxBytes) {
         self.capacity = max(1, capacity)
         self.blockBytes = max(Layout.header, blockBytes)
+        self.maxBytes = max(self.blockBytes, maxBytes)
         rings = Sharded(count: 16) { Ring() }
     }
 
@@ -121,8 +150,9 @@ public final class Journal: Sendable {
         rings.forEach { r in
             for b in r.blocks { Self.forEachRecord(in: b) { at, flags in if flags & Layout.cleared == 0 { all.append(Self.decode(at, flags, b)) } } }
         }
-        // Numbers taken before the read started; entries pushed out of the one-ring view are dropped.
-        let oldest = sequence.load(ordering: .relaxed) - capacity
+        // Numbers taken before the read started; entries pushed out of the one-ring view, or out
+        // of the byte budget, are dropped.
+        let oldest = max(sequence.load(ordering: .relaxed) - capacity, byteFloor.load(ordering: .relaxed))
         all.removeAll { $0.seq <= oldest }
         all.sort { $0.seq < $1.seq }
         return all
@@ -160,9 +190,9 @@ public final class Journal: Sendable {
             + Int(lengths.5) + Int(lengths.6) + Int(lengths.7)
         size = (size + 7) & ~7
         let seq = sequence.wrappingAdd(1, ordering: .relaxed).newValue
-        let floor = seq - capacity, blockBytes = self.blockBytes
+        let floor = seq - capacity
         rings.withLock { r in
-            let block = r.room(size, floor: floor, blockBytes: blockBytes)
+            let block = room(&r, size, floor: floor)
             let at = block.base + block.used
             at.storeBytes(of: UInt32(size), toByteOffset: Layout.total, as: UInt32.self)
             at.storeBytes(of: flags, toByteOffset: Layout.flags, as: UInt8.self)
@@ -255,9 +285,15 @@ public final class Journal: Sendable {
         return n
     }
 
+    /// Bytes of the blocks held in all rings (for tests of the memory bound).
+    var heldBlockBytes: Int { heldBytes.load(ordering: .relaxed) }
+
     func clear(tenant: String? = nil) {
         rings.forEach { r in
-            guard let tenant else { r = Ring(); return }
+            guard let tenant else {
+                while !r.blocks.isEmpty { dropOldest(&r) }
+                return
+            }
             let want = Array(tenant.utf8)
             for b in r.blocks {
                 Self.forEachRecord(in: b) { at, flags in
@@ -273,26 +309,56 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Entries as JSON, optionally for one tenant, at most `limit` of the newest.
+    /// Entries as JSON, optionally for one tenant, at most `limit` of the newest (tests read it
+    /// this way; the control plane sends `renderedBytes`).
     func render(tenant: String?, limit: Int?) -> JSON {
-        let entries = ordered.filter { tenant == nil || $0.tenant == tenant }
-        let chosen = limit.map { Array(entries.suffix($0)) } ?? entries
-        return .object([("object", "list"), ("data", .array(chosen.map(Self.json)))])
+        (try? JSONParser.parse(renderedBytes(tenant: tenant, limit: limit))) ?? .null
     }
 
-    private static func json(_ e: Entry) -> JSON {
-        func body(_ bytes: [UInt8]?, _ isJSON: Bool) -> JSON {
-            guard let b = bytes, !b.isEmpty else { return .null }
-            if isJSON, let v = try? JSONParser.parse(b) { return v }
-            return .string(String(decoding: b.prefix(4096), as: UTF8.self))
+    /// The `GET /__sim/requests` body. A JSON body is written as the bytes that were sent (once
+    /// checked to parse), not parsed into a tree and written again: with large bodies a read
+    /// of the journal built trees ten times the size of the text (a 64 MB journal of embeddings
+    /// answers peaked near 400 MB).
+    func renderedBytes(tenant: String?, limit: Int?) -> [UInt8] {
+        let entries = ordered.filter { tenant == nil || $0.tenant == tenant }
+        let chosen = limit.map { Array(entries.suffix($0)) } ?? entries
+        // Sized up front: a buffer grown by doubling would copy (and briefly hold twice) a
+        // journal of large bodies.
+        var size = 64
+        for e in chosen { size += 512 + e.method.utf8.count + e.path.utf8.count + e.query.utf8.count + (e.note == nil ? 0 : 1024)
+            + (e.requestBody?.count ?? 0) + (e.responseBody?.count ?? 0) }
+        var w = JSONWriter(capacity: size)
+        w.raw(#"{"object":"list","data":["#)
+        for (i, e) in chosen.enumerated() {
+            if i > 0 { w.raw(",") }
+            Self.write(e, to: &w)
         }
-        var pairs: [(String, JSON)] = [
-            ("seq", .int(Int64(e.seq))), ("method", .string(e.method)), ("path", .string(e.path)), ("query", .string(e.query)),
-            ("status", .int(Int64(e.status))), ("tenant", JSON(e.tenant)), ("request_id", .string(e.requestID)),
-            ("started_at", .double(e.startedAt)), ("duration_ms", .double((e.durationMs * 1000).rounded() / 1000)),
-            ("request_body", body(e.requestBody, e.requestIsJSON)), ("response_body", body(e.responseBody, e.responseIsJSON)),
-        ]
-        if let n = e.note { pairs.append(("note", n)) }
-        return .object(pairs)
+        w.raw("]}")
+        return w.bytes
+    }
+
+    private static func write(_ e: Entry, to w: inout JSONWriter) {
+        func body(_ bytes: [UInt8]?, _ isJSON: Bool) {
+            guard let b = bytes, !b.isEmpty else { w.raw("null"); return }
+            // Checked one at a time: only this body's tree is alive, and only while it is checked.
+            if isJSON, (try? JSONParser.parse(b)) != nil {
+                w.bytes.append(contentsOf: b)
+            } else {
+                w.writeString(String(decoding: b.prefix(4096), as: UTF8.self))
+            }
+        }
+        w.raw(#"{"seq":"#); w.writeInt(Int64(e.seq))
+        w.raw(#","method":"#); w.writeString(e.method)
+        w.raw(#","path":"#); w.writeString(e.path)
+        w.raw(#","query":"#); w.writeString(e.query)
+        w.raw(#","status":"#); w.writeInt(Int64(e.status))
+        w.raw(#","tenant":"#); if let t = e.tenant { w.writeString(t) } else { w.raw("null") }
+        w.raw(#","request_id":"#); w.writeString(e.requestID)
+        w.raw(#","started_at":"#); w.writeDouble(e.startedAt)
+        w.raw(#","duration_ms":"#); w.writeDouble((e.durationMs * 1000).rounded() / 1000)
+        w.raw(#","request_body":"#); body(e.requestBody, e.requestIsJSON)
+        w.raw(#","response_body":"#); body(e.responseBody, e.responseIsJSON)
+        if let n = e.note { w.raw(#","note":"#); w.write(n) }
+        w.raw("}")
     }
 }

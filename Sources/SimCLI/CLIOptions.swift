@@ -12,6 +12,7 @@ struct ServeOptions {
     var logFormat = Logger.Format.text
     var maxBodySize = 540 * 1024 * 1024
     var journalSize = 1000
+    var journalBytes = 64 << 20  // Journal.defaultMaxBytes
     /// nil: keep every stored response and chat completion (`--max-stored 0`).
     var maxStored: Int? = Retention.defaultMaxStored
     var threads = 2
@@ -47,6 +48,7 @@ struct ServeOptions {
       --log-format text|json One log line per request on stderr (default text)
       --max-body-size BYTES  Largest accepted request body (default 566231040, i.e. 540 MiB)
       --journal-size N       Requests kept by GET /__sim/requests (default 1000)
+      --journal-bytes BYTES  ... and at most about this many bytes of them, bodies included (default 67108864, 64 MiB)
       --max-stored N         Stored responses, background responses, stored chat completions, conversations
                              (and each conversation's items): N of each kept per API key; past N the oldest
                              are forgotten (not found afterwards, as if expired). 0 keeps all (default 10000)
@@ -126,6 +128,10 @@ struct ServeOptions {
                 let s = try v()
                 guard let n = Int(s), n > 0 else { throw CLIError("--journal-size must be a positive integer, got \(s)") }
                 o.journalSize = n
+            case "--journal-bytes":
+                let s = try v()
+                guard let n = Int(s), n >= 65_536 else { throw CLIError("--journal-bytes must be at least 65536, got \(s)") }
+                o.journalBytes = n
             case "--max-stored":
                 let s = try v()
                 guard let n = Int(s), n >= 0 else { throw CLIError("--max-stored must be a non-negative integer, got \(s)") }

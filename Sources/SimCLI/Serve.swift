@@ -177,7 +177,7 @@ enum Serve {
         let recording = try RecordingSetup.middlewares(o, clock: clock, logger: logger)
         let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale,
                                         auth: AuthPolicy(strict: o.strictAuth, ownerKeys: Set(o.apiKeys)), saveUsage: !ephemeral),
-                      journal: Journal(capacity: o.journalSize),
+                      journal: Journal(capacity: o.journalSize, maxBytes: o.journalBytes),
                       middlewares: recording + [ScenarioMiddleware(engine: engine, clock: clock)])
         let maxConnections = Self.allowOpenFiles(forConnections: o.maxConnections, logger: logger)
         let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,

@@ -152,4 +152,38 @@ import SimSupport
         #expect(Self.paths(j, tenant: "m").count == 100)
         #expect(j.heldCount <= 100 + 2 * perBlock + 100 + perBlock, "held \(j.heldCount)")
     }
+
+    /// Large bodies: the entries kept are bounded by bytes as well as by number, the newest kept
+    /// (a contiguous run, newest last), from one thread and from two.
+    @Test func largeBodiesAreBoundedByBytes() {
+        @Sendable func big(_ j: Journal, _ n: Int) {
+            let body = Array(String(repeating: "x", count: 20_000).utf8)
+            let request = HTTPRequest(method: "POST", path: "/big/\(n)", headers: [("content-type", "application/json")],
+                                      body: .bytes(Array("\"".utf8) + body + Array("\"".utf8)))
+            let response = HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(Array("{}".utf8)))
+            j.record(request: request, response: response, tenant: "t", requestID: "req_\(n)", startedAt: 0, durationMs: 1)
+        }
+        // 64 KiB blocks hold three 20 KB entries; a 256 KiB budget, four blocks: about twelve entries.
+        let j = Journal(capacity: 1000, blockBytes: 64 * 1024, maxBytes: 256 * 1024)
+        for n in 0..<200 { big(j, n) }
+        #expect(j.heldBlockBytes <= 256 * 1024, "held \(j.heldBlockBytes) bytes")
+        let kept = Self.paths(j)
+        #expect(kept.count >= 6 && kept.count <= 12, "\(kept.count) kept")
+        #expect(kept == (200 - kept.count..<200).map { "/big/\($0)" })
+        // Small entries after them: the number bound works as before, within the bytes.
+        for i in 0..<50 { Self.record(j, "/small/\(i)", tenant: "t") }
+        #expect(Self.paths(j).suffix(50) == ArraySlice((0..<50).map { "/small/\($0)" }))
+        // Two threads: together within twice the budget (a quiet ring keeps what the other
+        // pushed out of view until it writes again), and a read shows a contiguous run.
+        let k = Journal(capacity: 1000, blockBytes: 64 * 1024, maxBytes: 256 * 1024)
+        let a = Thread { for n in 0..<150 { big(k, n) } }
+        let b = Thread { for n in 150..<300 { big(k, n) } }
+        a.start(); b.start()
+        while !(a.isFinished && b.isFinished) { usleep(1000) }
+        #expect(k.heldBlockBytes <= 2 * 256 * 1024, "held \(k.heldBlockBytes) bytes")
+        let seqs = (k.render(tenant: nil, limit: nil)["data"]?.arrayValue ?? []).compactMap { $0["seq"]?.intValue }
+        #expect(!seqs.isEmpty && seqs == Array(seqs.first!...seqs.last!) && seqs.last == 300, "\(seqs)")
+        k.clear()
+        #expect(k.heldBlockBytes == 0)
+    }
 }
