@@ -186,4 +186,23 @@ import SimSupport
         k.clear()
         #expect(k.heldBlockBytes == 0)
     }
+
+    /// JSON bodies are written as sent, so the journal must not pass on bytes that are not UTF-8
+    /// (JSON text is UTF-8: a client reading the journal could not decode it).
+    @Test func aBodyThatIsNotUTF8StaysReadable() {
+        let j = Journal(capacity: 10)
+        let bad: [UInt8] = Array(#"{"content":"bad "#.utf8) + [0xFF, 0xFE] + Array(#" bytes","n":1.50}"#.utf8)
+        let pretty = Array("  {\n  \"a\": [1, 2]\n}\n".utf8)
+        for body in [bad, pretty] {
+            let request = HTTPRequest(method: "POST", path: "/v1/chat/completions", headers: [("content-type", "application/json")], body: .bytes(body))
+            let response = HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(Array("{}".utf8)))
+            j.record(request: request, response: response, tenant: "t", requestID: "req_x", startedAt: 0, durationMs: 1)
+        }
+        let bytes = j.renderedBytes(tenant: nil, limit: nil)
+        #expect(String(validating: bytes, as: UTF8.self) != nil)
+        let data = j.render(tenant: nil, limit: nil)["data"]?.arrayValue ?? []
+        #expect(data.count == 2)
+        #expect(data.first?["request_body"]?["content"]?.stringValue?.hasPrefix("bad ") == true)
+        #expect(data.last?["request_body"] == ["a": [1, 2]])
+    }
 }
