@@ -341,10 +341,10 @@ public final class Journal: Sendable {
         func body(_ bytes: [UInt8]?, _ isJSON: Bool) {
             guard let b = bytes, !b.isEmpty else { w.raw("null"); return }
             // Checked one at a time: only this body's tree is alive, and only while it is checked.
-            // Bytes that are not UTF-8 (a client may send them; the parser takes them) are written
-            // from the tree instead, which replaces them: the journal must stay valid JSON text.
-            if isJSON, let tree = try? JSONParser.parse(b) {
-                if String(validating: b, as: UTF8.self) != nil { w.bytes.append(contentsOf: b) } else { w.write(tree) }
+            // What parses is well-formed UTF-8 too (the parser refuses anything else), so the
+            // journal stays valid JSON text; what does not is shown as text, as before.
+            if isJSON, (try? JSONParser.parse(b)) != nil {
+                w.bytes.append(contentsOf: b)
             } else {
                 w.writeString(String(decoding: b.prefix(4096), as: UTF8.self))
             }

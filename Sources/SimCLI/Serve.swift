@@ -90,15 +90,6 @@ enum Serve {
         }
     }
 
-    /// `mallopt(M_MMAP_THRESHOLD, bytes)`, found at run time: Swift's Glibc module does not
-    /// import `<malloc.h>`. Setting it also stops glibc from raising the threshold on its own.
-    static func fixMmapThreshold(_ bytes: Int32) {
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mMmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
-        _ = unsafeBitCast(sym, to: Mallopt.self)(mMmapThreshold, bytes)
-    }
-
     /// A file-system error in a sentence ("No such file or directory") instead of Foundation's
     /// description of the error value.
     static func reason(_ error: Error) -> String {
@@ -130,7 +121,7 @@ enum Serve {
         // apart and returned to the system when freed. glibc's default threshold rises to the
         // size of the largest block freed, so after one 20 MB request the next ones came from the
         // heap and stayed: 93 MB resident at idle after four such requests, 22 MB with this.
-        Self.fixMmapThreshold(1 << 20)
+        HeapTrim.mapBlocks(atLeast: 1 << 20)
         let logger = Logger(format: o.logFormat)
         let scenarios = try ScenariosCommand.loadForServe(o.scenarios, dir: o.scenariosDir)
         let clock: SimClock = o.clock == .virtual ? VirtualClock() : LiveClock(scale: o.timeScale)

@@ -17,6 +17,18 @@ public enum HeapTrim {
         #endif
     }
 
+    /// Has blocks of `bytes` and more mapped apart from the heap and returned to the system when
+    /// freed (`mallopt(M_MMAP_THRESHOLD, bytes)`). Setting it also stops glibc from raising the
+    /// threshold on its own to the largest block freed, after which large blocks come from the
+    /// heap and stay resident. Call once, at start.
+    public static func mapBlocks(atLeast bytes: Int32) {
+        #if canImport(Glibc)
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mMmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in <malloc.h>
+        _ = unsafeBitCast(sym, to: (@convention(c) (Int32, Int32) -> Int32).self)(mMmapThreshold, bytes)
+        #endif
+    }
+
     #if canImport(Glibc)
     /// glibc's `int malloc_trim(size_t pad)`, looked up once: Swift's Glibc module does not
     /// export <malloc.h>. Nil on a C library without it (then trimming is a no-op).

@@ -24,6 +24,9 @@ public struct JSONParser {
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
         let result: Result<JSON, JSONParseError> = bytes.withUnsafeBufferPointer { buf in
+            // JSON text is UTF-8 (RFC 8259 §8.1): other bytes would otherwise reach strings as
+            // replacement characters.
+            if let bad = UTF8Validation.firstInvalid(buf) { return .failure(JSONParseError(offset: bad, reason: "invalid UTF-8")) }
             var p = JSONParser(buf)
             defer { p.pairStack.free(); p.itemStack.free() }
             do throws(JSONParseError) {

@@ -78,6 +78,12 @@ import SimTesting
                                headers: [("content-type", "application/json")])
         #expect(r.status == 400)
         #expect(r.json["error"]?["message"]?.stringValue?.hasPrefix("We could not parse the JSON body") == true)
+        // Bytes that are not UTF-8 inside a string: not JSON either (they were answered 200, as U+FFFD).
+        let notUTF8 = await sim.send("POST", "/v1/chat/completions",
+                                     body: .bytes(Array(#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"bad "#.utf8) + [0xFF, 0xFE]
+                                                  + Array(#""}]}"#.utf8)), headers: [("content-type", "application/json")])
+        #expect(notUTF8.status == 400)
+        #expect(notUTF8.json["error"]?["message"]?.stringValue?.hasPrefix("We could not parse the JSON body") == true)
         let wrongType = await sim.send("POST", "/v1/uploads", json: ["filename": "a.jsonl", "purpose": "batch", "bytes": "ten", "mime_type": "x"])
         #expect(wrongType.status == 400 && wrongType.json["error"]?["param"] == "bytes" && wrongType.json["error"]?["code"] == "invalid_type")
         let missing = await sim.send("POST", "/v1/uploads", json: ["filename": "a.jsonl"])

@@ -29,7 +29,7 @@ import SimSupport
         let big = String(repeating: "abcdefghij", count: 300_000) // 3 MB, crosses the 1 MiB scan window
         let b = Self.body([("purpose", nil, "batch"), ("file", "big.jsonl", big)])
         let path = NSTemporaryDirectory() + "/mp-test-\(b.count)"
-        FileManager.default.createFile(atPath: path, contents: Data(b))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(b))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let parts = try Multipart.parse(body: .file(path: path, size: b.count), boundary: Self.boundary)
         #expect(parts.count == 2)

@@ -34,6 +34,30 @@ import Testing
         do { _ = try JSONParser.parse("{\"a\":x}"); Issue.record("should throw") } catch { #expect(error.offset == 5) }
     }
 
+    /// JSON text is UTF-8: malformed sequences are refused at their offset (they became
+    /// replacement characters before), well-formed ones of every length pass.
+    @Test func malformedUTF8IsRefused() throws {
+        func doc(_ inner: [UInt8]) -> [UInt8] { Array(#"{"padding":"0123456789abcdef","s":""#.utf8) + inner + Array(#""}"#.utf8) }
+        let at = Array(#"{"padding":"0123456789abcdef","s":""#.utf8).count
+        let bad: [[UInt8]] = [[0xFF], [0x80], [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80],
+                              [0xF0, 0x80, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x82], [0xC3]]
+        for seq in bad {
+            do {
+                _ = try JSONParser.parse(doc(seq))
+                Issue.record("\(seq) was accepted")
+            } catch {
+                #expect(error.offset == at && error.reason == "invalid UTF-8", "\(seq): \(error)")
+            }
+        }
+        for text in ["é", "€", "😀", "日本語", "\u{10FFFF}", "\u{D7FF}", "\u{E000}"] {
+            #expect(try JSONParser.parse(doc(Array(text.utf8)))["s"]?.stringValue == text)
+        }
+        // Past the eight-byte fast path, and at the very end.
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(("[\"" + String(repeating: "a", count: 40)).utf8) + [0xFF] + Array("\"]".utf8)) }
+        let truncated: [UInt8] = [0x61, 0x62, 0xE2, 0x82]
+        #expect(truncated.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0) } == 2)
+    }
+
     @Test func nestedContainersAndRepeatedKeysKeepTheirOwnMembers() throws {
         // Containers are built on shared member stacks: each must get exactly its own members.
         let text = #"{"a":[1,{"a":2,"b":[3,[],4],"a":5},[6,[7]]],"b":{"c":[],"d":{}},"a":8,"e":[[1,2],[3]]}"#
