@@ -9,7 +9,11 @@ extension App {
             // Written straight to bytes: bodies go in as sent (see `Journal.renderedBytes`).
             let tenantFilter = request.queryValue("tenant").map(resolveTenantID)
             let limit = request.queryValue("limit").flatMap { Int($0) }
-            return HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(journal.renderedBytes(tenant: tenantFilter, limit: limit)))
+            let body = journal.renderedBytes(tenant: tenantFilter, limit: limit)
+            // The entries' copies are freed by now: after a large read, give their pages back (the
+            // body itself, past 1 MiB, is mapped apart and goes when it has been sent).
+            if body.count > 8 << 20 { HeapTrim.releaseFreeMemory() }
+            return HTTPResponse(status: 200, headers: HTTPResponse.jsonHeaders(), body: .bytes(body))
         }
         do throws(APIError) {
             return .json(try controlRoute(request))

@@ -869,3 +869,29 @@ def test_a_closed_terminal_stops_the_server_cleanly(tmp_path):
     proc.send_signal(signal.SIGHUP)
     assert proc.wait(10) == 0
     assert list(tmp_path.glob("openai-sim-*")) == []
+
+
+def test_the_journal_is_bounded_in_bytes_and_a_read_gives_its_memory_back(sim_factory):
+    """1,000 requests with large bodies held ~230 MB in the journal (bounded by count only), and a
+    read of it built a tree of every body: now at most ~64 MiB are kept, the read writes bodies
+    as sent, and the memory the read used goes back afterwards."""
+    s = sim_factory()
+    body = json.dumps({"model": "text-embedding-3-small", "input": ["word " * 1500] * 8}).encode()
+    c = s.conn()
+    try:
+        for _ in range(400):  # ~230 KB a request with its answer: ~90 MB, past the 64 MiB budget
+            c.request("POST", "/v1/embeddings", body=body, headers={**AUTH, "Content-Type": "application/json"})
+            r = c.getresponse()
+            r.read()
+            assert r.status == 200
+    finally:
+        c.close()
+    held = s.rss_kb()
+    assert held < 130_000, f"{held // 1024} MB resident with the journal full"
+    r = s.request("GET", "/__sim/requests")
+    data = json.loads(r.body)["data"]
+    seqs = [e["seq"] for e in data]
+    assert 200 < len(seqs) < 400 and seqs == list(range(seqs[0], seqs[0] + len(seqs))), (len(seqs), seqs[:3])
+    assert data[-1]["response_body"]["object"] == "list" and len(data[-1]["response_body"]["data"]) == 8
+    time.sleep(0.2)
+    assert s.rss_kb() < held + 20_000, f"resident {s.rss_kb() // 1024} MB after the read, {held // 1024} MB before"
