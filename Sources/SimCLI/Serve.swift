@@ -37,7 +37,7 @@ enum Serve {
     /// ends) and writes this process's id in it; a second server on the same directory stops with
     /// the first one's id.
     static func lockDataDirectory(_ root: String) throws {
-        let path = root + "/openai-sim.lock"
+        let path = root + "/" + lockFile
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -56,6 +56,9 @@ enum Serve {
         // The descriptor stays open: the lock lasts as long as the process.
     }
 
+    /// The file a server locks in its data (or ephemeral) directory.
+    static let lockFile = "openai-sim.lock"
+
     /// The file that marks a directory as a server's ephemeral one.
     static let ephemeralMarker = "openai-sim.ephemeral"
 
@@ -73,7 +76,7 @@ enum Serve {
             // Only an ephemeral directory: a --data-dir that happens to match the pattern (and
             // has a lock file since its server ran) holds someone's state.
             guard FileManager.default.fileExists(atPath: dir + "/" + ephemeralMarker) else { continue }
-            let lockPath = dir + "/openai-sim.lock"
+            let lockPath = dir + "/" + lockFile
             var st = stat()
             // A minute old at least: a server that has just made its lock file may not hold it yet.
             guard stat(lockPath, &st) == 0, now - st.st_mtim.tv_sec >= 60 else { continue }
