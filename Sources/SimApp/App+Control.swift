@@ -34,6 +34,8 @@ extension App {
                 throw .invalidRequest("Missing or invalid 'seconds': expected a number.", param: "seconds")
             }
             do { try env.clock.advance(by: seconds) } catch { throw .invalidRequest(error.message, param: "seconds", status: 409) }
+            // Saved before the answer: a restart after an acknowledged advance starts from it.
+            saveClock()
             return clockJSON()
         case ("POST", "/__sim/reset"):
             let tenant = try resetTarget(req)
@@ -103,6 +105,8 @@ extension App {
                 projectBudgets.forget(organization: nil)
                 journal.clear()
                 resetScenarioState(tenant: nil)
+                // The saved time went with the records; the clock did not move back.
+                saveClock()
             }
         } catch { throw .serverError("Reset failed: \(error)") }
         // What the reset dropped is free inside the process; give it back to the system, or

@@ -12,11 +12,16 @@ public struct AppConfig: Sendable {
     /// Start the usage meter from the counts saved in the record store and save them on
     /// `App.flushUsage()` (a server with a data directory).
     public var saveUsage: Bool
-    public init(version: String = "0.1.0", timeScale: Double = 1, auth: AuthPolicy = .open, saveUsage: Bool = false) {
+    /// Save the clock's time in the record store whenever a virtual clock advances and after a
+    /// reset of everything (a server with a data directory; see `SimEnvironment.savedClock`).
+    public var saveClock: Bool
+    public init(version: String = "0.1.0", timeScale: Double = 1, auth: AuthPolicy = .open, saveUsage: Bool = false,
+                saveClock: Bool = false) {
         self.version = version
         self.timeScale = timeScale
         self.auth = auth
         self.saveUsage = saveUsage
+        self.saveClock = saveClock
     }
 }
 
@@ -98,6 +103,15 @@ public final class App: HTTPResponder {
     public func flushUsage() {
         do { try services.inference.usage.flush() } catch {
             logger.error("saving usage counts failed", [("error", .string("\(error)"))])
+        }
+    }
+
+    /// Saves the clock's time (when `AppConfig.saveClock`) so a restart continues from it. The
+    /// server calls it every second under a scaled live clock and when it stops.
+    public func saveClock() {
+        guard config.saveClock else { return }
+        do { try env.saveClock() } catch {
+            logger.error("saving the clock failed", [("error", .string("\(error)"))])
         }
     }
 

@@ -127,7 +127,6 @@ enum Serve {
         HeapTrim.mapBlocks(atLeast: 1 << 20)
         let logger = Logger(format: o.logFormat)
         let scenarios = try ScenariosCommand.loadForServe(o.scenarios, dir: o.scenariosDir)
-        let clock: SimClock = o.clock == .virtual ? VirtualClock() : LiveClock(scale: o.timeScale)
 
         let root: String
         let ephemeral = o.dataDir == nil
@@ -162,6 +161,15 @@ enum Serve {
         for f in (try? fm.contentsOfDirectory(atPath: root + "/tmp")) ?? [] { try? fm.removeItem(atPath: root + "/tmp/" + f) }
 
         let records: RecordStore = ephemeral ? MemoryRecordStore() : try SQLiteRecordStore(path: root + "/openai-sim.sqlite")
+        // A data directory's clock continues where its previous run stopped (never earlier):
+        // a virtual clock restarted at its fixed start, or a scaled one at the wall clock, would
+        // put everything stored in its future (completed jobs read as running again).
+        let savedNow = ephemeral ? nil : try SimEnvironment.savedClock(records)
+        let clock: SimClock = o.clock == .virtual ? VirtualClock(start: max(VirtualClock.defaultStart, savedNow ?? 0))
+                                                  : LiveClock(scale: o.timeScale, notBefore: savedNow)
+        if let saved = savedNow, saved > (o.clock == .virtual ? VirtualClock.defaultStart : Date().timeIntervalSince1970) {
+            logger.info("clock continues from the data directory's last run", [("now", .int(clock.unixSeconds()))])
+        }
         let blobs = try DiskBlobStore(directory: root + "/blobs")
         let epoch = ephemeral ? 0 : try SimEnvironment.nextEpoch(records)
         let env = SimEnvironment(clock: clock, seed: o.seed, records: records, blobs: blobs, logger: logger, epoch: epoch,
@@ -170,7 +178,7 @@ enum Serve {
         let engine = ScenarioEngine(library: ScenarioLibrary(directory: o.scenariosDir), seed: o.seed, global: scenarios)
         let recording = try RecordingSetup.middlewares(o, clock: clock, logger: logger)
         let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale,
-                                        auth: AuthPolicy(strict: o.strictAuth, ownerKeys: Set(o.apiKeys)), saveUsage: !ephemeral),
+                                        auth: AuthPolicy(strict: o.strictAuth, ownerKeys: Set(o.apiKeys)), saveUsage: !ephemeral, saveClock: !ephemeral),
                       journal: Journal(capacity: o.journalSize, maxBytes: o.journalBytes),
                       middlewares: recording + [ScenarioMiddleware(engine: engine, clock: clock)])
         let maxConnections = Self.allowOpenFiles(forConnections: o.maxConnections, logger: logger)
@@ -178,7 +186,10 @@ enum Serve {
                                                     tempDirectory: root + "/tmp", maxConnections: maxConnections), responder: app)
         let port = try server.start()
         // Usage counts are saved off the request path, once a second (see `UsageMeter`).
-        if !ephemeral { scheduleUsageFlush(app) }
+        if !ephemeral {
+            app.saveClock()
+            scheduleUsageFlush(app, clock: o.clock == .live && o.timeScale > 1)
+        }
         let host = o.host == "0.0.0.0" ? "127.0.0.1" : o.host
         // The signals are already blocked (above), so one sent as soon as the URL is read waits.
         Console.output("openai-sim \(Version.current) listening on http://\(host):\(port)/v1\n")
@@ -194,6 +205,7 @@ enum Serve {
         pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         server.stop()
         app.flushUsage()
+        app.saveClock()
         logger.flush()
         if ephemeral { try? FileManager.default.removeItem(atPath: root) }
         exit(0)
@@ -201,11 +213,13 @@ enum Serve {
 }
 
 /// Saves changed usage counts every second (wall clock, also under a virtual clock: the counts
-/// change with requests, not with simulated time).
-private func scheduleUsageFlush(_ app: App) {
+/// change with requests, not with simulated time), and with `clock` the time of a live clock that
+/// runs ahead of the wall (`--time-scale` over 1; a virtual one is saved as it advances).
+private func scheduleUsageFlush(_ app: App, clock: Bool) {
     DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + 1) {
         app.flushUsage()
-        scheduleUsageFlush(app)
+        if clock { app.saveClock() }
+        scheduleUsageFlush(app, clock: clock)
     }
 }
 

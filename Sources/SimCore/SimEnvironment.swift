@@ -93,3 +93,19 @@ extension SimEnvironment {
         return UInt64(max(0, previous))
     }
 }
+
+extension SimEnvironment {
+    /// The simulated time a data directory's previous run reached (nil: none saved). A restart
+    /// starts its clock there, or later, so nothing stored is stamped in the clock's future: a
+    /// completed batch or fine-tuning job read before its `completed_at` would go back to running.
+    public static func savedClock(_ records: RecordStore) throws -> Double? {
+        try records.get(tenant: "_sim", collection: "meta", id: "clock")?.body["now"]?.doubleValue
+    }
+
+    /// Saves the clock's time for `savedClock` (after each advance of a virtual clock, every
+    /// second for a scaled live one, at shutdown and after a reset of everything).
+    public func saveClock() throws {
+        try records.put(StoredRecord(tenant: "_sim", collection: "meta", id: "clock", createdAt: 0,
+                                     body: .object([("now", .double(clock.now()))])))
+    }
+}

@@ -28,9 +28,12 @@ public final class LiveClock: SimClock {
     private let startMono: UInt64
     private let scale: Double
 
-    public init(scale: Double = 1) {
+    /// `notBefore`: the simulated time a previous run with the same data directory reached. A
+    /// scaled clock runs ahead of the wall clock, and a restart must not move it back before
+    /// what was already stamped with it; the clock starts at the later of the two.
+    public init(scale: Double = 1, notBefore: Double? = nil) {
         self.scale = scale > 0 ? scale : 1
-        startWall = Date().timeIntervalSince1970
+        startWall = max(Date().timeIntervalSince1970, notBefore ?? -Double.infinity)
         startMono = DispatchTime.now().uptimeNanoseconds
     }
 

@@ -26,6 +26,21 @@ import SimSupport
         }
         #expect(Set(firstIDs).count == 16)
     }
+
+    @Test func theSavedClockIsWhereARestartStarts() throws {
+        let records = MemoryRecordStore()
+        #expect(try SimEnvironment.savedClock(records) == nil)
+        let clock = VirtualClock()
+        let env = SimEnvironment(clock: clock, seed: 0, records: records, blobs: NoBlobs())
+        try clock.advance(by: 3600.25)
+        try env.saveClock()
+        #expect(try SimEnvironment.savedClock(records) == VirtualClock.defaultStart + 3600.25)
+        // A scaled live clock never starts before the time saved, nor before the wall clock.
+        let ahead = LiveClock(scale: 1, notBefore: 4_000_000_000).now()
+        #expect(ahead >= 4_000_000_000 && ahead < 4_000_000_060)
+        let behind = LiveClock(scale: 1, notBefore: 1000).now()
+        #expect(behind > 1_700_000_000)
+    }
 }
 
 private final class NoBlobs: BlobStore {

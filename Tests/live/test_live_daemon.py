@@ -662,6 +662,50 @@ def test_usage_counts_survive_kill9_and_sigterm_with_a_data_dir(sim_factory, tmp
     assert requests_counted(s4) == 0, "a reset's usage came back after a restart"
 
 
+def test_a_data_dirs_clock_never_goes_back_across_a_restart(sim_factory, tmp_path):
+    """A restart continues the clock where the last run left it: a virtual clock's advances (kill -9
+    right after one), and a scaled live clock's time, which runs ahead of the wall clock. Before,
+    a restarted virtual clock began again at 2026-01-01 and a batch completed before the crash
+    read as `validating` with its `created_at` in the clock's future."""
+    ctype = {"Content-Type": "application/json"}
+    data = tmp_path / "virtual"
+    s1 = sim_factory("--clock", "virtual", data_dir=data)
+    line = json.dumps({"custom_id": "a", "method": "POST", "url": "/v1/chat/completions",
+                       "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}}) + "\n"
+    f = upload(s1, line.encode(), "b.jsonl", "batch")
+    r = s1.request("POST", "/v1/batches", json.dumps({"input_file_id": f["id"], "endpoint": "/v1/chat/completions",
+                                                      "completion_window": "24h"}).encode(), ctype)
+    assert r.status == 200, r
+    batch = r.json()
+    r = s1.request("POST", "/__sim/clock/advance", b'{"seconds": 3600}', ctype)
+    assert r.status == 200, r
+    advanced = r.json()["now"]
+    assert s1.request("GET", f"/v1/batches/{batch['id']}").json()["status"] == "completed"
+    s1.kill9()
+
+    s2 = sim_factory("--clock", "virtual", data_dir=data)
+    assert s2.request("GET", "/__sim/clock", auth=False).json()["now"] == advanced, "the virtual clock went back"
+    again = s2.request("GET", f"/v1/batches/{batch['id']}").json()
+    assert again["status"] == "completed", f"a batch completed before the restart reads {again['status']!r}"
+    # A reset of everything keeps the clock where it is, after the next restart too.
+    assert s2.request("POST", "/__sim/reset").status == 200
+    assert s2.stop() == 0
+    s3 = sim_factory("--clock", "virtual", data_dir=data)
+    assert s3.request("GET", "/__sim/clock", auth=False).json()["now"] == advanced
+    assert s3.stop() == 0
+
+    data = tmp_path / "scaled"
+    s4 = sim_factory("--time-scale", "100000", data_dir=data)
+    time.sleep(1.5)  # one save of the clock: ~150,000 simulated seconds, ~42 hours ahead of the wall
+    reached = s4.request("GET", "/__sim/clock", auth=False).json()["now"]
+    assert reached > time.time() + 100_000
+    s4.kill9()
+    s5 = sim_factory("--time-scale", "100000", data_dir=data)
+    now = s5.request("GET", "/__sim/clock", auth=False).json()["now"]
+    # At most the last second before the kill is lost (saved once a second).
+    assert now >= reached - 100_000, f"the scaled clock went back from {reached} to {now}"
+
+
 @pytest.mark.parametrize("flag,value,message", [
     ("--port", "70000", "--port must be 0-65535, got 70000"),
     ("--journal-size", "0", "--journal-size must be a positive integer, got 0"),
