@@ -11,8 +11,12 @@ public final class SQLiteRecordStore: RecordStore {
     private let counts = Locked<[BucketKey: Int]>([:])
     private struct BucketKey: Hashable { let tenant: String; let collection: String }
 
+    /// How many deleted ids per (tenant, collection) still work as list cursors.
+    private let deletedCursorLimit: Int
+
     /// Opens or creates the store at `path` and brings its schema up to date; throws `StoreError` on failure.
-    public init(path: String) throws {
+    public init(path: String, deletedCursorLimit: Int = DeletedCursors.defaultLimit) throws {
+        self.deletedCursorLimit = deletedCursorLimit
         do {
             database = try SQLiteDatabase(path: path)
             try Migrations.apply(to: database)
@@ -79,10 +83,33 @@ public final class SQLiteRecordStore: RecordStore {
     @discardableResult
     public func delete(tenant: String, collection: String, id: String) throws -> Bool {
         try wrap { conn in
-            let n = try conn.run("DELETE FROM records WHERE tenant = ? AND collection = ? AND id = ?",
-                                 [.text(tenant), .text(collection), .text(id)])
-            adjustCount(tenant, collection, by: -n)
-            return n > 0
+            let bucket: [SQLiteValue] = [.text(tenant), .text(collection)]
+            let deleted: Bool = try conn.transaction {
+                var seq: Int64?
+                try conn.query("DELETE FROM records WHERE tenant = ? AND collection = ? AND id = ? RETURNING seq",
+                               bucket + [.text(id)]) { row in seq = row.int64(0); return false }
+                guard let seq else { return false }
+                guard deletedCursorLimit > 0 else { return true }
+                try conn.run("INSERT OR REPLACE INTO deleted_records (tenant, collection, id, seq) VALUES (?, ?, ?, ?)",
+                             bucket + [.text(id), .int(seq)])
+                // The oldest past the limit are forgotten.
+                try conn.run("""
+                    DELETE FROM deleted_records WHERE tenant = ? AND collection = ? AND seq <= (
+                        SELECT seq FROM deleted_records WHERE tenant = ? AND collection = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)
+                    """, bucket + bucket + [.int(Int64(deletedCursorLimit))])
+                return true
+            }
+            if deleted { adjustCount(tenant, collection, by: -1) }
+            return deleted
+        }
+    }
+
+    public func deletedSeq(tenant: String, collection: String, id: String) throws -> Int64? {
+        try wrap { conn in
+            var seq: Int64?
+            try conn.query("SELECT seq FROM deleted_records WHERE tenant = ? AND collection = ? AND id = ?",
+                           [.text(tenant), .text(collection), .text(id)]) { row in seq = row.int64(0); return false }
+            return seq
         }
     }
 
@@ -158,8 +185,13 @@ public final class SQLiteRecordStore: RecordStore {
         return try wrap { conn in
             if let after = query.after {
                 var cursor: Int64?
-                try conn.query("SELECT seq FROM records WHERE tenant = ? AND collection = ? AND id = ?",
-                               [.text(tenant), .text(collection), .text(after)]) { row in cursor = row.int64(0); return false }
+                // A record, or one deleted since (its seq still says where the next page starts).
+                try conn.query("""
+                    SELECT seq FROM records WHERE tenant = ? AND collection = ? AND id = ?
+                    UNION ALL SELECT seq FROM deleted_records WHERE tenant = ? AND collection = ? AND id = ?
+                    """, [.text(tenant), .text(collection), .text(after), .text(tenant), .text(collection), .text(after)]) { row in
+                    cursor = row.int64(0); return false
+                }
                 guard let cursor else { return RecordPage(records: [], hasMore: false) }
                 sql += asc ? " AND seq > ?" : " AND seq < ?"
                 args.append(.int(cursor))
@@ -203,7 +235,10 @@ public final class SQLiteRecordStore: RecordStore {
     /// Deletes every record of `tenant`.
     public func deleteTenant(_ tenant: String) throws {
         try wrap { conn in
-            _ = try conn.run("DELETE FROM records WHERE tenant = ?", [.text(tenant)])
+            try conn.transaction {
+                _ = try conn.run("DELETE FROM records WHERE tenant = ?", [.text(tenant)])
+                _ = try conn.run("DELETE FROM deleted_records WHERE tenant = ?", [.text(tenant)])
+            }
             counts.withLock { c in c = c.filter { $0.key.tenant != tenant } }
         }
     }
@@ -211,7 +246,10 @@ public final class SQLiteRecordStore: RecordStore {
     /// Deletes every record (the seq counter keeps counting).
     public func deleteAll() throws {
         try wrap { conn in
-            _ = try conn.run("DELETE FROM records")
+            try conn.transaction {
+                _ = try conn.run("DELETE FROM records")
+                _ = try conn.run("DELETE FROM deleted_records")
+            }
             counts.withLock { $0 = [:] }
         }
     }

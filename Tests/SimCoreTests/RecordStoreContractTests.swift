@@ -21,11 +21,12 @@ final class ScratchDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-private func withStore(_ kind: StoreKind, _ body: (RecordStore) throws -> Void) throws {
+private func withStore(_ kind: StoreKind, deletedCursorLimit: Int = DeletedCursors.defaultLimit,
+                       _ body: (RecordStore) throws -> Void) throws {
     let dir = try ScratchDirectory()
     switch kind {
-    case .memory: try body(MemoryRecordStore())
-    case .sqlite: try body(SQLiteRecordStore(path: dir.path + "/records.sqlite"))
+    case .memory: try body(MemoryRecordStore(deletedCursorLimit: deletedCursorLimit))
+    case .sqlite: try body(SQLiteRecordStore(path: dir.path + "/records.sqlite", deletedCursorLimit: deletedCursorLimit))
     }
 }
 
@@ -113,6 +114,47 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
                 let page = try store.list(tenant: "t1", collection: "files", query: ListQuery(after: after))
                 #expect(page.records.isEmpty && !page.hasMore)
             }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aDeletedRecordsIDStillWorksAsACursorFromThePlaceItHad(kind: StoreKind) throws {
+        // The SDK's auto-pagination asks for the next page after the last id it got; a loop
+        // deleting each record it lists has deleted that one by then.
+        try withStore(kind) { store in
+            for id in ["a", "b", "c", "d", "e", "f"] { try store.put(rec(id, ["object": "file", "kind": .string(id == "e" ? "x" : "y")])) }
+            func list(_ order: ListOrder, after: String, limit: Int = 20, filters: [RecordFilter] = []) throws -> [String] {
+                ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(filters: filters, order: order, after: after, limit: limit)))
+            }
+            #expect(try store.delete(tenant: "t1", collection: "files", id: "c"))
+            #expect(try list(.asc, after: "c") == ["d", "e", "f"])
+            #expect(try list(.desc, after: "c") == ["b", "a"])
+            #expect(try list(.asc, after: "c", filters: [RecordFilter(path: ["kind"], value: "y")]) == ["d", "f"])
+            // Deleting a whole page newest first, then asking for the next one.
+            for id in ["f", "e", "d"] { try store.delete(tenant: "t1", collection: "files", id: id) }
+            let next = try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .desc, after: "d", limit: 1))
+            #expect(ids(next) == ["b"] && next.hasMore)
+            #expect(try store.deletedSeq(tenant: "t1", collection: "files", id: "d") != nil)
+            #expect(try store.deletedSeq(tenant: "t1", collection: "files", id: "b") == nil, "b is not deleted")
+            // Other tenants and collections know nothing of these deletes; a reset forgets them.
+            #expect(try store.list(tenant: "t2", collection: "files", query: ListQuery(after: "c")).records.isEmpty)
+            #expect(try store.deletedSeq(tenant: "t1", collection: "batches", id: "c") == nil)
+            try store.deleteTenant("t1")
+            #expect(try store.deletedSeq(tenant: "t1", collection: "files", id: "c") == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func onlyTheNewestDeletedIDsStayCursors(kind: StoreKind) throws {
+        try withStore(kind, deletedCursorLimit: 2) { store in
+            for id in ["a", "b", "c", "d", "e"] { try store.put(rec(id)) }
+            for id in ["a", "b", "c"] { try store.delete(tenant: "t1", collection: "files", id: id) }
+            #expect(try store.deletedSeq(tenant: "t1", collection: "files", id: "a") == nil, "past the limit")
+            #expect(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "a")).records.isEmpty)
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "b"))) == ["d", "e"])
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "c"))) == ["d", "e"])
+            try store.deleteAll()
+            #expect(try store.deletedSeq(tenant: "t1", collection: "files", id: "c") == nil)
         }
     }
 

@@ -63,15 +63,17 @@ public final class EvalService: Sendable {
 
     /// - Remark: GET /v1/evals
     public func list(tenant: Tenant, after: String?, limit: Int, order: ListOrder, orderBy: String) throws(APIError) -> (data: [JSON], ids: [String], hasMore: Bool) {
-        var all = try records(tenant, Self.evalsCollection, filters: []).map(\.body)
         let key = orderBy == "updated_at" ? "_updated_at" : "created_at"
         // Stable: ties keep creation order.
-        all = all.enumerated().sorted { a, b in
-            let x = a.element[key]?.intValue ?? 0, y = b.element[key]?.intValue ?? 0
+        let sorted = try records(tenant, Self.evalsCollection, filters: []).enumerated().sorted { a, b in
+            let x = a.element.body[key]?.intValue ?? 0, y = b.element.body[key]?.intValue ?? 0
             if x != y { return order == .asc ? x < y : x > y }
             return order == .asc ? a.offset < b.offset : a.offset > b.offset
         }.map(\.element)
-        return Self.page(all, after: after, limit: limit)
+        // By creation the list is in seq order, so an eval deleted since still marks a place.
+        let deleted = orderBy == "updated_at" ? nil : after.flatMap { deletedSeq(tenant, Self.evalsCollection, $0) }
+        return Self.page(sorted.map(\.body), after: after, limit: limit,
+                         deleted: deleted.map { ($0, sorted.map(\.seq), order == .asc) })
     }
 
     /// - Remark: GET /v1/evals/{eval_id}
@@ -185,13 +187,16 @@ public final class EvalService: Sendable {
         _ = try loadEval(tenant, evalID)
         let now = env.clock.now()
         var runs: [JSON] = []
+        var seqs: [Int64] = []
         for r in try records(tenant, Self.runsCollection, filters: [RecordFilter(path: ["eval_id"], value: evalID)]) {
             let v = try view(tenant, r.body, now: now)
             if let status, v["status"]?.stringValue != status { continue }
             runs.append(v)
+            seqs.append(r.seq)
         }
-        if order == .desc { runs.reverse() }
-        return Self.page(runs, after: after, limit: limit)
+        if order == .desc { runs.reverse(); seqs.reverse() }
+        let deleted = after.flatMap { deletedSeq(tenant, Self.runsCollection, $0) }
+        return Self.page(runs, after: after, limit: limit, deleted: deleted.map { ($0, seqs, order == .asc) })
     }
 
     /// - Remark: GET /v1/evals/{eval_id}/runs/{run_id}
@@ -308,11 +313,20 @@ public final class EvalService: Sendable {
             .setting("per_testing_criteria_results", perCriterionJSON)
     }
 
-    static func page(_ all: [JSON], after: String?, limit: Int) -> (data: [JSON], ids: [String], hasMore: Bool) {
+    /// A page of `all` after the element `after`. An `after` not in `all` gives an empty page, unless
+    /// `deleted` says where it was: its seq when it was deleted, the seqs of `all` (in its order)
+    /// and whether that order is ascending; the page then starts at the first element past it.
+    static func page(_ all: [JSON], after: String?, limit: Int,
+                     deleted: (seq: Int64, seqs: [Int64], ascending: Bool)? = nil) -> (data: [JSON], ids: [String], hasMore: Bool) {
         var start = 0
         if let after {
-            guard let i = all.firstIndex(where: { $0["id"]?.stringValue == after }) else { return ([], [], false) }
-            start = i + 1
+            if let i = all.firstIndex(where: { $0["id"]?.stringValue == after }) {
+                start = i + 1
+            } else if let d = deleted {
+                start = d.seqs.firstIndex { d.ascending ? $0 > d.seq : $0 < d.seq } ?? all.count
+            } else {
+                return ([], [], false)
+            }
         }
         let slice = Array(all[min(start, all.count)...].prefix(limit))
         return (slice, slice.compactMap { $0["id"]?.stringValue }, start + slice.count < all.count)
@@ -341,6 +355,11 @@ public final class EvalService: Sendable {
             remove(tenant, Self.itemsCollection, item.id)
         }
         remove(tenant, Self.runsCollection, runID)
+    }
+
+    /// The seq of a record deleted from `collection` (see `RecordStore.deletedSeq`).
+    func deletedSeq(_ tenant: Tenant, _ collection: String, _ id: String) -> Int64? {
+        (try? env.records.deletedSeq(tenant: tenant.id, collection: collection, id: id)) ?? nil
     }
 
     func records(_ tenant: Tenant, _ collection: String, filters: [RecordFilter]) throws(APIError) -> [StoredRecord] {

@@ -70,6 +70,8 @@ public final class MemoryRecordStore: RecordStore {
         var index = PositionIndex()
         /// The block new encoded documents are packed into.
         var slab: ByteSlab?
+        /// Ids `delete` removed, with their seqs: list cursors (see `ListQuery.after`).
+        var deleted = DeletedIDs()
 
         var count: Int { log.count }
 
@@ -138,12 +140,38 @@ public final class MemoryRecordStore: RecordStore {
             StoredRecord(tenant: key.tenant, collection: key.collection, id: e.id, createdAt: e.createdAt, seq: e.seq, document: e.document.document)
         }
     }
+    /// The newest `limit` ids deleted from a bucket, each with the seq it had, oldest forgotten first.
+    struct DeletedIDs {
+        private var seqs: [String: Int64] = [:]
+        /// Ids in the order deleted; those before `head` are forgotten.
+        private var order: [String] = []
+        private var head = 0
+
+        mutating func add(_ id: String, seq: Int64, limit: Int) {
+            guard limit > 0 else { return }
+            if seqs.updateValue(seq, forKey: id) == nil { order.append(id) }
+            while seqs.count > limit {
+                seqs.removeValue(forKey: order[head])
+                head += 1
+            }
+            if head >= 1024, head * 2 >= order.count {
+                order.removeFirst(head)
+                head = 0
+            }
+        }
+
+        func seq(_ id: String) -> Int64? { seqs[id] }
+    }
     private struct State {
         var buckets: [BucketKey: Bucket] = [:]
         var nextSeq: Int64 = 1
     }
     private let state = Locked(State())
-    public init() {}
+    private let deletedCursorLimit: Int
+    /// `deletedCursorLimit`: how many deleted ids per (tenant, collection) still work as list cursors.
+    public init(deletedCursorLimit: Int = DeletedCursors.defaultLimit) {
+        self.deletedCursorLimit = deletedCursorLimit
+    }
 
     public func put(_ record: StoredRecord) throws -> StoredRecord {
         let held = Held.unpacked(record.document)
@@ -226,8 +254,18 @@ public final class MemoryRecordStore: RecordStore {
     public func delete(tenant: String, collection: String, id: String) throws -> Bool {
         let hash = StableHash.fnv1a(id)
         let key = BucketKey(tenant: tenant, collection: collection)
-        let removed: Entry? = state.withLock { s in s.buckets[key]?.remove(id, hash) }
+        let limit = deletedCursorLimit
+        let removed: Entry? = state.withLock { s in
+            guard let e = s.buckets[key]?.remove(id, hash) else { return nil }
+            s.buckets[key]!.deleted.add(id, seq: e.seq, limit: limit)
+            return e
+        }
         return removed != nil
+    }
+
+    public func deletedSeq(tenant: String, collection: String, id: String) throws -> Int64? {
+        let key = BucketKey(tenant: tenant, collection: collection)
+        return state.withLock { s in s.buckets[key]?.deleted.seq(id) }
     }
 
     public func touch(tenant: String, collection: String, id: String) throws -> Bool {
@@ -260,15 +298,27 @@ public final class MemoryRecordStore: RecordStore {
             guard let bucket = s.buckets[bucketKey] else {
                 return RecordPage(records: [], hasMore: false)
             }
+            let ascending = query.order == .asc
             var start: Int?
+            // A deleted cursor's seq: the records on its near side are skipped (the log is in seq order).
+            var deletedCursor: Int64?
             if let after = query.after, let afterHash {
-                guard let p = bucket.position(after, afterHash) else { return RecordPage(records: [], hasMore: false) }
-                start = p
+                if let p = bucket.position(after, afterHash) {
+                    start = p
+                } else if let seq = bucket.deleted.seq(after) {
+                    deletedCursor = seq
+                } else {
+                    return RecordPage(records: [], hasMore: false)
+                }
             }
             var out: [StoredRecord] = []
             var hasMore = false
-            for p in bucket.log.positions(ascending: query.order == .asc, after: start) {
+            for p in bucket.log.positions(ascending: ascending, after: start) {
                 guard let e = bucket.log[p] else { continue }
+                if let cut = deletedCursor {
+                    if ascending ? e.seq < cut : e.seq > cut { continue }
+                    deletedCursor = nil
+                }
                 let r = Bucket.record(bucketKey, e)
                 if !query.filters.isEmpty {
                     let body = r.body

@@ -106,7 +106,10 @@ public struct RecordFilter: Sendable, Equatable {
 public struct ListQuery: Sendable {
     public var filters: [RecordFilter]
     public var order: ListOrder
-    /// Cursor: start after the record with this id (in `order`). Unknown ids give an empty page.
+    /// Cursor: start after the record with this id (in `order`). The id of a record deleted
+    /// since (one of its collection's last `DeletedCursors.defaultLimit` deletes, by default) continues
+    /// from the place it had: the SDK pages with the last id it got, and a loop deleting what it
+    /// lists deletes that one before asking for the next page. Unknown ids give an empty page.
     public var after: String?
     public var limit: Int
     public init(filters: [RecordFilter] = [], order: ListOrder = .desc, after: String? = nil, limit: Int = 20) {
@@ -136,6 +139,9 @@ public protocol RecordStore: Sendable {
     @discardableResult
     func delete(tenant: String, collection: String, id: String) throws -> Bool
     func list(tenant: String, collection: String, query: ListQuery) throws -> RecordPage
+    /// The `seq` a record deleted by `delete` had (nil: not among the collection's last
+    /// deletes the store keeps, or never there), for lists that page outside `list`.
+    func deletedSeq(tenant: String, collection: String, id: String) throws -> Int64?
     /// Moves the record to the newest end of its (tenant, collection): a new `seq`, so lists and
     /// `trim` see it as just written; its body and `createdAt` stay. One atomic step (it is never
     /// missing in between). False when there is no such record.
@@ -154,6 +160,11 @@ public protocol RecordStore: Sendable {
     func all(collection: String) throws -> [StoredRecord]
     func deleteTenant(_ tenant: String) throws
     func deleteAll() throws
+}
+
+/// How many deleted ids per (tenant, collection) still work as list cursors (see `ListQuery.after`).
+public enum DeletedCursors {
+    public static let defaultLimit = 10_000
 }
 
 /// Error from a store implementation (carries the backend's message).
