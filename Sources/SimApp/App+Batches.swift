@@ -19,9 +19,11 @@ extension App {
                 }
                 expires = try e.requiredInt("seconds")
             }
-            return .json(try ctx.services.batches.create(tenant: ctx.tenant, inputFileID: input, endpoint: endpoint,
-                                                         completionWindow: window, metadata: metadata,
-                                                         outputExpiresSeconds: expires, overrides: ctx.overrides))
+            let batch = try ctx.services.batches.create(tenant: ctx.tenant, inputFileID: input, endpoint: endpoint,
+                                                        completionWindow: window, metadata: metadata,
+                                                        outputExpiresSeconds: expires, overrides: ctx.overrides)
+            if let id = batch["id"]?.stringValue { ctx.webhooks.watch(ctx.tenant, .batch, id) }
+            return .json(batch)
         }
         r.add("GET", "/v1/batches") { ctx in
             let q = ctx.query
@@ -33,7 +35,7 @@ extension App {
             .json(try ctx.services.batches.retrieve(tenant: ctx.tenant, id: ctx.param("batch_id")))
         }
         r.add("POST", "/v1/batches/{batch_id}/cancel") { ctx in
-            .json(try ctx.services.batches.cancel(tenant: ctx.tenant, id: ctx.param("batch_id")))
+            ctx.webhooks.pollingAfter(try ctx.services.batches.cancel(tenant: ctx.tenant, id: ctx.param("batch_id")))
         }
     }
 }

@@ -48,6 +48,9 @@ extension App {
             let tenant = try tenant(forKey: try p.requiredString("api_key"))
             let user = try services.admin.acceptInvite(tenant: tenant, id: try p.requiredString("invite_id"), name: try p.string("name"))
             return user
+        case ("GET", "/__sim/webhooks"):
+            // Deliveries sent (or being retried), oldest first, and the jobs watched for an end.
+            return webhookEvents.log(tenant: req.queryValue("tenant").map(resolveTenantID))
         case (_, "/__sim/scenarios"), (_, "/__sim/scenarios/state"):
             return try scenariosControl(req)
         default:
@@ -94,6 +97,7 @@ extension App {
                     services.inference.reset(tenant: t)
                     if t.isOrganizationRoot { projectBudgets.forget(organization: t.id) }
                     journal.clear(tenant: t.id)
+                    webhookEvents.reset(tenant: t.id)
                     resetScenarioState(tenant: t)
                 }
             } else {
@@ -104,6 +108,7 @@ extension App {
                 services.inference.reset(tenant: nil)
                 projectBudgets.forget(organization: nil)
                 journal.clear()
+                webhookEvents.reset(tenant: nil)
                 resetScenarioState(tenant: nil)
                 // The saved time went with the records; the clock did not move back.
                 saveClock()

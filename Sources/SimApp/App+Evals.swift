@@ -37,10 +37,12 @@ extension App {
             let p = try ctx.body()
             try p.rejectUnknown(["name", "metadata", "data_source"])
             let metadata = try Metadata.validate(p.raw("metadata"))
-            let (services, tenant, evalID, body, overrides) = (ctx.services, ctx.tenant, ctx.param("eval_id"), p.object, ctx.overrides)
+            let (services, tenant, evalID, body, overrides, webhooks) = (ctx.services, ctx.tenant, ctx.param("eval_id"), p.object, ctx.overrides, ctx.webhooks)
             let create: @Sendable () throws(APIError) -> JSON = { () throws(APIError) in
-                try services.evals.createRun(tenant: tenant, evalID: evalID, body: body,
-                                             metadata: metadata.isNull ? .object([]) : metadata, overrides: overrides)
+                let run = try services.evals.createRun(tenant: tenant, evalID: evalID, body: body,
+                                                       metadata: metadata.isNull ? .object([]) : metadata, overrides: overrides)
+                if let id = run["id"]?.stringValue { webhooks.watch(tenant, .evalRun(evalID: evalID), id) }
+                return run
             }
             // A run whose criteria include a python grader runs it now: on a worker thread.
             if services.env.python != nil,
@@ -64,7 +66,7 @@ extension App {
         // The spec's cancel is POST on the run; the official Python SDK posts to `…/cancel`. Both work.
         for path in ["/v1/evals/{eval_id}/runs/{run_id}", "/v1/evals/{eval_id}/runs/{run_id}/cancel"] {
             r.add("POST", path) { ctx in
-                .json(try ctx.services.evals.cancelRun(tenant: ctx.tenant, evalID: ctx.param("eval_id"), runID: ctx.param("run_id")))
+                ctx.webhooks.pollingAfter(try ctx.services.evals.cancelRun(tenant: ctx.tenant, evalID: ctx.param("eval_id"), runID: ctx.param("run_id")))
             }
         }
         r.add("DELETE", "/v1/evals/{eval_id}/runs/{run_id}") { ctx in

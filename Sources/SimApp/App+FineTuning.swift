@@ -6,7 +6,9 @@ extension App {
     static func registerFineTuningRoutes(_ r: inout Router<RouteHandler>) {
         r.add("POST", "/v1/fine_tuning/jobs") { ctx in
             let p = try ctx.body()
-            return .json(try ctx.services.fineTuning.create(tenant: ctx.tenant, body: p.object, script: ctx.overrides.job))
+            let job = try ctx.services.fineTuning.create(tenant: ctx.tenant, body: p.object, script: ctx.overrides.job)
+            if let id = job["id"]?.stringValue { ctx.webhooks.watch(ctx.tenant, .fineTuning, id) }
+            return .json(job)
         }
         r.add("GET", "/v1/fine_tuning/jobs") { ctx in
             let q = ctx.query
@@ -31,7 +33,7 @@ extension App {
             .json(try ctx.services.fineTuning.retrieve(tenant: ctx.tenant, id: ctx.param("fine_tuning_job_id")))
         }
         r.add("POST", "/v1/fine_tuning/jobs/{fine_tuning_job_id}/cancel") { ctx in
-            .json(try ctx.services.fineTuning.cancel(tenant: ctx.tenant, id: ctx.param("fine_tuning_job_id")))
+            ctx.webhooks.pollingAfter(try ctx.services.fineTuning.cancel(tenant: ctx.tenant, id: ctx.param("fine_tuning_job_id")))
         }
         r.add("POST", "/v1/fine_tuning/jobs/{fine_tuning_job_id}/pause") { ctx in
             .json(try ctx.services.fineTuning.pause(tenant: ctx.tenant, id: ctx.param("fine_tuning_job_id")))

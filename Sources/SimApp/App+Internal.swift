@@ -18,12 +18,12 @@ extension App: InternalRequestExecutor {
             let error = APIError.invalidURL(method: template.method, path: template.path)
             return { r in InternalResponse(status: error.status, body: error.body, requestID: r.requestID) }
         }
-        return { [services, env, template] r in
+        return { [services, env, template, webhookEvents] r in
             var request = template
             request.preparsedJSON = r.body
             let ctx = RouteContext(request: request, params: match.params, tenant: r.tenant, requestID: r.requestID,
                                    services: r.environment === env ? services : Services(services, drawingIDsFrom: r.environment),
-                                   overrides: r.overrides)
+                                   overrides: r.overrides, webhooks: webhookEvents)
             do throws(APIError) {
                 let result: RouteResult
                 do { result = try match.handler(ctx) } catch let e as APIError { throw e } catch {

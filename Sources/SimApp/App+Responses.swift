@@ -11,6 +11,7 @@ extension App {
             // A fine-tuned model exists once its job has been read past success.
             if body["model"]?.stringValue?.hasPrefix("ft:") == true { ctx.services.fineTuning.settle(tenant: ctx.tenant) }
             let created = try ctx.services.responses.create(tenant: ctx.tenant, body: body, overrides: ctx.overrides)
+            if let id = created.background { ctx.webhooks.watch(ctx.tenant, .response, id) }
             // `background` with `stream`: the stream follows the run as a retrieve stream would.
             if let id = created.followsRun { return .response(try Self.replay(ctx, id: id, startingAfter: nil)) }
             guard var events = created.events else {
@@ -59,7 +60,7 @@ extension App {
             .json(try ctx.services.responses.delete(tenant: ctx.tenant, id: ctx.param("response_id")))
         }
         r.add("POST", "/v1/responses/{response_id}/cancel") { ctx in
-            .json(try ctx.services.responses.cancel(tenant: ctx.tenant, id: ctx.param("response_id")))
+            ctx.webhooks.pollingAfter(try ctx.services.responses.cancel(tenant: ctx.tenant, id: ctx.param("response_id")))
         }
         r.add("GET", "/v1/responses/{response_id}/input_items") { ctx in
             let q = ctx.query

@@ -52,15 +52,22 @@ public final class App: HTTPResponder {
     private let chain = Chain()
     /// Budgets of the projects' lowered rate limits (see `App+ProjectPolicies.swift`).
     let projectBudgets = OrganizationKeyed<ProjectBudget>()
+    /// Sends webhook events when watched jobs end (see `Webhooks.swift`).
+    public let webhookEvents: WebhookDispatcher
     private final class Chain: @unchecked Sendable {
         /// Written once in `App.init`, read-only afterwards.
         var entry: (@Sendable (Exchange) -> HTTPReply)?
     }
 
+    /// `webhookTransport`: how webhook deliveries are sent (nil: none are; the endpoints API still
+    /// works). `wallClock`: real time for their signatures and retries (default: the live clock).
     public init(env: SimEnvironment, config: AppConfig = AppConfig(), journal: Journal = Journal(),
-                middlewares: [Middleware] = []) {
+                middlewares: [Middleware] = [], webhookTransport: (any WebhookTransport)? = nil, wallClock: SimClock? = nil) {
         self.middlewares = middlewares
         services = Services(env: env, auth: config.auth, saveUsage: config.saveUsage)
+        webhookEvents = WebhookDispatcher(services: services, transport: webhookTransport,
+                                          wall: wallClock ?? LiveClock(),
+                                          timeScale: config.timeScale, logger: env.logger)
         self.journal = journal
         self.config = config
         logger = env.logger
@@ -81,6 +88,7 @@ public final class App: HTTPResponder {
         Self.registerAdminAccessRoutes(&r)
         Self.registerAdminSettingsRoutes(&r)
         Self.registerUsageRoutes(&r)
+        Self.registerWebhookRoutes(&r)
         r.prepare()
         router = r
         var next: @Sendable (Exchange) -> HTTPReply = { [unowned self] exchange in
@@ -310,7 +318,7 @@ public final class App: HTTPResponder {
             throw .invalidURL(method: request.method, path: request.path)
         }
         let ctx = RouteContext(request: request, params: match.params, tenant: exchange.tenant, requestID: exchange.requestID,
-                               services: services, overrides: exchange.overrides)
+                               services: services, overrides: exchange.overrides, webhooks: webhookEvents)
         do { return try match.handler(ctx) } catch let e as APIError { throw e } catch {
             throw .serverError("Unexpected error: \(error)")
         }

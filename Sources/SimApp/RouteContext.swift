@@ -11,6 +11,8 @@ struct RouteContext: Sendable {
     let services: Services
     /// Scenario decisions for this request (empty unless a scenario matched).
     let overrides: RequestOverrides
+    /// Webhook events: jobs a handler creates are watched, a cancel polls.
+    let webhooks: WebhookDispatcher
 
     func param(_ name: String) -> String { params[name] ?? "" }
     var query: Query { Query(req: request) }
@@ -47,6 +49,7 @@ public final class Services: Sendable {
     public let chat: ChatCompletionService
     public let evals: EvalService
     public let admin: AdminService
+    public let webhooks: WebhookService
 
     public init(env: SimEnvironment, auth: AuthPolicy = .open, saveUsage: Bool = false) {
         self.env = env
@@ -64,6 +67,7 @@ public final class Services: Sendable {
         chat = ChatCompletionService(env: env, models: models, engine: inference)
         evals = EvalService(env: env, models: models)
         admin = AdminService(env: env, auth: auth)
+        webhooks = WebhookService(env: env)
     }
 
     /// `base`, except that what handlers draw IDs through (`env`, chat, responses) uses `ids`: an
@@ -85,5 +89,6 @@ public final class Services: Sendable {
         chat = ChatCompletionService(env: ids, models: base.models, engine: base.inference)
         evals = base.evals
         admin = base.admin
+        webhooks = base.webhooks
     }
 }

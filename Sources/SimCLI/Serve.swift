@@ -180,7 +180,10 @@ enum Serve {
         let app = App(env: env, config: AppConfig(version: Version.current, timeScale: o.timeScale,
                                         auth: AuthPolicy(strict: o.strictAuth, ownerKeys: Set(o.apiKeys)), saveUsage: !ephemeral, saveClock: !ephemeral),
                       journal: Journal(capacity: o.journalSize, maxBytes: o.journalBytes),
-                      middlewares: recording + [ScenarioMiddleware(engine: engine, clock: clock)])
+                      middlewares: recording + [ScenarioMiddleware(engine: engine, clock: clock)],
+                      webhookTransport: WebhookCurlTransport(), wallClock: LiveClock())
+        // Jobs that were running when the last run stopped still end with their webhook events.
+        if !ephemeral { app.webhookEvents.watchRunningJobsOfAllTenants() }
         let maxConnections = Self.allowOpenFiles(forConnections: o.maxConnections, logger: logger)
         let server = MHDServer(config: ServerConfig(host: o.host, port: o.port, threads: o.threads, maxBodySize: o.maxBodySize,
                                                     tempDirectory: root + "/tmp", maxConnections: maxConnections), responder: app)

@@ -11,11 +11,14 @@ public final class TestHarness: Sendable {
     public let clock: VirtualClock
     public let env: SimEnvironment
 
+    /// `webhookTransport` and `wallClock`: where webhook deliveries go and the real time they are
+    /// signed and retried by (a second virtual clock makes both deterministic).
     public init(seed: UInt64 = 0, records: RecordStore = MemoryRecordStore(), blobs: BlobStore = MemoryBlobStore(),
-                retention: Retention = Retention(), auth: AuthPolicy = .open, python: (any PythonGraderRunner)? = nil) {
+                retention: Retention = Retention(), auth: AuthPolicy = .open, python: (any PythonGraderRunner)? = nil,
+                webhookTransport: (any WebhookTransport)? = nil, wallClock: SimClock? = nil) {
         clock = VirtualClock()
         env = SimEnvironment(clock: clock, seed: seed, records: records, blobs: blobs, retention: retention, python: python)
-        app = App(env: env, config: AppConfig(auth: auth))
+        app = App(env: env, config: AppConfig(auth: auth), webhookTransport: webhookTransport, wallClock: wallClock)
     }
 
     /// A response with its body collected.

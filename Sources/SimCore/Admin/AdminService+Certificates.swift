@@ -173,7 +173,7 @@ extension AdminService {
         let b64 = String(inner.unicodeScalars.filter { !" \t\r\n".unicodeScalars.contains($0) })
         let padding = b64.reversed().prefix { $0 == "=" }.count
         guard !b64.isEmpty, b64.count % 4 == 0, padding <= 2, !b64.dropLast(padding).contains("="),
-              let der = CompactionBase64.decode(b64) else {
+              let der = Base64.decode(b64) else {
             throw bad("the PEM body is not valid base64.")
         }
         guard let validity = DER.certificateValidity(der) else {

@@ -8,12 +8,12 @@ public enum ResponseCompaction {
 
     /// The opaque `encrypted_content` for `summary`.
     public static func encrypt(_ summary: String) -> String {
-        marker + CompactionBase64.encode(Array(summary.utf8))
+        marker + Base64.encode(Array(summary.utf8))
     }
 
     /// The summary inside an `encrypted_content` this simulator wrote (nil for anything else).
     public static func summary(fromEncrypted s: String) -> String? {
-        guard s.hasPrefix(marker), let d = CompactionBase64.decode(String(s.dropFirst(marker.count))) else { return nil }
+        guard s.hasPrefix(marker), let d = Base64.decode(String(s.dropFirst(marker.count))) else { return nil }
         return String(decoding: d, as: UTF8.self)
     }
 

@@ -17,7 +17,7 @@ public struct ResponseService: Sendable {
     static let inputItemsKey = "_input_items"
     /// Where input items were stored before they moved into the response record (read only).
     static let legacyInputItemsCollection = "response_input_items"
-    static let backgroundCollection = "responses.background"
+    public static let backgroundCollection = "responses.background"
     /// Deleted responses, kept only for the other turns of their chains to read through.
     static let deletedCollection = "responses.deleted"
     static let legacyBackgroundInputItemsCollection = "response_input_items.background"
@@ -48,6 +48,8 @@ public struct ResponseService: Sendable {
         public let events: [ResponseEvents.Event]?
         public let stored: Bool
         public var followsRun: String? = nil
+        /// The id of a response that runs in the background (it ends later, on the clock).
+        public var background: String? = nil
     }
 
     /// Everything a request resolves to before the model runs.
@@ -148,9 +150,10 @@ public struct ResponseService: Sendable {
         }
         guard let tree else { return Created(encoded: reply, events: nil, stored: store) }
         // A background stream follows the stored run; a foreground stream's tree is the final response.
-        if stream && runsInBackground { return Created(encoded: [], events: nil, stored: store, followsRun: id) }
+        let backgroundID = runsInBackground ? id : nil
+        if stream && runsInBackground { return Created(encoded: [], events: nil, stored: store, followsRun: id, background: backgroundID) }
         if stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: background), stored: store) }
-        return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: store)
+        return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: store, background: backgroundID)
     }
 
     /// Whether a response searches the web: `forced` (a web search `tool_choice`, or `required`

@@ -1,4 +1,5 @@
-/// SHA-256 (FIPS 180-4), for naming recorded bodies by content. Small and dependency-free.
+/// SHA-256 (FIPS 180-4), for naming recorded bodies by content, and HMAC-SHA256 for signing
+/// webhook deliveries. Small and dependency-free.
 public struct SHA256: Sendable {
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var buffer: [UInt8] = []
@@ -28,7 +29,8 @@ public struct SHA256: Sendable {
         if offset > 0 { buffer.removeFirst(offset) }
     }
 
-    public mutating func finalizeHex() -> String {
+    /// The 32-byte digest (the value is spent: finalize once).
+    public mutating func finalize() -> [UInt8] {
         let bits = length &* 8
         var tail: [UInt8] = [0x80]
         while (buffer.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -36,12 +38,42 @@ public struct SHA256: Sendable {
         let saved = length
         update(tail)
         length = saved
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for word in h {
+            for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
+        return out
+    }
+
+    public mutating func finalizeHex() -> String {
         let hex = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for word in h {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(hex[Int((word >> UInt32(shift)) & 0xf)]) }
+        for byte in finalize() {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xf)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The digest of `bytes`.
+    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
+        var s = SHA256()
+        s.update(bytes)
+        return s.finalize()
+    }
+
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`: how webhook deliveries are signed.
+    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var k = key.count > 64 ? digest(key) : key
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        var inner = SHA256()
+        inner.update(k.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(k.map { $0 ^ 0x5c })
+        outer.update(inner.finalize())
+        return outer.finalize()
     }
 
     /// The hex digest of `bytes`.

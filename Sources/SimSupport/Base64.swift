@@ -1,10 +1,8 @@
-import SimSupport
+/// Standard base64 (RFC 4648) without Foundation: compaction blobs, webhook secrets and signatures.
+public enum Base64 {
+    public static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-/// Standard base64 (RFC 4648) without Foundation.
-enum CompactionBase64 {
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var i = 0
@@ -19,7 +17,7 @@ enum CompactionBase64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func decode(_ s: String) -> [UInt8]? {
+    public static func decode(_ s: String) -> [UInt8]? {
         var table = [Int](repeating: -1, count: 256)
         for (i, c) in alphabet.enumerated() { table[Int(c)] = i }
         var out: [UInt8] = []
