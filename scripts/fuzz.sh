@@ -116,7 +116,7 @@ log "fuzzing $URL ($BIN)"
 PROJ='archive|users(/\{user_id\})?|service_accounts(/\{service_account_id\}(/api_keys)?)?|api_keys(/\{api_key_id\})?|rate_limits(/\{rate_limit_id\})?|groups(/\{group_id\})?|certificates(/(activate|deactivate))?|data_retention|spend_limit|spend_alerts(/\{alert_id\})?|model_permissions|hosted_tool_permissions'
 ORG="organization/(projects(/\{project_id\}(/($PROJ))?)?|admin_api_keys(/\{key_id\})?|users(/\{user_id\}(/roles(/\{role_id\})?)?)?|invites(/\{invite_id\})?|audit_logs|usage/[a-z_]+|costs|roles(/\{role_id\})?|groups(/\{group_id\}(/(users(/\{user_id\})?|roles(/\{role_id\})?))?)?|certificates(/(activate|deactivate|\{certificate_id\}))?|data_retention|spend_limit|spend_alerts(/\{alert_id\})?)\$"
 PROJECTS='projects/\{project_id\}/(roles(/\{role_id\})?|(users/\{user_id\}|groups/\{group_id\})/roles(/\{role_id\})?)$'
-PATHS="^/(files|uploads|models|chat/completions|responses|conversations|embeddings|moderations|batches|fine_tuning|evals|$ORG|$PROJECTS)"
+PATHS="^/(files|uploads|models|chat/completions|completions|responses|conversations|embeddings|moderations|batches|fine_tuning|evals|$ORG|$PROJECTS)"
 # One worker. With two, schemathesis' worker threads ast.parse at the same time (hypothesis
 # describing a lambda-built strategy), which CPython 3.11 does not survive reliably:
 # "SystemError: AST constructor recursion depth mismatch" (python/cpython#106905), reported as a

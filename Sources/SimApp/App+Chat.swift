@@ -16,6 +16,16 @@ extension App {
             writer.finish()
             return .response(writer.response())
         }
+        // The legacy Completions API.
+        r.add("POST", "/v1/completions") { ctx in
+            let result = try ctx.services.completions.create(tenant: ctx.tenant, body: try ctx.body().object, overrides: ctx.overrides)
+            guard result.stream else { return .json(result.completion) }
+            let writer = SSEWriter(clock: ctx.services.env.clock, options: Self.sseOptions(ctx.overrides))
+            for chunk in result.chunks { writer.data(chunk) }
+            writer.done()
+            writer.finish()
+            return .response(writer.response())
+        }
         r.add("GET", "/v1/chat/completions") { ctx in
             let q = ctx.query
             let limit = try q.limit(default: 20, range: 1...100)

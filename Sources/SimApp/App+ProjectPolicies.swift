@@ -12,7 +12,7 @@ import SimSupport
 extension App {
     /// The live endpoints a project's permissions and limits apply to. Batch lines and eval
     /// samples do not come through `respond` and are not counted (the API keeps batch limits apart).
-    static let rateLimitedPaths: Set<String> = ["/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/moderations"]
+    static let rateLimitedPaths: Set<String> = ["/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/moderations", "/v1/completions"]
 
     /// A project's budget for one model: the limits it was made for, and its state.
     struct ProjectBudget: Sendable {

@@ -47,6 +47,7 @@ public final class Services: Sendable {
     public let responses: ResponseService
     public let conversations: ConversationService
     public let chat: ChatCompletionService
+    public let completions: CompletionService
     public let evals: EvalService
     public let admin: AdminService
     public let webhooks: WebhookService
@@ -65,6 +66,7 @@ public final class Services: Sendable {
         responses = ResponseService(env: env, inference: inference, models: models, files: files)
         conversations = ConversationService(env: env, files: files)
         chat = ChatCompletionService(env: env, models: models, engine: inference)
+        completions = CompletionService(env: env, models: models, engine: inference)
         evals = EvalService(env: env, models: models)
         admin = AdminService(env: env, auth: auth)
         webhooks = WebhookService(env: env)
@@ -87,6 +89,7 @@ public final class Services: Sendable {
         responses = ResponseService(env: ids, inference: base.inference, models: base.models, files: base.files)
         conversations = ConversationService(env: ids, files: base.files)
         chat = ChatCompletionService(env: ids, models: base.models, engine: base.inference)
+        completions = CompletionService(env: ids, models: base.models, engine: base.inference)
         evals = base.evals
         admin = base.admin
         webhooks = base.webhooks

@@ -84,7 +84,7 @@ import SimTesting
         #expect(await create("file-missing").json["error"]?["param"] == "input_file_id")
         #expect(await create(ft).json["error"]?["param"] == "input_file_id")
         #expect(await create(batchFile, endpoint: "/v1/nope").json["error"]?["param"] == "endpoint")
-        #expect(await create(batchFile, endpoint: "/v1/completions").json["error"]?["code"] == "unsupported_endpoint")
+        #expect(await create(batchFile, endpoint: "/v1/images/generations").json["error"]?["code"] == "unsupported_endpoint")
         let window = await sim.send("POST", "/v1/batches", json: ["input_file_id": .string(batchFile), "endpoint": "/v1/embeddings", "completion_window": "1h"])
         #expect(window.json["error"]?["param"] == "completion_window")
         #expect(await sim.send("GET", "/v1/batches/batch_nope").status == 404)

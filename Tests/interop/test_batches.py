@@ -143,7 +143,8 @@ def test_create_refuses_bad_requests_synchronously(client: openai.OpenAI) -> Non
         client.batches.create(input_file_id=batch_file, endpoint="/v1/chat/completions", completion_window="1h")  # type: ignore[arg-type]
     assert e.value.body["param"] == "completion_window"
     with pytest.raises(openai.BadRequestError) as e:
-        client.batches.create(input_file_id=batch_file, endpoint="/v1/completions", completion_window="24h")
+        # A Batch API endpoint the simulator does not run.
+        client.batches.create(input_file_id=batch_file, endpoint="/v1/images/generations", completion_window="24h")  # type: ignore[arg-type]
     assert e.value.body["param"] == "endpoint"
     with pytest.raises(openai.NotFoundError):
         client.batches.create(input_file_id="file-doesnotexist", endpoint="/v1/chat/completions", completion_window="24h")

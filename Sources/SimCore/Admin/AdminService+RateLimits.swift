@@ -15,7 +15,7 @@ extension AdminService {
     /// model's family are present.
     static func organizationLimits(_ model: ModelInfo) -> [(String, Int64)] {
         switch model.family {
-        case .chat, .reasoning:
+        case .chat, .reasoning, .completion:
             return [("max_requests_per_1_minute", 5_000), ("max_tokens_per_1_minute", 2_000_000),
                     ("batch_1_day_max_input_tokens", 20_000_000)]
         case .embedding:

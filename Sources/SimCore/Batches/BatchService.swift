@@ -6,7 +6,7 @@ import SimSupport
 public final class BatchService: Sendable {
     public static let collection = "batches"
     /// Endpoints this simulator executes; others in the spec's enum are refused at create.
-    public static let executable = ["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/moderations"]
+    public static let executable = ["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/moderations", "/v1/completions"]
     public static let specEndpoints = ["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions",
                                        "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"]
 

@@ -1,6 +1,9 @@
 /// What the simulator knows about a model: catalog entry plus the limits the endpoints enforce.
 public struct ModelInfo: Sendable, Equatable {
-    public enum Family: String, Sendable { case chat, reasoning, embedding, moderation }
+    public enum Family: String, Sendable { case chat, reasoning, embedding, moderation
+        /// The legacy Completions API's models (`/v1/completions` only).
+        case completion
+    }
     public let id: String
     public let created: Int64
     public let ownedBy: String
@@ -138,6 +141,12 @@ public enum ModelCatalog {
         chat("gpt-4-32k", day(2023, 6, 13), owner: "openai", context: 32_768, maxOutput: 32_768),
         chat("gpt-4-32k-0613", day(2023, 6, 13), owner: "openai", context: 32_768, maxOutput: 32_768),
         chat("gpt-4-32k-0314", 1_687_979_321, owner: "openai", context: 32_768, maxOutput: 32_768),
+        // The legacy Completions API's models (the spec's `CreateCompletionRequest.model`). Not
+        // fine-tunable here: their prompt/completion training format is not simulated.
+        ModelInfo("gpt-3.5-turbo-instruct", 1_692_901_427, family: .completion, context: 4_096, maxOutput: 4_096),
+        ModelInfo("gpt-3.5-turbo-instruct-0914", 1_694_122_472, family: .completion, context: 4_096, maxOutput: 4_096),
+        ModelInfo("davinci-002", 1_692_634_301, family: .completion, context: 16_384, maxOutput: 16_384),
+        ModelInfo("babbage-002", 1_692_634_615, family: .completion, context: 16_384, maxOutput: 16_384),
         chat("gpt-3.5-turbo", 1_677_610_602, owner: "openai", context: 16_385, maxOutput: 4_096),
         chat("gpt-3.5-turbo-0125", 1_706_048_358, context: 16_385, maxOutput: 4_096, fineTunable: true),
         chat("gpt-3.5-turbo-1106", 1_698_959_748, context: 16_385, maxOutput: 4_096, fineTunable: true),
