@@ -21,7 +21,8 @@ public struct WebhookTransportFailure: Error, Sendable, CustomStringConvertible 
 /// job is read (as a client's retrieve would) on each poll. A virtual clock polls when it is
 /// advanced, inside the advance, so the same requests give the same events in the same order; a
 /// live clock polls every quarter of a real second while anything is watched. A cancel polls at
-/// once. Deliveries go out one at a time on a queue of their own, signed as the SDK's `unwrap`
+/// once. Deliveries go out one at a time per endpoint (a queue each, so a receiver that hangs
+/// delays only its own), signed as the SDK's `unwrap`
 /// checks, and are retried on a failure or a non-2xx answer (`retryDelays`, in real seconds).
 public final class WebhookDispatcher: Sendable {
     enum Kind: Sendable, Equatable { case batch, fineTuning, evalRun(evalID: String), response }
@@ -64,7 +65,8 @@ public final class WebhookDispatcher: Sendable {
     /// from its own clock, whatever the simulated time) and the retry delays.
     private let wall: SimClock
     private let pollInterval: Double
-    private let queue = DispatchQueue(label: "openai-sim.webhooks")
+    /// One serial queue per endpoint id.
+    private let queues = Locked<[String: DispatchQueue]>([:])
     private let logger: Logger
 
     /// `timeScale`: simulated seconds per real second of a live clock (the poll runs every
@@ -224,7 +226,7 @@ public final class WebhookDispatcher: Sendable {
                 }
                 return st.dropped + st.deliveries.count - 1
             }
-            queue.async { self.attempt(index) }
+            queue(s.id).async { self.attempt(index) }
         }
     }
 
@@ -246,9 +248,10 @@ public final class WebhookDispatcher: Sendable {
                                                      ("error", JSON(failure)), ("attempt", .int(Int64(d.attempts)))])
         }
         if retry {
+            let endpointID = d.endpointID
             wall.schedule(after: Self.retryDelays[d.attempts - 1]) { [weak self] in
                 guard let self else { return }
-                self.queue.async { self.attempt(index) }
+                self.queue(endpointID).async { self.attempt(index) }
             }
         }
     }
@@ -263,6 +266,15 @@ public final class WebhookDispatcher: Sendable {
         switch transport.post(url: url, headers: headers, body: body) {
         case let .success(status): return (status, nil)
         case let .failure(f): return (nil, f.description)
+        }
+    }
+
+    private func queue(_ endpointID: String) -> DispatchQueue {
+        queues.withLock { q in
+            if let existing = q[endpointID] { return existing }
+            let made = DispatchQueue(label: "openai-sim.webhooks." + endpointID)
+            q[endpointID] = made
+            return made
         }
     }
 
@@ -289,7 +301,7 @@ public final class WebhookDispatcher: Sendable {
         let body = Self.event(id: ids.hex("evt_", length: 32), type: type, createdAt: services.env.now(),
                               objectID: Self.sampleObjectID(type))
         let wall = self.wall
-        queue.async {
+        queue(subscriber.id).async {
             let (status, failure) = Self.post(webhookID, body, secrets: subscriber.secrets, url: subscriber.url, transport: transport, wall: wall)
             done(status, failure)
         }

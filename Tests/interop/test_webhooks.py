@@ -266,6 +266,28 @@ def test_a_failed_delivery_is_retried(server: SimServer, client: openai.OpenAI, 
     assert (log[0]["attempts"], log[0]["state"], log[0]["status_code"]) == (2, "delivered", 200)
 
 
+def test_a_receiver_that_never_answers_delays_only_its_own_deliveries(
+        server: SimServer, client: openai.OpenAI, receiver: Receiver) -> None:
+    import socket
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete in the backlog; nothing ever answers
+    try:
+        hanging = client.webhooks.create(name="silent", url=f"http://127.0.0.1:{silent.getsockname()[1]}/hook",
+                                         event_types=["batch.completed"])
+        endpoint = make_endpoint(client, receiver, ["batch.completed"])
+        _batch(client)
+        server.advance(3600)
+        # The silent endpoint's attempt waits for its 10 s timeout; the other's goes out meanwhile.
+        started = time.monotonic()
+        unwrap(client, receiver.wait(1, timeout=5)[0], endpoint.signing_secret)
+        assert time.monotonic() - started < 5
+        log = server.control("GET", "/__sim/webhooks")[1]["data"]
+        assert {d["webhook_endpoint_id"] for d in log} == {hanging.id, endpoint.id}
+    finally:
+        silent.close()
+
+
 def test_a_rotated_secret_signs_with_both_while_the_old_one_is_kept(
         server: SimServer, client: openai.OpenAI, receiver: Receiver) -> None:
     endpoint = make_endpoint(client, receiver, ["batch.completed"])
