@@ -93,6 +93,23 @@ struct BodyReader {
         return BodyReader(v, path: name(key))
     }
 
+    /// `stop`: one string or up to four (Chat Completions and the legacy Completions).
+    func stopSequences() throws(APIError) -> [String] {
+        guard let s = raw("stop"), !s.isNull else { return [] }
+        if let one = s.stringValue { return [one] }
+        guard let many = s.arrayValue else { throw .invalidType(name("stop"), expected: "one of a string or array of strings", got: s) }
+        guard many.count <= 4 else {
+            throw .invalidRequest("Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length \(many.count) instead.",
+                                  param: name("stop"), code: "array_above_max_length")
+        }
+        var stop: [String] = []
+        for (i, v) in many.enumerated() {
+            guard let str = v.stringValue else { throw .invalidType("\(name("stop"))[\(i)]", expected: "a string", got: v) }
+            stop.append(str)
+        }
+        return stop
+    }
+
     /// `metadata`: at most 16 string values, keys ≤ 64 and values ≤ 512 characters.
     func metadata(_ key: String = "metadata") throws(APIError) -> JSON? {
         guard let v = raw(key) else { return nil }

@@ -113,21 +113,7 @@ public struct ChatCompletionRequest: Sendable {
             guard ok.contains(t) else { throw .invalidValue("service_tier", t, supported: ok) }
             tier = t
         }
-        var stop: [String] = []
-        if let s = r.raw("stop") {
-            if let one = s.stringValue { stop = [one] } else if let many = s.arrayValue {
-                guard many.count <= 4 else {
-                    throw .invalidRequest("Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length \(many.count) instead.",
-                                          param: "stop", code: "array_above_max_length")
-                }
-                for (i, v) in many.enumerated() {
-                    guard let str = v.stringValue else { throw .invalidType("stop[\(i)]", expected: "a string", got: v) }
-                    stop.append(str)
-                }
-            } else {
-                throw .invalidType("stop", expected: "one of a string or array of strings", got: s)
-            }
-        }
+        let stop = try r.stopSequences()
         var searchSize: String?
         if let w = try r.objectReader("web_search_options") {
             searchSize = try w.string("search_context_size") ?? "medium"

@@ -180,21 +180,7 @@ public struct CompletionService: Sendable {
         let echo = try r.bool("echo") ?? false
         _ = try r.string("suffix")
         _ = try r.string("user")
-        var stop: [String] = []
-        if let s = r.raw("stop"), !s.isNull {
-            if let one = s.stringValue { stop = [one] } else if let many = s.arrayValue {
-                guard many.count <= 4 else {
-                    throw .invalidRequest("Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length \(many.count) instead.",
-                                          param: "stop", code: "array_above_max_length")
-                }
-                for (i, v) in many.enumerated() {
-                    guard let str = v.stringValue else { throw .invalidType("stop[\(i)]", expected: "a string", got: v) }
-                    stop.append(str)
-                }
-            } else {
-                throw .invalidType("stop", expected: "one of a string or array of strings", got: s)
-            }
-        }
+        let stop = try r.stopSequences()
         return Request(model: model, prompts: prompts, n: n, bestOf: max(bestOf, 1), maxTokens: maxTokens, echo: echo, logprobs: logprobs,
                        stop: stop, stream: stream, includeUsage: includeUsage, seed: try r.int("seed"))
     }
