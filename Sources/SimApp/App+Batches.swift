@@ -22,7 +22,7 @@ extension App {
             let batch = try ctx.services.batches.create(tenant: ctx.tenant, inputFileID: input, endpoint: endpoint,
                                                         completionWindow: window, metadata: metadata,
                                                         outputExpiresSeconds: expires, overrides: ctx.overrides)
-            if let id = batch["id"]?.stringValue { ctx.webhooks.watch(ctx.tenant, .batch, id) }
+            if let id = batch["id"]?.stringValue { ctx.webhooks.watch(ctx.tenant, .batch, id, fault: ctx.overrides.webhook) }
             return .json(batch)
         }
         r.add("GET", "/v1/batches") { ctx in

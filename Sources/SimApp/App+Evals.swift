@@ -41,7 +41,7 @@ extension App {
             let create: @Sendable () throws(APIError) -> JSON = { () throws(APIError) in
                 let run = try services.evals.createRun(tenant: tenant, evalID: evalID, body: body,
                                                        metadata: metadata.isNull ? .object([]) : metadata, overrides: overrides)
-                if let id = run["id"]?.stringValue { webhooks.watch(tenant, .evalRun(evalID: evalID), id) }
+                if let id = run["id"]?.stringValue { webhooks.watch(tenant, .evalRun(evalID: evalID), id, fault: overrides.webhook) }
                 return run
             }
             // A run whose criteria include a python grader runs it now: on a worker thread.

@@ -7,7 +7,7 @@ extension App {
         r.add("POST", "/v1/fine_tuning/jobs") { ctx in
             let p = try ctx.body()
             let job = try ctx.services.fineTuning.create(tenant: ctx.tenant, body: p.object, script: ctx.overrides.job)
-            if let id = job["id"]?.stringValue { ctx.webhooks.watch(ctx.tenant, .fineTuning, id) }
+            if let id = job["id"]?.stringValue { ctx.webhooks.watch(ctx.tenant, .fineTuning, id, fault: ctx.overrides.webhook) }
             return .json(job)
         }
         r.add("GET", "/v1/fine_tuning/jobs") { ctx in

@@ -11,7 +11,7 @@ extension App {
             // A fine-tuned model exists once its job has been read past success.
             if body["model"]?.stringValue?.hasPrefix("ft:") == true { ctx.services.fineTuning.settle(tenant: ctx.tenant) }
             let created = try ctx.services.responses.create(tenant: ctx.tenant, body: body, overrides: ctx.overrides)
-            if let id = created.background { ctx.webhooks.watch(ctx.tenant, .response, id) }
+            if let id = created.background { ctx.webhooks.watch(ctx.tenant, .response, id, fault: ctx.overrides.webhook) }
             // `background` with `stream`: the stream follows the run as a retrieve stream would.
             if let id = created.followsRun { return .response(try Self.replay(ctx, id: id, startingAfter: nil)) }
             guard var events = created.events else {

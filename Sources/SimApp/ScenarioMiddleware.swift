@@ -101,6 +101,7 @@ public final class ScenarioMiddleware: Middleware {
                                                         eventDelayMs: s.eventDelayMs, errorEvent: s.errorEvent)
         }
         if let j = a.job { o.job = j }
+        if let w = a.webhook { o.webhook = RequestOverrides.WebhookFault(drop: w.drop, copies: w.copies, delayMs: w.delayMs) }
         return o
     }
 

@@ -30,6 +30,11 @@ public final class WebhookDispatcher: Sendable {
         let tenant: Tenant
         let kind: Kind
         let id: String
+        /// A scenario's fault for this job's event (nil: send it as usual).
+        var fault: RequestOverrides.WebhookFault? = nil
+
+        /// The same job, whatever the fault.
+        func sameJob(_ o: Watch) -> Bool { tenant == o.tenant && kind == o.kind && id == o.id }
     }
     /// One delivery of one event to one endpoint, as `GET /__sim/webhooks` shows it.
     struct Delivery: Sendable {
@@ -86,9 +91,9 @@ public final class WebhookDispatcher: Sendable {
 
     /// Watches a job just created (nothing when its tenant has no endpoint: the tenant's running
     /// jobs are looked up when it gets one).
-    func watch(_ tenant: Tenant, _ kind: Kind, _ id: String) {
+    func watch(_ tenant: Tenant, _ kind: Kind, _ id: String, fault: RequestOverrides.WebhookFault? = nil) {
         guard transport != nil, services.webhooks.hasEndpoints(tenant) else { return }
-        add([Watch(tenant: tenant, kind: kind, id: id)])
+        add([Watch(tenant: tenant, kind: kind, id: id, fault: fault)])
     }
 
     /// Watches every running job of `tenant` (after its first endpoint is made, and at start).
@@ -120,7 +125,7 @@ public final class WebhookDispatcher: Sendable {
     private func add(_ watches: [Watch]) {
         guard !watches.isEmpty else { return }
         let schedule: Bool = state.withLock { s in
-            for w in watches where !s.watched.contains(w) { s.watched.append(w) }
+            for w in watches where !s.watched.contains(where: { $0.sameJob(w) }) { s.watched.append(w) }
             guard !s.pollScheduled else { return false }
             s.pollScheduled = true
             return true
@@ -160,7 +165,7 @@ public final class WebhookDispatcher: Sendable {
                 return true
             }
             guard mine, let type = end.type else { continue }
-            send(tenant: w.tenant, type: type, objectID: w.id, createdAt: end.at)
+            send(tenant: w.tenant, type: type, objectID: w.id, createdAt: end.at, fault: w.fault)
         }
     }
 
@@ -209,24 +214,40 @@ public final class WebhookDispatcher: Sendable {
         return w.bytes
     }
 
-    private func send(tenant: Tenant, type: String, objectID: String, createdAt: Int64) {
+    /// Sends an event to each subscribed endpoint; a scenario's `fault` drops it (logged as
+    /// `dropped`), repeats it (the same delivery, `copies` times) or holds it back `delayMs`.
+    private func send(tenant: Tenant, type: String, objectID: String, createdAt: Int64, fault: RequestOverrides.WebhookFault? = nil) {
         let subscribers = services.webhooks.subscribers(tenant: tenant, type: type)
         guard !subscribers.isEmpty else { return }
         let ids = services.env.ids(stream: "webhooks")
         let eventID = ids.hex("evt_", length: 32)
         let body = Self.event(id: eventID, type: type, createdAt: createdAt, objectID: objectID)
         for s in subscribers {
-            let d = Delivery(webhookID: ids.hex("wh_", length: 32), eventID: eventID, type: type, tenant: tenant.id,
-                             endpointID: s.id, url: s.url, body: body, secrets: s.secrets)
-            let index: Int = state.withLock { st in
-                st.deliveries.append(d)
-                if st.deliveries.count > Self.logLimit {
-                    st.deliveries.removeFirst()
-                    st.dropped += 1
+            let webhookID = ids.hex("wh_", length: 32)
+            for _ in 0..<(fault?.drop == true ? 1 : max(1, fault?.copies ?? 1)) {
+                var d = Delivery(webhookID: webhookID, eventID: eventID, type: type, tenant: tenant.id,
+                                 endpointID: s.id, url: s.url, body: body, secrets: s.secrets)
+                if fault?.drop == true { d.state = "dropped" }
+                let index: Int = state.withLock { st in
+                    st.deliveries.append(d)
+                    if st.deliveries.count > Self.logLimit {
+                        st.deliveries.removeFirst()
+                        st.dropped += 1
+                    }
+                    return st.dropped + st.deliveries.count - 1
                 }
-                return st.dropped + st.deliveries.count - 1
+                if fault?.drop == true { continue }
+                let delay = (fault?.delayMs ?? 0) / 1000
+                if delay > 0 {
+                    let endpointID = s.id
+                    wall.schedule(after: delay) { [weak self] in
+                        guard let self else { return }
+                        self.queue(endpointID).async { self.attempt(index) }
+                    }
+                } else {
+                    queue(s.id).async { self.attempt(index) }
+                }
             }
-            queue(s.id).async { self.attempt(index) }
         }
     }
 

@@ -14,6 +14,21 @@ public struct RequestOverrides: Sendable, Equatable {
     public var stream: StreamOverrides?
     /// Job behaviour for fine-tuning / batches, as the scenario wrote it (interpreted by those services).
     public var job: JSON?
+    /// What happens to the webhook event of the job this request creates.
+    public var webhook: WebhookFault?
+
+    /// A scenario's webhook fault: the event is not sent (`drop`), sent `copies` times (the same
+    /// delivery: the API's at-least-once delivery repeats one), or sent `delayMs` later (real time).
+    public struct WebhookFault: Sendable, Equatable {
+        public var drop: Bool
+        public var copies: Int
+        public var delayMs: Double
+        public init(drop: Bool = false, copies: Int = 1, delayMs: Double = 0) {
+            self.drop = drop
+            self.copies = copies
+            self.delayMs = delayMs
+        }
+    }
 
     public struct StreamOverrides: Sendable, Equatable {
         public var cutAfterEvents: Int?

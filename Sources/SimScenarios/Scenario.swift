@@ -118,6 +118,8 @@ public struct Actions: Sendable {
     public var cacheHit: Bool?
     public var rateLimit: RateLimit?
     public var job: JSON?
+    /// The webhook event of the job the request creates: `drop`, `duplicate` (copies) or `delay_ms`.
+    public var webhook: WebhookAction?
 
     public init() {}
 
@@ -132,8 +134,17 @@ public struct Actions: Sendable {
         if cachedTokens != nil || cacheHit != nil { n.append("cache") }
         if rateLimit != nil { n.append("rate_limit") }
         if job != nil { n.append("job") }
+        if webhook != nil { n.append("webhook") }
         return n
     }
+}
+
+/// What a rule does to a job's webhook event.
+public struct WebhookAction: Sendable, Equatable {
+    public var drop = false
+    public var copies = 1
+    public var delayMs: Double = 0
+    public init() {}
 }
 
 /// A seeded delay distribution, in milliseconds.

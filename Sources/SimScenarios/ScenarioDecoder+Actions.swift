@@ -35,7 +35,23 @@ extension ScenarioDecoder {
             a.rateLimit = limit
         }
         if let v = f["job"]?.value { a.job = job(v, what) }
+        if let v = f["webhook"]?.value { a.webhook = webhook(v, what) }
         return a
+    }
+
+    /// `webhook: { drop: true }`, `{ duplicate: N }` (2-10 copies) or `{ delay_ms: N }`.
+    mutating func webhook(_ node: YNode, _ what: String) -> WebhookAction? {
+        guard let f = fields(node, "\(what) webhook", allowed: ["drop", "duplicate", "delay_ms"]) else { return nil }
+        var w = WebhookAction()
+        if let v = f["drop"]?.value, let b = bool(v, "\(what): webhook.drop") { w.drop = b }
+        if let v = f["duplicate"]?.value, let n = int(v, "\(what): webhook.duplicate", min: 2) {
+            if n > 10 { error(v, "\(what): webhook.duplicate is at most 10 copies, got \(n)") }
+            w.copies = min(n, 10)
+        }
+        if let v = f["delay_ms"]?.value, let ms = number(v, "\(what): webhook.delay_ms", range: 0...3_600_000) { w.delayMs = ms }
+        if f.isEmpty { error(node, "\(what): webhook needs drop, duplicate or delay_ms") }
+        if w.drop, f["duplicate"] != nil || f["delay_ms"] != nil { error(node, "\(what): webhook.drop cannot be combined with duplicate or delay_ms") }
+        return w
     }
 
     mutating func delay(_ node: YNode, _ what: String) -> Delay? {
@@ -154,7 +170,8 @@ extension ScenarioDecoder {
     mutating func checkCombination(_ rule: Rule, node: YNode, _ what: String) {
         let a = rule.actions
         let handlerActions = [a.stream != nil ? "stream" : nil, a.outputText != nil || a.outputJSON != nil ? "output" : nil,
-                              a.cachedTokens != nil || a.cacheHit != nil ? "cache" : nil, a.job != nil ? "job" : nil].compactMap { $0 }
+                              a.cachedTokens != nil || a.cacheHit != nil ? "cache" : nil, a.job != nil ? "job" : nil,
+                              a.webhook != nil ? "webhook" : nil].compactMap { $0 }
         if a.respond != nil, a.fault != nil { error(node, "\(what): respond and fault cannot be combined") }
         if a.respond != nil, !handlerActions.isEmpty {
             error(node, "\(what): \(handlerActions.joined(separator: ", ")) has no effect with respond (the endpoint does not run)")
@@ -163,7 +180,7 @@ extension ScenarioDecoder {
             error(node, "\(what): \(handlerActions.joined(separator: ", ")) has no effect with fault \(fault.rawValue) (the endpoint does not run)")
         }
         if a.names.isEmpty, rule.match.stateSet == nil {
-            error(node, "\(what) has no action; add one of delay, respond, fault, stream, output, cache, rate_limit, job (or match.state.set)")
+            error(node, "\(what) has no action; add one of delay, respond, fault, stream, output, cache, rate_limit, job, webhook (or match.state.set)")
         }
     }
 }

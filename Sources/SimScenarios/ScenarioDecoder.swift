@@ -7,7 +7,7 @@ struct ScenarioDecoder {
     var diagnostics: [Diagnostic] = []
 
     static let topKeys = ["version", "name", "description", "rules"]
-    static let ruleKeys = ["name", "match", "times", "delay", "respond", "fault", "stream", "output", "cache", "rate_limit", "job"]
+    static let ruleKeys = ["name", "match", "times", "delay", "respond", "fault", "stream", "output", "cache", "rate_limit", "job", "webhook"]
     static let matchKeys = ["method", "path", "query", "headers", "body", "nth", "after", "probability", "state"]
 
     init(file: String) { self.file = file }

@@ -141,6 +141,30 @@ import SimSupport
         #expect(p.contains { $0.contains("has no action") })
     }
 
+    @Test func webhookActionsAreCheckedAndCombineOnlyWhereTheyCanWork() {
+        let p = problems("""
+        version: 1
+        name: t
+        rules:
+          - { webhook: { duplicate: 11 } }
+          - { webhook: { drop: true, delay_ms: 5 } }
+          - { webhook: { copies: 2 } }
+          - { webhook: {} }
+          - { respond: { preset: server_error }, webhook: { duplicate: 2 } }
+        """)
+        #expect(p.contains { $0.contains("webhook.duplicate is at most 10 copies, got 11") })
+        #expect(p.contains { $0.contains("webhook.drop cannot be combined with duplicate or delay_ms") })
+        #expect(p.contains { $0.contains("copies") })
+        #expect(p.contains { $0.contains("webhook needs drop, duplicate or delay_ms") })
+        #expect(p.contains { $0.contains("webhook has no effect with respond") })
+        #expect(problems("""
+        version: 1
+        name: t
+        rules:
+          - { match: { path: /v1/batches }, webhook: { duplicate: 3, delay_ms: 250 } }
+        """).isEmpty)
+    }
+
     @Test func yamlSyntaxErrorsCarryTheirLine() {
         let p = problems("version: 1\nname: t\nrules:\n  - match: { path: /v1/x\n    fault: hang\n")
         #expect(p.count == 1 && p[0].hasPrefix("t.yaml:5:") && p[0].contains("YAML syntax"))

@@ -288,6 +288,38 @@ def test_a_receiver_that_never_answers_delays_only_its_own_deliveries(
         silent.close()
 
 
+def test_scenarios_duplicate_delay_and_drop_a_jobs_event(
+        server: SimServer, client: openai.OpenAI, receiver: Receiver) -> None:
+    endpoint = make_endpoint(client, receiver, ["batch.completed", "response.completed"])
+    lines = json.dumps({"custom_id": "a", "method": "POST", "url": "/v1/chat/completions",
+                        "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}}) + "\n"
+    f = client.files.create(file=("b.jsonl", lines.encode()), purpose="batch")
+    # The shipped scenario: the same delivery twice.
+    twice = client.batches.create(input_file_id=f.id, endpoint="/v1/chat/completions", completion_window="24h",
+                                  extra_headers={"X-Sim-Scenario": "webhook-duplicates"})
+    server.advance(3600)
+    first, second = receiver.wait(2)[:2]
+    assert first[0]["webhook-id"] == second[0]["webhook-id"] and first[1] == second[1]
+    assert unwrap(client, second, endpoint.signing_secret).data.id == twice.id
+    # An uploaded scenario: a background response's event dropped, another's held back 1.5 s.
+    status, _ = server.control("POST", "/__sim/scenarios", {"api_key": client.api_key, "scenario": {
+        "version": 1, "name": "hooks", "rules": [
+            {"match": {"path": "/v1/responses", "body": {"input": "drop me"}}, "webhook": {"drop": True}},
+            {"match": {"path": "/v1/responses", "body": {"input": "late"}}, "webhook": {"delay_ms": 1500}}]}})
+    assert status == 200
+    dropped = client.responses.create(model="gpt-4o-mini", input="drop me", background=True)
+    late = client.responses.create(model="gpt-4o-mini", input="late", background=True)
+    server.advance(600)
+    started = time.monotonic()
+    got = receiver.wait(3, timeout=10)[2]
+    assert time.monotonic() - started > 1.0, "the delayed event came early"
+    assert unwrap(client, got, endpoint.signing_secret).data.id == late.id
+    log = server.control("GET", "/__sim/webhooks")[1]["data"]
+    assert [json.loads(json.dumps(d["body"]))["data"]["id"] for d in log if d["state"] == "dropped"] == [dropped.id]
+    time.sleep(0.3)
+    assert len(receiver.received) == 3
+
+
 def test_a_rotated_secret_signs_with_both_while_the_old_one_is_kept(
         server: SimServer, client: openai.OpenAI, receiver: Receiver) -> None:
     endpoint = make_endpoint(client, receiver, ["batch.completed"])
