@@ -24,27 +24,29 @@ let package = Package(
         .executable(name: "openai-sim", targets: ["SimCLI"]),
         .library(name: "SimTesting", targets: ["SimTesting"]),
         .executable(name: "sim-microbench", targets: ["SimBench"]),
-        .library(name: "OpenAIClient", targets: ["OpenAIClient", "OpenAIClientCore", "OpenAIWire", "LiveEffects"]),
+        .library(name: "OpenAIClient", targets: ["OpenAIClient", "OpenAIClientCore", "OpenAIWire", "LiveEffects", "Digests"]),
     ],
     targets: [
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
                        providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // SHA-256 and HMAC: recorded bodies' names, webhook signatures (server and client).
+        .target(name: "Digests"),
         .target(name: "SimSupport", swiftSettings: pgoSettings),
         .target(name: "SimHTTP", dependencies: ["SimSupport"], swiftSettings: pgoSettings),
         .target(name: "OpenAIWire"),
         // The client without a network stack (what `openai-sim check` links), and the module
         // library users import: the same API re-exported plus the URLSession default transport.
         .target(name: "LiveEffects"),
-        .target(name: "OpenAIClientCore", dependencies: ["OpenAIWire", "LiveEffects"]),
+        .target(name: "OpenAIClientCore", dependencies: ["OpenAIWire", "LiveEffects", "Digests"]),
         .target(name: "OpenAIClient", dependencies: ["OpenAIClientCore", "OpenAIWire"]),
         // libcurl loaded with dlopen on first use (serve --record, check), so the server does not
         // map curl, OpenSSL and Kerberos at start.
         .target(name: "CCurlShim"),
-        .target(name: "SimCore", dependencies: ["SimSupport"], swiftSettings: pgoSettings),
+        .target(name: "SimCore", dependencies: ["SimSupport", "Digests"], swiftSettings: pgoSettings),
         .target(name: "SimScenarios", dependencies: ["SimSupport", "CYAML"], swiftSettings: pgoSettings),
-        .target(name: "SimRecording", dependencies: ["SimSupport", "SimHTTP"], swiftSettings: pgoSettings),
+        .target(name: "SimRecording", dependencies: ["SimSupport", "SimHTTP", "Digests"], swiftSettings: pgoSettings),
         .target(name: "SimPersistence", dependencies: ["SimCore", "SimSupport", "CSQLite"], swiftSettings: pgoSettings),
         // Dynamic exclusivity checks off for the server glue only: its per-request state
         // (`RequestContext`) is touched by one MHD thread at a time, and the runtime checks on its
@@ -55,13 +57,13 @@ let package = Package(
         .executableTarget(name: "SimCLI", dependencies: ["SimApp", "SimServer", "SimPersistence", "SimCore", "SimSupport", "SimHTTP", "SimScenarios", "SimRecording", "OpenAIClientCore", "OpenAIWire", "CCurlShim"], swiftSettings: pgoSettings),
         .executableTarget(name: "SimBench", dependencies: ["SimApp", "SimCore", "SimHTTP", "SimSupport", "SimTesting"]),
         .target(name: "SimTesting", dependencies: ["SimApp", "SimCore", "SimHTTP", "SimSupport", "SimPersistence"]),
-        .testTarget(name: "SimSupportTests", dependencies: ["SimSupport"]),
+        .testTarget(name: "SimSupportTests", dependencies: ["SimSupport", "Digests"]),
         .testTarget(name: "SimHTTPTests", dependencies: ["SimHTTP", "SimSupport"]),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "SimPersistence", "SimSupport", "SimTesting"]),
-        .testTarget(name: "SimAppTests", dependencies: ["SimApp", "SimTesting", "SimHTTP", "SimSupport", "SimCore"]),
+        .testTarget(name: "SimAppTests", dependencies: ["SimApp", "SimTesting", "SimHTTP", "SimSupport", "SimCore", "Digests"]),
         .testTarget(name: "SimScenariosTests", dependencies: ["SimScenarios", "SimApp", "SimTesting", "SimHTTP", "SimSupport", "SimCore"]),
         .testTarget(name: "OpenAIClientTests", dependencies: ["OpenAIClient", "OpenAIWire", "SimTesting", "SimApp", "SimHTTP", "SimSupport"]),
-        .testTarget(name: "SimRecordingTests", dependencies: ["SimRecording", "SimApp", "SimTesting", "SimHTTP", "SimSupport", "SimCore", "SimScenarios"]),
+        .testTarget(name: "SimRecordingTests", dependencies: ["SimRecording", "SimApp", "SimTesting", "SimHTTP", "SimSupport", "SimCore", "SimScenarios", "Digests"]),
         .testTarget(name: "SimServerTests", dependencies: ["SimServer", "SimApp", "SimTesting", "SimHTTP", "SimSupport"]),
     ]
 )

@@ -34,6 +34,8 @@ public final class OpenAIClient: Sendable {
     public var conversations: Conversations { Conversations(client: self) }
     /// `/embeddings`.
     public var embeddings: Embeddings { Embeddings(client: self) }
+    public var completions: Completions { Completions(client: self) }
+    public var webhooks: Webhooks { Webhooks(client: self) }
     /// `/moderations`.
     public var moderations: Moderations { Moderations(client: self) }
     /// `/organization`: the admin API.

@@ -1,3 +1,4 @@
+import Digests
 import SimHTTP
 import SimSupport
 

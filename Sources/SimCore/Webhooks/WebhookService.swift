@@ -1,3 +1,4 @@
+import Digests
 import SimSupport
 
 /// A project's webhook endpoints (`/v1/webhook_endpoints`, the SDK's `client.webhooks`) and the

@@ -1,3 +1,4 @@
+/// Dependency-free digests, shared by the server (SimSupport users) and the client library.
 /// SHA-256 (FIPS 180-4), for naming recorded bodies by content, and HMAC-SHA256 for signing
 /// webhook deliveries. Small and dependency-free.
 public struct SHA256: Sendable {
