@@ -33,8 +33,8 @@ public final class WebhookDispatcher: Sendable {
         /// A scenario's fault for this job's event (nil: send it as usual).
         var fault: RequestOverrides.WebhookFault? = nil
 
-        /// The same job, whatever the fault.
-        func sameJob(_ o: Watch) -> Bool { tenant == o.tenant && kind == o.kind && id == o.id }
+        /// The job, whatever the fault: what `State.watching` holds.
+        var key: String { tenant.id + "/" + id }
     }
     /// One delivery of one event to one endpoint, as `GET /__sim/webhooks` shows it.
     struct Delivery: Sendable {
@@ -52,11 +52,17 @@ public final class WebhookDispatcher: Sendable {
         var state = "pending"
     }
     private struct State {
+        /// Watched jobs in the order they were added (a poll reads them, and so draws event ids,
+        /// in this order), with those unwatched since still in it until the next poll's end.
         var watched: [Watch] = []
+        /// The keys of the jobs still watched.
+        var watching: Set<String> = []
         var pollScheduled = false
         var deliveries: [Delivery] = []
         /// Deliveries before this index were dropped from the log.
         var dropped = 0
+        /// Deliveries before this index were logged before the last reset of everything.
+        var resetBefore = 0
     }
 
     /// Real seconds before each retry after the first attempt (five attempts in all).
@@ -125,7 +131,7 @@ public final class WebhookDispatcher: Sendable {
     private func add(_ watches: [Watch]) {
         guard !watches.isEmpty else { return }
         let schedule: Bool = state.withLock { s in
-            for w in watches where !s.watched.contains(where: { $0.sameJob(w) }) { s.watched.append(w) }
+            for w in watches where s.watching.insert(w.key).inserted { s.watched.append(w) }
             guard !s.pollScheduled else { return false }
             s.pollScheduled = true
             return true
@@ -139,7 +145,7 @@ public final class WebhookDispatcher: Sendable {
             self.state.withLock { $0.pollScheduled = false }
             self.poll()
             let again: Bool = self.state.withLock { s in
-                guard !s.watched.isEmpty, !s.pollScheduled else { return false }
+                guard !s.watching.isEmpty, !s.pollScheduled else { return false }
                 s.pollScheduled = true
                 return true
             }
@@ -149,24 +155,22 @@ public final class WebhookDispatcher: Sendable {
 
     /// `result` as the handler's answer, after a poll (a cancel: the job may have ended by it).
     func pollingAfter(_ result: JSON) -> RouteResult {
-        if transport != nil, !state.withLock({ $0.watched.isEmpty }) { poll() }
+        if transport != nil, !state.withLock({ $0.watching.isEmpty }) { poll() }
         return .json(result)
     }
 
     /// Reads every watched job once; each that has ended is unwatched and its event sent.
     func poll() {
-        let watched = state.withLock { $0.watched }
+        let watched = state.withLock { s in s.watched.filter { s.watching.contains($0.key) } }
         for w in watched {
             guard let end = ended(w) else { continue }
             // Only the poll that unwatches a job sends its event (a cancel's poll and the clock's may overlap).
-            let mine: Bool = state.withLock { s in
-                guard let i = s.watched.firstIndex(of: w) else { return false }
-                s.watched.remove(at: i)
-                return true
-            }
+            let mine = state.withLock { $0.watching.remove(w.key) != nil }
             guard mine, let type = end.type else { continue }
             send(tenant: w.tenant, type: type, objectID: w.id, createdAt: end.at, fault: w.fault)
         }
+        // The unwatched leave the list once per poll (a removal each would cost the list's length).
+        state.withLock { s in s.watched.removeAll { !s.watching.contains($0.key) } }
     }
 
     /// The event a job's end raises (`type` nil: it is gone, nothing to send), or nil while it runs.
@@ -237,24 +241,27 @@ public final class WebhookDispatcher: Sendable {
                     return st.dropped + st.deliveries.count - 1
                 }
                 if fault?.drop == true { continue }
+                let pending = d
                 let delay = (fault?.delayMs ?? 0) / 1000
                 if delay > 0 {
-                    let endpointID = s.id
                     wall.schedule(after: delay) { [weak self] in
                         guard let self else { return }
-                        self.queue(endpointID).async { self.attempt(index) }
+                        self.queue(pending.endpointID).async { self.attempt(pending, index) }
                     }
                 } else {
-                    queue(s.id).async { self.attempt(index) }
+                    queue(s.id).async { self.attempt(pending, index) }
                 }
             }
         }
     }
 
-    /// One attempt of delivery `index` (its position since the start); a retry is scheduled on
-    /// the wall clock after a failure, up to `retryDelays.count` times.
-    private func attempt(_ index: Int) {
-        guard let transport, var d = delivery(index) else { return }
+    /// One attempt of delivery `d`, logged at `index` (its position since the start: its entry
+    /// may have left the bounded log by now, the delivery goes on); a retry is scheduled on the
+    /// wall clock after a failure, up to `retryDelays.count` times. A reset of everything drops
+    /// the retries still pending.
+    private func attempt(_ delivery: Delivery, _ index: Int) {
+        guard let transport, !resetSince(index) else { return }
+        var d = delivery
         let (status, failure) = Self.post(d.webhookID, d.body, secrets: d.secrets, url: d.url, transport: transport, wall: wall)
         d.attempts += 1
         d.statusCode = status
@@ -269,10 +276,10 @@ public final class WebhookDispatcher: Sendable {
                                                      ("error", JSON(failure)), ("attempt", .int(Int64(d.attempts)))])
         }
         if retry {
-            let endpointID = d.endpointID
+            let again = d
             wall.schedule(after: Self.retryDelays[d.attempts - 1]) { [weak self] in
                 guard let self else { return }
-                self.queue(endpointID).async { self.attempt(index) }
+                self.queue(again.endpointID).async { self.attempt(again, index) }
             }
         }
     }
@@ -299,12 +306,8 @@ public final class WebhookDispatcher: Sendable {
         }
     }
 
-    private func delivery(_ index: Int) -> Delivery? {
-        state.withLock { s in
-            let i = index - s.dropped
-            return s.deliveries.indices.contains(i) ? s.deliveries[i] : nil
-        }
-    }
+    /// Whether a reset of everything came after delivery `index` was logged.
+    private func resetSince(_ index: Int) -> Bool { state.withLock { index < $0.resetBefore } }
 
     private func update(_ index: Int, _ d: Delivery) {
         state.withLock { s in
@@ -342,7 +345,7 @@ public final class WebhookDispatcher: Sendable {
 
     /// Deliveries, oldest first (`GET /__sim/webhooks`; `tenant` filters), with what is watched.
     func log(tenant: String?) -> JSON {
-        let (deliveries, watched) = state.withLock { ($0.deliveries, $0.watched) }
+        let (deliveries, watched) = state.withLock { s in (s.deliveries, s.watched.filter { s.watching.contains($0.key) }) }
         let shown = deliveries.filter { tenant == nil || $0.tenant == tenant }.map { d -> JSON in
             .object([("webhook_id", .string(d.webhookID)), ("event_id", .string(d.eventID)), ("type", .string(d.type)),
                      ("tenant", .string(d.tenant)), ("webhook_endpoint_id", .string(d.endpointID)), ("url", .string(d.url)),
@@ -358,11 +361,14 @@ public final class WebhookDispatcher: Sendable {
         state.withLock { s in
             if let tenant {
                 s.watched.removeAll { $0.tenant.id == tenant }
+                s.watching = s.watching.filter { !$0.hasPrefix(tenant + "/") }
             } else {
                 s.watched.removeAll()
-                // Positions keep counting: a retry still pending for a forgotten delivery finds nothing.
+                s.watching.removeAll()
+                // Positions keep counting; the attempts still pending of the deliveries logged so far stop.
                 s.dropped += s.deliveries.count
                 s.deliveries.removeAll()
+                s.resetBefore = s.dropped
             }
         }
     }

@@ -1,4 +1,5 @@
 import Digests
+import Dispatch
 import Testing
 import SimApp
 import SimCore
@@ -14,10 +15,19 @@ final class RecordingWebhookTransport: WebhookTransport {
         let body: [UInt8]
     }
     private let state: Locked<(posts: [Post], answers: [Int])>
-    init(answers: [Int] = []) { state = Locked(([], answers)) }
+    /// When given, every post waits until it is signalled once (then all pass).
+    private let gate: DispatchSemaphore?
+    init(answers: [Int] = [], gate: DispatchSemaphore? = nil) {
+        state = Locked(([], answers))
+        self.gate = gate
+    }
 
     func post(url: String, headers: [(String, String)], body: [UInt8]) -> Result<Int, WebhookTransportFailure> {
-        state.withLock { s in
+        if let gate {
+            gate.wait()
+            gate.signal()
+        }
+        return state.withLock { s in
             s.posts.append(Post(url: url, headers: Dictionary(uniqueKeysWithValues: headers.map { ($0.0.lowercased(), $0.1) }), body: body))
             return .success(s.answers.isEmpty ? 200 : s.answers.removeFirst())
         }
@@ -96,6 +106,27 @@ final class RecordingWebhookTransport: WebhookTransport {
         }
         #expect(log.count == 1 && log.first?["state"] == "failed" && log.first?["attempts"] == 5 && log.first?["status_code"] == 500)
         #expect(Set(transport.posts.map { $0.headers["webhook-id"] ?? "" }).count == 1, "retries resend the same delivery")
+    }
+
+    @Test func moreEventsAtOnceThanTheLogHoldsAreAllDelivered() async throws {
+        // The log keeps the newest 1,000 deliveries; those it lets go before their attempt still go out
+        // (they were lost before: 2,000 background responses ending in one advance, 1,384 arrived).
+        // The receiver holds the first attempt until every event is logged, as a slow one would.
+        let gate = DispatchSemaphore(value: 0)
+        let transport = RecordingWebhookTransport(gate: gate)
+        let sim = TestHarness(webhookTransport: transport, wallClock: VirtualClock(start: Self.wallStart))
+        _ = await sim.send("POST", "/v1/webhook_endpoints",
+                           json: ["name": "hook", "url": "http://127.0.0.1:9/hook", "event_types": ["response.completed"]])
+        let n = 1_100
+        for i in 0..<n {
+            _ = await sim.send("POST", "/v1/responses", json: ["model": "gpt-4o-mini", "input": .string("hi \(i)"), "background": true])
+        }
+        try sim.advance(seconds: 600)
+        gate.signal()
+        let posts = await transport.waitFor(n)
+        #expect(posts.count == n)
+        #expect(Set(posts.map { $0.headers["webhook-id"] ?? "" }).count == n)
+        #expect(await sim.send("GET", "/__sim/webhooks", key: nil).json["data"]?.arrayValue?.count == 1000)
     }
 
     @Test func withoutAnEndpointNothingIsWatchedOrSent() async throws {
