@@ -27,16 +27,17 @@ public enum Migrations {
             CREATE INDEX records_by_bucket ON records (tenant, collection, seq);
             CREATE INDEX records_by_collection ON records (collection, seq);
             """),
-        // Ids removed by a delete, with the seq they had: they still work as list cursors.
+        // Ids removed by a delete, with the seq they had: they still work as list cursors. The
+        // rowid counts deletes (a replace takes a new one), so the oldest deletes go first.
         Migration(version: 2, sql: """
             CREATE TABLE deleted_records (
                 tenant TEXT NOT NULL,
                 collection TEXT NOT NULL,
                 id TEXT NOT NULL,
                 seq INTEGER NOT NULL,
-                PRIMARY KEY (tenant, collection, id)
-            ) WITHOUT ROWID;
-            CREATE INDEX deleted_records_by_bucket ON deleted_records (tenant, collection, seq);
+                UNIQUE (tenant, collection, id)
+            );
+            CREATE INDEX deleted_records_by_bucket ON deleted_records (tenant, collection);
             """),
     ]
 

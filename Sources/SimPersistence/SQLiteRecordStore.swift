@@ -92,10 +92,10 @@ public final class SQLiteRecordStore: RecordStore {
                 guard deletedCursorLimit > 0 else { return true }
                 try conn.run("INSERT OR REPLACE INTO deleted_records (tenant, collection, id, seq) VALUES (?, ?, ?, ?)",
                              bucket + [.text(id), .int(seq)])
-                // The oldest past the limit are forgotten.
+                // The oldest deletes past the limit are forgotten (as the memory store forgets them).
                 try conn.run("""
-                    DELETE FROM deleted_records WHERE tenant = ? AND collection = ? AND seq <= (
-                        SELECT seq FROM deleted_records WHERE tenant = ? AND collection = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)
+                    DELETE FROM deleted_records WHERE tenant = ? AND collection = ? AND rowid <= (
+                        SELECT rowid FROM deleted_records WHERE tenant = ? AND collection = ? ORDER BY rowid DESC LIMIT 1 OFFSET ?)
                     """, bucket + bucket + [.int(Int64(deletedCursorLimit))])
                 return true
             }

@@ -148,10 +148,11 @@ private func ids(_ page: RecordPage) -> [String] { page.records.map(\.id) }
     func onlyTheNewestDeletedIDsStayCursors(kind: StoreKind) throws {
         try withStore(kind, deletedCursorLimit: 2) { store in
             for id in ["a", "b", "c", "d", "e"] { try store.put(rec(id)) }
-            for id in ["a", "b", "c"] { try store.delete(tenant: "t1", collection: "files", id: id) }
-            #expect(try store.deletedSeq(tenant: "t1", collection: "files", id: "a") == nil, "past the limit")
-            #expect(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "a")).records.isEmpty)
-            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "b"))) == ["d", "e"])
+            // Deleted out of creation order: the oldest delete is forgotten first, not the oldest record.
+            for id in ["b", "a", "c"] { try store.delete(tenant: "t1", collection: "files", id: id) }
+            #expect(try store.deletedSeq(tenant: "t1", collection: "files", id: "b") == nil, "past the limit")
+            #expect(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "b")).records.isEmpty)
+            #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "a"))) == ["d", "e"])
             #expect(ids(try store.list(tenant: "t1", collection: "files", query: ListQuery(order: .asc, after: "c"))) == ["d", "e"])
             try store.deleteAll()
             #expect(try store.deletedSeq(tenant: "t1", collection: "files", id: "c") == nil)
