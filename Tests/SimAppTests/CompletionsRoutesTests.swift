@@ -29,6 +29,9 @@ import SimTesting
         #expect(none.json["choices"]?.arrayValue?.first?["text"] == "" && none.json["choices"]?.arrayValue?.first?["finish_reason"] == "length")
         let bad = await sim.send("POST", "/v1/completions", json: ["model": "davinci-002", "prompt": [1, "x"]])
         #expect(bad.status == 400 && bad.json["error"]?["param"] == "prompt[0]")
+        let many = await sim.send("POST", "/v1/completions", json: ["model": "davinci-002", "n": 20,
+                                                                     "prompt": .array((0..<103).map { .string("p\($0)") })])
+        #expect(many.status == 400 && many.json["error"]?["param"] == "prompt")
         let missing = await sim.send("POST", "/v1/completions", json: ["model": "davinci-002"])
         #expect(missing.status == 400 && missing.json["error"]?["param"] == "prompt")
     }

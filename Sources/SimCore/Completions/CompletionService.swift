@@ -30,6 +30,9 @@ public struct CompletionService: Sendable {
         var seed: Int64?
     }
 
+    /// Prompts × `best_of` one request may ask for (a simulator limit; the API's is not known here).
+    static let maxGenerations = 2_048
+
     static let known: KeySet = [
         "model", "prompt", "best_of", "echo", "frequency_penalty", "logit_bias", "logprobs", "max_tokens", "n", "presence_penalty",
         "seed", "stop", "stream", "stream_options", "suffix", "temperature", "top_p", "user",
@@ -158,6 +161,11 @@ public struct CompletionService: Sendable {
         let bestOf = Int(try r.int("best_of", min: 0, max: 20) ?? Int64(n))
         guard bestOf >= n else {
             throw .invalidRequest("best_of must be greater than or equal to n.", param: "best_of", code: "invalid_value")
+        }
+        // Every prompt gets `best_of` generations: a bound keeps one request from holding a server thread for minutes.
+        if prompts.count * max(bestOf, 1) > Self.maxGenerations {
+            throw .invalidRequest("Invalid 'prompt': \(prompts.count) prompts with best_of \(max(bestOf, 1)) would generate \(prompts.count * max(bestOf, 1)) completions; at most \(Self.maxGenerations) are generated per request.",
+                                  param: "prompt", code: "invalid_value")
         }
         let stream = try r.bool("stream") ?? false
         if stream, bestOf > 1 {
