@@ -67,14 +67,8 @@ public struct Webhooks: Sendable {
         guard let t = Int(stamp) else { throw InvalidSignature(description: "webhook-timestamp is not a number") }
         guard now - t <= tolerance else { throw InvalidSignature(description: "webhook timestamp is too old") }
         guard t - now <= tolerance else { throw InvalidSignature(description: "webhook timestamp is too new") }
-        let key: [UInt8]
-        if secret.hasPrefix("whsec_") {
-            guard let d = Data(base64Encoded: String(secret.dropFirst(6))) else { throw InvalidSignature(description: "the secret is not base64") }
-            key = Array(d)
-        } else {
-            key = Array(secret.utf8)
-        }
-        let expected = Data(SHA256.hmac(key: key, message: Array("\(id).\(stamp).".utf8) + body)).base64EncodedString()
+        guard let key = WebhookSignature.key(secret: secret) else { throw InvalidSignature(description: "the secret is not base64") }
+        let expected = WebhookSignature.v1(webhookID: id, timestamp: stamp, body: body, key: key)
         let offered = signatures.split(separator: " ").map { $0.hasPrefix("v1,") ? String($0.dropFirst(3)) : String($0) }
         guard offered.contains(where: { constantTimeEqual($0, expected) }) else {
             throw InvalidSignature(description: "the signature does not match")

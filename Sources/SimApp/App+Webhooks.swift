@@ -7,9 +7,11 @@ extension App {
     /// the SDK's types (see `WebhookService`).
     static func registerWebhookRoutes(_ r: inout Router<RouteHandler>) {
         r.add("POST", "/v1/webhook_endpoints") { ctx in
+            let first = !ctx.services.webhooks.hasEndpoints(ctx.tenant)
             let endpoint = try ctx.services.webhooks.create(tenant: ctx.tenant, body: try ctx.body().object)
-            // Jobs already running end with events too.
-            ctx.webhooks.watchRunningJobs(of: ctx.tenant)
+            // Jobs already running end with events too. With an endpoint before this one, every job
+            // created since was watched as it was made: only a first endpoint needs the scan.
+            if first { ctx.webhooks.watchRunningJobs(of: ctx.tenant) }
             return .json(endpoint)
         }
         r.add("GET", "/v1/webhook_endpoints") { ctx in

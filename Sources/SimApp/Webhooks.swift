@@ -102,7 +102,7 @@ public final class WebhookDispatcher: Sendable {
         add([Watch(tenant: tenant, kind: kind, id: id, fault: fault)])
     }
 
-    /// Watches every running job of `tenant` (after its first endpoint is made, and at start).
+    /// Watches every running job of `tenant` (when it gets its first endpoint, and at start).
     func watchRunningJobs(of tenant: Tenant) {
         guard transport != nil else { return }
         let records = services.env.records
@@ -226,12 +226,13 @@ public final class WebhookDispatcher: Sendable {
         let ids = services.env.ids(stream: "webhooks")
         let eventID = ids.hex("evt_", length: 32)
         let body = Self.event(id: eventID, type: type, createdAt: createdAt, objectID: objectID)
+        let drop = fault?.drop == true
         for s in subscribers {
             let webhookID = ids.hex("wh_", length: 32)
-            for _ in 0..<(fault?.drop == true ? 1 : max(1, fault?.copies ?? 1)) {
+            for _ in 0..<(drop ? 1 : max(1, fault?.copies ?? 1)) {
                 var d = Delivery(webhookID: webhookID, eventID: eventID, type: type, tenant: tenant.id,
                                  endpointID: s.id, url: s.url, body: body, secrets: s.secrets)
-                if fault?.drop == true { d.state = "dropped" }
+                if drop { d.state = "dropped" }
                 let index: Int = state.withLock { st in
                     st.deliveries.append(d)
                     if st.deliveries.count > Self.logLimit {
@@ -240,7 +241,7 @@ public final class WebhookDispatcher: Sendable {
                     }
                     return st.dropped + st.deliveries.count - 1
                 }
-                if fault?.drop == true { continue }
+                if drop { continue }
                 let pending = d
                 let delay = (fault?.delayMs ?? 0) / 1000
                 if delay > 0 {

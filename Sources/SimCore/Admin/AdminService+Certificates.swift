@@ -1,3 +1,4 @@
+import Digests
 import SimSupport
 
 /// Mutual-TLS certificates: uploaded to the organization (up to 50), then activated for the

@@ -1,3 +1,4 @@
+import Digests
 import SimSupport
 
 /// Conversation compaction (`POST /v1/responses/compact`): the user messages are kept and

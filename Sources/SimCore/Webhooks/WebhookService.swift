@@ -175,15 +175,11 @@ public final class WebhookService: Sendable {
         return Subscriber(id: record["id"]?.stringValue ?? "", url: record["url"]?.stringValue ?? "", secrets: secrets)
     }
 
-    /// The `webhook-signature` header for a delivery: `v1,<base64 HMAC-SHA256>` per secret, space
-    /// separated, over `<webhook-id>.<webhook-timestamp>.<body>` (as the SDK's `unwrap` checks;
-    /// a `whsec_` secret's key is the base64 after the prefix).
+    /// The `webhook-signature` header for a delivery: `v1,<signature>` per secret, space separated
+    /// (`WebhookSignature`: what the SDK's `unwrap` checks).
     public static func signature(webhookID: String, timestamp: Int64, body: [UInt8], secrets: [String]) -> String {
-        let message = Array("\(webhookID).\(timestamp).".utf8) + body
-        return secrets.map { secret in
-            let key = secret.hasPrefix("whsec_") ? (Base64.decode(String(secret.dropFirst(6))) ?? []) : Array(secret.utf8)
-            return "v1," + Base64.encode(SHA256.hmac(key: key, message: message))
-        }.joined(separator: " ")
+        secrets.map { "v1," + WebhookSignature.v1(webhookID: webhookID, timestamp: String(timestamp), body: body,
+                                                   key: WebhookSignature.key(secret: $0) ?? []) }.joined(separator: " ")
     }
 
     // MARK: - Helpers
