@@ -19,14 +19,6 @@ public final class WebhookService: Sendable {
         "agent.session.created", "agent.session.action_required", "agent.session.in_progress", "agent.session.idle",
         "agent.session.failed", "safety.alert.created",
     ]
-    /// The event types the simulator sends (the others can be subscribed to, and tested, but
-    /// nothing here raises them).
-    public static let simulatedEventTypes: Set<String> = [
-        "batch.completed", "batch.failed", "batch.expired", "batch.cancelled",
-        "response.completed", "response.failed", "response.cancelled", "response.incomplete",
-        "eval.run.succeeded", "eval.run.failed", "eval.run.canceled",
-        "fine_tuning.job.succeeded", "fine_tuning.job.failed", "fine_tuning.job.cancelled",
-    ]
     /// How long a rotated-out secret keeps signing when the rotation asks to keep it.
     public static let oldSecretGrace: Int64 = 24 * 3600
 
