@@ -103,8 +103,9 @@ public struct Projects: Sendable {
 
     /// Creates a service account in the project, with an API key (its value is in `apiKey`).
     /// - Remark: POST /v1/organization/projects/{project_id}/service_accounts
-    public func createServiceAccount(projectID: String, name: String) async throws -> ProjectServiceAccount {
-        try await client.adminJSON(.post("/organization/projects/\(seg(projectID))/service_accounts", json: ProjectRequest(name: name)))
+    public func createServiceAccount(projectID: String, name: String, expiresInSeconds: Int? = nil) async throws -> ProjectServiceAccount {
+        try await client.adminJSON(.post("/organization/projects/\(seg(projectID))/service_accounts",
+                                         json: CreateServiceAccountRequest(name: name, expiresInSeconds: expiresInSeconds)))
     }
 
     /// - Remark: GET /v1/organization/projects/{project_id}/service_accounts

@@ -18,6 +18,18 @@ public struct ProjectRequest: Codable, Sendable {
     public init(name: String?) { self.name = name }
 }
 
+/// `POST /v1/organization/projects/{project_id}/service_accounts`; `expiresInSeconds` (the
+/// initial key's lifetime) is not in the spec followed here, the official SDK (3.57) sends it.
+public struct CreateServiceAccountRequest: Codable, Sendable {
+    public var name: String
+    public var expiresInSeconds: Int?
+    public init(name: String, expiresInSeconds: Int? = nil) {
+        self.name = name
+        self.expiresInSeconds = expiresInSeconds
+    }
+    enum CodingKeys: String, CodingKey { case name, expiresInSeconds = "expires_in_seconds" }
+}
+
 /// A project's service account (`ProjectServiceAccount`); `apiKey` only in the create answer,
 /// the one time the key's value is shown.
 public struct ProjectServiceAccount: Codable, Sendable, Hashable {
@@ -39,9 +51,12 @@ public struct ProjectServiceAccountAPIKey: Codable, Sendable, Hashable {
     public let value: String
     public let name: String
     public let createdAt: Int
+    /// When the key stops working (unix seconds); nil when it does not expire. Not in the spec
+    /// followed here; the official SDK (3.57) reads it.
+    public let expiresAt: Int?
     public let id: String
 
-    enum CodingKeys: String, CodingKey { case object, value, name, id, createdAt = "created_at" }
+    enum CodingKeys: String, CodingKey { case object, value, name, id, createdAt = "created_at", expiresAt = "expires_at" }
 }
 
 /// A project API key as listed (`ProjectApiKey`): the value only redacted. `owner` stays JSON
@@ -52,11 +67,14 @@ public struct ProjectAPIKey: Codable, Sendable, Hashable {
     public let name: String
     public let createdAt: Int
     public let lastUsedAt: Int?
+    /// See `ProjectServiceAccountAPIKey.expiresAt`.
+    public let expiresAt: Int?
     public let id: String
     public let owner: JSONValue
 
     enum CodingKeys: String, CodingKey {
         case object, name, id, owner, redactedValue = "redacted_value", createdAt = "created_at", lastUsedAt = "last_used_at"
+        case expiresAt = "expires_at"
     }
 }
 

@@ -51,9 +51,22 @@ extension App {
         // Projects
         Self.addAdmin(&r, "POST", base + "/projects") { ctx in
             let p = try ctx.body()
-            try p.rejectUnknown(["name", "residency", "external_key_id"])
+            // `geography`: not in the spec followed here; the official SDK (3.57) sends it, deprecated for `residency`.
+            try p.rejectUnknown(["name", "residency", "external_key_id", "geography"])
+            var residency = try p.string("residency")
+            if let geography = try p.string("geography") {
+                guard residency == nil else {
+                    throw APIError.invalidRequest("Do not provide both 'geography' and 'residency'; 'geography' is deprecated, use 'residency'.",
+                                                  param: "geography")
+                }
+                guard let mapped = AdminService.residency(forGeography: geography) else {
+                    throw APIError.invalidRequest("Invalid 'geography': '\(geography)' is not a known region. Use 'residency' with one of: "
+                                                      + AdminService.residencies.joined(separator: ", ") + ".", param: "geography")
+                }
+                residency = mapped
+            }
             return audited(ctx, "project.created", try ctx.services.admin.createProject(tenant: ctx.tenant, name: try p.requiredString("name"),
-                                                              residency: try p.string("residency"), externalKeyID: try p.string("external_key_id")))
+                                                              residency: residency, externalKeyID: try p.string("external_key_id")))
         }
         Self.addAdmin(&r, "GET", base + "/projects") { ctx in
             let q = ctx.query
@@ -66,7 +79,9 @@ extension App {
         }
         Self.addAdmin(&r, "POST", base + "/projects/{project_id}") { ctx in
             let p = try ctx.body()
-            try p.rejectUnknown(["name", "external_key_id"])
+            // `geography` (SDK 3.57, "retained for backward compatibility"): checked, without effect.
+            try p.rejectUnknown(["name", "external_key_id", "geography"])
+            _ = try p.string("geography")
             return audited(ctx, "project.updated", try ctx.services.admin.updateProject(tenant: ctx.tenant, id: ctx.param("project_id"), name: try p.string("name"),
                                                               externalKeyID: try p.string("external_key_id")))
         }
@@ -102,14 +117,16 @@ extension App {
         // Service accounts
         Self.addAdmin(&r, "POST", base + "/projects/{project_id}/service_accounts") { ctx in
             let p = try ctx.body()
-            try p.rejectUnknown(["name", "create_service_account_only"])
+            // `expires_in_seconds`: not in the spec followed here; the official SDK (3.57) sends it.
+            try p.rejectUnknown(["name", "create_service_account_only", "expires_in_seconds"])
             var accountOnly = false
             if let v = p.raw("create_service_account_only") {
                 guard let b = v.boolValue else { throw APIError.invalidType("create_service_account_only", expected: "a boolean", got: v) }
                 accountOnly = b
             }
             return audited(ctx, "service_account.created", try ctx.services.admin.createServiceAccount(tenant: ctx.tenant, project: ctx.param("project_id"),
-                                                                     name: try p.requiredString("name"), accountOnly: accountOnly))
+                                                                     name: try p.requiredString("name"), accountOnly: accountOnly,
+                                                                     expiresIn: try p.int("expires_in_seconds")))
         }
         Self.addAdmin(&r, "GET", base + "/projects/{project_id}/service_accounts") { ctx in
             let q = ctx.query
@@ -135,12 +152,10 @@ extension App {
         Self.addAdmin(&r, "POST", base + "/projects/{project_id}/service_accounts/{service_account_id}/api_keys") { ctx in
             let p = try ctx.body()
             try p.rejectUnknown(["name", "scopes", "expires_in_seconds"])
-            if let e = try p.int("expires_in_seconds"), !(1...31_536_000).contains(e) {
-                throw APIError.invalidRequest("expires_in_seconds must be between 1 and 31536000.", param: "expires_in_seconds")
-            }
             let scopes = try p.strings("scopes") ?? []
             let key = try ctx.services.admin.createServiceAccountKey(tenant: ctx.tenant, project: ctx.param("project_id"),
-                                                                     account: ctx.param("service_account_id"), name: try p.string("name"), scopes: scopes)
+                                                                     account: ctx.param("service_account_id"), name: try p.string("name"), scopes: scopes,
+                                                                     expiresIn: try p.int("expires_in_seconds"))
             return auditedChange(ctx, "api_key.created", .object([("id", key["id"] ?? .null),
                                                                   ("data", .object([("scopes", .array(scopes.map { .string($0) }))]))]), key)
         }

@@ -50,7 +50,10 @@ import Testing
         #expect(names == ["Default project", "renamed"])
         let account = try await org.projects.createServiceAccount(projectID: project.id, name: "bot")
         let key = try #require(account.apiKey)
-        #expect(key.value.hasPrefix("sk-svcacct-"))
+        #expect(key.value.hasPrefix("sk-svcacct-") && key.expiresAt == nil)
+        let brief = try await org.projects.createServiceAccount(projectID: project.id, name: "brief", expiresInSeconds: 30)
+        #expect(brief.apiKey?.expiresAt == brief.createdAt + 30)
+        #expect(try await org.projects.deleteServiceAccount(projectID: project.id, id: brief.id).deleted)
         #expect(try await org.projects.listAPIKeys(projectID: project.id).data.map(\.id) == [key.id])
 
         // The minted key is a client of its own, in its project.

@@ -71,6 +71,71 @@ import SimTesting
         #expect(await sim.send("GET", "\(Self.base)/projects", key: key).status == 401)
     }
 
+    /// `expires_in_seconds` on admin keys, on a service account's first key (the SDK's field,
+    /// beyond the spec here) and on its later keys: the key carries `expires_at` and stops
+    /// working when the clock reaches it; keys without one keep working.
+    @Test func keysWithALifetimeStopWhenTheClockReachesIt() async throws {
+        let sim = TestHarness(auth: AuthPolicy(strict: true, ownerKeys: ["sk-owner"]))
+        let start = sim.clock.unixSeconds()
+        let project = await sim.send("POST", "\(Self.base)/projects", key: "sk-owner", json: ["name": "p"]).json["id"]?.stringValue ?? ""
+        let made = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", key: "sk-owner",
+                                  json: ["name": "bot", "expires_in_seconds": 60])
+        #expect(made.status == 200 && made.json["api_key"]?["expires_at"] == .int(start + 60), "\(made.json)")
+        let bot = made.json["api_key"]?["value"]?.stringValue ?? ""
+        let account = made.json["id"]?.stringValue ?? ""
+        let later = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts/\(account)/api_keys", key: "sk-owner",
+                                   json: ["name": "two", "expires_in_seconds": 120]).json
+        #expect(later["expires_at"] == .int(start + 120))
+        let forever = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", key: "sk-owner", json: ["name": "ever"]).json
+        #expect(forever["api_key"]?["expires_at"] == .null)
+        let listed = await sim.send("GET", "\(Self.base)/projects/\(project)/api_keys", key: "sk-owner").json["data"]?.arrayValue ?? []
+        #expect(Set(listed.compactMap { $0["expires_at"]?.intValue }) == [start + 60, start + 120] && listed.count == 3)
+        let admin = await sim.send("POST", "\(Self.base)/admin_api_keys", key: "sk-owner", json: ["name": "ops", "expires_in_seconds": 90]).json
+        #expect(admin["expires_at"] == .int(start + 90))
+        let adminKey = admin["value"]?.stringValue ?? ""
+
+        #expect(await sim.send("GET", "/v1/models", key: bot).status == 200)
+        #expect(await sim.send("GET", "\(Self.base)/projects", key: adminKey).status == 200)
+        try sim.advance(seconds: 60)
+        let expired = await sim.send("GET", "/v1/models", key: bot)
+        #expect(expired.status == 401 && expired.json["error"]?["code"] == "invalid_api_key")
+        #expect(await sim.send("GET", "/v1/models", key: later["value"]?.stringValue ?? "").status == 200)
+        #expect(await sim.send("GET", "/v1/models", key: forever["api_key"]?["value"]?.stringValue ?? "").status == 200)
+        try sim.advance(seconds: 30)
+        #expect(await sim.send("GET", "\(Self.base)/projects", key: adminKey).status == 401)
+        #expect(await sim.send("GET", "/v1/models", key: adminKey).status == 401)
+
+        // Refused: no key to expire, and lifetimes out of range.
+        let accountOnly = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", key: "sk-owner",
+                                         json: ["name": "x", "create_service_account_only": true, "expires_in_seconds": 60])
+        #expect(accountOnly.status == 400 && accountOnly.json["error"]?["param"] == "expires_in_seconds")
+        for bad: JSON in [0, 31_536_001, "60"] {
+            let r = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", key: "sk-owner",
+                                   json: ["name": "x", "expires_in_seconds": bad])
+            #expect(r.status == 400 && r.json["error"]?["param"] == "expires_in_seconds", "\(bad)")
+        }
+    }
+
+    /// The SDK's deprecated `geography` (beyond the spec here) and its residency values.
+    @Test func geographyIsTheDeprecatedFormOfResidency() async {
+        let sim = TestHarness()
+        let eu = await sim.send("POST", "\(Self.base)/projects", json: ["name": "eu", "geography": "EU"])
+        #expect(eu.status == 200 && eu.json["residency"] == "EU_STORAGE_PROCESSING")
+        let jp = await sim.send("POST", "\(Self.base)/projects", json: ["name": "jp", "geography": "jp"])
+        #expect(jp.json["residency"] == "JP_STORAGE")
+        let newer = await sim.send("POST", "\(Self.base)/projects", json: ["name": "au", "residency": "AU_STORAGE_PROCESSING"])
+        #expect(newer.status == 200 && newer.json["residency"] == "AU_STORAGE_PROCESSING")
+        let both = await sim.send("POST", "\(Self.base)/projects", json: ["name": "x", "geography": "EU", "residency": "EU_STORAGE_PROCESSING"])
+        #expect(both.status == 400 && both.json["error"]?["param"] == "geography")
+        let unknown = await sim.send("POST", "\(Self.base)/projects", json: ["name": "x", "geography": "Atlantis"])
+        #expect(unknown.status == 400 && unknown.json["error"]?["param"] == "geography")
+        let id = eu.json["id"]?.stringValue ?? ""
+        let updated = await sim.send("POST", "\(Self.base)/projects/\(id)", json: ["name": "eu2", "geography": "US"])
+        #expect(updated.status == 200 && updated.json["name"] == "eu2" && updated.json["residency"] == "EU_STORAGE_PROCESSING")
+        let typed = await sim.send("POST", "\(Self.base)/projects/\(id)", json: ["geography": 1])
+        #expect(typed.status == 400 && typed.json["error"]?["param"] == "geography")
+    }
+
     @Test func resettingTheOrganizationTakesItsProjectsAndKeysAlong() async {
         let sim = TestHarness()
         let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "p"]).json["id"]?.stringValue ?? ""

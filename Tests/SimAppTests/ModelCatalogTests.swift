@@ -14,8 +14,9 @@ import SimTesting
         #expect(ModelCatalog.day(2000, 3, 1) == 951_868_800)
         #expect(ModelCatalog.day(2025, 8, 7) == 1_754_524_800)
         #expect(ModelCatalog.day(2024, 2, 29) == 1_709_164_800)
-        // Plausible dates (the newest families postdate the virtual clock's default start, 2026-01-01).
-        #expect(ModelCatalog.models.allSatisfy { $0.created > 1_600_000_000 && $0.created < ModelCatalog.day(2026, 11, 1) })
+        // Plausible dates (the newest families postdate the virtual clock's default start, 2026-01-01;
+        // the newest, gpt-6.2-*, were first named by openai-python 3.53 on 2026-11-17).
+        #expect(ModelCatalog.models.allSatisfy { $0.created > 1_600_000_000 && $0.created <= ModelCatalog.day(2026, 11, 17) })
     }
 
     @Test func responsesOnlyModelsAreRefusedByChatCompletionsAndServedByResponses() async {
@@ -26,7 +27,8 @@ import SimTesting
         let response = await sim.send("POST", "/v1/responses", json: ["model": "o3-pro", "input": "hi"])
         #expect(response.status == 200 && response.json["model"] == "o3-pro")
         // The newest families answer on both endpoints; their -chat-latest aliases are chat models.
-        for model in ["gpt-5.5", "gpt-5.4-mini", "gpt-5.1-chat-latest", "gpt-4o-search-preview", "gpt-4-turbo"] {
+        // gpt-6-astra is the official SDK's example model (not in the spec followed here).
+        for model in ["gpt-6-astra", "gpt-6.2-sol", "gpt-5.5", "gpt-5.4-mini", "gpt-5.1-chat-latest", "gpt-4o-search-preview", "gpt-4-turbo"] {
             let r = await sim.send("POST", "/v1/chat/completions", json: ["model": .string(model), "messages": [["role": "user", "content": "hi"]]])
             #expect(r.status == 200 && r.json["model"] == .string(model), "\(model): \(r.json)")
         }
@@ -35,6 +37,12 @@ import SimTesting
         #expect(chatLatest.status == 400 && chatLatest.json["error"]?["param"] == "reasoning_effort")
         let listed = await sim.send("GET", "/v1/models").json["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
         #expect(listed.count == ModelCatalog.models.filter(\.listed).count && listed.contains("gpt-5.5-pro"))
+        #expect(listed.contains("gpt-6-astra") && listed.contains("gpt-6.2-astra-law"))
+        // The SDK's Responses-only GPT-6 models are refused by Chat Completions like o3-pro.
+        let law = await sim.send("POST", "/v1/chat/completions", json: ["model": "gpt-6.2-astra-law", "messages": [["role": "user", "content": "hi"]]])
+        #expect(law.status == 404 && law.json["error"]?["param"] == "model")
+        let lawResponse = await sim.send("POST", "/v1/responses", json: ["model": "gpt-6.2-astra-law", "input": "hi"])
+        #expect(lawResponse.status == 200 && lawResponse.json["output"]?.arrayValue?.first?["type"] == "reasoning")
     }
 
     @Test func audioOutputIsRefusedNotDropped() async {
@@ -59,5 +67,7 @@ import SimTesting
         #expect(p("o1-pro")[0] == 150 && p("o1")[0] == 15 && p("o1-mini")[0] == 1.10)
         #expect(p("gpt-4-turbo-2024-04-09")[0] == 10 && p("gpt-4-0613")[0] == 30 && p("gpt-4o")[0] == 2.5 && p("gpt-4.1")[0] == 2)
         #expect(p("ft:gpt-4.1-mini-2025-04-14:org::abc")[0] == 0.40)
+        // GPT-6, whose prices are not known here, as GPT-5.x.
+        #expect(p("gpt-6-astra") == p("gpt-5") && p("gpt-6.2-astra-law") == p("gpt-5") && p("gpt-6-astra")[0] == 1.25)
     }
 }

@@ -160,34 +160,46 @@ extension AdminService {
     /// Creates the service account and, unless `accountOnly`, an API key for it (the only time
     /// its value is shown).
     /// - Remark: POST /v1/organization/projects/{project_id}/service_accounts
-    public func createServiceAccount(tenant: Tenant, project: String, name: String, accountOnly: Bool) throws(APIError) -> JSON {
+    /// `expiresIn`: seconds until the initial key expires (not with `accountOnly`, which mints none).
+    public func createServiceAccount(tenant: Tenant, project: String, name: String, accountOnly: Bool,
+                                     expiresIn: Int64? = nil) throws(APIError) -> JSON {
         let org = try org(tenant)
         try requireActive(try loadProject(org, project))
+        if expiresIn != nil && accountOnly {
+            throw .invalidRequest("'expires_in_seconds' cannot be used when 'create_service_account_only' is true.", param: "expires_in_seconds")
+        }
+        try Self.checkKeyLifetime(expiresIn)
         let now = env.now()
         let ids = env.ids(stream: org.root.id)
         let id = ids.make("svc_acct_", length: 24)
         let account: JSON = .object([("object", "organization.project.service_account"), ("id", .string(id)), ("name", .string(name)),
                                      ("role", "member"), ("created_at", .int(now)), ("_project_id", .string(project))])
         try put(org.root.id, Self.serviceAccounts, id, now, account)
-        let apiKey = accountOnly ? JSON.null : try mintServiceAccountKey(org, project: project, account: account, name: "Secret Key", scopes: [])
+        let apiKey = accountOnly ? JSON.null : try mintServiceAccountKey(org, project: project, account: account, name: "Secret Key", scopes: [],
+                                                                          expiresIn: expiresIn)
         return account.withoutInternalMembers.setting("api_key", apiKey)
     }
 
     /// Another key for an existing service account, with the same reach as the one it was
     /// created with (its project's state).
     /// - Remark: POST /v1/organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys
-    public func createServiceAccountKey(tenant: Tenant, project: String, account id: String, name: String?, scopes: [String]) throws(APIError) -> JSON {
+    public func createServiceAccountKey(tenant: Tenant, project: String, account id: String, name: String?, scopes: [String],
+                                        expiresIn: Int64? = nil) throws(APIError) -> JSON {
         let org = try org(tenant)
         try requireActive(try loadProject(org, project))
         let account = try loadServiceAccount(org, project, id)
         if let name, name.trimmingWhitespace().isEmpty { throw .invalidRequest("API key name must not be empty.", param: "name") }
-        return try mintServiceAccountKey(org, project: project, account: account, name: name ?? "Secret Key", scopes: scopes)
+        try Self.checkKeyLifetime(expiresIn)
+        return try mintServiceAccountKey(org, project: project, account: account, name: name ?? "Secret Key", scopes: scopes,
+                                         expiresIn: expiresIn)
     }
 
     /// Mints, stores and registers a key of the service account `account` in `project`; returns
     /// the one answer that carries its value.
-    private func mintServiceAccountKey(_ org: Org, project: String, account: JSON, name: String, scopes: [String]) throws(APIError) -> JSON {
+    private func mintServiceAccountKey(_ org: Org, project: String, account: JSON, name: String, scopes: [String],
+                                       expiresIn: Int64?) throws(APIError) -> JSON {
         let now = env.now()
+        let expiresAt: JSON = expiresIn.map { .int(now + $0) } ?? .null
         let ids = env.ids(stream: org.root.id)
         let id = account["id"]?.stringValue ?? ""
         let keyID = ids.make("key_", length: 16)
@@ -196,13 +208,13 @@ extension AdminService {
                                    ("service_account", .object([("id", .string(id)), ("name", account["name"] ?? .null),
                                                                 ("created_at", account["created_at"] ?? .int(now)), ("role", account["role"] ?? "member")]))])
         let key: JSON = .object([("object", "organization.project.api_key"), ("redacted_value", .string(Self.redacted(value, prefix: "sk-svcacct"))),
-                                 ("name", .string(name)), ("created_at", .int(now)), ("last_used_at", .null), ("id", .string(keyID)),
-                                 ("owner_project_access", "active"), ("owner", owner), ("_project_id", .string(project)),
+                                 ("name", .string(name)), ("created_at", .int(now)), ("expires_at", expiresAt), ("last_used_at", .null),
+                                 ("id", .string(keyID)), ("owner_project_access", "active"), ("owner", owner), ("_project_id", .string(project)),
                                  ("_service_account_id", .string(id)), ("_scopes", .array(scopes.map { .string($0) }))])
         try put(org.root.id, Self.projectKeys, keyID, now, key)
-        try register(org.root, key: value, keyID: keyID, project: project, serviceAccount: id)
+        try register(org.root, key: value, keyID: keyID, project: project, serviceAccount: id, expiresAt: expiresAt.intValue)
         return .object([("object", "organization.project.service_account.api_key"), ("value", .string(value)),
-                        ("name", .string(name)), ("created_at", .int(now)), ("id", .string(keyID))])
+                        ("name", .string(name)), ("created_at", .int(now)), ("expires_at", expiresAt), ("id", .string(keyID))])
     }
 
     /// - Remark: GET /v1/organization/projects/{project_id}/service_accounts

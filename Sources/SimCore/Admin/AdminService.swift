@@ -25,9 +25,22 @@ public final class AdminService: Sendable {
     static let registry = "api_keys"
     /// Key prefixes that may be in the registry; other tokens are never looked up.
     public static let mintedPrefixes = ["sk-admin-", "sk-svcacct-"]
-    public static let residencies = ["GLOBAL", "US_STORAGE_PROCESSING", "EU_STORAGE_PROCESSING", "JP_STORAGE", "KR_STORAGE",
-                                     "CA_STORAGE", "SG_STORAGE", "IN_STORAGE", "AU_STORAGE", "GB_STORAGE", "AE_STORAGE",
-                                     "AE_STORAGE_PROCESSING"]
+    /// The spec's `PublicProjectResidency`, and the three the official SDK (3.57) names beyond it
+    /// (`JP_`, `IN_`, `AU_STORAGE_PROCESSING`).
+    public static let residencies = ["GLOBAL", "US_STORAGE_PROCESSING", "EU_STORAGE_PROCESSING", "JP_STORAGE", "JP_STORAGE_PROCESSING",
+                                     "KR_STORAGE", "CA_STORAGE", "SG_STORAGE", "IN_STORAGE", "IN_STORAGE_PROCESSING", "AU_STORAGE",
+                                     "AU_STORAGE_PROCESSING", "GB_STORAGE", "AE_STORAGE", "AE_STORAGE_PROCESSING"]
+
+    /// The residency a project created with the deprecated `geography` gets: a residency value
+    /// as it is, a region code (`EU`, `jp`) as that region's first residency (`EU_STORAGE_PROCESSING`,
+    /// `JP_STORAGE`), nil for anything else. The API's own mapping is not documented; this is the
+    /// simulator's reading of the two fields' descriptions.
+    public static func residency(forGeography g: String) -> String? {
+        let u = g.uppercased()
+        if residencies.contains(u) { return u }
+        guard u.count == 2 else { return nil }
+        return residencies.first { $0.hasPrefix(u + "_") }
+    }
     static let inviteSeconds: Int64 = 7 * 86_400
 
     let env: SimEnvironment
@@ -67,7 +80,7 @@ public final class AdminService: Sendable {
     public func authorizeAdmin(_ token: String) throws(APIError) {
         guard auth.strict, !auth.ownerKeys.contains(token) else { return }
         if token.hasPrefix("sk-admin-"), let r = try? env.records.get(tenant: Self.registryTenant, collection: Self.registry, id: Self.keyHash(token)),
-           r.body["revoked"]?.boolValue != true {
+           r.body["revoked"]?.boolValue != true, !isExpired(r.body) {
             return
         }
         throw APIError(status: 401, type: "invalid_request_error",
@@ -82,17 +95,24 @@ public final class AdminService: Sendable {
     /// maps it like any other token). A revoked key is a 401 (unless `includingRevoked`: the
     /// journal's tenant filter still finds what it did).
     public func tenant(forMintedKey token: String, includingRevoked: Bool = false) throws(APIError) -> Tenant? {
+        try mintedKey(token, includingRevoked: includingRevoked)?.tenant
+    }
+
+    /// `tenant(forMintedKey:)`, and whether the key has an expiry (so a cache of tokens must
+    /// not keep it: it stops working without a revocation).
+    public func mintedKey(_ token: String, includingRevoked: Bool = false) throws(APIError) -> (tenant: Tenant, expires: Bool)? {
         guard Self.mintedPrefixes.contains(where: { token.hasPrefix($0) }) else { return nil }
         guard let r = try? env.records.get(tenant: Self.registryTenant, collection: Self.registry, id: Self.keyHash(token)) else {
             return nil
         }
         let b = r.body
-        if b["revoked"]?.boolValue == true && !includingRevoked { throw .invalidAPIKey(token) }
+        if (b["revoked"]?.boolValue == true || isExpired(b)) && !includingRevoked { throw .invalidAPIKey(token) }
         let root = Tenant(id: b["org_tenant_id"]?.stringValue ?? "", organizationID: b["organization_id"]?.stringValue ?? "",
                           organizationSlug: b["organization_slug"]?.stringValue ?? "",
                           projectID: b["default_project_id"]?.stringValue ?? "")
-        return Tenant.forProject(root: root, project: b["project_id"]?.stringValue ?? root.projectID, defaultProject: root.projectID,
-                                 apiKeyID: b["key_id"]?.stringValue)
+        let tenant = Tenant.forProject(root: root, project: b["project_id"]?.stringValue ?? root.projectID, defaultProject: root.projectID,
+                                       apiKeyID: b["key_id"]?.stringValue)
+        return (tenant, b["expires_at"]?.intValue != nil)
     }
 
     static func keyHash(_ token: String) -> String {
@@ -102,10 +122,27 @@ public final class AdminService: Sendable {
 
     static func redacted(_ key: String, prefix: String) -> String { prefix + "..." + String(key.suffix(3)) }
 
-    func register(_ root: Tenant, key: String, keyID: String, project: String, serviceAccount: String? = nil) throws(APIError) {
-        let body: JSON = .object([("service_account_id", JSON(serviceAccount)), ("org_tenant_id", .string(root.id)), ("organization_id", .string(root.organizationID)),
-                                  ("organization_slug", .string(root.organizationSlug)), ("default_project_id", .string(root.projectID)),
-                                  ("project_id", .string(project)), ("key_id", .string(keyID)), ("revoked", false)])
+    /// Whether a registry entry's key has passed its `expires_at` on the clock (an expired key is
+    /// refused like a revoked one: the API's message for it is not known here).
+    func isExpired(_ entry: JSON) -> Bool {
+        guard let at = entry["expires_at"]?.intValue else { return false }
+        return env.now() >= at
+    }
+
+    /// The lifetime the API allows a minted key (`expires_in_seconds`, 1 second to 365 days).
+    static func checkKeyLifetime(_ seconds: Int64?) throws(APIError) {
+        if let seconds, !(1...31_536_000).contains(seconds) {
+            throw .invalidRequest("expires_in_seconds must be between 1 and 31536000.", param: "expires_in_seconds")
+        }
+    }
+
+    func register(_ root: Tenant, key: String, keyID: String, project: String, serviceAccount: String? = nil,
+                  expiresAt: Int64? = nil) throws(APIError) {
+        var pairs: [(String, JSON)] = [("service_account_id", JSON(serviceAccount)), ("org_tenant_id", .string(root.id)), ("organization_id", .string(root.organizationID)),
+                                       ("organization_slug", .string(root.organizationSlug)), ("default_project_id", .string(root.projectID)),
+                                       ("project_id", .string(project)), ("key_id", .string(keyID)), ("revoked", false)]
+        if let expiresAt { pairs.append(("expires_at", .int(expiresAt))) }
+        let body: JSON = .object(pairs)
         try put(Self.registryTenant, Self.registry, Self.keyHash(key), env.now(), body)
     }
 
@@ -216,9 +253,7 @@ public final class AdminService: Sendable {
     /// - Remark: POST /v1/organization/admin_api_keys
     public func createAdminKey(tenant: Tenant, name: String, expiresIn: Int64?) throws(APIError) -> JSON {
         let org = try org(tenant)
-        if let expiresIn, !(1...31_536_000).contains(expiresIn) {
-            throw .invalidRequest("expires_in_seconds must be between 1 and 31536000.", param: "expires_in_seconds")
-        }
+        try Self.checkKeyLifetime(expiresIn)
         let now = env.now()
         let ids = env.ids(stream: org.root.id)
         let id = ids.make("key_", length: 16)
@@ -231,7 +266,7 @@ public final class AdminService: Sendable {
                                                     ("name", owner?["name"] ?? "Simulated Owner"), ("created_at", owner?["added_at"] ?? .int(now)),
                                                     ("role", "owner")]))])
         try put(org.root.id, Self.adminKeys, id, now, key)
-        try register(org.root, key: value, keyID: id, project: org.defaultProject)
+        try register(org.root, key: value, keyID: id, project: org.defaultProject, expiresAt: key["expires_at"]?.intValue)
         return key.setting("value", .string(value))
     }
 

@@ -184,7 +184,8 @@ public enum Pricing {
     ]
 
     /// A fine-tuned model (`ft:BASE:…`) is priced as its base; the `-pro` models of GPT-5.x as gpt-5-pro,
-    /// the other GPT-5.x models as gpt-5 (their size suffix kept: gpt-5.4-mini as gpt-5-mini).
+    /// the other GPT-5.x models as gpt-5 (their size suffix kept: gpt-5.4-mini as gpt-5-mini); the
+    /// GPT-6 models, whose prices are not known here, as GPT-5.x (gpt-6.1-sol as gpt-5).
     /// The input (cached input at its price) and output cost, in USD, of `counts` of `model`.
     public static func cost(_ counts: UsageMeter.Counts, model: String) -> (input: Double, output: Double) {
         cost(counts, at: perMillion(model))
@@ -198,8 +199,8 @@ public enum Pricing {
 
     public static func perMillion(_ model: String) -> Price {
         var m = ModelCatalog.baseName(model)
-        if m.hasPrefix("gpt-5.") {
-            let rest = m.dropFirst(6).drop { $0 != "-" }
+        if m.hasPrefix("gpt-5.") || m.hasPrefix("gpt-6") {
+            let rest = m.dropFirst(5).drop { $0 != "-" }
             m = rest.hasPrefix("-pro") ? "gpt-5-pro" : Substring("gpt-5" + rest)
         }
         return table.first { m.hasPrefix($0.prefix) }?.price ?? Price(input: 0, cachedInput: 0, output: 0)

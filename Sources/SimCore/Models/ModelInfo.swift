@@ -61,6 +61,22 @@ public enum ModelCatalog {
     }
 
     public static let models: [ModelInfo] = [
+        // GPT-6 (reasoning). Not in the spec this project follows; named by the official SDK
+        // (openai-python 3.57: `ChatModel`, and `ResponsesModel` for the Responses-only ones), whose
+        // docs give `gpt-6-astra` as the example model. No listing and no published limits:
+        // `created` is the day of the first SDK release found naming the model (releases sampled),
+        // the limits the GPT-5-era family's.
+        reasoning("gpt-6-astra", day(2026, 9, 3)),
+        reasoning("gpt-6-sol", day(2026, 9, 22)),
+        reasoning("gpt-6-luna", day(2026, 9, 22)),
+        reasoning("gpt-6.1-sol", day(2026, 9, 29)),
+        reasoning("gpt-6.1-terra", day(2026, 10, 26)),
+        reasoning("gpt-6.2-astra", day(2026, 11, 17)),
+        reasoning("gpt-6.2-sol", day(2026, 11, 17)),
+        reasoning("gpt-6-rosalind", day(2026, 11, 5), responsesOnly: true),
+        reasoning("gpt-6-cyber", day(2026, 11, 9), responsesOnly: true),
+        reasoning("gpt-6.2-astra-law", day(2026, 11, 17), responsesOnly: true),
+        reasoning("gpt-rosalind-research", day(2026, 9, 22), responsesOnly: true),
         // GPT-5.x (reasoning; the -chat-latest aliases are chat models). No listing and no date
         // in the name for gpt-5.6-* and gpt-daybreak-*: 2026-10-01 stands in.
         reasoning("gpt-5.6-sol", day(2026, 10, 1)),

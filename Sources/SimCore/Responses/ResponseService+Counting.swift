@@ -8,6 +8,9 @@ extension ResponseService {
     static let compactFields: KeySet = [
         "model", "input", "previous_response_id", "instructions", "prompt_cache_key", "prompt_cache_retention",
         "prompt_cache_options", "service_tier",
+        // Not in the spec followed here; the official SDK (3.57) sends it: request-level image
+        // options, checked and otherwise without effect (no image is compressed here).
+        "image",
     ]
 
     /// Parses a body of another Responses operation with the create rules (after checking its own fields).
@@ -15,8 +18,12 @@ extension ResponseService {
         let r = FieldReader(body)
         try r.rejectUnknown(allowed)
         _ = try r.string("personality")
+        if let image = try r.object("image") {
+            try image.rejectUnknown(["context_compression"])
+            _ = try image.enumString("context_compression", ["auto", "enabled", "disabled"])
+        }
         guard case var .object(pairs) = body else { throw .invalidRequest("The request body must be a JSON object.") }
-        pairs.removeAll { $0.0 == "personality" || $0.0 == "prompt_cache_options" }
+        pairs.removeAll { $0.0 == "personality" || $0.0 == "prompt_cache_options" || $0.0 == "image" }
         if let m = defaultModel, r.raw("model") == nil {
             pairs.removeAll { $0.0 == "model" }
             pairs.append(("model", .string(m)))
