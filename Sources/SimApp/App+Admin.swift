@@ -187,6 +187,21 @@ extension App {
         Self.addAdmin(&r, "GET", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
             .json(try ctx.services.admin.retrieveProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
         }
+        // Not in the spec followed here; the official SDK (3.57) calls it (`projects.api_keys.update`).
+        Self.addAdmin(&r, "POST", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
+            let p = try ctx.body()
+            try p.rejectUnknown(["scopes", "expires_in_seconds"])
+            // "Neither field accepts null."
+            for f in ["scopes", "expires_in_seconds"] where p.object[f]?.isNull == true {
+                throw APIError.invalidType(f, expected: f == "scopes" ? "an array" : "an integer", got: .null)
+            }
+            let scopes = try p.strings("scopes")
+            let key = try ctx.services.admin.updateProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id"),
+                                                              scopes: scopes, expiresIn: try p.int("expires_in_seconds"))
+            var changes: [(String, JSON)] = []
+            if let scopes { changes.append(("scopes", .array(scopes.map { .string($0) }))) }
+            return auditedChange(ctx, "api_key.updated", .object([("id", key["id"] ?? .null), ("changes_requested", .object(changes))]), key)
+        }
         Self.addAdmin(&r, "DELETE", base + "/projects/{project_id}/api_keys/{api_key_id}") { ctx in
             audited(ctx, "api_key.deleted", try ctx.services.admin.deleteProjectKey(tenant: ctx.tenant, project: ctx.param("project_id"), id: ctx.param("api_key_id")))
         }

@@ -116,6 +116,41 @@ import SimTesting
         }
     }
 
+    /// `POST …/projects/{id}/api_keys/{key}` (the SDK's `api_keys.update`, beyond the spec here):
+    /// a lifetime from now, replaced scopes, and the refusals the SDK's docs describe.
+    @Test func aProjectKeysLifetimeAndScopesCanBeChanged() async throws {
+        let sim = TestHarness()
+        let start = sim.clock.unixSeconds()
+        let project = await sim.send("POST", "\(Self.base)/projects", json: ["name": "p"]).json["id"]?.stringValue ?? ""
+        let made = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", json: ["name": "bot"]).json
+        let keyID = made["api_key"]?["id"]?.stringValue ?? "", bot = made["api_key"]?["value"]?.stringValue ?? ""
+        let path = "\(Self.base)/projects/\(project)/api_keys/\(keyID)"
+        #expect(await sim.send("GET", "/v1/models", key: bot).status == 200)  // cached by the server from here
+        let updated = await sim.send("POST", path, json: ["expires_in_seconds": 100, "scopes": ["api.model.read"]])
+        #expect(updated.status == 200 && updated.json["expires_at"] == .int(start + 100) && updated.json["_scopes"] == nil, "\(updated.json)")
+        #expect(await sim.send("GET", path).json["expires_at"] == .int(start + 100))
+        try sim.advance(seconds: 50)
+        // Set again: relative to this request.
+        #expect(await sim.send("POST", path, json: ["expires_in_seconds": 100]).json["expires_at"] == .int(start + 150))
+        try sim.advance(seconds: 99)
+        #expect(await sim.send("GET", "/v1/models", key: bot).status == 200)
+        try sim.advance(seconds: 1)
+        #expect(await sim.send("GET", "/v1/models", key: bot).status == 401)
+        let late = await sim.send("POST", path, json: ["expires_in_seconds": 100])
+        #expect(late.status == 400 && late.json["error"]?["message"]?.stringValue?.contains("Expired") == true)
+
+        let other = await sim.send("POST", "\(Self.base)/projects/\(project)/service_accounts", json: ["name": "two"]).json["api_key"]?["id"]?.stringValue ?? ""
+        let otherPath = "\(Self.base)/projects/\(project)/api_keys/\(other)"
+        #expect(await sim.send("POST", otherPath, json: [:]).status == 400)
+        #expect(await sim.send("POST", otherPath, json: ["scopes": .null]).json["error"]?["param"] == "scopes")
+        #expect(await sim.send("POST", otherPath, json: ["expires_in_seconds": 0]).json["error"]?["param"] == "expires_in_seconds")
+        #expect(await sim.send("POST", otherPath, json: ["name": "x"]).json["error"]?["param"] == "name")
+        #expect(await sim.send("POST", "\(Self.base)/projects/\(project)/api_keys/key_nope", json: ["scopes": []]).status == 404)
+        #expect(await sim.send("POST", otherPath, json: ["scopes": ["api.all.read"]]).json["expires_at"] == .null)
+        let audit = await sim.send("GET", "\(Self.base)/audit_logs?event_types[]=api_key.updated").json["data"]?.arrayValue ?? []
+        #expect(audit.count == 3 && audit.first?["api_key.updated"]?["changes_requested"]?["scopes"] == ["api.all.read"], "\(audit)")
+    }
+
     /// The SDK's deprecated `geography` (beyond the spec here) and its residency values.
     @Test func geographyIsTheDeprecatedFormOfResidency() async {
         let sim = TestHarness()

@@ -81,3 +81,23 @@ def test_a_service_account_key_with_a_lifetime_expires_on_the_clock(sim: SimServ
     with pytest.raises(openai.BadRequestError) as e2:
         org.projects.service_accounts.create(project.id, name="none", create_service_account_only=True, expires_in_seconds=60)
     assert assert_error_shape(e2.value, 400)["param"] == "expires_in_seconds"
+
+
+def test_a_project_keys_lifetime_and_scopes_can_be_updated(sim: SimServer, org) -> None:
+    project = org.projects.create(name="rotating")
+    account = org.projects.service_accounts.create(project.id, name="bot")
+    assert account.api_key is not None and account.api_key.expires_at is None
+    key = org.projects.api_keys.update(account.api_key.id, project_id=project.id, expires_in_seconds=600,
+                                       scopes=["api.all.read"])
+    assert key.id == account.api_key.id and key.expires_at is not None
+    assert org.projects.api_keys.retrieve(key.id, project_id=project.id).expires_at == key.expires_at
+    bot = sim.client(account.api_key.value)
+    try:
+        assert bot.models.list().data
+        sim.advance(600)
+        with pytest.raises(openai.AuthenticationError):
+            bot.models.list()
+    finally:
+        bot.close()
+    with pytest.raises(openai.BadRequestError):
+        org.projects.api_keys.update(key.id, project_id=project.id, expires_in_seconds=60)

@@ -161,6 +161,17 @@ public final class AdminService: Sendable {
         return { keys.contains($0) ? nil : owner }
     }
 
+    /// Sets the registered key `keyID`'s expiry (a later request finds it; keys with an expiry
+    /// are not cached by the server, see `mintedKey`).
+    func setExpiry(_ root: Tenant, keyID: String, expiresAt: Int64) throws(APIError) {
+        for r in try records(Self.registryTenant, Self.registry)
+        where r.body["org_tenant_id"]?.stringValue == root.id && r.body["key_id"]?.stringValue == keyID {
+            try put(Self.registryTenant, Self.registry, r.id, r.createdAt, r.body.setting("expires_at", .int(expiresAt)))
+        }
+        // A key without an expiry may be cached by the server: drop those caches.
+        _ = revocations.add(1, ordering: .releasing)
+    }
+
     /// Marks the registered keys whose ids are in `keyIDs` revoked.
     func revoke(_ root: Tenant, keyIDs: Set<String>) throws(APIError) {
         guard !keyIDs.isEmpty else { return }
