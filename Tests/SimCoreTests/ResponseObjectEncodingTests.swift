@@ -53,6 +53,16 @@ import SimSupport
                                       internalFields: [("_queued_until", 5), ("_completes_at", 9)])
         #expect(timed.encoded == JSONWriter.encode(timed.tree))
         #expect(timed.tree["_completes_at"] == 9)
+        // Moderated completions' results, with and without usage and the other trailing members.
+        let moderation: JSON = ["input": ["type": "moderation_result", "flagged": true], "output": ["type": "moderation_result", "flagged": false]]
+        for body: JSON in [["model": "gpt-4.1-mini", "input": "hi"], ["model": "gpt-4.1-mini", "input": "hi", "user": "u", "metadata": ["a": "b"]]] {
+            for usage: ResponseObject.Usage? in [nil, .init(input: 3, cached: 0, output: 4, reasoning: 0)] {
+                var f = try Self.finished(body, model: "gpt-4.1-mini", usage: usage)
+                f.moderation = moderation
+                #expect(f.encoded == JSONWriter.encode(f.tree), "\(body.encodedString)")
+                #expect(f.tree["moderation"] == moderation)
+            }
+        }
     }
 
     static let message = ResponseOutputItem.message(id: "msg_1", status: "completed", text: "Plain, \"quoted\"\nand ünïcode ✓", logprobs: [])

@@ -100,3 +100,55 @@ def test_unknown_and_wrong_models(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as e2:
         client.moderations.create(model="text-embedding-3-small", input="x")
     assert assert_error_shape(e2.value, 400)["param"] == "model"
+
+
+# --- moderated completions (`moderation` on Responses and Chat Completions) ----------------------
+
+THREAT = "I will kill you and your whole family."
+
+
+def test_moderated_responses_report_what_the_moderations_api_says(client: openai.OpenAI) -> None:
+    r = client.responses.create(model="gpt-4o-mini", input=THREAT, moderation={"model": "omni-moderation-latest"})
+    assert r.status == "completed" and r.output_text and r.moderation is not None
+    assert r.moderation.input.type == "moderation_result" and r.moderation.input.flagged
+    assert r.moderation.output.type == "moderation_result" and not r.moderation.output.flagged
+    direct = client.moderations.create(model="omni-moderation-latest", input=THREAT).results[0]
+    assert r.moderation.input.category_scores["violence"] == direct.category_scores.violence
+    assert client.responses.retrieve(r.id).moderation == r.moderation
+
+
+def test_a_blocked_input_gets_no_answer(client: openai.OpenAI) -> None:
+    policy = {"model": "omni-moderation-latest", "policy": {"input": {"mode": "block"}}}
+    r = client.responses.create(model="gpt-4o-mini", input=THREAT, moderation=policy)  # type: ignore[arg-type]
+    assert r.status == "incomplete" and r.incomplete_details is not None and r.incomplete_details.reason == "content_filter"
+    assert r.output == [] and r.usage is not None and r.usage.output_tokens == 0
+    events = [e.type for e in client.responses.create(model="gpt-4o-mini", input=THREAT, moderation=policy,  # type: ignore[arg-type]
+                                                      stream=True)]
+    assert events == ["response.created", "response.in_progress", "response.incomplete"]
+    c = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": THREAT}],
+                                       moderation=policy)  # type: ignore[arg-type]
+    assert c.choices[0].finish_reason == "content_filter" and c.choices[0].message.content is None
+    assert c.moderation is not None and c.moderation.input.type == "moderation_results" and c.moderation.input.results[0].flagged
+    ok = client.responses.create(model="gpt-4o-mini", input="Tell me about tea.", moderation=policy)  # type: ignore[arg-type]
+    assert ok.status == "completed" and ok.output_text
+
+
+def test_moderated_chat_streams_a_moderation_chunk(client: openai.OpenAI) -> None:
+    with client.chat.completions.stream(model="gpt-4o-mini", messages=[{"role": "user", "content": THREAT}], n=2,
+                                        moderation={"model": "omni-moderation-latest"},
+                                        stream_options={"include_usage": True}) as stream:
+        for _ in stream:
+            pass
+        final = stream.get_final_completion()
+    assert final.moderation is not None and final.moderation.input.results[0].flagged
+    assert len(final.moderation.output.results) == 2 and final.usage is not None
+
+
+def test_moderation_needs_a_moderation_model(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as e:
+        client.responses.create(model="gpt-4o-mini", input="hi", moderation={"model": "gpt-4o-mini"})
+    assert assert_error_shape(e.value, 400)["param"] == "moderation.model"
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}],
+                                       moderation={"model": "omni-moderation-latest", "policy": {"output": {"mode": "warn"}}})  # type: ignore[typeddict-item]
+    assert assert_error_shape(e.value, 400)["param"] == "moderation.policy.output.mode"

@@ -48,7 +48,7 @@ struct ChatCompletionRenderer {
         return .object(m)
     }
 
-    func completion(choices: [ChatChoice], usage: JSON, metadata: JSON? = nil) -> JSON {
+    func completion(choices: [ChatChoice], usage: JSON, metadata: JSON? = nil, moderation: JSON? = nil) -> JSON {
         var pairs: [(String, JSON)] = [("id", .string(id)), ("object", "chat.completion"), ("created", .int(created)), ("model", .string(model))]
         if let metadata { pairs.append(("metadata", metadata)) }
         pairs.append(("choices", .array(choices.map { c in
@@ -56,13 +56,15 @@ struct ChatCompletionRenderer {
                      ("logprobs", c.logprobs.map { .object([("content", .array($0)), ("refusal", .null)]) } ?? .null),
                      ("finish_reason", .string(c.output.finishReason.rawValue))])
         })))
-        pairs += [("usage", usage), ("service_tier", .string(serviceTier)), ("system_fingerprint", .string(fingerprint))]
+        pairs.append(("usage", usage))
+        if let moderation { pairs.append(("moderation", moderation)) }
+        pairs += [("service_tier", .string(serviceTier)), ("system_fingerprint", .string(fingerprint))]
         return .object(pairs)
     }
 
     /// `JSONWriter.encode(completion(choices:usage:metadata:))` with `usage(prompt:cached:choices:)`,
     /// written straight to bytes (the response of every non-streamed create; no JSON tree).
-    func completionBytes(choices: [ChatChoice], prompt: Int, cached: Int) -> [UInt8] {
+    func completionBytes(choices: [ChatChoice], prompt: Int, cached: Int, moderation: JSON? = nil) -> [UInt8] {
         var w = JSONWriter(capacity: 640 + choices.reduce(0) { $0 + ($1.output.text?.utf8.count ?? 256) + 128 })
         w.raw(#"{"id":"#); w.writeString(id)
         w.raw(#","object":"chat.completion","created":"#); w.writeInt(created)
@@ -89,7 +91,9 @@ struct ChatCompletionRenderer {
         w.raw(#","total_tokens":"#); w.writeInt(Int64(prompt + completion))
         w.raw(#","prompt_tokens_details":{"cached_tokens":"#); w.writeInt(Int64(cached))
         w.raw(#","audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":"#); w.writeInt(Int64(reasoning))
-        w.raw(#","audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},"service_tier":"#)
+        w.raw(#","audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}"#)
+        if let moderation { w.raw(#","moderation":"#); w.write(moderation) }
+        w.raw(#","service_tier":"#)
         w.writeString(serviceTier)
         w.raw(#","system_fingerprint":"#); w.writeString(fingerprint)
         w.raw("}")
@@ -100,14 +104,17 @@ struct ChatCompletionRenderer {
     /// one chunk per token (or tool-call argument piece), a finish chunk; then the usage chunk.
     /// With `n` > 1 the choices' chunks are interleaved, one of each in turn, as the API's
     /// choices arrive while they are generated side by side (a client must go by `index`).
-    func chunks(choices: [ChatChoice], usage: JSON?, obfuscationSeed: UInt64?) -> [JSON] {
+    /// With `moderation`, a moderation chunk (no choices, the results) comes after the choices'
+    /// chunks, before the usage chunk.
+    func chunks(choices: [ChatChoice], usage: JSON?, obfuscationSeed: UInt64?, moderation: JSON? = nil) -> [JSON] {
         var rng = SeededRandom(seed: obfuscationSeed ?? 0)
         var out: [JSON] = []
-        func chunk(_ choice: JSON?, usageValue: JSON? = nil) {
+        func chunk(_ choice: JSON?, usageValue: JSON? = nil, moderationValue: JSON? = nil) {
             var pairs: [(String, JSON)] = [("id", .string(id)), ("object", "chat.completion.chunk"), ("created", .int(created)),
                                            ("model", .string(model)), ("service_tier", .string(serviceTier)),
                                            ("system_fingerprint", .string(fingerprint)), ("choices", .array(choice.map { [$0] } ?? []))]
             if usage != nil { pairs.append(("usage", usageValue ?? .null)) }
+            if let moderationValue { pairs.append(("moderation", moderationValue)) }
             if obfuscationSeed != nil { pairs.append(("obfuscation", .string(obfuscation(&rng)))) }
             out.append(.object(pairs))
         }
@@ -154,6 +161,7 @@ struct ChatCompletionRenderer {
         for step in 0..<(lanes.map(\.count).max() ?? 0) {
             for lane in lanes where step < lane.count { chunk(lane[step]) }
         }
+        if let moderation { chunk(nil, moderationValue: moderation) }
         if let usage { chunk(nil, usageValue: usage) }
         return out
     }

@@ -29,6 +29,8 @@ public struct ChatCompletionRequest: Sendable {
     /// `web_search_options.search_context_size` ("medium" when the options are given without
     /// it); nil without `web_search_options`.
     public var webSearchContextSize: String?
+    /// Moderated completions (`moderation`); its model is checked by the service.
+    public var moderation: ModeratedCompletion?
     /// The body as sent (tools and response format count as input tokens).
     public var body: JSON
 
@@ -133,6 +135,7 @@ public struct ChatCompletionRequest: Sendable {
         let format = try ChatResponseFormat.parse(r, messages: messages)
         let parallel = try r.bool("parallel_tool_calls") ?? true
         let seed = try r.int("seed")
+        let moderation = try ModeratedCompletion.parse(r.raw("moderation"))
         var cacheKey = try r.string("prompt_cache_key")
         if cacheKey == nil { cacheKey = try r.string("user") }
         return ChatCompletionRequest(
@@ -141,7 +144,7 @@ public struct ChatCompletionRequest: Sendable {
             toolChoice: choice, parallelToolCalls: parallel, logprobs: logprobs, topLogprobs: top,
             seed: seed, store: store, metadata: metadata, promptCacheKey: cacheKey,
             retention: retention, reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop,
-            webSearchContextSize: searchSize, body: body)
+            webSearchContextSize: searchSize, moderation: moderation, body: body)
     }
 
     /// Tool messages must answer a preceding assistant `tool_calls`, and every call must be answered.

@@ -6,12 +6,15 @@ public struct ChatCompletionResult: Sendable {
     let choices: [ChatChoice]
     let promptTokens: Int
     let cachedTokens: Int
+    /// Moderated completions' results (`moderation`), when requested.
+    let moderation: JSON?
     /// The completion object.
     public var completion: JSON {
-        renderer.completion(choices: choices, usage: renderer.usage(prompt: promptTokens, cached: cachedTokens, choices: choices))
+        renderer.completion(choices: choices, usage: renderer.usage(prompt: promptTokens, cached: cachedTokens, choices: choices),
+                            moderation: moderation)
     }
     /// `completion` encoded, written straight to bytes (no JSON tree).
-    public var body: [UInt8] { renderer.completionBytes(choices: choices, prompt: promptTokens, cached: cachedTokens) }
+    public var body: [UInt8] { renderer.completionBytes(choices: choices, prompt: promptTokens, cached: cachedTokens, moderation: moderation) }
     /// Stream chunks in order, including the usage chunk when `stream_options.include_usage`.
     public let chunks: [JSON]
     public let stream: Bool
@@ -33,9 +36,13 @@ public struct ChatCompletionService: Sendable {
 
     /// - Remark: POST /v1/chat/completions
     public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> ChatCompletionResult {
-        let req = try ChatCompletionRequest.parse(body)
+        var req = try ChatCompletionRequest.parse(body)
         let info = try models.resolve(tenant: tenant, id: req.model)
         try checkModel(info, req)
+        try req.moderation?.resolve(tenant: tenant, models: models)
+        // Moderated completions: the input is judged first (a blocked input is not answered).
+        let inputModeration = req.moderation.map { m in m.classify(texts: req.messages.map(\.text), images: Self.imageURLs(req.messages)) }
+        let inputBlocked = req.moderation?.blocksInput == true && inputModeration?.flagged == true
         let prompt = ChatPrompt(req)
         try ContextWindow.check(info, inputTokens: prompt.inputTokens)
         let cached = engine.cache.lookup(tenant: tenant, key: req.promptCacheKey, hashes: prompt.hashes, inputTokens: prompt.inputTokens,
@@ -45,6 +52,11 @@ public struct ChatCompletionService: Sendable {
         let seed = engine.seed(requestSeed: req.seed)
         var choices: [ChatChoice] = []
         for index in 0..<req.n {
+            if inputBlocked {
+                choices.append(ChatChoice(index: index, output: GenerationOutput(text: nil, finishReason: .contentFilter, outputTokens: 0),
+                                          toolCallIDs: [], logprobs: nil))
+                continue
+            }
             let g = GenerationRequest(model: req.model, modelInfo: info, tenant: tenant, seed: seed, prompt: prompt.text,
                                       lastUserMessage: prompt.lastUserMessage, inputTokens: prompt.inputTokens, maxOutputTokens: req.maxTokens,
                                       format: req.format, tools: req.tools, toolChoice: req.toolChoice, parallelToolCalls: req.parallelToolCalls,
@@ -62,20 +74,50 @@ public struct ChatCompletionService: Sendable {
             if req.logprobs { lps = Logprobs.tokens(TokenEstimator.pieces(output.text ?? ""), seed: g.contentSeed, top: req.topLogprobs) }
             choices.append(ChatChoice(index: index, output: output, toolCallIDs: callIDs, logprobs: lps, annotations: annotations))
         }
+        var moderation: JSON?
+        if let m = req.moderation, let inputModeration {
+            var outputs: [ModerationResult] = []
+            for i in choices.indices {
+                let r = m.classify(texts: [choices[i].output.text ?? ""], images: [])
+                outputs.append(r)
+                // A flagged output under a `block` policy is withheld (its tokens were generated).
+                if m.blocksOutput && r.flagged {
+                    choices[i].output.text = nil
+                    choices[i].output.finishReason = .contentFilter
+                    choices[i].logprobs = nil
+                    choices[i].annotations = []
+                }
+            }
+            moderation = .object([("input", m.chatResults([inputModeration])), ("output", m.chatResults(outputs))])
+        }
         let renderer = ChatCompletionRenderer(id: id, created: env.now(), model: req.model, serviceTier: Self.tier(req.serviceTier),
                                               fingerprint: Self.fingerprint(req.model))
         // The completion is rendered when asked for: as bytes for a live response, as a JSON tree
         // for a batch line; the usage tree only for the stored copy and the stream's usage chunk.
         var usage: JSON { renderer.usage(prompt: prompt.inputTokens, cached: cached, choices: choices) }
-        if req.store { try store(tenant: tenant, completion: renderer.completion(choices: choices, usage: usage, metadata: req.metadata ?? .object([])), req: req) }
+        if req.store {
+            try store(tenant: tenant, completion: renderer.completion(choices: choices, usage: usage, metadata: req.metadata ?? .object([]),
+                                                                      moderation: moderation), req: req)
+        }
         engine.usage.record(tenant, .completions, model: req.model, input: prompt.inputTokens, cached: cached,
                             output: choices.reduce(0) { $0 + $1.output.totalOutputTokens }, batch: engine.isBatch(env))
         let chunks = req.stream
             ? renderer.chunks(choices: choices, usage: req.includeUsage ? usage : Optional<JSON>.none,
-                              obfuscationSeed: req.includeObfuscation ? StableHash.mix(seed, StableHash.fnv1a(id)) : nil)
+                              obfuscationSeed: req.includeObfuscation ? StableHash.mix(seed, StableHash.fnv1a(id)) : nil, moderation: moderation)
             : []
         return ChatCompletionResult(renderer: renderer, choices: choices, promptTokens: prompt.inputTokens, cachedTokens: cached,
-                                    chunks: chunks, stream: req.stream)
+                                    moderation: moderation, chunks: chunks, stream: req.stream)
+    }
+
+    /// The image URLs of the messages' `image_url` parts (what an omni moderation model also judges).
+    static func imageURLs(_ messages: [ChatMessage]) -> [String] {
+        var out: [String] = []
+        for m in messages {
+            for part in m.content.arrayValue ?? [] where part["type"]?.stringValue == "image_url" {
+                if let u = part["image_url"]?["url"]?.stringValue { out.append(u) }
+            }
+        }
+        return out
     }
 
     /// A search model's answer: `text` citing its sources (as the Responses web search does),

@@ -75,26 +75,7 @@ public struct ModerationService: Sendable {
 
     /// Scores one input: text parts are judged together; each image adds its own scores.
     public func classify(_ input: ModerationInput, omni: Bool = true) -> ModerationResult {
-        switch input {
-        case let .text(s):
-            return ModerationResult(scores: classifier.scoreText(s), hasText: true, hasImage: false, omni: omni)
-        case let .parts(parts):
-            var texts: [String] = []
-            var images: [String] = []
-            for p in parts {
-                switch p {
-                case let .text(t): texts.append(t)
-                case let .imageURL(u): images.append(u)
-                }
-            }
-            var scores = ModerationClassifier.filled(0, count: ModerationCategory.count)
-            if !texts.isEmpty { scores = classifier.scoreText(texts.joined(separator: "\n")) }
-            for u in images {
-                let img = classifier.scoreImage(url: u)
-                for i in scores.indices { scores[i] = max(scores[i], img[i]) }
-            }
-            return ModerationResult(scores: scores, hasText: !texts.isEmpty, hasImage: !images.isEmpty, omni: omni)
-        }
+        Self.classify(input, omni: omni, classifier: classifier)
     }
 
     /// The model name the response reports: omni names as requested, text-moderation aliases as their snapshot.

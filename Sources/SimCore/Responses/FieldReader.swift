@@ -105,8 +105,11 @@ public struct FieldReader: Sendable {
         for (k, _) in pairs where !allowed.contains(k) { throw unknownParameter(k) }
     }
 
-    private func unknownParameter(_ k: String) -> APIError {
-        .invalidRequest("Unknown parameter: '\(param(k))'.", param: param(k), code: "unknown_parameter")
+    private func unknownParameter(_ k: String) -> APIError { Self.unknownParameter(param(k)) }
+
+    /// The Responses API's 400 for an unknown (possibly nested) parameter.
+    public static func unknownParameter(_ param: String) -> APIError {
+        .invalidRequest("Unknown parameter: '\(param)'.", param: param, code: "unknown_parameter")
     }
 
     public static func typeError(_ param: String, _ expected: String, _ got: JSON) -> APIError {

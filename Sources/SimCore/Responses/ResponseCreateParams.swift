@@ -37,6 +37,8 @@ public struct ResponseCreateParams: Sendable {
     public var safetyIdentifier: String?
     public var conversation: String?
     public var promptID: String?
+    /// Moderated completions (`moderation`); its model is checked by the service.
+    public var moderation: ModeratedCompletion?
 
     /// Every `CreateResponse` field (and the ones SDK 3.57 sends beside them).
     static let knownFields: KeySet = [
@@ -116,6 +118,7 @@ public struct ResponseCreateParams: Sendable {
         }
         var promptID: String?
         if let prompt = try r.object("prompt") { promptID = try prompt.requiredString("id") }
+        let moderation = try ModeratedCompletion.parse(r.raw("moderation"), unknown: FieldReader.unknownParameter)
         if input == nil, previousResponseID == nil, promptID == nil, conversation == nil {
             throw .missingParameter("input")
         }
@@ -134,7 +137,7 @@ public struct ResponseCreateParams: Sendable {
             reasoningSummary: reasoningSummary, text: text, tools: tools.tools, toolsJSON: tools.echo, toolChoice: choice.choice,
             toolChoiceJSON: choice.echo, webSearch: tools.webSearch, parallelToolCalls: parallelToolCalls, promptCacheKey: promptCacheKey,
             promptCacheRetention: promptCacheRetention, include: include, truncation: truncation, serviceTier: serviceTier, user: user,
-            safetyIdentifier: safetyIdentifier, conversation: conversation, promptID: promptID)
+            safetyIdentifier: safetyIdentifier, conversation: conversation, promptID: promptID, moderation: moderation)
     }
 
     /// `metadata`: at most 16 string values, keys ≤ 64 and values ≤ 512 characters.

@@ -69,6 +69,8 @@ public enum ResponseObject {
         var model: ModelInfo
         var output: [ResponseOutputItem]
         var usage: Usage?
+        /// Moderated completions' results (`moderation`), when requested.
+        var moderation: JSON? = nil
         /// Internal record fields (a background run's timing), after the wire fields.
         var internalFields: [(String, JSON)] = []
 
@@ -111,7 +113,7 @@ public enum ResponseObject {
             w.writeString(params.model)
             w.raw(#","output":"#); ResponseOutputItem.write(output, &w)
             if hasDefaultSettings { w.raw(Self.defaultSettings) } else { writeSettings(&w) }
-            let plainEnd = params.user == nil && internalFields.isEmpty && params.metadata.objectValue?.isEmpty == true
+            let plainEnd = params.user == nil && internalFields.isEmpty && params.metadata.objectValue?.isEmpty == true && moderation == nil
             if let usage {
                 w.raw(#","usage":"#)
                 // The end of `usage.write`, with what follows it when that is always the same.
@@ -121,6 +123,7 @@ public enum ResponseObject {
             } else if plainEnd {
                 w.raw(#","metadata":{}}"#); return w.bytes
             }
+            if let moderation { w.raw(#","moderation":"#); w.write(moderation) }
             if let user = params.user { w.raw(#","user":"#); w.writeString(user) }
             w.raw(#","metadata":"#); w.write(params.metadata)
             for (k, v) in internalFields {
@@ -202,6 +205,7 @@ public enum ResponseObject {
             pairs.append(("top_p", .double(sampling ? 1 : (p.topP ?? 1))))
             pairs.append(("truncation", .string(p.truncation)))
             if let usage { pairs.append(("usage", usage.json)) }
+            if let moderation { pairs.append(("moderation", moderation)) }
             if let user = p.user { pairs.append(("user", .string(user))) }
             pairs.append(("metadata", p.metadata))
             pairs += internalFields
@@ -219,7 +223,7 @@ public enum ResponseObject {
             case "status": out.append((k, .string(status)))
             case "output": out.append((k, .array([])))
             case "completed_at", "incomplete_details", "error": out.append((k, .null))
-            case "usage": continue
+            case "usage", "moderation": continue
             default: out.append((k, v))
             }
         }

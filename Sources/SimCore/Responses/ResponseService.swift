@@ -68,7 +68,8 @@ public struct ResponseService: Sendable {
 
     /// - Remark: POST /v1/responses
     public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> Created {
-        let p = try ResponseCreateParams.parse(body)
+        var p = try ResponseCreateParams.parse(body)
+        try p.moderation?.resolve(tenant: tenant, models: models)
         let ids = env.ids(tenant)
         // Taken apart, and the conversation read in place, not copied (each copy of these
         // structs retains and releases every string and array in them).
@@ -92,9 +93,11 @@ public struct ResponseService: Sendable {
         // The seed is read before the request moves into the generator (its last use).
         let contentSeed = request.contentSeed
         let out = inference.generator.generate(consume request)
-        let built = ResponseOutputBuilder(ids: ids, seed: contentSeed)
+        var built = ResponseOutputBuilder(ids: ids, seed: contentSeed)
             .build(out, model: ready.model, params: p, topicText: ready.conversation.lastUserMessage,
                    search: search == .no ? nil : p.webSearch)
+        var generatedTokens = (output: out.totalOutputTokens + built.extraOutputTokens, reasoning: out.reasoningTokens)
+        let moderation = p.moderation.map { Self.moderate($0, input: ready.items, built: &built, generated: &generatedTokens) }
 
         let now = env.now()
         let runsInBackground = p.background
@@ -102,18 +105,18 @@ public struct ResponseService: Sendable {
         var timing: [(String, JSON)] = []
         if runsInBackground {
             let queuedUntil = now + ResponseLifecycle.queueSeconds
-            completedAt = queuedUntil + ResponseLifecycle.runSeconds(outputTokens: out.totalOutputTokens + built.extraOutputTokens)
+            completedAt = queuedUntil + ResponseLifecycle.runSeconds(outputTokens: generatedTokens.output)
             timing = [(ResponseLifecycle.queuedUntilKey, .int(queuedUntil)), (ResponseLifecycle.completesAtKey, .int(completedAt))]
         }
-        let outputTokens = out.totalOutputTokens + built.extraOutputTokens
-        let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: outputTokens, reasoning: out.reasoningTokens)
+        let outputTokens = generatedTokens.output
+        let usage = ResponseObject.Usage(input: inputTokens, cached: cached, output: outputTokens, reasoning: generatedTokens.reasoning)
         inference.usage.record(tenant, .completions, model: ready.model.id, input: inputTokens, cached: cached,
                                output: outputTokens, batch: inference.isBatch(env))
         let (stream, store, background, conversationID, previousID) = (p.stream, p.store, p.background, p.conversation, p.previousResponseID)
         // `p` moves into the object (the last use): a copy would retain every field.
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
                                                incompleteReason: built.incompleteReason, params: consume p, model: ready.model,
-                                               output: built.items, usage: usage, internalFields: timing)
+                                               output: built.items, usage: usage, moderation: moderation, internalFields: timing)
         // A foreground reply is encoded once: those bytes are also the stored record's start.
         // Streams and background views need the object as a tree, and store its encoding.
         let tree: JSON? = stream || runsInBackground ? .some(finished.tree) : .none
@@ -154,6 +157,41 @@ public struct ResponseService: Sendable {
         if stream && runsInBackground { return Created(encoded: [], events: nil, stored: store, followsRun: id, background: backgroundID) }
         if stream { return Created(encoded: [], events: ResponseEvents.build(tree, background: background), stored: store) }
         return Created(encoded: ResponseLifecycle.view(tree, now: now).encoded, events: nil, stored: store, background: backgroundID)
+    }
+
+    /// Moderated completions: classifies this request's input items and the output's message
+    /// text, and applies a `block` policy (a flagged input: no output and nothing generated; a
+    /// flagged output: its messages withheld). Returns the response's `moderation`.
+    static func moderate(_ m: ModeratedCompletion, input: [JSON], built: inout ResponseOutputBuilder.Result,
+                         generated: inout (output: Int, reasoning: Int)) -> JSON {
+        var texts: [String] = [], images: [String] = []
+        for item in input {
+            if let s = item["output"]?.stringValue { texts.append(s) }  // a tool call's output
+            guard let parts = item["content"]?.arrayValue else { continue }
+            for part in parts {
+                if let t = part["text"]?.stringValue { texts.append(t) }
+                if let u = part["image_url"]?.stringValue { images.append(u) }
+            }
+        }
+        let inputResult = m.classify(texts: texts, images: images)
+        let outputResult: ModerationResult
+        if m.blocksInput && inputResult.flagged {
+            built.items = []
+            built.status = "incomplete"
+            built.incompleteReason = "content_filter"
+            generated = (0, 0)
+            outputResult = m.classify(texts: [], images: [])
+        } else {
+            var outputTexts: [String] = []
+            for item in built.items { if case let .message(_, _, text, _, _) = item { outputTexts.append(text) } }
+            outputResult = m.classify(texts: outputTexts, images: [])
+            if m.blocksOutput && outputResult.flagged {
+                built.items.removeAll { if case .message = $0 { return true }; return false }
+                built.status = "incomplete"
+                built.incompleteReason = "content_filter"
+            }
+        }
+        return .object([("input", m.body(inputResult)), ("output", m.body(outputResult))])
     }
 
     /// Whether a response searches the web: `forced` (a web search `tool_choice`, or `required`
