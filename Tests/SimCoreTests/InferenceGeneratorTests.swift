@@ -1,5 +1,5 @@
 import Testing
-import SimCore
+@testable import SimCore
 import SimSupport
 
 @Suite struct InferenceGeneratorTests {
@@ -68,6 +68,35 @@ import SimSupport
         #expect(none.toolCalls.isEmpty && none.finishReason == .stop)
         let forced = g.generate(request("Write a poem about bread.", tools: [weather], choice: .required))
         #expect(forced.toolCalls.count == 1)
+    }
+
+    /// The SDK's own `parsing_tools.py` example: a system message telling the model to call the
+    /// query function, a user asking about orders. The user's words naming what the parameters
+    /// name count (3 points here: orders, delivered ~ delivery, delivered_at), the instructions
+    /// naming the tool count for two; a greeting does not call it, and enum members the user
+    /// names are the ones chosen.
+    @Test func instructionsNamingAToolAndParameterWordsMakeAutoCallIt() throws {
+        let schema = try JSONParser.parse(##"{"type":"object","properties":{"table_name":{"type":"string","enum":["orders","customers","products"]},"columns":{"type":"array","items":{"type":"string","enum":["id","status","expected_delivery_date","delivered_at","shipped_at"]}}},"required":["table_name","columns"],"additionalProperties":false}"##)
+        let query = FunctionTool(name: "Query", parameters: schema, strict: true)
+        let system = "You are a helpful assistant. You help users query for the data they are looking for by calling the query function."
+        func ask(_ user: String, system: String = system) -> GenerationRequest {
+            var r = request(user, tools: [query])
+            r.prompt = "system: \(system)\nuser: \(user)\n"
+            return r
+        }
+        let g = GeneratorChain()
+        let call = g.generate(ask("look up all my orders in november of last year that were fulfilled but not delivered on time"))
+        #expect(call.finishReason == .toolCalls && call.toolCalls.first?.name == "Query")
+        let args = try JSONParser.parse(call.toolCalls.first?.arguments ?? "")
+        #expect(SchemaValidator.validate(args, against: schema).isEmpty && args["table_name"] == "orders")
+        // "delivered" names delivered_at and (by stem) expected_delivery_date, not the others.
+        #expect(args["columns"]?.arrayValue?.allSatisfy { $0 == "delivered_at" || $0 == "expected_delivery_date" } == true)
+        // Two parameter words: the instructions tip it; without them, no call.
+        #expect(g.generate(ask("Which of my orders shipped?")).toolCalls.first?.name == "Query")
+        #expect(g.generate(ask("Which of my orders shipped?", system: "You are a helpful assistant.")).toolCalls.isEmpty)
+        #expect(g.generate(ask("Hi.")).toolCalls.isEmpty)
+        // A user line that looks like an instruction is still the user's.
+        #expect(ToolSelector.instructions("system: Use the query tool.\nsecond line\nuser: system: not this\n") == "Use the query tool.\nsecond line")
     }
 
     struct Echo: ModelAnswerProvider {

@@ -4,7 +4,8 @@ completions, prompt caching, determinism and errors."""
 from __future__ import annotations
 
 import json
-from typing import Callable
+from enum import Enum
+from typing import Callable, List
 
 import openai
 import pytest
@@ -191,6 +192,47 @@ def test_tools_round_trip(client: openai.OpenAI) -> None:
     second = client.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER_TOOL, STOCK_TOOL])
     assert second.choices[0].finish_reason == "stop" and second.choices[0].message.tool_calls is None
     assert "sunny" in second.choices[0].message.content and "18" in second.choices[0].message.content
+
+
+class QueryTable(str, Enum):
+    orders = "orders"
+    customers = "customers"
+    products = "products"
+
+
+class QueryColumn(str, Enum):
+    id = "id"
+    status = "status"
+    expected_delivery_date = "expected_delivery_date"
+    delivered_at = "delivered_at"
+    shipped_at = "shipped_at"
+
+
+class Query(BaseModel):
+    table_name: QueryTable
+    columns: List[QueryColumn]
+
+
+def test_the_sdks_parsing_tools_example_calls_its_tool(client: openai.OpenAI) -> None:
+    """examples/parsing_tools.py of the SDK: no tool_choice, the system message tells the model
+    to call the query function, the user asks about orders: a tool call whose arguments parse."""
+    completion = client.chat.completions.parse(
+        model="gpt-4o-2024-08-06",
+        messages=[
+            {"role": "system", "content": "You are a helpful assistant. The current date is August 6, 2024. You help users query "
+                                          "for the data they are looking for by calling the query function."},
+            {"role": "user", "content": "look up all my orders in november of last year that were fulfilled but not delivered on time"},
+        ],
+        tools=[openai.pydantic_function_tool(Query)],
+    )
+    calls = completion.choices[0].message.tool_calls or []
+    assert completion.choices[0].finish_reason == "tool_calls" and len(calls) == 1
+    parsed = calls[0].function.parsed_arguments
+    assert isinstance(parsed, Query) and parsed.table_name == QueryTable.orders
+    # Without the instructions and with little in common with the tool, the model answers in text.
+    plain = client.chat.completions.parse(model="gpt-4o-2024-08-06", messages=[{"role": "user", "content": "Hi there!"}],
+                                          tools=[openai.pydantic_function_tool(Query)])
+    assert not plain.choices[0].message.tool_calls and plain.choices[0].message.content
 
 
 def test_tool_choice_modes(client: openai.OpenAI) -> None:

@@ -37,6 +37,23 @@ public struct SchemaValueGenerator {
         self.hints = hints
     }
 
+    /// The user text's words, read once when an enum first asks.
+    private var userWords: [String]?
+
+    /// An enum member: one the user's words name when there are such (`orders` for "all my
+    /// orders", `delivered_at` for "delivered"), else any.
+    mutating func pickEnum(_ values: [JSON]) -> JSON? {
+        if userWords == nil { userWords = TextAnalysis.words(hints.userText) }
+        let words = userWords ?? []
+        guard !words.isEmpty else { return pick(values) }
+        let named = values.filter { v in
+            guard let s = v.stringValue else { return false }
+            let parts = ToolSelector.nameParts(s).flatMap { TextAnalysis.words($0) }.filter { $0.count >= 4 && !WordBank.stopwords.contains($0) }
+            return parts.contains { p in words.contains { TextAnalysis.sameStem($0, p) } }
+        }
+        return pick(named.isEmpty ? values : named)
+    }
+
     /// A value for the whole schema.
     public static func generate(_ schema: JSON, seed: UInt64, hints: SchemaHints = SchemaHints()) -> JSON {
         var g = SchemaValueGenerator(schema: schema, seed: seed, hints: hints)
@@ -72,7 +89,7 @@ public struct SchemaValueGenerator {
             }
         }
         if let c = schema["const"] { return c }
-        if let e = schema["enum"]?.arrayValue, let v = pick(e) { return v }
+        if let e = schema["enum"]?.arrayValue, let v = pickEnum(e) { return v }
         if let all = schema["allOf"]?.arrayValue, !all.isEmpty { return value(SchemaRefs.merge(all, root: root), key: key, depth: depth + 1) }
         for k in ["anyOf", "oneOf"] {
             if let options = schema[k]?.arrayValue, !options.isEmpty {
