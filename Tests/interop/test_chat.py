@@ -444,3 +444,19 @@ def test_custom_tools_in_chat_completions(client: openai.OpenAI) -> None:
         client.chat.completions.create(model="gpt-5", tools=tools, messages=[{"role": "user", "content": "hi"}],
                                        tool_choice={"type": "custom", "custom": {"name": "nope"}})
     assert assert_error_shape(e.value, 400)["param"] == "tool_choice.custom.name"
+
+
+def test_predicted_outputs_report_accepted_and_rejected_tokens(client: openai.OpenAI) -> None:
+    code = 'class User {\n  firstName: string = "";\n  username: string = "";\n}\n\nexport default User;\n'
+    messages = [{"role": "user", "content": "Replace the username property with an email property. Respond only with code."},
+                {"role": "user", "content": code}]
+    r = client.chat.completions.create(model="gpt-4o", messages=messages, prediction={"type": "content", "content": code})
+    assert r.choices[0].message.content == code  # the default model keeps the file as it is
+    details = r.usage.completion_tokens_details  # type: ignore[union-attr]
+    assert details is not None and details.accepted_prediction_tokens == r.usage.completion_tokens  # type: ignore[union-attr]
+    assert details.rejected_prediction_tokens == 0
+    plain = client.chat.completions.create(model="gpt-4o", messages=messages)
+    assert plain.usage.completion_tokens_details.accepted_prediction_tokens == 0  # type: ignore[union-attr]
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model="gpt-4o", messages=messages, prediction={"type": "file", "content": code})  # type: ignore[typeddict-item]
+    assert assert_error_shape(e.value, 400)["param"] == "prediction.type"

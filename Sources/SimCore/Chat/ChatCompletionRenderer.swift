@@ -9,6 +9,10 @@ struct ChatChoice {
     var logprobs: [JSON]?
     /// `url_citation` annotations (search models).
     var annotations: [JSON] = []
+    /// Predicted Outputs: the prediction's accepted and rejected tokens (zero without one).
+    var prediction: (accepted: Int, rejected: Int) = (0, 0)
+    /// Completion tokens as billed: visible, reasoning and rejected prediction tokens.
+    var billedOutputTokens: Int { output.totalOutputTokens + prediction.rejected }
 }
 
 /// Renders chat completions and their stream chunks in the API's field order.
@@ -20,14 +24,16 @@ struct ChatCompletionRenderer {
     let fingerprint: String
 
     func usage(prompt: Int, cached: Int, choices: [ChatChoice]) -> JSON {
-        let completion = choices.reduce(0) { $0 + $1.output.totalOutputTokens }
+        let completion = choices.reduce(0) { $0 + $1.billedOutputTokens }
         let reasoning = choices.reduce(0) { $0 + $1.output.reasoningTokens }
+        let accepted = choices.reduce(0) { $0 + $1.prediction.accepted }, rejected = choices.reduce(0) { $0 + $1.prediction.rejected }
         return .object([
             ("prompt_tokens", .int(Int64(prompt))), ("completion_tokens", .int(Int64(completion))),
             ("total_tokens", .int(Int64(prompt + completion))),
             ("prompt_tokens_details", .object([("cached_tokens", .int(Int64(cached))), ("audio_tokens", 0)])),
             ("completion_tokens_details", .object([("reasoning_tokens", .int(Int64(reasoning))), ("audio_tokens", 0),
-                                                   ("accepted_prediction_tokens", 0), ("rejected_prediction_tokens", 0)])),
+                                                   ("accepted_prediction_tokens", .int(Int64(accepted))),
+                                                   ("rejected_prediction_tokens", .int(Int64(rejected)))])),
         ])
     }
 
@@ -84,14 +90,16 @@ struct ChatCompletionRenderer {
             w.raw(#","finish_reason":"#); w.writeString(c.output.finishReason.rawValue)
             w.raw("}")
         }
-        let completion = choices.reduce(0) { $0 + $1.output.totalOutputTokens }
+        let completion = choices.reduce(0) { $0 + $1.billedOutputTokens }
         let reasoning = choices.reduce(0) { $0 + $1.output.reasoningTokens }
         w.raw(#"],"usage":{"prompt_tokens":"#); w.writeInt(Int64(prompt))
         w.raw(#","completion_tokens":"#); w.writeInt(Int64(completion))
         w.raw(#","total_tokens":"#); w.writeInt(Int64(prompt + completion))
         w.raw(#","prompt_tokens_details":{"cached_tokens":"#); w.writeInt(Int64(cached))
         w.raw(#","audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":"#); w.writeInt(Int64(reasoning))
-        w.raw(#","audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}"#)
+        w.raw(#","audio_tokens":0,"accepted_prediction_tokens":"#); w.writeInt(Int64(choices.reduce(0) { $0 + $1.prediction.accepted }))
+        w.raw(#","rejected_prediction_tokens":"#); w.writeInt(Int64(choices.reduce(0) { $0 + $1.prediction.rejected }))
+        w.raw("}}")
         if let moderation { w.raw(#","moderation":"#); w.write(moderation) }
         w.raw(#","service_tier":"#)
         w.writeString(serviceTier)

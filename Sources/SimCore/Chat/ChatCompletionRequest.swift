@@ -31,6 +31,8 @@ public struct ChatCompletionRequest: Sendable {
     public var webSearchContextSize: String?
     /// Moderated completions (`moderation`); its model is checked by the service.
     public var moderation: ModeratedCompletion?
+    /// Predicted Outputs: the prediction's text (`prediction.content`).
+    public var prediction: String?
     /// The body as sent (tools and response format count as input tokens).
     public var body: JSON
 
@@ -136,6 +138,7 @@ public struct ChatCompletionRequest: Sendable {
         let parallel = try r.bool("parallel_tool_calls") ?? true
         let seed = try r.int("seed")
         let moderation = try ModeratedCompletion.parse(r.raw("moderation"))
+        let prediction = try PredictedOutput.parse(r)
         var cacheKey = try r.string("prompt_cache_key")
         if cacheKey == nil { cacheKey = try r.string("user") }
         return ChatCompletionRequest(
@@ -144,7 +147,7 @@ public struct ChatCompletionRequest: Sendable {
             toolChoice: choice, parallelToolCalls: parallel, logprobs: logprobs, topLogprobs: top,
             seed: seed, store: store, metadata: metadata, promptCacheKey: cacheKey,
             retention: retention, reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop,
-            webSearchContextSize: searchSize, moderation: moderation, body: body)
+            webSearchContextSize: searchSize, moderation: moderation, prediction: prediction, body: body)
     }
 
     /// Tool messages must answer a preceding assistant `tool_calls`, and every call must be answered.

@@ -57,11 +57,12 @@ public struct ChatCompletionService: Sendable {
                                           toolCallIDs: [], logprobs: nil))
                 continue
             }
-            let g = GenerationRequest(model: req.model, modelInfo: info, tenant: tenant, seed: seed, prompt: prompt.text,
+            var g = GenerationRequest(model: req.model, modelInfo: info, tenant: tenant, seed: seed, prompt: prompt.text,
                                       lastUserMessage: prompt.lastUserMessage, inputTokens: prompt.inputTokens, maxOutputTokens: req.maxTokens,
                                       format: req.format, tools: req.tools, toolChoice: req.toolChoice, parallelToolCalls: req.parallelToolCalls,
                                       toolOutputs: prompt.toolOutputs, reasoningEffort: req.reasoningEffort, overrides: overrides, choiceIndex: index,
                                       lastUserMessageTokens: prompt.lastUserMessageTokens)
+            g.prediction = req.prediction
             var output = Self.applyStop(engine.generator.generate(g), stop: req.stop)
             var annotations: [JSON] = []
             if info.searchesWeb, output.toolCalls.isEmpty, output.finishReason == .stop, let text = output.text {
@@ -72,7 +73,9 @@ public struct ChatCompletionService: Sendable {
             let callIDs = output.toolCalls.map { _ in ids.make("call_", length: 24) }
             var lps: [JSON]?
             if req.logprobs { lps = Logprobs.tokens(TokenEstimator.pieces(output.text ?? ""), seed: g.contentSeed, top: req.topLogprobs) }
-            choices.append(ChatChoice(index: index, output: output, toolCallIDs: callIDs, logprobs: lps, annotations: annotations))
+            var choice = ChatChoice(index: index, output: output, toolCallIDs: callIDs, logprobs: lps, annotations: annotations)
+            if let p = req.prediction { choice.prediction = PredictedOutput.split(prediction: p, completion: output.text ?? "") }
+            choices.append(choice)
         }
         var moderation: JSON?
         if let m = req.moderation, let inputModeration {
@@ -100,7 +103,7 @@ public struct ChatCompletionService: Sendable {
                                                                       moderation: moderation), req: req)
         }
         engine.usage.record(tenant, .completions, model: req.model, input: prompt.inputTokens, cached: cached,
-                            output: choices.reduce(0) { $0 + $1.output.totalOutputTokens }, batch: engine.isBatch(env))
+                            output: choices.reduce(0) { $0 + $1.billedOutputTokens }, batch: engine.isBatch(env))
         let chunks = req.stream
             ? renderer.chunks(choices: choices, usage: req.includeUsage ? usage : Optional<JSON>.none,
                               obfuscationSeed: req.includeObfuscation ? StableHash.mix(seed, StableHash.fnv1a(id)) : nil, moderation: moderation)

@@ -23,6 +23,8 @@ public struct DeterministicGenerator: TextGenerator, ModelAnswerProvider {
             if !hints.topics.isEmpty { pairs.append(("topics", .array(hints.topics.prefix(3).map { .string($0) }))) }
             return .json(.object(pairs))
         case .text:
+            // A prediction (a file regenerated with changes the model cannot make up here) is repeated.
+            if r.toolOutputs.isEmpty, let p = r.prediction { return .text(p) }
             return .text(r.toolOutputs.isEmpty ? text(r) : toolFollowUp(r))
         }
     }

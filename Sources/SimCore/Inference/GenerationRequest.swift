@@ -71,6 +71,8 @@ public struct GenerationRequest: Sendable {
     public var overrides: RequestOverrides
     /// Which of `n` choices this is (0-based).
     public var choiceIndex: Int
+    /// Predicted Outputs: the text the answer is expected to repeat (the default model repeats it).
+    public var prediction: String? = nil
 
     public init(model: String, modelInfo: ModelInfo, tenant: Tenant, seed: UInt64, prompt: String, lastUserMessage: String,
                 inputTokens: Int, maxOutputTokens: Int? = nil, format: OutputFormat = .text, tools: [FunctionTool] = [],
