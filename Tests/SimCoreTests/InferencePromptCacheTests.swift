@@ -45,6 +45,38 @@ import SimSupport
         #expect(c.lookup(tenant: tenant, key: nil, hashes: a, inputTokens: 2600) == 2560)
     }
 
+    /// Explicit breakpoints (`prompt_cache_breakpoint`): the prefix up to one is read exactly,
+    /// not rounded to 128; `implicit: false` writes the breakpoints only (the prompt's own blocks
+    /// are not remembered), and only the latest four (three beside the implicit one) of 1,024+.
+    @Test func breakpointsAreReadExactlyAndExplicitModeWritesOnlyThem() {
+        let c = cache
+        let a = Self.prompt(3000)
+        #expect(c.lookup(tenant: tenant, key: "bp", hashes: a, inputTokens: 3000, marks: [1500], implicit: false) == 0)
+        // Without the breakpoint's whole prefix, nothing: explicit mode remembered no blocks.
+        let shorter = Array(a.prefix(1400)) + Self.prompt(900, salt: 4)
+        #expect(c.lookup(tenant: tenant, key: "bp", hashes: shorter, inputTokens: 2300, implicit: false) == 0)
+        // Same first 1,500 tokens, then different: exactly 1,500, however the blocks fall.
+        let b = Array(a.prefix(1500)) + Self.prompt(700, salt: 3)
+        #expect(c.lookup(tenant: tenant, key: "bp", hashes: b, inputTokens: 2200, implicit: false) == 1500)
+        #expect(c.lookup(tenant: tenant, key: "bp", hashes: b, inputTokens: 2200) == 1500)
+        // In implicit mode the blocks are remembered too: the larger of the two readings.
+        let d = Self.prompt(4000, salt: 11)
+        _ = c.lookup(tenant: tenant, key: "both", hashes: d, inputTokens: 4000, marks: [1100])
+        let e = Array(d.prefix(3000)) + Self.prompt(10, salt: 12)
+        #expect(c.lookup(tenant: tenant, key: "both", hashes: e, inputTokens: 3010) == 2944)
+        let f = Array(d.prefix(1100)) + Self.prompt(100, salt: 13)
+        #expect(c.lookup(tenant: tenant, key: "both", hashes: f, inputTokens: 1200) == 1100)
+        // Breakpoints under 1,024 tokens are not written; of the rest, the latest four in explicit mode.
+        let g = Self.prompt(9000, salt: 21)
+        _ = c.lookup(tenant: tenant, key: "many", hashes: g, inputTokens: 9000, marks: [500, 2000, 3000, 4000, 5000, 6000], implicit: false)
+        #expect(c.lookup(tenant: tenant, key: "many", hashes: Array(g.prefix(2500)), inputTokens: 2500, implicit: false) == 0)
+        #expect(c.lookup(tenant: tenant, key: "many", hashes: Array(g.prefix(3500)), inputTokens: 3500, implicit: false) == 3000)
+        // A scenario's figure still wins.
+        var o = RequestOverrides()
+        o.cacheHit = false
+        #expect(c.lookup(tenant: tenant, key: "bp", hashes: b, inputTokens: 2200, overrides: o) == 0)
+    }
+
     @Test func shortPromptsAreNeverCached() {
         let c = cache
         let a = Self.prompt(1000)

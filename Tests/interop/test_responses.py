@@ -723,3 +723,56 @@ def test_custom_tool_stream_events_match_the_spec(sim: SimServer, api_key: str, 
     for _, data in events:
         errors = [e.message for e in event_validators[data["type"]].iter_errors(data)]
         assert not errors, f"{data['type']} violates the spec: {errors[:3]}"
+
+
+# --- prompt caching on gpt-5.5 and later: 24h retention, prompt_cache_options, breakpoints ---------
+
+CONTRACT = " ".join(f"Clause {i}: the supplier shall deliver item {i} within {i % 30 + 1} days of the order." for i in range(150))
+
+
+def contract_input(question: str, breakpoint: bool = True) -> list:
+    part: dict = {"type": "input_text", "text": CONTRACT}
+    if breakpoint:
+        part["prompt_cache_breakpoint"] = {"mode": "explicit"}
+    return [{"role": "user", "content": [part, {"type": "input_text", "text": question}]}]
+
+
+def test_a_breakpoint_is_read_exactly_and_explicit_mode_needs_one(client: openai.OpenAI) -> None:
+    first = client.responses.create(model="gpt-6-astra", input=contract_input("What does clause 3 say?"))
+    assert first.usage is not None and first.usage.input_tokens_details.cached_tokens == 0
+    assert first.prompt_cache_options is not None and first.prompt_cache_options.mode == "implicit"
+    assert first.prompt_cache_options.ttl == "30m" and first.prompt_cache_retention == "24h"
+    second = client.responses.create(model="gpt-6-astra", input=contract_input("And clause 7?"))
+    cached = second.usage.input_tokens_details.cached_tokens  # type: ignore[union-attr]
+    # The contract's tokens and the framing before them: exact, not a multiple of 128.
+    assert 2800 < cached < second.usage.input_tokens and cached % 128 != 0  # type: ignore[union-attr]
+    # Explicit mode without a breakpoint does not cache at all.
+    for _ in range(2):
+        r = client.responses.create(model="gpt-6-astra", input=contract_input("Same question?", breakpoint=False),
+                                    prompt_cache_key="no-breakpoints", prompt_cache_options={"mode": "explicit"})
+        assert r.usage.input_tokens_details.cached_tokens == 0 and r.prompt_cache_options.mode == "explicit"  # type: ignore[union-attr]
+    # Chat Completions reads a text part's breakpoint the same way.
+    messages = lambda q: [{"role": "user", "content": [{"type": "text", "text": CONTRACT, "prompt_cache_breakpoint": {"mode": "explicit"}},  # noqa: E731
+                                                       {"type": "text", "text": q}]}]
+    client.chat.completions.create(model="gpt-6-astra", messages=messages("a?"), prompt_cache_key="chat",
+                                   prompt_cache_options={"mode": "explicit"})
+    c = client.chat.completions.create(model="gpt-6-astra", messages=messages("b, which is different?"), prompt_cache_key="chat",
+                                       prompt_cache_options={"mode": "explicit"})
+    assert 2800 < c.usage.prompt_tokens_details.cached_tokens < c.usage.prompt_tokens  # type: ignore[union-attr]
+
+
+def test_older_models_round_to_128_and_newer_keep_only_24h(client: openai.OpenAI) -> None:
+    client.responses.create(model="gpt-4.1", input=contract_input("What does clause 3 say?"), prompt_cache_key="old")
+    r = client.responses.create(model="gpt-4.1", input=contract_input("And clause 7?"), prompt_cache_key="old")
+    assert r.usage.input_tokens_details.cached_tokens % 128 == 0 and r.usage.input_tokens_details.cached_tokens > 2000  # type: ignore[union-attr]
+    assert r.prompt_cache_retention is None
+    for create in (lambda **kw: client.responses.create(model="gpt-5.5", input="hi", **kw),
+                   lambda **kw: client.chat.completions.create(model="gpt-5.5", messages=[{"role": "user", "content": "hi"}], **kw)):
+        with pytest.raises(openai.BadRequestError) as e:
+            create(prompt_cache_retention="in_memory")
+        err = assert_error_shape(e.value, 400)
+        assert err["param"] == "prompt_cache_retention" and err["code"] == "unsupported_value"
+    assert client.responses.create(model="gpt-5.5", input="hi").prompt_cache_retention == "24h"
+    with pytest.raises(openai.BadRequestError) as e:
+        client.responses.create(model="gpt-6-astra", input="hi", prompt_cache_options={"mode": "sometimes"})  # type: ignore[typeddict-item]
+    assert assert_error_shape(e.value, 400)["param"] == "prompt_cache_options.mode"

@@ -33,6 +33,10 @@ public struct ChatCompletionRequest: Sendable {
     public var moderation: ModeratedCompletion?
     /// Predicted Outputs: the prediction's text (`prediction.content`).
     public var prediction: String?
+    /// `prompt_cache_retention` as given, and `prompt_cache_options` (honoured for the models
+    /// that support them).
+    public var retentionParam: String?
+    public var promptCacheOptions: PromptCacheOptions?
     /// The body as sent (tools and response format count as input tokens).
     public var body: JSON
 
@@ -90,7 +94,8 @@ public struct ChatCompletionRequest: Sendable {
         let tools = try ChatTools.parseTools(r)
         let choice = try ChatTools.parseChoice(r, tools: tools)
         var retention = PromptCache.Retention.inMemory
-        if let s = try r.string("prompt_cache_retention") {
+        let retentionParam = try r.string("prompt_cache_retention")
+        if let s = retentionParam {
             guard let v = PromptCache.Retention(wire: s) else { throw .invalidValue("prompt_cache_retention", s, supported: ["in_memory", "24h"]) }
             retention = v
         }
@@ -139,6 +144,7 @@ public struct ChatCompletionRequest: Sendable {
         let seed = try r.int("seed")
         let moderation = try ModeratedCompletion.parse(r.raw("moderation"))
         let prediction = try PredictedOutput.parse(r)
+        let promptCacheOptions = try PromptCacheOptions.parse(r.raw("prompt_cache_options"))
         var cacheKey = try r.string("prompt_cache_key")
         if cacheKey == nil { cacheKey = try r.string("user") }
         return ChatCompletionRequest(
@@ -147,7 +153,8 @@ public struct ChatCompletionRequest: Sendable {
             toolChoice: choice, parallelToolCalls: parallel, logprobs: logprobs, topLogprobs: top,
             seed: seed, store: store, metadata: metadata, promptCacheKey: cacheKey,
             retention: retention, reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop,
-            webSearchContextSize: searchSize, moderation: moderation, prediction: prediction, body: body)
+            webSearchContextSize: searchSize, moderation: moderation, prediction: prediction,
+            retentionParam: retentionParam, promptCacheOptions: promptCacheOptions, body: body)
     }
 
     /// Tool messages must answer a preceding assistant `tool_calls`, and every call must be answered.

@@ -43,10 +43,18 @@ public struct ChatCompletionService: Sendable {
         // Moderated completions: the input is judged first (a blocked input is not answered).
         let inputModeration = req.moderation.map { m in m.classify(texts: req.messages.map(\.text), images: Self.imageURLs(req.messages)) }
         let inputBlocked = req.moderation?.blocksInput == true && inputModeration?.flagged == true
+        try PromptCacheOptions.checkRetention(req.retentionParam, model: info)
         let prompt = ChatPrompt(req)
         try ContextWindow.check(info, inputTokens: prompt.inputTokens)
-        let cached = engine.cache.lookup(tenant: tenant, key: req.promptCacheKey, hashes: prompt.hashes, inputTokens: prompt.inputTokens,
-                                         retention: req.retention, overrides: overrides)
+        // gpt-5.5 and later keep cached prefixes 24 hours; `explicit` prompt-cache options without
+        // a breakpoint do not cache (on the models that support the options).
+        let options = info.supportsPromptCacheOptions
+        let implicit = !(options && req.promptCacheOptions?.mode == "explicit")
+        let marks = options ? prompt.breakpoints : []
+        let cached = engine.cache.lookup(tenant: tenant, key: req.promptCacheKey, hashes: implicit || !marks.isEmpty ? prompt.hashes : [],
+                                         inputTokens: prompt.inputTokens,
+                                         retention: info.onlyExtendedCacheRetention ? .extended : req.retention, overrides: overrides,
+                                         marks: marks, implicit: implicit)
         let ids = env.ids(tenant)
         let id = ids.make("chatcmpl-", length: 29)
         let seed = engine.seed(requestSeed: req.seed)

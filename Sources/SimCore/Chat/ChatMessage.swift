@@ -17,6 +17,8 @@ public struct ChatMessage: Sendable {
     public var toolCallID: String?
     /// Tokens for images in the content (85 for `detail: low`, else 765).
     public var imageTokens: Int
+    /// Byte offsets in `text` at the end of each part with a `prompt_cache_breakpoint`.
+    public var breakpoints: [Int] = []
 
     /// Validates `messages[index]`.
     static func parse(_ value: JSON, index: Int) throws(APIError) -> ChatMessage {
@@ -73,6 +75,17 @@ public struct ChatMessage: Sendable {
                 guard case .object = part else { throw .invalidType(pr.path, expected: "an object", got: part) }
                 let type = try pr.requiredString("type")
                 guard allowed.contains(type) else { throw .invalidValue(pr.name("type"), type, supported: allowed) }
+                var breakpoint = false
+                if let b = try pr.objectReader("prompt_cache_breakpoint") {
+                    if case let .object(keys) = b.object { for (k, _) in keys where k != "mode" { throw .unknownParameter(b.name(k)) } }
+                    let mode = try b.requiredString("mode")
+                    guard mode == "explicit" else { throw .invalidValue(b.name("mode"), mode, supported: ["explicit"]) }
+                    breakpoint = true
+                }
+                defer {
+                    // The end of this part's text in `text` (the texts are joined by newlines).
+                    if breakpoint { m.breakpoints.append(texts.reduce(0) { $0 + $1.utf8.count } + max(0, texts.count - 1)) }
+                }
                 switch type {
                 case "text": texts.append(try pr.requiredString("text"))
                 case "refusal": texts.append(try pr.requiredString("refusal"))

@@ -11,6 +11,9 @@ struct ChatPrompt {
     let lastUserMessageTokens: Int
     /// Tool results after the last user message (the model now answers in text).
     let toolOutputs: [(name: String?, output: String)]
+    /// The token counts (positions in `hashes`) at the end of each content part with a
+    /// `prompt_cache_breakpoint`; only for prompts long enough to cache.
+    let breakpoints: [Int]
 
     init(_ req: ChatCompletionRequest) {
         var tokens = 3
@@ -39,15 +42,23 @@ struct ChatPrompt {
         inputTokens = tokens
         // Only prompts of 1,024+ tokens can be cached, so shorter ones skip hashing.
         var hashes: [UInt64] = []
+        var breakpoints: [Int] = []
         if tokens >= PromptCache.minimumTokens {
             hashes += TokenEstimator.tokenHashes(preamble)
             for m in req.messages {
                 hashes.append(StableHash.fnv1a("<|\(m.role)|>"))
+                if !m.breakpoints.isEmpty {
+                    let bytes = Array(m.text.utf8)
+                    for b in m.breakpoints {
+                        breakpoints.append(hashes.count + TokenEstimator.count(String(decoding: bytes[..<min(b, bytes.count)], as: UTF8.self)))
+                    }
+                }
                 hashes += TokenEstimator.tokenHashes(m.text)
                 for i in 0..<m.imageTokens { hashes.append(StableHash.mix(StableHash.fnv1a(m.contentParts?.encodedString ?? ""), UInt64(i))) }
             }
         }
         self.hashes = hashes
+        self.breakpoints = breakpoints
         self.text = text
         lastUserMessage = req.messages.indices.contains(about) ? req.messages[about].text : ""
         lastUserMessageTokens = req.messages.indices.contains(about) ? aboutTokens : 0

@@ -6,6 +6,42 @@ import SimSupport
 /// The first call reports 0. Retention is measured on the injected clock from the last use:
 /// `inMemory` keeps entries 5 minutes after their last use (at most an hour), `extended`
 /// (`prompt_cache_retention: "24h"`) a day. In memory only: a restart or reset empties it.
+/// `prompt_cache_options` of a Responses or Chat Completions request (`PromptCacheOptionsParam`):
+/// `mode` `implicit` (default: the cache breakpoint is chosen automatically) or `explicit` (only
+/// the request's `prompt_cache_breakpoint`s are written and read; none: no caching), `ttl`
+/// `30m` (the one value). Honoured for the models that support it (gpt-5.6 and later).
+public struct PromptCacheOptions: Sendable, Equatable {
+    public var mode: String
+    public var ttl: String
+
+    public static func parse(_ value: JSON?, unknown: (String) -> APIError = APIError.unknownParameter) throws(APIError) -> PromptCacheOptions? {
+        guard let value, !value.isNull else { return nil }
+        guard case let .object(pairs) = value else { throw .invalidType("prompt_cache_options", expected: "an object", got: value) }
+        var o = PromptCacheOptions(mode: "implicit", ttl: "30m")
+        for (k, v) in pairs {
+            let param = "prompt_cache_options.\(k)"
+            guard k == "mode" || k == "ttl" else { throw unknown(param) }
+            if v.isNull { continue }
+            guard let s = v.stringValue else { throw .invalidType(param, expected: "a string", got: v) }
+            let allowed = k == "mode" ? ["implicit", "explicit"] : ["30m"]
+            guard allowed.contains(s) else { throw .invalidValue(param, s, supported: allowed) }
+            if k == "mode" { o.mode = s } else { o.ttl = s }
+        }
+        return o
+    }
+
+    /// The options a response of a model that supports them reports (`PromptCacheOptions`).
+    public var json: JSON { .object([("ttl", .string(ttl)), ("mode", .string(mode))]) }
+
+    /// "For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported": the 400 for
+    /// `in_memory` there.
+    public static func checkRetention(_ retention: String?, model: ModelInfo) throws(APIError) {
+        guard model.onlyExtendedCacheRetention, let retention, retention != "24h" else { return }
+        throw .invalidRequest("Unsupported value: 'prompt_cache_retention' does not support '\(retention)' with this model. Supported values are: '24h'.",
+                              param: "prompt_cache_retention", code: "unsupported_value")
+    }
+}
+
 public final class PromptCache: Sendable {
     public enum Retention: Sendable, Equatable {
         case inMemory, extended
@@ -37,9 +73,17 @@ public final class PromptCache: Sendable {
         var created: Double
         var lastUsed: Double
         var retention: Retention
+        /// Explicit breakpoints (`prompt_cache_breakpoint`): the token count at each and the
+        /// chained hash of the tokens before it. A later prompt that starts with those tokens
+        /// reads exactly that many (not rounded to 128).
+        var marks: [Mark] = []
         func alive(at now: Double) -> Bool {
             now - lastUsed <= retention.idleSeconds && now - created <= retention.maxSeconds
         }
+    }
+    struct Mark: Equatable {
+        var tokens: Int
+        var hash: UInt64
     }
     private struct Bucket { var entries: [Entry] = [] }
     private let state = Locked<[String: [String: Bucket]]>([:])
@@ -49,42 +93,85 @@ public final class PromptCache: Sendable {
 
     /// `cached_tokens` for a prompt of `inputTokens` tokens whose token hashes are `hashes`, and
     /// remembers the prompt for later calls. A scenario's `cachedTokens`/`cacheHit` wins.
+    ///
+    /// `marks`: the token counts at the prompt's explicit breakpoints (`prompt_cache_breakpoint`,
+    /// ascending); `implicit: false` (`prompt_cache_options.mode: explicit`) writes only those,
+    /// not the prompt's own 128-token blocks. An earlier breakpoint this prompt starts with is
+    /// read exactly (a block match rounds down to 128).
     public func lookup(tenant: Tenant, key: String?, hashes: [UInt64], inputTokens: Int, retention: Retention = .inMemory,
-                       overrides: RequestOverrides = RequestOverrides()) -> Int {
+                       overrides: RequestOverrides = RequestOverrides(), marks: [Int] = [], implicit: Bool = true) -> Int {
         // Fewer hashes than the minimum can neither hit (a hit needs a 1,024-token shared prefix)
         // nor be remembered: skip the lock (dead entries are dropped by the next long prompt).
         if hashes.count < Self.minimumTokens { return Self.reported(shared: 0, inputTokens: inputTokens, overrides: overrides) }
         let now = clock.now()
         let (blocks, whole) = Self.blocks(hashes)
-        let shared: Int = state.withLock { all in
+        // The chained hash after each token, only when breakpoints are in play (this prompt's or,
+        // found under the lock, a remembered one's).
+        var chain: [UInt64]?
+        func chained() -> [UInt64] {
+            if let chain { return chain }
+            let c = Self.chain(hashes)
+            chain = c
+            return c
+        }
+        // This prompt's breakpoints that can be cached (1,024 tokens and more): the latest three
+        // beside the implicit one, four without it.
+        let written: [Mark] = marks.filter { $0 >= Self.minimumTokens && $0 <= hashes.count }.suffix(implicit ? 3 : 4)
+            .map { Mark(tokens: $0, hash: chained()[$0 - 1]) }
+        let shared: (blocks: Int, exact: Int) = state.withLock { all in
             var tenantBuckets = all[tenant.id] ?? [:]
             var bucket = tenantBuckets[key ?? ""] ?? Bucket()
             bucket.entries.removeAll { !$0.alive(at: now) }
-            var best = 0
+            var best = 0, bestExact = 0
             var bestIndex: Int?
             for (i, e) in bucket.entries.enumerated() {
                 let p = Self.commonPrefix(e.blocks, blocks) * Self.increment
-                if p > best { best = p; bestIndex = i }
+                if p > best { best = p; if p >= Self.minimumTokens { bestIndex = i } }
+                for m in e.marks where m.tokens > bestExact && m.tokens <= hashes.count && chained()[m.tokens - 1] == m.hash {
+                    bestExact = m.tokens
+                    bucket.entries[i].lastUsed = now
+                }
             }
-            if let i = bestIndex, best >= Self.minimumTokens { bucket.entries[i].lastUsed = now }
-            if hashes.count >= Self.minimumTokens {
-                if let same = bucket.entries.firstIndex(where: { $0.whole == whole && $0.blocks == blocks }) {
-                    bucket.entries[same].lastUsed = now
-                    if retention == .extended { bucket.entries[same].retention = .extended }
-                } else {
-                    bucket.entries.append(Entry(blocks: blocks, whole: whole, created: now, lastUsed: now, retention: retention))
-                    if bucket.entries.count > Self.entriesPerKey {
-                        if let oldest = bucket.entries.indices.min(by: { bucket.entries[$0].lastUsed < bucket.entries[$1].lastUsed }) {
-                            bucket.entries.remove(at: oldest)
-                        }
+            if let i = bestIndex { bucket.entries[i].lastUsed = now }
+            let own = implicit ? blocks : []
+            if let same = bucket.entries.firstIndex(where: { $0.whole == whole && $0.blocks == own }) {
+                bucket.entries[same].lastUsed = now
+                if retention == .extended { bucket.entries[same].retention = .extended }
+                for m in written where !bucket.entries[same].marks.contains(m) { bucket.entries[same].marks.append(m) }
+            } else if implicit || !written.isEmpty {
+                bucket.entries.append(Entry(blocks: own, whole: whole, created: now, lastUsed: now, retention: retention, marks: written))
+                if bucket.entries.count > Self.entriesPerKey {
+                    if let oldest = bucket.entries.indices.min(by: { bucket.entries[$0].lastUsed < bucket.entries[$1].lastUsed }) {
+                        bucket.entries.remove(at: oldest)
                     }
                 }
             }
             tenantBuckets[key ?? ""] = bucket
             all[tenant.id] = tenantBuckets
-            return best
+            return (best, bestExact)
         }
-        return Self.reported(shared: shared, inputTokens: inputTokens, overrides: overrides)
+        let fromBlocks = Self.reported(shared: shared.blocks, inputTokens: inputTokens, overrides: overrides)
+        if overrides.cachedTokens != nil || overrides.cacheHit != nil { return fromBlocks }
+        return max(fromBlocks, shared.exact >= Self.minimumTokens ? min(shared.exact, inputTokens) : 0)
+    }
+
+    /// The chained hash after each token (the value `blocks` has at every block's end).
+    static func chain(_ hashes: [UInt64]) -> [UInt64] {
+        var out: [UInt64] = []
+        out.reserveCapacity(hashes.count)
+        var acc: UInt64 = 0x243F_6A88_85A3_08D3
+        for h in hashes {
+            acc = step(acc, h)
+            out.append(acc)
+        }
+        return out
+    }
+
+    @inline(__always) static func step(_ acc: UInt64, _ h: UInt64) -> UInt64 {
+        var z = acc ^ h
+        z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
+        z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
+        return (z ^ (z >> 31)) &+ 0x9e3779b97f4a7c15
     }
 
     /// `cached_tokens` for a shared prefix, unless a scenario decides.
@@ -109,10 +196,7 @@ public final class PromptCache: Sendable {
         blocks.reserveCapacity(hashes.count / increment)
         var acc: UInt64 = 0x243F_6A88_85A3_08D3
         for (i, h) in hashes.enumerated() {
-            var z = acc ^ h
-            z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
-            z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
-            acc = (z ^ (z >> 31)) &+ 0x9e3779b97f4a7c15
+            acc = step(acc, h)
             if (i + 1) % increment == 0 { blocks.append(acc) }
         }
         return (blocks, acc)

@@ -17,6 +17,9 @@ public struct ResponseConversation: Sendable {
     public private(set) var flatPrompt = ""
     /// `tools: …` and a newline when there are tools, else empty.
     private var toolsLine = ""
+    /// Byte offsets in `promptText` at the end of each content part with a
+    /// `prompt_cache_breakpoint`, in order.
+    public private(set) var breakpointOffsets: [Int] = []
 
     /// The prompt as one text, in cache order: tools, instructions, then items (one line each).
     /// Built when read: only prompts long enough for the prompt cache need it.
@@ -38,6 +41,8 @@ public struct ResponseConversation: Sendable {
         if let instructions { messages.append(("developer", instructions)) }
         var callNames: [String: String] = [:]
         var lastUserIndex = -1
+        // (message index, byte offset in its content) at the end of each part with a breakpoint.
+        var marksInContent: [(message: Int, offset: Int)] = []
         var outputsAfterUser: [(name: String?, output: String)] = []
         for item in items {
             let type = item["type"]?.stringValue ?? ""
@@ -64,6 +69,7 @@ public struct ResponseConversation: Sendable {
                         add(body)
                     default: break
                     }
+                    if part["prompt_cache_breakpoint"] != nil { marksInContent.append((messages.count, text.utf8.count)) }
                 }
                 if role == "user" {
                     lastUserIndex = messages.count
@@ -103,13 +109,16 @@ public struct ResponseConversation: Sendable {
         // One "role: text" line per message (instructions first), written into one allocation.
         var prompt = ""
         prompt.reserveCapacity(messages.reduce(0) { $0 + $1.role.utf8.count + $1.content.utf8.count + 3 })
+        var contentStarts: [Int] = []
         for (i, m) in messages.enumerated() {
             if i > 0 { prompt += "\n" }
             prompt += m.role
             prompt += ": "
+            if !marksInContent.isEmpty { contentStarts.append(prompt.utf8.count) }
             prompt += m.content
         }
         flatPrompt = prompt
+        breakpointOffsets = marksInContent.map { toolsLine.utf8.count + contentStarts[$0.message] + $0.offset }
         // `TokenEstimator.countMessages(messages)`, keeping the count of the message the answer is
         // about (the generator needs it too: a long input is not counted twice).
         var messageTokens = 3

@@ -39,6 +39,8 @@ public struct ResponseCreateParams: Sendable {
     public var promptID: String?
     /// Moderated completions (`moderation`); its model is checked by the service.
     public var moderation: ModeratedCompletion?
+    /// `prompt_cache_options` as given (honoured for the models that support them).
+    public var promptCacheOptions: PromptCacheOptions?
 
     /// Every `CreateResponse` field (and the ones SDK 3.57 sends beside them).
     static let knownFields: KeySet = [
@@ -93,7 +95,12 @@ public struct ResponseCreateParams: Sendable {
         let choice = try ResponseTools.parseChoice(r.raw("tool_choice"), tools: tools.tools, webSearch: tools.webSearch)
         let parallelToolCalls = try r.bool("parallel_tool_calls") ?? true
         let promptCacheKey = try r.string("prompt_cache_key")
-        let promptCacheRetention = try r.enumString("prompt_cache_retention", ["in_memory", "24h"])
+        var promptCacheRetention = try r.enumString("prompt_cache_retention", ["in_memory", "24h"])
+        // gpt-5.5 and later keep cached prefixes 24 hours, the only retention they support (an
+        // explicit `in_memory` is refused once the model is resolved).
+        if promptCacheRetention == nil, ModelCatalog.base(String(ModelCatalog.baseName(model)))?.onlyExtendedCacheRetention == true {
+            promptCacheRetention = "24h"
+        }
         var include: [String] = []
         if let inc = try r.array("include") {
             for (i, v) in inc.enumerated() {
@@ -119,6 +126,7 @@ public struct ResponseCreateParams: Sendable {
         var promptID: String?
         if let prompt = try r.object("prompt") { promptID = try prompt.requiredString("id") }
         let moderation = try ModeratedCompletion.parse(r.raw("moderation"), unknown: FieldReader.unknownParameter)
+        let promptCacheOptions = try PromptCacheOptions.parse(r.raw("prompt_cache_options"), unknown: FieldReader.unknownParameter)
         if input == nil, previousResponseID == nil, promptID == nil, conversation == nil {
             throw .missingParameter("input")
         }
@@ -137,7 +145,8 @@ public struct ResponseCreateParams: Sendable {
             reasoningSummary: reasoningSummary, text: text, tools: tools.tools, toolsJSON: tools.echo, toolChoice: choice.choice,
             toolChoiceJSON: choice.echo, webSearch: tools.webSearch, parallelToolCalls: parallelToolCalls, promptCacheKey: promptCacheKey,
             promptCacheRetention: promptCacheRetention, include: include, truncation: truncation, serviceTier: serviceTier, user: user,
-            safetyIdentifier: safetyIdentifier, conversation: conversation, promptID: promptID, moderation: moderation)
+            safetyIdentifier: safetyIdentifier, conversation: conversation, promptID: promptID, moderation: moderation,
+            promptCacheOptions: promptCacheOptions)
     }
 
     /// `metadata`: at most 16 string values, keys ≤ 64 and values ≤ 512 characters.

@@ -118,6 +118,20 @@ public struct ResponseInput {
 
     private func part(_ raw: JSON, path: String, assistant: Bool) throws(APIError) -> JSON {
         let p = try FieldReader.element(raw, path)
+        // `prompt_cache_breakpoint` (`{"mode": "explicit"}`): checked, and kept on the part.
+        var breakpoint: JSON?
+        if let b = try p.object("prompt_cache_breakpoint") {
+            try b.rejectUnknown(["mode"])
+            let mode = try b.requiredString("mode")
+            guard mode == "explicit" else { throw FieldReader.invalidValue(b.param("mode"), mode, ["explicit"]) }
+            breakpoint = .object([("mode", "explicit")])
+        }
+        let made = try partBody(p, path: path, assistant: assistant)
+        guard let breakpoint else { return made }
+        return made.setting("prompt_cache_breakpoint", breakpoint)
+    }
+
+    private func partBody(_ p: FieldReader, path: String, assistant: Bool) throws(APIError) -> JSON {
         let type = try p.requiredString("type")
         // Assistant turns carry output text (input_text is accepted there and stored as output_text).
         let allowed = assistant ? ["output_text", "input_text", "refusal"] : ["input_text", "input_image", "input_file"]

@@ -71,6 +71,8 @@ public enum ResponseObject {
         var usage: Usage?
         /// Moderated completions' results (`moderation`), when requested.
         var moderation: JSON? = nil
+        /// The prompt-caching options applied (models that support them only).
+        var promptCacheOptions: JSON? = nil
         /// Internal record fields (a background run's timing), after the wire fields.
         var internalFields: [(String, JSON)] = []
 
@@ -142,6 +144,7 @@ public enum ResponseObject {
             w.raw(#","previous_response_id":"#); w.writeOptional(params.previousResponseID)
             w.raw(#","prompt_cache_key":"#); w.writeOptional(params.promptCacheKey)
             w.raw(#","prompt_cache_retention":"#); w.writeOptional(params.promptCacheRetention)
+            if let promptCacheOptions { w.raw(#","prompt_cache_options":"#); w.write(promptCacheOptions) }
             w.raw(#","reasoning":"#); ResponseObject.writeReasoningEcho(params, model: model, &w)
             w.raw(#","safety_identifier":"#); w.writeOptional(params.safetyIdentifier)
             w.raw(#","service_tier":"#); w.writeString(serviceTier)
@@ -163,6 +166,7 @@ public enum ResponseObject {
         /// Whether `writeSettings` would write `defaultSettings`.
         private var hasDefaultSettings: Bool {
             model.family != .reasoning && params.parallelToolCalls && params.previousResponseID == nil && params.promptCacheKey == nil
+                && promptCacheOptions == nil
                 && params.promptCacheRetention == nil && params.safetyIdentifier == nil && serviceTier == "default" && params.store
                 && (params.temperature ?? 1) == 1 && (params.topP ?? 1) == 1 && (params.topLogprobs ?? 0) == 0
                 && params.text.verbosity == "medium" && params.text.hasTextFormat
@@ -193,6 +197,7 @@ public enum ResponseObject {
             pairs.append(("previous_response_id", JSON(p.previousResponseID)))
             pairs.append(("prompt_cache_key", JSON(p.promptCacheKey)))
             pairs.append(("prompt_cache_retention", JSON(p.promptCacheRetention)))
+            if let promptCacheOptions { pairs.append(("prompt_cache_options", promptCacheOptions)) }
             pairs.append(("reasoning", reasoningEcho(p, model: model)))
             pairs.append(("safety_identifier", JSON(p.safetyIdentifier)))
             pairs.append(("service_tier", .string(serviceTier)))

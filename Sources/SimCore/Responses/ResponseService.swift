@@ -76,11 +76,20 @@ public struct ResponseService: Sendable {
         let (ready, id) = try prepare(tenant: tenant, params: p, ids: ids, reserveID: true)
         let inputTokens = ready.conversation.inputTokens
         let retention = p.promptCacheRetention.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory
+        // `prompt_cache_options` on the models that support them: `explicit` without a breakpoint does not cache.
+        let cacheOptions = ready.model.supportsPromptCacheOptions ? (p.promptCacheOptions ?? PromptCacheOptions(mode: "implicit", ttl: "30m")) : nil
+        let long = ready.conversation.promptTextBytes >= PromptCache.minimumTokens
+        // Explicit breakpoints: the token count of the prompt up to each.
+        var marks: [Int] = []
+        if cacheOptions != nil, long, !ready.conversation.breakpointOffsets.isEmpty {
+            let text = Array(ready.conversation.promptText.utf8)
+            marks = ready.conversation.breakpointOffsets.map { TokenEstimator.count(String(decoding: text[..<min($0, text.count)], as: UTF8.self)) }
+        }
+        let implicit = cacheOptions?.mode != "explicit"
         // A token is at least one byte: shorter prompts cannot reach the cache's 1,024 tokens.
-        let hashes = ready.conversation.promptTextBytes < PromptCache.minimumTokens
-            ? [] : TokenEstimator.tokenHashes(ready.conversation.promptText)
+        let hashes = !long || (!implicit && marks.isEmpty) ? [] : TokenEstimator.tokenHashes(ready.conversation.promptText)
         let cached = inference.cache.lookup(tenant: tenant, key: p.promptCacheKey, hashes: hashes,
-                                            inputTokens: inputTokens, retention: retention, overrides: overrides)
+                                            inputTokens: inputTokens, retention: retention, overrides: overrides, marks: marks, implicit: implicit)
         let allowedTools = ResponseTools.allowed(p.tools, choiceEcho: p.toolChoiceJSON)
         let search = Self.searchPlan(p, functionTools: allowedTools, lastUserMessage: ready.conversation.lastUserMessage)
         let request = GenerationRequest(
@@ -116,7 +125,8 @@ public struct ResponseService: Sendable {
         // `p` moves into the object (the last use): a copy would retain every field.
         let finished = ResponseObject.Finished(id: id, createdAt: now, completedAt: completedAt, status: built.status,
                                                incompleteReason: built.incompleteReason, params: consume p, model: ready.model,
-                                               output: built.items, usage: usage, moderation: moderation, internalFields: timing)
+                                               output: built.items, usage: usage, moderation: moderation,
+                                               promptCacheOptions: cacheOptions?.json, internalFields: timing)
         // A foreground reply is encoded once: those bytes are also the stored record's start.
         // Streams and background views need the object as a tree, and store its encoding.
         let tree: JSON? = stream || runsInBackground ? .some(finished.tree) : .none
@@ -224,6 +234,7 @@ public struct ResponseService: Sendable {
             throw .invalidRequest("The model `\(p.model)` does not support the Responses API.", param: "model", code: "model_not_supported")
         }
         try checkModelParameters(p, model: model)
+        try PromptCacheOptions.checkRetention(p.promptCacheRetention, model: model)
         if let prompt = p.promptID {
             throw .invalidRequest("Prompt with id '\(prompt)' not found.", param: "prompt.id", code: "not_found", status: 404)
         }
