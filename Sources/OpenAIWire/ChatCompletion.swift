@@ -70,9 +70,11 @@ public struct ChatCompletion: Codable, Sendable, Hashable {
     public let usage: CompletionUsage?
     public let serviceTier: String?
     public let systemFingerprint: String?
+    /// Moderated completions' results (`{"input": …, "output": …}`), when requested.
+    public let moderation: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, created, model, choices, usage
+        case id, object, created, model, choices, usage, moderation
         case serviceTier = "service_tier", systemFingerprint = "system_fingerprint"
     }
 
@@ -86,6 +88,7 @@ public struct ChatCompletion: Codable, Sendable, Hashable {
         usage = try c.decodeIfPresent(CompletionUsage.self, forKey: .usage)
         serviceTier = try c.decodeIfPresent(String.self, forKey: .serviceTier)
         systemFingerprint = try c.decodeIfPresent(String.self, forKey: .systemFingerprint)
+        moderation = try c.decodeIfPresent(JSONValue.self, forKey: .moderation)
     }
 }
 

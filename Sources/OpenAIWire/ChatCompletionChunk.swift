@@ -48,9 +48,11 @@ public struct ChatCompletionChunk: Codable, Sendable, Hashable {
     public let choices: [Choice]
     public let usage: CompletionUsage?
     public let systemFingerprint: String?
+    /// The moderation chunk's results (moderated completions).
+    public let moderation: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, created, model, choices, usage, systemFingerprint = "system_fingerprint"
+        case id, object, created, model, choices, usage, moderation, systemFingerprint = "system_fingerprint"
     }
 
     public init(from decoder: Decoder) throws {
@@ -62,6 +64,7 @@ public struct ChatCompletionChunk: Codable, Sendable, Hashable {
         choices = try c.decode([Choice].self, forKey: .choices)
         usage = try c.decodeIfPresent(CompletionUsage.self, forKey: .usage)
         systemFingerprint = try c.decodeIfPresent(String.self, forKey: .systemFingerprint)
+        moderation = try c.decodeIfPresent(JSONValue.self, forKey: .moderation)
     }
 }
 

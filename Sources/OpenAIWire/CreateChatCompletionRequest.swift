@@ -42,6 +42,10 @@ public struct CreateChatCompletionRequest: Encodable, Sendable {
     /// Set by the client: `create` sends false/absent, `stream` sends true.
     public var stream: Bool?
     public var streamOptions: StreamOptions?
+    /// Moderated completions: `{"model": "omni-moderation-latest", "policy": {…}}`.
+    public var moderation: JSONValue?
+    /// Predicted Outputs: `{"type": "content", "content": "…"}`.
+    public var prediction: JSONValue?
 
     public init(model: String, messages: [Message], temperature: Double? = nil, maxCompletionTokens: Int? = nil,
                 n: Int? = nil, seed: Int? = nil) {
@@ -56,6 +60,6 @@ public struct CreateChatCompletionRequest: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case model, messages, temperature, n, seed, stop, user, store, metadata, tools, stream
         case topP = "top_p", maxCompletionTokens = "max_completion_tokens", toolChoice = "tool_choice"
-        case responseFormat = "response_format", streamOptions = "stream_options"
+        case responseFormat = "response_format", streamOptions = "stream_options", moderation, prediction
     }
 }

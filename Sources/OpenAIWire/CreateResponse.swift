@@ -32,6 +32,8 @@ public struct CreateResponse: Encodable, Sendable {
     public var text: JSONValue?
     /// Set by the client: `create` sends absent, `stream` sends true.
     public var stream: Bool?
+    /// Moderated completions: `{"model": "omni-moderation-latest", "policy": {…}}`.
+    public var moderation: JSONValue?
 
     public init(model: String, input: Input, instructions: String? = nil, maxOutputTokens: Int? = nil) {
         self.model = model
@@ -43,7 +45,7 @@ public struct CreateResponse: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case model, input, instructions, temperature, store, metadata, tools, text, stream, conversation
         case maxOutputTokens = "max_output_tokens", topP = "top_p", previousResponseID = "previous_response_id"
-        case toolChoice = "tool_choice"
+        case toolChoice = "tool_choice", moderation
     }
 }
 

@@ -44,9 +44,11 @@ public struct Response: Codable, Sendable, Hashable {
     public let previousResponseID: String?
     /// The conversation the response belongs to (its input and output items were added to it).
     public let conversation: ResponseConversation?
+    /// Moderated completions' results (`{"input": …, "output": …}`), when requested.
+    public let moderation: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, status, error, instructions, metadata, model, output, temperature, tools, usage, conversation
+        case id, object, status, error, instructions, metadata, model, output, temperature, tools, usage, conversation, moderation
         case createdAt = "created_at", incompleteDetails = "incomplete_details", parallelToolCalls = "parallel_tool_calls"
         case toolChoice = "tool_choice", topP = "top_p", previousResponseID = "previous_response_id"
     }
@@ -71,6 +73,7 @@ public struct Response: Codable, Sendable, Hashable {
         usage = try c.decodeIfPresent(Usage.self, forKey: .usage)
         previousResponseID = try c.decodeIfPresent(String.self, forKey: .previousResponseID)
         conversation = try c.decodeIfPresent(ResponseConversation.self, forKey: .conversation)
+        moderation = try c.decodeIfPresent(JSONValue.self, forKey: .moderation)
     }
 
     /// The concatenated `output_text` parts of every output message (the SDKs' `output_text`).

@@ -189,6 +189,29 @@ import Testing
         #expect(found.choices.first?.message.annotations?.isEmpty == false)
     }
 
+    /// Moderated completions and Predicted Outputs through the Swift client's request fields.
+    @Test func moderationAndPredictionRoundTrip() async throws {
+        let client = Self.client(TestHarness())
+        var chat = CreateChatCompletionRequest(model: "gpt-4o", messages: [.user("I will kill you and your whole family.")])
+        chat.moderation = ["model": "omni-moderation-latest", "policy": ["input": ["mode": "block"]]]
+        let blocked = try await client.chat.create(chat)
+        #expect(blocked.choices.first?.finishReason == .contentFilter && blocked.choices.first?.message.content == nil)
+        #expect(blocked.moderation?["input"]?["results"]?.arrayValue?.first?["flagged"] == true)
+        var streamed = CreateChatCompletionRequest(model: "gpt-4o", messages: [.user("Hello.")])
+        streamed.moderation = ["model": "omni-moderation-latest"]
+        var moderationChunks = 0
+        for try await chunk in client.chat.stream(streamed) where chunk.moderation != nil { moderationChunks += 1 }
+        #expect(moderationChunks == 1)
+        var predicted = CreateChatCompletionRequest(model: "gpt-4o", messages: [.user("Keep this file.")])
+        predicted.prediction = ["type": "content", "content": "let x = 1\n"]
+        let p = try await client.chat.create(predicted)
+        #expect(p.choices.first?.message.content == "let x = 1\n" && (p.usage?.completionTokensDetails?["accepted_prediction_tokens"] ?? 0) > 0)
+        var response = CreateResponse(model: "gpt-4o", input: .text("Tell me about tea."))
+        response.moderation = ["model": "omni-moderation-latest"]
+        let r = try await client.responses.create(response)
+        #expect(r.moderation?["input"]?["flagged"] == false && r.moderation?["output"]?["type"] == "moderation_result")
+    }
+
     @Test func badPurposeIs400WithParam() async throws {
         let client = Self.client(TestHarness())
         do {
