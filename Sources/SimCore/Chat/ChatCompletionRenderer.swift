@@ -97,9 +97,14 @@ struct ChatCompletionRenderer {
         w.raw(#","total_tokens":"#); w.writeInt(Int64(prompt + completion))
         w.raw(#","prompt_tokens_details":{"cached_tokens":"#); w.writeInt(Int64(cached))
         w.raw(#","audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":"#); w.writeInt(Int64(reasoning))
-        w.raw(#","audio_tokens":0,"accepted_prediction_tokens":"#); w.writeInt(Int64(choices.reduce(0) { $0 + $1.prediction.accepted }))
-        w.raw(#","rejected_prediction_tokens":"#); w.writeInt(Int64(choices.reduce(0) { $0 + $1.prediction.rejected }))
-        w.raw("}}")
+        let accepted = choices.reduce(0) { $0 + $1.prediction.accepted }, rejected = choices.reduce(0) { $0 + $1.prediction.rejected }
+        if accepted == 0 && rejected == 0 {
+            w.raw(#","audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}"#)
+        } else {
+            w.raw(#","audio_tokens":0,"accepted_prediction_tokens":"#); w.writeInt(Int64(accepted))
+            w.raw(#","rejected_prediction_tokens":"#); w.writeInt(Int64(rejected))
+            w.raw("}}")
+        }
         if let moderation { w.raw(#","moderation":"#); w.write(moderation) }
         w.raw(#","service_tier":"#)
         w.writeString(serviceTier)

@@ -29,16 +29,31 @@ public struct ChatCompletionRequest: Sendable {
     /// `web_search_options.search_context_size` ("medium" when the options are given without
     /// it); nil without `web_search_options`.
     public var webSearchContextSize: String?
-    /// Moderated completions (`moderation`); its model is checked by the service.
-    public var moderation: ModeratedCompletion?
-    /// Predicted Outputs: the prediction's text (`prediction.content`).
-    public var prediction: String?
-    /// `prompt_cache_retention` as given, and `prompt_cache_options` (honoured for the models
-    /// that support them).
+    /// The parameters few requests carry, boxed: a request without them copies one nil pointer
+    /// (and its parse reads none of them).
+    public final class Rare: Sendable {
+        /// Moderated completions (`moderation`); its model is checked by the service.
+        public let moderation: ModeratedCompletion?
+        /// Predicted Outputs: the prediction's text (`prediction.content`).
+        public let prediction: String?
+        /// `prompt_cache_options` (honoured for the models that support them).
+        public let promptCacheOptions: PromptCacheOptions?
+        init(moderation: ModeratedCompletion?, prediction: String?, promptCacheOptions: PromptCacheOptions?) {
+            self.moderation = moderation
+            self.prediction = prediction
+            self.promptCacheOptions = promptCacheOptions
+        }
+    }
+    public var rare: Rare?
+    public var moderation: ModeratedCompletion? { rare?.moderation }
+    public var prediction: String? { rare?.prediction }
+    public var promptCacheOptions: PromptCacheOptions? { rare?.promptCacheOptions }
+    /// `prompt_cache_retention` as given.
     public var retentionParam: String?
-    public var promptCacheOptions: PromptCacheOptions?
     /// The body as sent (tools and response format count as input tokens).
     public var body: JSON
+
+    static let rareKeys: KeySet = ["moderation", "prediction", "prompt_cache_options"]
 
     static let known: KeySet = [
         "messages", "model", "metadata", "top_logprobs", "temperature", "top_p", "user", "safety_identifier", "prompt_cache_key",
@@ -51,7 +66,13 @@ public struct ChatCompletionRequest: Sendable {
     /// Validates a request body, failing with the API's 400s (each naming `param`).
     public static func parse(_ body: JSON) throws(APIError) -> ChatCompletionRequest {
         guard case let .object(pairs) = body else { throw .invalidRequest("The request body must be a JSON object.") }
-        for (k, _) in pairs where !known.contains(k) { throw .unknownParameter(k) }
+        var hasRare = false
+        for (k, _) in pairs {
+            guard known.contains(k) else { throw .unknownParameter(k) }
+            // Only keys of the rare ones' lengths (10, 20) are looked up again.
+            let n = k.utf8.count
+            if n == 10 || n == 20, Self.rareKeys.contains(k) { hasRare = true }
+        }
         let r = BodyReader(body)
         let model = try r.requiredString("model")
         guard let rawMessages = try r.array("messages") else { throw .missingParameter("messages") }
@@ -142,9 +163,11 @@ public struct ChatCompletionRequest: Sendable {
         let format = try ChatResponseFormat.parse(r, messages: messages)
         let parallel = try r.bool("parallel_tool_calls") ?? true
         let seed = try r.int("seed")
-        let moderation = try ModeratedCompletion.parse(r.raw("moderation"))
-        let prediction = try PredictedOutput.parse(r)
-        let promptCacheOptions = try PromptCacheOptions.parse(r.raw("prompt_cache_options"))
+        var rare: Rare?
+        if hasRare {
+            rare = Rare(moderation: try ModeratedCompletion.parse(r.raw("moderation")), prediction: try PredictedOutput.parse(r),
+                        promptCacheOptions: try PromptCacheOptions.parse(r.raw("prompt_cache_options")))
+        }
         var cacheKey = try r.string("prompt_cache_key")
         if cacheKey == nil { cacheKey = try r.string("user") }
         return ChatCompletionRequest(
@@ -153,8 +176,7 @@ public struct ChatCompletionRequest: Sendable {
             toolChoice: choice, parallelToolCalls: parallel, logprobs: logprobs, topLogprobs: top,
             seed: seed, store: store, metadata: metadata, promptCacheKey: cacheKey,
             retention: retention, reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop,
-            webSearchContextSize: searchSize, moderation: moderation, prediction: prediction,
-            retentionParam: retentionParam, promptCacheOptions: promptCacheOptions, body: body)
+            webSearchContextSize: searchSize, rare: rare, retentionParam: retentionParam, body: body)
     }
 
     /// Tool messages must answer a preceding assistant `tool_calls`, and every call must be answered.

@@ -36,13 +36,14 @@ public struct ChatCompletionService: Sendable {
 
     /// - Remark: POST /v1/chat/completions
     public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> ChatCompletionResult {
-        var req = try ChatCompletionRequest.parse(body)
+        let req = try ChatCompletionRequest.parse(body)
         let info = try models.resolve(tenant: tenant, id: req.model)
         try checkModel(info, req)
-        try req.moderation?.resolve(tenant: tenant, models: models)
+        let moderator = try req.moderation?.resolved(tenant: tenant, models: models)
         // Moderated completions: the input is judged first (a blocked input is not answered).
-        let inputModeration = req.moderation.map { m in m.classify(texts: req.messages.map(\.text), images: Self.imageURLs(req.messages)) }
-        let inputBlocked = req.moderation?.blocksInput == true && inputModeration?.flagged == true
+        var inputModeration: ModerationResult?
+        if let m = moderator { inputModeration = m.classify(texts: req.messages.map(\.text), images: Self.imageURLs(req.messages)) }
+        let inputBlocked = moderator?.blocksInput == true && inputModeration?.flagged == true
         try PromptCacheOptions.checkRetention(req.retentionParam, model: info)
         let prompt = ChatPrompt(req)
         try ContextWindow.check(info, inputTokens: prompt.inputTokens)
@@ -65,12 +66,11 @@ public struct ChatCompletionService: Sendable {
                                           toolCallIDs: [], logprobs: nil))
                 continue
             }
-            var g = GenerationRequest(model: req.model, modelInfo: info, tenant: tenant, seed: seed, prompt: prompt.text,
+            let g = GenerationRequest(model: req.model, modelInfo: info, tenant: tenant, seed: seed, prompt: prompt.text,
                                       lastUserMessage: prompt.lastUserMessage, inputTokens: prompt.inputTokens, maxOutputTokens: req.maxTokens,
                                       format: req.format, tools: req.tools, toolChoice: req.toolChoice, parallelToolCalls: req.parallelToolCalls,
                                       toolOutputs: prompt.toolOutputs, reasoningEffort: req.reasoningEffort, overrides: overrides, choiceIndex: index,
-                                      lastUserMessageTokens: prompt.lastUserMessageTokens)
-            g.prediction = req.prediction
+                                      lastUserMessageTokens: prompt.lastUserMessageTokens, prediction: req.prediction)
             var output = Self.applyStop(engine.generator.generate(g), stop: req.stop)
             var annotations: [JSON] = []
             if info.searchesWeb, output.toolCalls.isEmpty, output.finishReason == .stop, let text = output.text {
@@ -86,7 +86,7 @@ public struct ChatCompletionService: Sendable {
             choices.append(choice)
         }
         var moderation: JSON?
-        if let m = req.moderation, let inputModeration {
+        if let m = moderator, let inputModeration {
             var outputs: [ModerationResult] = []
             for i in choices.indices {
                 let r = m.classify(texts: [choices[i].output.text ?? ""], images: [])

@@ -15,6 +15,14 @@ struct ChatPrompt {
     /// `prompt_cache_breakpoint`; only for prompts long enough to cache.
     let breakpoints: [Int]
 
+    /// The positions of a message's breakpoints, its text's tokens starting at `start`
+    /// (out of line: few requests have any).
+    @inline(never)
+    static func marks(_ m: ChatMessage, at start: Int) -> [Int] {
+        let bytes = Array(m.text.utf8)
+        return m.breakpoints.map { start + TokenEstimator.count(String(decoding: bytes[..<min($0, bytes.count)], as: UTF8.self)) }
+    }
+
     init(_ req: ChatCompletionRequest) {
         var tokens = 3
         // Tools and the response schema sit in front of the conversation, as the API renders them.
@@ -47,12 +55,7 @@ struct ChatPrompt {
             hashes += TokenEstimator.tokenHashes(preamble)
             for m in req.messages {
                 hashes.append(StableHash.fnv1a("<|\(m.role)|>"))
-                if !m.breakpoints.isEmpty {
-                    let bytes = Array(m.text.utf8)
-                    for b in m.breakpoints {
-                        breakpoints.append(hashes.count + TokenEstimator.count(String(decoding: bytes[..<min(b, bytes.count)], as: UTF8.self)))
-                    }
-                }
+                if !m.breakpoints.isEmpty { breakpoints += Self.marks(m, at: hashes.count) }
                 hashes += TokenEstimator.tokenHashes(m.text)
                 for i in 0..<m.imageTokens { hashes.append(StableHash.mix(StableHash.fnv1a(m.contentParts?.encodedString ?? ""), UInt64(i))) }
             }

@@ -78,7 +78,7 @@ public struct GenerationRequest: Sendable {
                 inputTokens: Int, maxOutputTokens: Int? = nil, format: OutputFormat = .text, tools: [FunctionTool] = [],
                 toolChoice: ToolChoice = .auto, parallelToolCalls: Bool = true, toolOutputs: [(name: String?, output: String)] = [],
                 reasoningEffort: String? = nil, overrides: RequestOverrides = RequestOverrides(), choiceIndex: Int = 0,
-                lastUserMessageTokens: Int? = nil) {
+                lastUserMessageTokens: Int? = nil, prediction: String? = nil) {
         self.model = model
         self.modelInfo = modelInfo
         self.tenant = tenant
@@ -97,6 +97,7 @@ public struct GenerationRequest: Sendable {
         self.reasoningEffort = reasoningEffort
         self.overrides = overrides
         self.choiceIndex = choiceIndex
+        self.prediction = prediction
     }
 
     private static func hash(_ prompt: String) -> UInt64 { TextAnalysis.withBytes(prompt) { StableHash.words($0) } }

@@ -23,12 +23,12 @@ public struct ModelInfo: Sendable, Equatable {
 
     /// "For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported" (the spec's
     /// `prompt_cache_retention`): gpt-5.5 and the families after it in this catalog.
-    public var onlyExtendedCacheRetention: Bool { Self.extendedRetentionFamilies.contains { id.hasPrefix($0) } }
+    public let onlyExtendedCacheRetention: Bool
     private static let extendedRetentionFamilies = ["gpt-5.5", "gpt-5.6", "gpt-6", "gpt-daybreak", "gpt-rosalind"]
 
     /// `prompt_cache_options` ("Supported for `gpt-5.6` and later models"): the families from
     /// gpt-5.6 on (gpt-daybreak and gpt-rosalind, of unstated generation, counted among them).
-    public var supportsPromptCacheOptions: Bool { Self.cacheOptionsFamilies.contains { id.hasPrefix($0) } }
+    public let supportsPromptCacheOptions: Bool
     private static let cacheOptionsFamilies = ["gpt-5.6", "gpt-6", "gpt-daybreak", "gpt-rosalind"]
 
     public init(_ id: String, _ created: Int64, owner: String = "system", family: Family, context: Int = 128_000,
@@ -45,6 +45,8 @@ public struct ModelInfo: Sendable, Equatable {
         self.listed = listed
         self.responsesOnly = responsesOnly
         searchesWeb = id.contains("-search-preview")
+        onlyExtendedCacheRetention = Self.extendedRetentionFamilies.contains { id.hasPrefix($0) }
+        supportsPromptCacheOptions = Self.cacheOptionsFamilies.contains { id.hasPrefix($0) }
     }
 }
 

@@ -46,8 +46,9 @@ public struct ModeratedCompletion: Sendable {
         return ModeratedCompletion(model: model, blocksInput: blocksInput, blocksOutput: blocksOutput)
     }
 
-    /// Checks `model` is a moderation model the tenant can use (400 naming `param.model`).
-    public mutating func resolve(tenant: Tenant, models: ModelService, param: String = "moderation") throws(APIError) {
+    /// This configuration once `model` is checked to be a moderation model the tenant can use
+    /// (400 naming `param.model`).
+    public func resolved(tenant: Tenant, models: ModelService, param: String = "moderation") throws(APIError) -> ModeratedCompletion {
         let info: ModelInfo
         do { info = try models.resolve(tenant: tenant, id: model) } catch {
             throw .invalidRequest("Invalid '\(param).model': the model `\(model)` does not exist or you do not have access to it.",
@@ -57,7 +58,9 @@ public struct ModeratedCompletion: Sendable {
             throw .invalidRequest("Invalid '\(param).model': `\(model)` is not a moderation model. Use omni-moderation-latest or text-moderation-latest.",
                                   param: "\(param).model", code: "invalid_value")
         }
-        omni = info.id.hasPrefix("omni-")
+        var m = self
+        m.omni = info.id.hasPrefix("omni-")
+        return m
     }
 
     /// Classifies texts (judged together, as the Moderations API judges one input's text parts)

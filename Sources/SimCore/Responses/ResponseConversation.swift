@@ -69,7 +69,10 @@ public struct ResponseConversation: Sendable {
                         add(body)
                     default: break
                     }
-                    if part["prompt_cache_breakpoint"] != nil { marksInContent.append((messages.count, text.utf8.count)) }
+                    // Kept last on a normalized part (`ResponseInput`): one key compared, not a lookup.
+                    if case let .object(pairs) = part, pairs.last?.0 == "prompt_cache_breakpoint" {
+                        marksInContent.append((messages.count, text.utf8.count))
+                    }
                 }
                 if role == "user" {
                     lastUserIndex = messages.count

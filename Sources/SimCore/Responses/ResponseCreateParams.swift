@@ -37,10 +37,20 @@ public struct ResponseCreateParams: Sendable {
     public var safetyIdentifier: String?
     public var conversation: String?
     public var promptID: String?
-    /// Moderated completions (`moderation`); its model is checked by the service.
-    public var moderation: ModeratedCompletion?
-    /// `prompt_cache_options` as given (honoured for the models that support them).
-    public var promptCacheOptions: PromptCacheOptions?
+    /// The parameters few requests carry, boxed: a request without them copies one nil pointer.
+    public final class Rare: Sendable {
+        /// Moderated completions (`moderation`); its model is checked by the service.
+        public let moderation: ModeratedCompletion?
+        /// `prompt_cache_options` as given (honoured for the models that support them).
+        public let promptCacheOptions: PromptCacheOptions?
+        init(moderation: ModeratedCompletion?, promptCacheOptions: PromptCacheOptions?) {
+            self.moderation = moderation
+            self.promptCacheOptions = promptCacheOptions
+        }
+    }
+    public var rare: Rare?
+    public var moderation: ModeratedCompletion? { rare?.moderation }
+    public var promptCacheOptions: PromptCacheOptions? { rare?.promptCacheOptions }
 
     /// Every `CreateResponse` field (and the ones SDK 3.57 sends beside them).
     static let knownFields: KeySet = [
@@ -95,12 +105,7 @@ public struct ResponseCreateParams: Sendable {
         let choice = try ResponseTools.parseChoice(r.raw("tool_choice"), tools: tools.tools, webSearch: tools.webSearch)
         let parallelToolCalls = try r.bool("parallel_tool_calls") ?? true
         let promptCacheKey = try r.string("prompt_cache_key")
-        var promptCacheRetention = try r.enumString("prompt_cache_retention", ["in_memory", "24h"])
-        // gpt-5.5 and later keep cached prefixes 24 hours, the only retention they support (an
-        // explicit `in_memory` is refused once the model is resolved).
-        if promptCacheRetention == nil, ModelCatalog.base(String(ModelCatalog.baseName(model)))?.onlyExtendedCacheRetention == true {
-            promptCacheRetention = "24h"
-        }
+        let promptCacheRetention = try r.enumString("prompt_cache_retention", ["in_memory", "24h"])
         var include: [String] = []
         if let inc = try r.array("include") {
             for (i, v) in inc.enumerated() {
@@ -145,8 +150,8 @@ public struct ResponseCreateParams: Sendable {
             reasoningSummary: reasoningSummary, text: text, tools: tools.tools, toolsJSON: tools.echo, toolChoice: choice.choice,
             toolChoiceJSON: choice.echo, webSearch: tools.webSearch, parallelToolCalls: parallelToolCalls, promptCacheKey: promptCacheKey,
             promptCacheRetention: promptCacheRetention, include: include, truncation: truncation, serviceTier: serviceTier, user: user,
-            safetyIdentifier: safetyIdentifier, conversation: conversation, promptID: promptID, moderation: moderation,
-            promptCacheOptions: promptCacheOptions)
+            safetyIdentifier: safetyIdentifier, conversation: conversation, promptID: promptID,
+            rare: moderation == nil && promptCacheOptions == nil ? nil : Rare(moderation: moderation, promptCacheOptions: promptCacheOptions))
     }
 
     /// `metadata`: at most 16 string values, keys ≤ 64 and values ≤ 512 characters.

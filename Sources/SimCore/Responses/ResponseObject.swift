@@ -76,6 +76,9 @@ public enum ResponseObject {
         /// Internal record fields (a background run's timing), after the wire fields.
         var internalFields: [(String, JSON)] = []
 
+        /// `prompt_cache_retention` as echoed: gpt-5.5 and later retain for 24 hours whatever is asked.
+        private var retention: String? { params.promptCacheRetention ?? (model.onlyExtendedCacheRetention ? "24h" : nil) }
+
         /// `service_tier` as echoed ("auto" runs as "default").
         private var serviceTier: String { params.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default" }
         private var sampling: Bool { model.family == .reasoning }
@@ -143,7 +146,7 @@ public enum ResponseObject {
             w.raw(#","parallel_tool_calls":"#); w.writeBool(params.parallelToolCalls)
             w.raw(#","previous_response_id":"#); w.writeOptional(params.previousResponseID)
             w.raw(#","prompt_cache_key":"#); w.writeOptional(params.promptCacheKey)
-            w.raw(#","prompt_cache_retention":"#); w.writeOptional(params.promptCacheRetention)
+            w.raw(#","prompt_cache_retention":"#); w.writeOptional(retention)
             if let promptCacheOptions { w.raw(#","prompt_cache_options":"#); w.write(promptCacheOptions) }
             w.raw(#","reasoning":"#); ResponseObject.writeReasoningEcho(params, model: model, &w)
             w.raw(#","safety_identifier":"#); w.writeOptional(params.safetyIdentifier)
@@ -167,7 +170,7 @@ public enum ResponseObject {
         private var hasDefaultSettings: Bool {
             model.family != .reasoning && params.parallelToolCalls && params.previousResponseID == nil && params.promptCacheKey == nil
                 && promptCacheOptions == nil
-                && params.promptCacheRetention == nil && params.safetyIdentifier == nil && serviceTier == "default" && params.store
+                && retention == nil && params.safetyIdentifier == nil && serviceTier == "default" && params.store
                 && (params.temperature ?? 1) == 1 && (params.topP ?? 1) == 1 && (params.topLogprobs ?? 0) == 0
                 && params.text.verbosity == "medium" && params.text.hasTextFormat
                 && params.toolChoiceJSON == "auto" && params.toolsJSON.isEmpty && params.truncation == "disabled"
@@ -196,7 +199,7 @@ public enum ResponseObject {
             pairs.append(("parallel_tool_calls", .bool(p.parallelToolCalls)))
             pairs.append(("previous_response_id", JSON(p.previousResponseID)))
             pairs.append(("prompt_cache_key", JSON(p.promptCacheKey)))
-            pairs.append(("prompt_cache_retention", JSON(p.promptCacheRetention)))
+            pairs.append(("prompt_cache_retention", JSON(retention)))
             if let promptCacheOptions { pairs.append(("prompt_cache_options", promptCacheOptions)) }
             pairs.append(("reasoning", reasoningEcho(p, model: model)))
             pairs.append(("safety_identifier", JSON(p.safetyIdentifier)))

@@ -68,14 +68,16 @@ public struct ResponseService: Sendable {
 
     /// - Remark: POST /v1/responses
     public func create(tenant: Tenant, body: JSON, overrides: RequestOverrides = RequestOverrides()) throws(APIError) -> Created {
-        var p = try ResponseCreateParams.parse(body)
-        try p.moderation?.resolve(tenant: tenant, models: models)
+        let p = try ResponseCreateParams.parse(body)
+        let moderator = try p.moderation?.resolved(tenant: tenant, models: models)
         let ids = env.ids(tenant)
         // Taken apart, and the conversation read in place, not copied (each copy of these
         // structs retains and releases every string and array in them).
         let (ready, id) = try prepare(tenant: tenant, params: p, ids: ids, reserveID: true)
         let inputTokens = ready.conversation.inputTokens
-        let retention = p.promptCacheRetention.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory
+        // gpt-5.5 and later keep cached prefixes 24 hours (the only retention they support).
+        let retention = ready.model.onlyExtendedCacheRetention ? .extended
+            : p.promptCacheRetention.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory
         // `prompt_cache_options` on the models that support them: `explicit` without a breakpoint does not cache.
         let cacheOptions = ready.model.supportsPromptCacheOptions ? (p.promptCacheOptions ?? PromptCacheOptions(mode: "implicit", ttl: "30m")) : nil
         let long = ready.conversation.promptTextBytes >= PromptCache.minimumTokens
@@ -106,7 +108,7 @@ public struct ResponseService: Sendable {
             .build(out, model: ready.model, params: p, topicText: ready.conversation.lastUserMessage,
                    search: search == .no ? nil : p.webSearch)
         var generatedTokens = (output: out.totalOutputTokens + built.extraOutputTokens, reasoning: out.reasoningTokens)
-        let moderation = p.moderation.map { Self.moderate($0, input: ready.items, built: &built, generated: &generatedTokens) }
+        let moderation = moderator.map { Self.moderate($0, input: ready.items, built: &built, generated: &generatedTokens) }
 
         let now = env.now()
         let runsInBackground = p.background
