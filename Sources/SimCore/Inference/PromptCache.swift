@@ -6,42 +6,7 @@ import SimSupport
 /// The first call reports 0. Retention is measured on the injected clock from the last use:
 /// `inMemory` keeps entries 5 minutes after their last use (at most an hour), `extended`
 /// (`prompt_cache_retention: "24h"`) a day. In memory only: a restart or reset empties it.
-/// `prompt_cache_options` of a Responses or Chat Completions request (`PromptCacheOptionsParam`):
-/// `mode` `implicit` (default: the cache breakpoint is chosen automatically) or `explicit` (only
-/// the request's `prompt_cache_breakpoint`s are written and read; none: no caching), `ttl`
-/// `30m` (the one value). Honoured for the models that support it (gpt-5.6 and later).
-public struct PromptCacheOptions: Sendable, Equatable {
-    public var mode: String
-    public var ttl: String
-
-    public static func parse(_ value: JSON?, unknown: (String) -> APIError = APIError.unknownParameter) throws(APIError) -> PromptCacheOptions? {
-        guard let value, !value.isNull else { return nil }
-        guard case let .object(pairs) = value else { throw .invalidType("prompt_cache_options", expected: "an object", got: value) }
-        var o = PromptCacheOptions(mode: "implicit", ttl: "30m")
-        for (k, v) in pairs {
-            let param = "prompt_cache_options.\(k)"
-            guard k == "mode" || k == "ttl" else { throw unknown(param) }
-            if v.isNull { continue }
-            guard let s = v.stringValue else { throw .invalidType(param, expected: "a string", got: v) }
-            let allowed = k == "mode" ? ["implicit", "explicit"] : ["30m"]
-            guard allowed.contains(s) else { throw .invalidValue(param, s, supported: allowed) }
-            if k == "mode" { o.mode = s } else { o.ttl = s }
-        }
-        return o
-    }
-
-    /// The options a response of a model that supports them reports (`PromptCacheOptions`).
-    public var json: JSON { .object([("ttl", .string(ttl)), ("mode", .string(mode))]) }
-
-    /// "For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported": the 400 for
-    /// `in_memory` there.
-    public static func checkRetention(_ retention: String?, model: ModelInfo) throws(APIError) {
-        guard model.onlyExtendedCacheRetention, let retention, retention != "24h" else { return }
-        throw .invalidRequest("Unsupported value: 'prompt_cache_retention' does not support '\(retention)' with this model. Supported values are: '24h'.",
-                              param: "prompt_cache_retention", code: "unsupported_value")
-    }
-}
-
+/// An explicit breakpoint's prefix (gpt-5.6 and later) is read exactly: see `lookup`.
 public final class PromptCache: Sendable {
     public enum Retention: Sendable, Equatable {
         case inMemory, extended
@@ -214,4 +179,40 @@ public final class PromptCache: Sendable {
 
     /// Forgets every cached prompt.
     public func resetAll() { state.withLock { $0.removeAll() } }
+}
+
+/// `prompt_cache_options` of a Responses or Chat Completions request (`PromptCacheOptionsParam`):
+/// `mode` `implicit` (default: the cache breakpoint is chosen automatically) or `explicit` (only
+/// the request's `prompt_cache_breakpoint`s are written and read; none: no caching), `ttl`
+/// `30m` (the one value). Honoured for the models that support it (gpt-5.6 and later).
+public struct PromptCacheOptions: Sendable, Equatable {
+    public var mode: String
+    public var ttl: String
+
+    public static func parse(_ value: JSON?, unknown: (String) -> APIError = APIError.unknownParameter) throws(APIError) -> PromptCacheOptions? {
+        guard let value, !value.isNull else { return nil }
+        guard case let .object(pairs) = value else { throw .invalidType("prompt_cache_options", expected: "an object", got: value) }
+        var o = PromptCacheOptions(mode: "implicit", ttl: "30m")
+        for (k, v) in pairs {
+            let param = "prompt_cache_options.\(k)"
+            guard k == "mode" || k == "ttl" else { throw unknown(param) }
+            if v.isNull { continue }
+            guard let s = v.stringValue else { throw .invalidType(param, expected: "a string", got: v) }
+            let allowed = k == "mode" ? ["implicit", "explicit"] : ["30m"]
+            guard allowed.contains(s) else { throw .invalidValue(param, s, supported: allowed) }
+            if k == "mode" { o.mode = s } else { o.ttl = s }
+        }
+        return o
+    }
+
+    /// The options a response of a model that supports them reports (`PromptCacheOptions`).
+    public var json: JSON { .object([("ttl", .string(ttl)), ("mode", .string(mode))]) }
+
+    /// "For `gpt-5.5`, `gpt-5.5-pro`, and future models, only `24h` is supported": the 400 for
+    /// `in_memory` there.
+    public static func checkRetention(_ retention: String?, model: ModelInfo) throws(APIError) {
+        guard model.onlyExtendedCacheRetention, let retention, retention != "24h" else { return }
+        throw .invalidRequest("Unsupported value: 'prompt_cache_retention' does not support '\(retention)' with this model. Supported values are: '24h'.",
+                              param: "prompt_cache_retention", code: "unsupported_value")
+    }
 }
