@@ -304,6 +304,7 @@ extension AdminService {
     /// - Remark: POST /v1/organization/projects/{project_id}/api_keys/{api_key_id}
     public func updateProjectKey(tenant: Tenant, project: String, id: String, scopes: [String]?, expiresIn: Int64?) throws(APIError) -> JSON {
         let org = try org(tenant)
+        try requireActive(try loadProject(org, project))
         var key = try loadProjectKey(org, project, id)
         guard scopes != nil || expiresIn != nil else {
             throw .invalidRequest("Provide at least one of 'scopes' or 'expires_in_seconds'.", param: nil)
