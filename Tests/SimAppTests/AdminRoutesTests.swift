@@ -149,6 +149,9 @@ import SimTesting
         #expect(await sim.send("POST", otherPath, json: ["scopes": ["api.all.read"]]).json["expires_at"] == .null)
         let audit = await sim.send("GET", "\(Self.base)/audit_logs?event_types[]=api_key.updated").json["data"]?.arrayValue ?? []
         #expect(audit.count == 3 && audit.first?["api_key.updated"]?["changes_requested"]?["scopes"] == ["api.all.read"], "\(audit)")
+        // An archived project's keys are not changed.
+        #expect(await sim.send("POST", "\(Self.base)/projects/\(project)/archive").status == 200)
+        #expect(await sim.send("POST", otherPath, json: ["scopes": []]).status == 400)
     }
 
     /// The SDK's deprecated `geography` (beyond the spec here) and its residency values.
