@@ -45,6 +45,26 @@ import SimTesting
         #expect(lawResponse.status == 200 && lawResponse.json["output"]?.arrayValue?.first?["type"] == "reasoning")
     }
 
+    /// The spec's newer values: reasoning effort `max`; the Responses `service_tier` values
+    /// `fast` (Fast mode, shown as `priority`) and `ultrafast` (gpt-5.6-sol only).
+    @Test func maxEffortAndTheFastTiersAreServed() async {
+        let sim = TestHarness()
+        let max = await sim.send("POST", "/v1/responses", json: ["model": "gpt-5", "input": "Prove it.", "reasoning": ["effort": "max"]])
+        #expect(max.status == 200 && max.json["reasoning"]?["effort"] == "max", "\(max.json)")
+        #expect((max.json["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue ?? 0) >= 16 * 64)
+        let chatMax = await sim.send("POST", "/v1/chat/completions", json: ["model": "gpt-5", "reasoning_effort": "max",
+                                                                           "messages": [["role": "user", "content": "hi"]]])
+        #expect(chatMax.status == 200)
+        for (model, tier, shown) in [("gpt-4o", "fast", "priority"), ("gpt-5.6-sol", "ultrafast", "ultrafast"), ("gpt-4o", "ultrafast", "default"),
+                                     ("gpt-4o", "priority", "priority"), ("gpt-4o", "auto", "default")] {
+            let r = await sim.send("POST", "/v1/responses", json: ["model": .string(model), "input": "hi", "service_tier": .string(tier)])
+            #expect(r.status == 200 && r.json["service_tier"] == .string(shown), "\(model) \(tier): \(r.json["service_tier"] ?? .null)")
+        }
+        let chatUltra = await sim.send("POST", "/v1/chat/completions", json: ["model": "gpt-4o", "service_tier": "ultrafast",
+                                                                             "messages": [["role": "user", "content": "hi"]]])
+        #expect(chatUltra.status == 400 && chatUltra.json["error"]?["param"] == "service_tier")
+    }
+
     @Test func audioOutputIsRefusedNotDropped() async {
         let sim = TestHarness()
         let r = await sim.send("POST", "/v1/chat/completions", json: ["model": "gpt-4o-audio-preview", "modalities": ["text", "audio"],

@@ -776,3 +776,13 @@ def test_older_models_round_to_128_and_newer_keep_only_24h(client: openai.OpenAI
     with pytest.raises(openai.BadRequestError) as e:
         client.responses.create(model="gpt-6-astra", input="hi", prompt_cache_options={"mode": "sometimes"})  # type: ignore[typeddict-item]
     assert assert_error_shape(e.value, 400)["param"] == "prompt_cache_options.mode"
+
+
+def test_the_specs_newer_effort_and_tiers(client: openai.OpenAI) -> None:
+    r = client.responses.create(model="gpt-5", input="Prove it.", reasoning={"effort": "max"}, service_tier="fast")
+    assert r.reasoning is not None and r.reasoning.effort == "max" and r.service_tier == "priority"
+    u = client.responses.create(model="gpt-5.6-sol", input="hi", service_tier="ultrafast")
+    assert u.service_tier == "ultrafast"
+    c = client.chat.completions.create(model="gpt-5", messages=[{"role": "user", "content": "hi"}], reasoning_effort="max",
+                                       service_tier="fast")
+    assert c.service_tier == "priority"

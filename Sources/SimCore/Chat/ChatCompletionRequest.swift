@@ -133,7 +133,7 @@ public struct ChatCompletionRequest: Sendable {
         }
         var effort: String?
         if let e = try r.string("reasoning_effort") {
-            let ok = ["none", "minimal", "low", "medium", "high", "xhigh"]
+            let ok = ["none", "minimal", "low", "medium", "high", "xhigh", "max"]
             guard ok.contains(e) else { throw .invalidValue("reasoning_effort", e, supported: ok) }
             effort = e
         }

@@ -55,6 +55,7 @@ public enum Budget {
         case "low": range = 1...3
         case "high": range = 6...18
         case "xhigh": range = 10...28
+        case "max": range = 16...40
         default: range = 2...8
         }
         let steps = range.lowerBound + Int(rng.next() % UInt64(range.count)) + min(r.inputTokens / 2000, 8)

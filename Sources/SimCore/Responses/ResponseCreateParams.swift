@@ -94,7 +94,7 @@ public struct ResponseCreateParams: Sendable {
         let topLogprobs = try r.int("top_logprobs", min: 0, max: 20)
         var reasoningEffort: String?, reasoningSummary: String?
         if let reasoning = try r.object("reasoning") {
-            reasoningEffort = try reasoning.enumString("effort", ["none", "minimal", "low", "medium", "high", "xhigh"])
+            reasoningEffort = try reasoning.enumString("effort", ["none", "minimal", "low", "medium", "high", "xhigh", "max"])
             reasoningSummary = try reasoning.enumString("summary", ["auto", "concise", "detailed"])
             if reasoningSummary == nil {
                 reasoningSummary = try reasoning.enumString("generate_summary", ["auto", "concise", "detailed"])
@@ -115,7 +115,9 @@ public struct ResponseCreateParams: Sendable {
             }
         }
         let truncation = try r.enumString("truncation", ["auto", "disabled"]) ?? "disabled"
-        let serviceTier = try r.enumString("service_tier", ["auto", "default", "flex", "scale", "priority"])
+        // The spec's `ServiceTierResponses`: `fast` is Fast mode (served as `priority`), `ultrafast`
+        // is served as such by gpt-5.6-sol only (as `default` elsewhere).
+        let serviceTier = try r.enumString("service_tier", ["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"])
         let user = try r.string("user")
         let safetyIdentifier = try r.string("safety_identifier")
         if let s = safetyIdentifier, s.count > 64 {

@@ -80,7 +80,15 @@ public enum ResponseObject {
         private var retention: String? { params.promptCacheRetention ?? (model.onlyExtendedCacheRetention ? "24h" : nil) }
 
         /// `service_tier` as echoed ("auto" runs as "default").
-        private var serviceTier: String { params.serviceTier.map { $0 == "auto" ? "default" : $0 } ?? "default" }
+        /// (`fast` is served as `priority`; `ultrafast` only by gpt-5.6-sol, else as `default`.)
+        private var serviceTier: String {
+            switch params.serviceTier {
+            case nil, "auto": return "default"
+            case "fast": return "priority"
+            case "ultrafast": return model.id == "gpt-5.6-sol" ? "ultrafast" : "default"
+            case let t?: return t
+            }
+        }
         private var sampling: Bool { model.family == .reasoning }
 
         /// `JSONWriter.encode(tree)`, written straight to bytes. Members a typical foreground reply
