@@ -34,5 +34,8 @@ import SimTesting
         #expect(many.status == 400 && many.json["error"]?["param"] == "prompt")
         let missing = await sim.send("POST", "/v1/completions", json: ["model": "davinci-002"])
         #expect(missing.status == 400 && missing.json["error"]?["param"] == "prompt")
+        // Required but nullable: null is the spec's default, a new document ("<|endoftext|>", one token).
+        let null = await sim.send("POST", "/v1/completions", json: ["model": "davinci-002", "prompt": .null])
+        #expect(null.status == 200 && null.json["usage"]?["prompt_tokens"] == 1, "\(null.json)")
     }
 }

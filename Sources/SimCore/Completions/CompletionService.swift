@@ -155,7 +155,8 @@ public struct CompletionService: Sendable {
         for (k, _) in pairs where !known.contains(k) { throw .unknownParameter(k) }
         let r = BodyReader(body)
         let model = try r.requiredString("model")
-        guard let raw = r.raw("prompt") else { throw .missingParameter("prompt") }
+        // Required, and nullable: `null` is the spec's default, "<|endoftext|>" (a new document).
+        guard let raw = body.field("prompt") else { throw .missingParameter("prompt") }
         let prompts = try Self.prompts(raw)
         let n = Int(try r.int("n", min: 1, max: 128) ?? 1)
         let bestOf = Int(try r.int("best_of", min: 0, max: 20) ?? Int64(n))
