@@ -113,6 +113,13 @@ import SimSupport
         #expect(param(["grader": multi.setting("calculate_output", "a + b")]) == "grader.calculate_output")
         #expect(param(["grader": multi.setting("graders", ["a": ["type": "multi"]])]) == "grader.graders.a.type")
         #expect(param(["grader": multi.setting("calculate_output", "min(a, 1) * 2 - abs(-a) / 3 ^ 2")]) == nil)
+        // A score model's range: two numbers, the message saying what came instead.
+        let scorer: JSON = ["type": "score_model", "name": "s", "model": "gpt-4o-mini", "input": [["role": "user", "content": "Rate it."]]]
+        #expect(param(["grader": scorer.setting("range", [0, 1, 2])]) == "grader.range")
+        do { _ = try GraderRunner.validate(body: ["grader": scorer.setting("range", [0, 1, 2])]) } catch {
+            #expect(error.message.contains("but got an array of 3 items instead"))
+        }
+        #expect(param(["grader": scorer.setting("range", [0, 10])]) == nil)
         // Run: the sample is required and a string.
         #expect(throws: APIError.self) { try GraderRunner.run(body: ["grader": Self.stringCheck("a", "x", "y")], seed: 0) }
         #expect(throws: APIError.self) { try GraderRunner.run(body: ["grader": Self.stringCheck("a", "x", "y"), "model_sample": 3], seed: 0) }

@@ -13,6 +13,18 @@ enum EvalValidation {
     }
 
     /// `g[key]` when present and not null.
+    /// A score model grader's `range`: two numbers (the spec's length constraint is misspelt,
+    /// so generated requests send any length; the description says a range).
+    static func range(_ r: JSON, _ param: String) throws(APIError) -> (low: Double, high: Double) {
+        guard let a = r.arrayValue else { throw .invalidType("\(param).range", expected: "an array of two numbers", got: r) }
+        guard a.count == 2, let lo = a[0].doubleValue, let hi = a[1].doubleValue else {
+            let what = a.count == 2 ? "an array with an item that is not a number" : "an array of \(a.count) items"
+            throw .invalidRequest("Invalid type for '\(param).range': expected an array of two numbers, but got \(what) instead.",
+                                  param: "\(param).range", code: "invalid_type")
+        }
+        return (lo, hi)
+    }
+
     static func member(_ g: JSON, _ key: String) -> JSON? {
         guard let v = g[key], !v.isNull else { return nil }
         return v
@@ -188,11 +200,7 @@ enum EvalValidation {
             try string(g, "model", param, required: true)
             try messages(g, "input", param)
             try number(g, "pass_threshold", param, required: false)
-            if let r = member(g, "range") {
-                guard let a = r.arrayValue, a.count == 2, a.allSatisfy({ $0.doubleValue != nil }) else {
-                    throw .invalidType("\(param).range", expected: "an array of two numbers", got: r)
-                }
-            }
+            if let r = member(g, "range") { _ = try range(r, param) }
             if let s = member(g, "sampling_params") {
                 try object(s, "\(param).sampling_params")
                 let p = "\(param).sampling_params"

@@ -121,9 +121,7 @@ public enum GraderRunner {
                 try V.strings(g, "passing_labels", param)
             }
             if let r = V.member(g, "range") {
-                guard let a = r.arrayValue, a.count == 2, let lo = a[0].doubleValue, let hi = a[1].doubleValue else {
-                    throw .invalidType("\(param).range", expected: "an array of two numbers", got: r)
-                }
+                let (lo, hi) = try V.range(r, param)
                 guard lo < hi else {
                     throw .invalidRequest("Invalid '\(param).range': the first number must be below the second.", param: "\(param).range",
                                           code: "invalid_value")
