@@ -12,7 +12,6 @@ enum EvalValidation {
         guard v.objectValue != nil else { throw .invalidType(param, expected: "an object", got: v) }
     }
 
-    /// `g[key]` when present and not null.
     /// A score model grader's `range`: two numbers (the spec's length constraint is misspelt,
     /// so generated requests send any length; the description says a range).
     static func range(_ r: JSON, _ param: String) throws(APIError) -> (low: Double, high: Double) {
@@ -25,6 +24,7 @@ enum EvalValidation {
         return (lo, hi)
     }
 
+    /// `g[key]` when present and not null.
     static func member(_ g: JSON, _ key: String) -> JSON? {
         guard let v = g[key], !v.isNull else { return nil }
         return v
