@@ -21,7 +21,8 @@ public struct ChatCompletionRequest: Sendable {
     public var store: Bool
     public var metadata: JSON?
     public var promptCacheKey: String?
-    public var retention: PromptCache.Retention
+    /// `prompt_cache_retention` as the cache reads it (checked at parse).
+    public var retention: PromptCache.Retention { retentionParam.flatMap(PromptCache.Retention.init(wire:)) ?? .inMemory }
     public var reasoningEffort: String?
     public var serviceTier: String?
     public var temperature: Double?
@@ -114,11 +115,9 @@ public struct ChatCompletionRequest: Sendable {
         }
         let tools = try ChatTools.parseTools(r)
         let choice = try ChatTools.parseChoice(r, tools: tools)
-        var retention = PromptCache.Retention.inMemory
         let retentionParam = try r.string("prompt_cache_retention")
-        if let s = retentionParam {
-            guard let v = PromptCache.Retention(wire: s) else { throw .invalidValue("prompt_cache_retention", s, supported: ["in_memory", "24h"]) }
-            retention = v
+        if let s = retentionParam, PromptCache.Retention(wire: s) == nil {
+            throw .invalidValue("prompt_cache_retention", s, supported: ["in_memory", "24h"])
         }
         if let modalities = try r.array("modalities") {
             for (i, m) in modalities.enumerated() {
@@ -175,7 +174,7 @@ public struct ChatCompletionRequest: Sendable {
             maxTokens: maxTokens, maxTokensParam: maxParam, format: format, tools: tools,
             toolChoice: choice, parallelToolCalls: parallel, logprobs: logprobs, topLogprobs: top,
             seed: seed, store: store, metadata: metadata, promptCacheKey: cacheKey,
-            retention: retention, reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop,
+            reasoningEffort: effort, serviceTier: tier, temperature: temperature, stop: stop,
             webSearchContextSize: searchSize, rare: rare, retentionParam: retentionParam, body: body)
     }
 

@@ -19,8 +19,7 @@ struct ChatPrompt {
     /// (out of line: few requests have any).
     @inline(never)
     static func marks(_ m: ChatMessage, at start: Int) -> [Int] {
-        let bytes = Array(m.text.utf8)
-        return m.breakpoints.map { start + TokenEstimator.count(String(decoding: bytes[..<min($0, bytes.count)], as: UTF8.self)) }
+        TokenEstimator.prefixCounts(m.text, byteOffsets: m.breakpoints).map { start + $0 }
     }
 
     init(_ req: ChatCompletionRequest) {

@@ -10,6 +10,13 @@ import SimSupport
 /// running carry turns the expectations into whole tokens. Measured error against real o200k:
 /// see `docs/TOKENS.md` (`scripts/measure_tokens.py`).
 public enum TokenEstimator {
+    /// The token counts of `text`'s prefixes ending at each UTF-8 byte offset (prompt-cache
+    /// breakpoints: a content part's end in a flattened prompt).
+    public static func prefixCounts(_ text: String, byteOffsets: [Int]) -> [Int] {
+        let bytes = Array(text.utf8)
+        return byteOffsets.map { count(String(decoding: bytes[..<min(max($0, 0), bytes.count)], as: UTF8.self)) }
+    }
+
     /// Estimated number of o200k_base tokens in `text`.
     public static func count(_ text: String) -> Int {
         var n = 0

@@ -84,8 +84,7 @@ public struct ResponseService: Sendable {
         // Explicit breakpoints: the token count of the prompt up to each.
         var marks: [Int] = []
         if cacheOptions != nil, long, !ready.conversation.breakpointOffsets.isEmpty {
-            let text = Array(ready.conversation.promptText.utf8)
-            marks = ready.conversation.breakpointOffsets.map { TokenEstimator.count(String(decoding: text[..<min($0, text.count)], as: UTF8.self)) }
+            marks = TokenEstimator.prefixCounts(ready.conversation.promptText, byteOffsets: ready.conversation.breakpointOffsets)
         }
         let implicit = cacheOptions?.mode != "explicit"
         // A token is at least one byte: shorter prompts cannot reach the cache's 1,024 tokens.
